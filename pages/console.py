@@ -1,0 +1,501 @@
+"""The facilitator's console (?w=CODE&k=TOKEN): rounds, timers, moderation, network, themes,
+collectifs, settings, export. Every action names this workshop's id server-side."""
+
+import datetime as dt
+import hashlib
+
+import streamlit as st
+
+from workshop import config, export, links, resolve, security, store, themes, ui
+from workshop.errors import AccessDenied, WorkshopError
+from workshop.model import CIRCLES, FLOWS, REGIONS, ROUNDS
+
+code = st.query_params.get("w", "")
+token = st.query_params.get("k", "")
+client = st.context.ip_address or "local"
+proof = hashlib.sha256(f"{code}:{token}".encode()).hexdigest()
+
+if st.session_state.get("console_auth") != proof:
+    wait = security.facilitator_limiter.delay_for(client)
+    if wait > 0:
+        st.error(ui.t("err.slow_down", seconds=int(wait) + 1))
+        st.stop()
+    try:
+        with ui.get_db() as db:
+            store.authenticate_facilitator(db, code, token)
+    except AccessDenied:
+        security.facilitator_limiter.failed(client)
+        st.error(ui.t("con.denied"))
+        st.stop()
+    security.facilitator_limiter.succeeded(client)
+    st.session_state["console_auth"] = proof
+
+try:
+    with ui.get_db() as db:
+        workshop = store.workshop_by_code(db, code)
+except WorkshopError:
+    st.session_state.pop("console_auth", None)
+    st.error(ui.t("con.denied"))
+    st.stop()
+WID = workshop.id
+ui.set_default_lang(workshop.language)
+
+
+def act(fn, *args, success: str | None = None, **kwargs):
+    """A callback that runs store/themes action `fn(db, WID, ...)` and reports the outcome."""
+
+    def action() -> None:
+        with ui.get_db() as db:
+            fn(db, WID, *args, **kwargs)
+
+    return ui.guarded(action, success=success)
+
+
+head = st.columns([6, 2], vertical_alignment="center")
+head[0].title(ui.t("con.title"), anchor=False)
+head[0].caption(ui.escape_md(f"{workshop.title} · {ui.t('proj.code')} {workshop.code}"))
+with head[1]:
+    ui.language_switch("con_lang")
+ui.show_flashes()
+
+SECTIONS = ["room", "moderation", "network", "themes", "collectifs", "settings", "export"]
+section = st.segmented_control(
+    ui.t("con.section"), SECTIONS, format_func=lambda s: ui.t(f"con.{s}"), key="con_section",
+    default="room", label_visibility="collapsed",
+) or "room"  # fmt: skip
+
+
+@st.fragment(run_every=config.REFRESH_SECONDS)
+def live_counters() -> None:
+    with ui.get_db() as db:
+        version = store.version(db, WID)
+        current = store.current_round(db, WID)
+    snap = ui.room_snapshot(ui.db_path(), WID, version)
+    c = snap["counters"]
+    cols = st.columns(6)
+    cols[0].metric(ui.t("con.participants"), c["participants"])
+    cols[1].metric(ui.t("proj.contacts").capitalize(), c["contacts"])
+    cols[2].metric(ui.t("proj.ideas").capitalize(), c["ideas"])
+    cols[3].metric(ui.t("proj.votes").capitalize(), c["voters"])
+    cols[4].metric(ui.t("proj.silent").capitalize(), c["silent"])
+    left = store.seconds_left(current)
+    label = ui.t(f"round.{current.name}") if current else ui.t("round.none")
+    cols[5].metric(f"{ui.t('field.round')} · {label}", f"{left // 60:02d}:{left % 60:02d}" if left is not None else "—")
+
+
+live_counters()
+st.divider()
+
+
+# ---------------------------------------------------------------- room
+
+
+def room_section() -> None:
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(ui.t("con.rounds"), anchor=False)
+        with ui.get_db() as db:
+            rounds = store.rounds(db, WID)
+        for name in ROUNDS:
+            r = rounds[name]
+            cols = st.columns([3, 2, 2], vertical_alignment="center")
+            state = ui.t("round.open") if r.is_open else ui.t("round.closed")
+            cols[0].markdown(f"**{ui.t(f'round.{name}')}** — {state}")
+            minutes = cols[1].number_input(
+                ui.t("field.timer"), 0, 600, 0, key=f"timer_{name}", label_visibility="collapsed",
+                help=ui.t("field.timer"), disabled=r.is_open,
+            )  # fmt: skip
+            if r.is_open:
+                cols[2].button(ui.t("con.close"), key=f"close_{name}", on_click=act(store.set_round, name, is_open=False))
+            else:
+                cols[2].button(
+                    ui.t("con.open"), key=f"open_{name}", type="primary",
+                    on_click=act(store.set_round, name, is_open=True, minutes=minutes or None),
+                )  # fmt: skip
+        st.divider()
+        if workshop.join_locked:
+            st.warning(ui.t("con.locked"))
+            st.button(ui.t("con.unlock"), key="unlock", on_click=act(store.update_workshop, join_locked=False))
+        else:
+            st.caption(ui.t("con.unlocked"))
+            st.button(ui.t("con.lock"), key="lock", on_click=act(store.update_workshop, join_locked=True))
+        views = ["counters", "network", "ideas", "themes", "votes", "collectifs"]
+        st.segmented_control(
+            ui.t("con.projector_view"), views, default=workshop.projector_view, format_func=lambda v: ui.t(f"view.{v}"),
+            key="con_view", on_change=lambda: act(store.update_workshop, projector_view=st.session_state["con_view"] or workshop.projector_view)(),
+        )  # fmt: skip
+    with right:
+        st.subheader(ui.t("con.links"), anchor=False)
+        ui.qr_image(links.join_url(workshop), width=220)
+        st.caption(ui.t("home.join_link"))
+        st.code(links.join_url(workshop), language=None, wrap_lines=True)
+        st.page_link(
+            "pages/projector.py", label=ui.t("home.open_projector"), icon=":material/tv:", query_params={"w": workshop.code}
+        )
+        st.caption(ui.escape_md(links.projector_url(workshop)))
+
+
+# ---------------------------------------------------------------- moderation
+
+
+def moderation_section() -> None:
+    with ui.get_db() as db:
+        ideas = store.ideas_frame(db, WID, include_hidden=True)
+        people = store.participants_frame(db, WID)
+    left, right = st.columns(2)
+    with left:
+        st.subheader(ui.t("view.ideas"), anchor=False)
+        if ideas.empty:
+            st.caption(ui.t("con.no_ideas"))
+        for idea in ideas.sort_values("id", ascending=False).head(200).to_dict("records"):
+            with st.container(border=True):
+                cols = st.columns([6, 2, 2], vertical_alignment="center")
+                text = ui.escape_md(idea["text"]) + f"  \n*{ui.escape_md(idea['author'])}*"
+                cols[0].markdown(("~~" + text + "~~") if idea["hidden"] else text)
+                cols[1].button(
+                    ui.t("con.show") if idea["hidden"] else ui.t("con.hide"), key=f"hide_{idea['id']}",
+                    on_click=act(store.set_idea_hidden, idea["id"], hidden=not idea["hidden"]),
+                )  # fmt: skip
+                cols[2].button(ui.t("con.delete"), key=f"delidea_{idea['id']}", on_click=act(store.delete_idea, idea["id"]))
+    with right:
+        st.subheader(ui.t("con.participants"), anchor=False)
+        if people.empty:
+            st.caption(ui.t("con.no_participants"))
+        for p in people.to_dict("records"):
+            cols = st.columns([5, 2, 2], vertical_alignment="center")
+            cols[0].markdown(("~~" if p["blocked"] else "") + ui.escape_md(p["display_name"]) + ("~~" if p["blocked"] else ""))
+            cols[1].caption(f"{p['contacts']} / {p['ideas']}")
+            cols[2].button(
+                ui.t("con.unblock") if p["blocked"] else ui.t("con.block"), key=f"block_{p['id']}",
+                on_click=act(store.set_blocked, p["id"], blocked=not p["blocked"]),
+            )  # fmt: skip
+
+
+# ---------------------------------------------------------------- network
+
+
+def _save_view(**changes) -> None:
+    with ui.get_db() as db:
+        store.update_view_settings(db, WID, **changes)
+
+
+def network_section() -> None:
+    settings = workshop.settings
+    filters = settings.get("filters", {})
+    c = st.columns(4)
+    views = ["full", "bridges", "circles", "reach", "flows"]
+    c[0].selectbox(
+        ui.t("con.network_view"), views, index=views.index(settings.get("net_view", "full")),
+        format_func=lambda v: ui.t(f"net.view.{v}"), key="net_view",
+        on_change=lambda: _save_view(net_view=st.session_state["net_view"]),
+    )  # fmt: skip
+    colours = ["circle", "community", "sector", "region", "kind"]
+    c[1].selectbox(
+        ui.t("con.color_by"), colours, index=colours.index(settings.get("color_by", "circle")),
+        format_func=lambda v: ui.t(f"net.by.{v}"), key="net_color",
+        on_change=lambda: _save_view(color_by=st.session_state["net_color"]),
+    )  # fmt: skip
+    sizes = ["degree", "betweenness"]
+    c[2].selectbox(
+        ui.t("con.size_by"), sizes, index=sizes.index(settings.get("size_by", "degree")),
+        format_func=lambda v: ui.t(f"net.size.{v}"), key="net_size",
+        on_change=lambda: _save_view(size_by=st.session_state["net_size"]),
+    )  # fmt: skip
+    with c[3].popover(ui.t("con.filters"), icon=":material/filter_alt:"):
+        with st.form("net_filters", border=False):
+            st.multiselect(
+                ui.t("field.circle"),
+                CIRCLES,
+                default=filters.get("circles", []),
+                format_func=lambda x: ui.t(f"circle.{x}"),
+                key="f_circles",
+            )
+            st.multiselect(
+                ui.t("field.flows"),
+                FLOWS,
+                default=filters.get("flows", []),
+                format_func=lambda x: ui.t(f"flow.{x}"),
+                key="f_flows",
+            )
+            st.select_slider(ui.t("con.min_strength"), [1, 2, 3], value=filters.get("min_strength", 1), key="f_strength")
+            st.select_slider(ui.t("con.min_trust"), [1, 2, 3], value=filters.get("min_trust", 1), key="f_trust")
+            modes = ["all", "dormant", "active"]
+            st.radio(
+                ui.t("con.only_dormant"), modes, index=modes.index(filters.get("dormant", "all")), horizontal=True, key="f_dormant",
+                format_func=lambda m: {"all": ui.t("con.all"), "dormant": ui.t("con.dormant_only"), "active": ui.t("con.active_only")}[m],
+            )  # fmt: skip
+            st.multiselect(ui.t("field.region"), REGIONS, default=filters.get("regions", []), key="f_regions")
+            st.form_submit_button(ui.t("me.save"), on_click=ui.guarded(_save_filters))
+
+    with ui.get_db() as db:
+        version = store.version(db, WID)
+    selection = ui.render_network(workshop, version, height=640, key="con_net", on_select="rerun")
+    picked = []
+    if selection is not None and hasattr(selection, "selection"):
+        picked = [p.get("customdata") for p in selection.selection.get("points", []) if p.get("customdata")]
+    if picked:
+        node_details(version, picked[0])
+    candidates_panel()
+
+
+def _save_filters() -> None:
+    s = st.session_state
+    filters = {
+        "circles": s.get("f_circles") or [], "flows": s.get("f_flows") or [],
+        "min_strength": s.get("f_strength", 1), "min_trust": s.get("f_trust", 1),
+        "dormant": s.get("f_dormant", "all"), "regions": s.get("f_regions") or [],
+    }  # fmt: skip
+    filters = {k: v for k, v in filters.items() if v and v not in (1, "all")}
+    _save_view(filters=filters)
+
+
+def node_details(version: int, key: str) -> None:
+    filters_json, _ = ui.view_settings(workshop)
+    analysis = ui.network_analysis(ui.db_path(), WID, version, filters_json)
+    g = analysis["graph"]
+    found = g.vs.select(key=key)
+    if not len(found):
+        return
+    v = found[0]
+    names = dict(zip(analysis["room"].participants["id"], analysis["room"].participants["display_name"], strict=True))
+    with st.container(border=True):
+        st.markdown(f"**{ui.t('con.node_details')}** — {ui.escape_md(v['label'])}")
+        st.markdown(ui.escape_md(f"{ui.t('con.known_by')}: " + ", ".join(names.get(p, "?") for p in v["known_by"])))
+        st.markdown(ui.escape_md(", ".join(ui.t(f"circle.{c}") for c in v["circles"])))
+        edges = g.es[g.incident(v)]
+        flows = sorted({f for fl in edges["flows"] for f in fl})
+        st.markdown(ui.escape_md(", ".join(ui.t(f"flow.{f}") for f in flows)))
+
+
+def candidates_panel() -> None:
+    with ui.get_db() as db:
+        room_contacts = store.contacts_frame(db, WID)
+        people = store.participants_frame(db, WID, include_blocked=False)
+        merges = store.merges_frame(db, WID)
+    decided_c = {(m.a_id, m.b_id) for m in merges.itertuples() if m.kind == "contact"}
+    decided_p = {(m.a_id, m.b_id) for m in merges.itertuples() if m.kind == "participant"}
+    cands = resolve.contact_candidates(room_contacts, decided=decided_c)
+    cands += resolve.participant_candidates(room_contacts, people, decided=decided_p)
+    cands.sort(key=lambda c: (-c.score, c.kind, c.a_id, c.b_id))
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(ui.t("con.candidates"), anchor=False)
+        if not cands:
+            st.caption(ui.t("con.no_candidates"))
+        for cand in cands[:25]:
+            cols = st.columns([6, 2, 2], vertical_alignment="center")
+            other = cand.b_label if cand.kind == "contact" else f"👤 {cand.b_label}"
+            cols[0].markdown(ui.escape_md(f"{cand.a_label} ≈ {other} · {cand.score:.0f} · {', '.join(cand.evidence)}"))
+            kw = {"kind": cand.kind, "a_id": cand.a_id, "b_id": cand.b_id, "score": cand.score}
+            cols[1].button(
+                ui.t("con.confirm"),
+                key=f"ok_{cand.kind}_{cand.a_id}_{cand.b_id}",
+                on_click=act(store.decide_merge, status="confirmed", **kw),
+            )
+            cols[2].button(
+                ui.t("con.reject"),
+                key=f"no_{cand.kind}_{cand.a_id}_{cand.b_id}",
+                on_click=act(store.decide_merge, status="rejected", **kw),
+            )
+    with right:
+        st.subheader(ui.t("con.decided"), anchor=False)
+        labels = dict(zip(room_contacts["id"], room_contacts["label"], strict=True))
+        pnames = dict(zip(people["id"], people["display_name"], strict=True))
+        for m in merges.sort_values("id", ascending=False).head(30).itertuples():
+            other = labels.get(m.b_id, "?") if m.kind == "contact" else f"👤 {pnames.get(m.b_id, '?')}"
+            mark = "✅" if m.status == "confirmed" else "✖️"
+            cols = st.columns([5, 2], vertical_alignment="center")
+            cols[0].markdown(ui.escape_md(f"{mark} {labels.get(m.a_id, '?')} ≈ {other}"))
+            cols[1].button(ui.t("con.undo"), key=f"undo_{m.id}", on_click=act(store.undo_merge, int(m.id)))
+
+
+# ---------------------------------------------------------------- themes
+
+
+def themes_section() -> None:
+    c = st.columns([2, 2, 2, 3], vertical_alignment="bottom")
+    n = c[0].number_input(ui.t("con.n_themes"), 0, 20, 0, key="n_themes")
+    c[1].button(
+        ui.t("con.cluster"), type="primary", key="cluster_btn",
+        on_click=act(themes.cluster_workshop, n_themes=n or None, fresh=True),
+    )  # fmt: skip
+    c[2].button(ui.t("con.recluster"), key="place_btn", on_click=act(themes.place_new_ideas))
+    with c[3].form("new_theme", border=False):
+        st.text_input(ui.t("con.new_theme"), key="new_theme_label", max_chars=80)
+        st.form_submit_button(
+            ui.t("con.create"), on_click=lambda: act(store.create_theme, st.session_state.get("new_theme_label", ""))()
+        )
+    with ui.get_db() as db:
+        frame = store.themes_frame(db, WID)
+        ideas = store.ideas_frame(db, WID)
+    dots = st.number_input(ui.t("field.vote_dots"), 1, 20, workshop.vote_dots, key="vote_dots")
+    if dots != workshop.vote_dots:
+        st.button(ui.t("me.save"), key="save_dots", on_click=act(store.update_workshop, vote_dots=int(dots)))
+    options = {int(r.id): r.label for r in frame.itertuples()}
+    unsorted = ideas[ideas["theme_id"].isna()] if not ideas.empty else ideas
+    for theme in frame.sort_values(["votes", "id"], ascending=[False, True]).to_dict("records"):
+        tid = int(theme["id"])
+        with st.expander(f"{theme['label']} — {theme['ideas']} {ui.t('th.ideas')} · {theme['votes']} {ui.t('th.votes')}"):
+            cols = st.columns([3, 1, 3, 1, 1, 2], vertical_alignment="bottom")
+            cols[0].text_input(ui.t("con.rename"), value=theme["label"], key=f"rn_{tid}", max_chars=80)
+            cols[1].button(
+                ui.t("con.rename"),
+                key=f"rnb_{tid}",
+                on_click=lambda tid=tid: act(store.rename_theme, tid, st.session_state.get(f"rn_{tid}", ""))(),
+            )
+            others = [o for o in options if o != tid]
+            cols[2].selectbox(ui.t("con.merge_into"), others, format_func=lambda o: options[o], key=f"mg_{tid}", index=None)
+            cols[3].button(ui.t("con.merge"), key=f"mgb_{tid}", on_click=lambda tid=tid: _merge(tid))
+            cols[4].button(ui.t("con.split"), key=f"sp_{tid}", on_click=act(themes.split_theme, tid))
+            cols[5].button(
+                ui.t("con.make_collectif"),
+                key=f"mk_{tid}",
+                on_click=act(store.create_collectif, name=theme["label"], theme_id=tid),
+            )
+            mine = ideas[ideas["theme_id"] == tid] if not ideas.empty else ideas
+            for idea in mine.to_dict("records"):
+                move_row(idea, options)
+            st.button(ui.t("con.delete"), key=f"delth_{tid}", on_click=act(store.delete_theme, tid))
+    if not unsorted.empty:
+        with st.expander(f"{ui.t('con.to_sort')} — {len(unsorted)}", expanded=True):
+            for idea in unsorted.to_dict("records"):
+                move_row(idea, options)
+
+
+def move_row(idea: dict, options: dict) -> None:
+    cols = st.columns([5, 3], vertical_alignment="center")
+    cols[0].markdown(ui.escape_md(idea["text"]))
+    choices = [0, *options]
+    current = int(idea["theme_id"]) if idea["theme_id"] == idea["theme_id"] and idea["theme_id"] is not None else 0
+    cols[1].selectbox(
+        ui.t("con.move_to"), choices, index=choices.index(current) if current in choices else 0,
+        format_func=lambda o: options.get(o, ui.t("con.to_sort")), key=f"mv_{idea['id']}", label_visibility="collapsed",
+        on_change=lambda i=idea["id"]: act(store.move_idea, i, st.session_state.get(f"mv_{i}") or None)(),
+    )  # fmt: skip
+
+
+def _merge(theme_id: int) -> None:
+    target = st.session_state.get(f"mg_{theme_id}")
+    if target:
+        act(store.merge_themes, int(target), [theme_id])()
+
+
+# ---------------------------------------------------------------- collectifs
+
+
+def collectifs_section() -> None:
+    with ui.get_db() as db:
+        groups = store.collectifs(db, WID)
+    with st.form("new_collectif", border=False):
+        st.text_input(ui.t("field.collectif"), key="new_collectif", max_chars=80)
+        st.form_submit_button(
+            ui.t("con.make_collectif"),
+            on_click=lambda: act(store.create_collectif, name=st.session_state.get("new_collectif", ""))(),
+        )
+    if not groups:
+        st.caption(ui.t("me.no_collectifs"))
+    for group in groups:
+        with st.container(border=True):
+            st.markdown(f"**{ui.escape_md(group['name'])}**")
+            st.markdown(ui.escape_md(f"{ui.t('me.members')}: " + ", ".join(m["display_name"] for m in group["members"])))
+            for step in group["next_steps"]:
+                ui.plain(f"→ {step['text']} — {step['owner']} {step['due_date']}")
+            st.caption(f"{ui.t('proj.mobilises')} {len(group['contacts'])}")
+            st.button(ui.t("con.delete"), key=f"delcol_{group['id']}", on_click=act(store.delete_collectif, group["id"]))
+
+
+# ---------------------------------------------------------------- settings
+
+
+def settings_section() -> None:
+    with st.form("settings_form"):
+        st.text_input(ui.t("field.title"), value=workshop.title, key="set_title", max_chars=120)
+        st.text_area(ui.t("field.question"), value=workshop.question, key="set_question", max_chars=300)
+        st.selectbox(
+            ui.t("field.language"),
+            ["fr", "en"],
+            index=["fr", "en"].index(workshop.language),
+            format_func=lambda c: ui.t(f"lang.{c}"),
+            key="set_lang",
+        )
+        st.date_input(
+            ui.t("field.retention"),
+            value=dt.date.fromisoformat(workshop.retention_date),
+            key="set_retention",
+            format="DD/MM/YYYY",
+        )
+        st.checkbox(ui.t("con.show_labels"), value=workshop.show_labels, key="set_labels")
+        st.checkbox(ui.t("con.anonymous"), value=workshop.anonymous, key="set_anon")
+        st.text_input(ui.t("field.base_url"), value=workshop.public_base_url, key="set_url", placeholder=config.public_base_url())
+        st.form_submit_button(
+            ui.t("me.save"), type="primary", on_click=ui.guarded(_save_settings, success=ui.t("con.settings_saved"))
+        )
+    st.divider()
+    with st.expander(ui.t("con.delete_workshop")):
+        confirm = st.checkbox(ui.t("con.delete_confirm"), key="del_ws_confirm")
+        if st.button(ui.t("con.delete_workshop"), disabled=not confirm, key="del_ws"):
+            with ui.get_db() as db:
+                store.delete_workshop(db, WID)
+            st.session_state.pop("console_auth", None)
+            st.success(ui.t("con.deleted"))
+            st.stop()
+
+
+def _save_settings() -> None:
+    s = st.session_state
+    with ui.get_db() as db:
+        store.update_workshop(
+            db, WID, title=s.get("set_title", ""), question=s.get("set_question", ""), language=s.get("set_lang", "fr"),
+            retention_date=s.get("set_retention"), show_labels=bool(s.get("set_labels")),
+            anonymous=bool(s.get("set_anon")), public_base_url=s.get("set_url", ""),
+        )  # fmt: skip
+    s["lang"] = s.get("set_lang", "fr")
+
+
+# ---------------------------------------------------------------- export
+
+
+def export_section() -> None:
+    levels = ["full", "pseudonymised", "aggregate"]
+    level = st.radio(ui.t("con.export_level"), levels, format_func=lambda lv: ui.t(f"con.level.{lv}"), key="exp_level")
+    if st.button(ui.t("con.prepare_export"), type="primary", key="exp_build"):
+        with st.status(ui.t("con.prepare_export"), expanded=False) as status:
+            with ui.get_db() as db:
+                data = export.bundle(db, WID, level=level, progress=lambda msg: status.update(label=msg))
+            status.update(label=ui.t("con.download"), state="complete")
+        st.session_state["exp_data"] = (level, data)
+    built = st.session_state.get("exp_data")
+    if built and built[0] == level:
+        st.download_button(
+            ui.t("con.download"), data=built[1], file_name=f"atelier-{workshop.code}-{level}.zip",
+            mime="application/zip", key="exp_download", type="primary", on_click="ignore",
+        )  # fmt: skip
+    st.divider()
+    st.subheader(ui.t("con.import"), anchor=False)
+    upload = st.file_uploader(ui.t("con.import"), type=["zip"], key="imp_file", label_visibility="collapsed")
+    keep = st.checkbox(ui.t("con.keep_links"), key="imp_keep")
+    if upload is not None and st.button(ui.t("con.import_button"), key="imp_btn"):
+        try:
+            with ui.get_db() as db:
+                new, new_token = export.import_bundle(db, upload.getvalue(), keep_links=keep, previous_id=WID)
+        except WorkshopError as exc:
+            ui.show_error(exc)
+        else:
+            st.success(ui.t("con.imported", code=new.code))
+            st.code(links.facilitator_url(new, new_token), language=None, wrap_lines=True)
+    with ui.get_db() as db:
+        comparison = export.compare_with_previous(db, WID)
+    if comparison:
+        st.subheader(ui.t("con.comparison"), anchor=False)
+        st.json(comparison)
+
+
+{
+    "room": room_section,
+    "moderation": moderation_section,
+    "network": network_section,
+    "themes": themes_section,
+    "collectifs": collectifs_section,
+    "settings": settings_section,
+    "export": export_section,
+}[section]()

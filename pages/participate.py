@@ -1,0 +1,492 @@
+"""A participant's own page (personal link ?p=TOKEN): network, ideas, vote, collectifs, my place.
+
+No timer here: 200 idle phones must cost the server nothing. The page refreshes on the
+participant's own actions, and follows the facilitator's current round when it does.
+"""
+
+import datetime as dt
+
+import streamlit as st
+
+from workshop import links, network, store, ui
+from workshop.errors import WorkshopError
+from workshop.model import CIRCLES, FLOWS, LIMITS, REGIONS, ROUNDS, SECTORS
+
+token = st.query_params.get("p", "")
+with ui.get_db() as db:
+    try:
+        workshop, me = store.participant_by_token(db, token)
+    except WorkshopError as exc:
+        ui.show_error(exc)
+        st.page_link("pages/home.py", label=ui.t("home.join_title"), icon=":material/login:")
+        st.stop()
+    ui.set_default_lang(workshop.language)
+    rounds = store.rounds(db, workshop.id)
+    current = store.current_round(db, workshop.id)
+    my_contacts = store.contacts_of(db, me.id)
+    my_ideas = store.ideas_of(db, me.id)
+    suggestions = store.skill_suggestions(db, workshop.id)
+
+
+def circle_name(c: str) -> str:
+    return ui.t(f"circle.{c}")
+
+
+def flow_name(f: str) -> str:
+    return ui.t(f"flow.{f}")
+
+
+def scale_name(v: int) -> str:
+    return ui.t(f"scale.{v}")
+
+
+top = st.columns([3, 2])
+with top[0]:
+    st.subheader(ui.t("me.hello", name=me.display_name), anchor=False)
+    st.caption(ui.escape_md(workshop.title))
+with top[1]:
+    ui.language_switch("me_lang")
+
+if st.session_state.get("me_show_link"):
+    with st.container(border=True):
+        st.info(ui.t("me.keep_link"), icon=":material/bookmark:")
+        st.code(links.participant_url(workshop, token), language=None, wrap_lines=True)
+        if st.button(ui.t("me.keep_link_done"), key="me_link_done"):
+            st.session_state["me_show_link"] = False
+            st.rerun()
+
+ui.show_flashes()
+
+# Follow the facilitator: when the current round changes, show it.
+sections = [*ROUNDS, "place"]
+now_round = current.name if current else "contacts"
+if st.session_state.get("me_seen_round") != now_round:
+    st.session_state["me_seen_round"] = now_round
+    st.session_state["me_section"] = now_round
+st.session_state.setdefault("me_section", now_round)
+section = st.segmented_control(
+    ui.t("me.sections"),
+    sections,
+    format_func=lambda s: ui.t("me.my_place") if s == "place" else ui.t(f"round.{s}"),
+    key="me_section",
+    label_visibility="collapsed",
+    width="stretch",
+)
+section = section or now_round
+
+
+def round_banner(name: str) -> bool:
+    """Show why a round is read-only; True when it accepts writes."""
+    r = rounds[name]
+    if r.is_open:
+        return True
+    key = "round.closed_banner" if r.opened_at else "round.not_yet"
+    st.warning(ui.t(key, round=f"round.{name}"), icon=":material/lock:")
+    return False
+
+
+# ---------------------------------------------------------------- contacts
+
+
+def contact_detail_fields(prefix: str, current: dict | None = None) -> None:
+    """The optional fields of a contact, keyed by prefix (shared by the add and edit forms)."""
+    cur = current or {}
+    c1, c2 = st.columns(2)
+    c1.select_slider(
+        ui.t("field.strength"), [1, 2, 3], value=cur.get("strength", 2), format_func=scale_name, key=f"{prefix}_strength"
+    )
+    c2.select_slider(ui.t("field.trust"), [1, 2, 3], value=cur.get("trust", 2), format_func=scale_name, key=f"{prefix}_trust")
+    c1, c2 = st.columns([3, 2])
+    c1.checkbox(ui.t("field.dormant"), value=cur.get("dormant", False), key=f"{prefix}_dormant")
+    c2.number_input(
+        ui.t("field.last_contact"), 1900, dt.date.today().year, value=cur.get("last_contact_year"), step=1, key=f"{prefix}_year"
+    )
+    st.pills(
+        ui.t("field.flows"),
+        FLOWS,
+        selection_mode="multi",
+        default=cur.get("flows") or None,
+        format_func=flow_name,
+        key=f"{prefix}_flows",
+    )
+    c1, c2 = st.columns(2)
+    region_options = list(REGIONS)
+    if cur.get("region") and cur["region"] not in region_options:
+        region_options.append(cur["region"])
+    c1.selectbox(
+        ui.t("field.region"), region_options, index=region_options.index(cur["region"]) if cur.get("region") else None,
+        accept_new_options=True, key=f"{prefix}_region", placeholder="—",
+    )  # fmt: skip
+    c2.text_input(ui.t("field.city"), value=cur.get("city", ""), max_chars=LIMITS["place"], key=f"{prefix}_city")
+    c1, c2 = st.columns(2)
+    c1.text_input(ui.t("field.organisation"), value=cur.get("organisation", ""), max_chars=LIMITS["place"], key=f"{prefix}_org")
+    sector_options = list(SECTORS)
+    if cur.get("sector") and cur["sector"] not in sector_options:
+        sector_options.append(cur["sector"])
+    c2.selectbox(
+        ui.t("field.sector"), sector_options, index=sector_options.index(cur["sector"]) if cur.get("sector") else None,
+        accept_new_options=True, key=f"{prefix}_sector", placeholder="—",
+    )  # fmt: skip
+    st.text_input(ui.t("field.contact_skills"), value=", ".join(cur.get("skills", [])), max_chars=300, key=f"{prefix}_skills")
+
+
+def contact_fields_from_state(prefix: str) -> dict:
+    s = st.session_state
+    return {
+        "label": s.get(f"{prefix}_label", ""),
+        "circle": s.get(f"{prefix}_circle"),
+        "strength": s.get(f"{prefix}_strength", 2),
+        "trust": s.get(f"{prefix}_trust", 2),
+        "dormant": s.get(f"{prefix}_dormant", False),
+        "last_contact_year": s.get(f"{prefix}_year"),
+        "flows": s.get(f"{prefix}_flows") or [],
+        "region": s.get(f"{prefix}_region") or "",
+        "city": s.get(f"{prefix}_city", ""),
+        "organisation": s.get(f"{prefix}_org", ""),
+        "sector": s.get(f"{prefix}_sector") or "",
+        "skills": s.get(f"{prefix}_skills", ""),
+    }
+
+
+def add_contact(sid: str) -> None:
+    """Form callback: write, confirm from the database, then rotate the form (clears it)."""
+    prefix = f"nc_{sid}"
+    try:
+        with ui.get_db() as db:
+            cid = store.add_contact(db, me, submission_id=sid, **contact_fields_from_state(prefix))
+            saved = store.contact(db, me, cid)
+    except WorkshopError as exc:
+        ui.flash(exc.message(ui.lang()), "error")
+        return
+    ui.flash(ui.t("me.added", label=saved["label"]))
+    ui.rotate_submission("contact")
+    st.session_state["me_focus"] = True
+
+
+def contacts_section() -> None:
+    writable = round_banner("contacts")
+    if writable:
+        sid = ui.submission_id("contact")
+        prefix = f"nc_{sid}"
+        # The form's key changes after each confirmed write: fresh empty widgets, and a
+        # late double click refers to the old form, whose submission id is already stored.
+        with st.form(f"contact_form_{sid}", border=True, enter_to_submit=True):
+            st.markdown(f"**{ui.t('me.add_contact')}**")
+            st.text_input(ui.t("field.label"), max_chars=LIMITS["label"], key=f"{prefix}_label", placeholder="M. D.")
+            st.pills(ui.t("field.circle"), CIRCLES, format_func=circle_name, key=f"{prefix}_circle")
+            with st.expander(ui.t("me.more_details")):
+                contact_detail_fields(prefix)
+            st.form_submit_button(
+                ui.t("me.add_button"), type="primary", on_click=add_contact, args=(sid,), use_container_width=True
+            )
+        if st.session_state.pop("me_focus", False):
+            ui.focus_first_input()
+
+    circles = {c["circle"] for c in my_contacts}
+    dormant = sum(1 for c in my_contacts if c["dormant"])
+    st.markdown(f"### {ui.t('me.my_contacts')}")
+    st.caption(ui.t("me.count", contacts=len(my_contacts), circles=len(circles), dormant=dormant))
+    if not my_contacts:
+        st.caption(ui.t("me.no_contacts"))
+    for c in reversed(my_contacts):
+        with st.container(border=True):
+            cols = st.columns([6, 1, 1], vertical_alignment="center")
+            details = [circle_name(c["circle"])]
+            if c["dormant"]:
+                details.append("💤")
+            details += [flow_name(f) for f in c["flows"]]
+            cols[0].markdown(f"**{ui.escape_md(c['label'])}** · " + ui.escape_md(" · ".join(details)))
+            if writable:
+                cols[1].button(
+                    "", icon=":material/edit:", key=f"edit_c_{c['id']}", help=ui.t("me.edit"),
+                    on_click=lambda cid=c["id"]: st.session_state.update(me_editing=("contact", cid)),
+                )  # fmt: skip
+            cols[2].button(
+                "", icon=":material/delete:", key=f"del_c_{c['id']}", help=ui.t("me.delete"),
+                on_click=ui.guarded(lambda cid=c["id"]: _delete_contact(cid), success=ui.t("me.deleted")),
+            )  # fmt: skip
+
+    with st.expander(ui.t("me.my_skills")):
+        skills_form()
+
+
+def _delete_contact(contact_id: int) -> None:
+    with ui.get_db() as db:
+        store.delete_contact(db, me, contact_id)
+
+
+@st.dialog(" ", width="medium")
+def edit_contact_dialog(c: dict) -> None:
+    prefix = f"ec_{c['id']}"
+    with st.form(f"edit_contact_{c['id']}", border=False):
+        st.text_input(ui.t("field.label"), value=c["label"], max_chars=LIMITS["label"], key=f"{prefix}_label")
+        st.pills(ui.t("field.circle"), CIRCLES, default=c["circle"], format_func=circle_name, key=f"{prefix}_circle")
+        contact_detail_fields(prefix, c)
+        st.form_submit_button(
+            ui.t("me.save"), type="primary",
+            on_click=ui.guarded(lambda: _update_contact(c["id"], prefix), success=ui.t("me.saved")),
+        )  # fmt: skip
+
+
+def _update_contact(contact_id: int, prefix: str) -> None:
+    with ui.get_db() as db:
+        store.update_contact(db, me, contact_id, **contact_fields_from_state(prefix))
+    st.session_state.pop("me_editing", None)
+
+
+def skills_form() -> None:
+    if suggestions:
+        st.caption(ui.t("me.skills_hint", examples=", ".join(suggestions[:12])))
+    with st.form("skills_form", border=False):
+        st.text_input(ui.t("field.skills_offered"), value=", ".join(me.skills_offered), max_chars=500, key="me_offered")
+        st.text_input(ui.t("field.skills_sought"), value=", ".join(me.skills_sought), max_chars=500, key="me_sought")
+        st.checkbox(ui.t("field.show_name"), value=me.show_name, key="me_show_name")
+        st.form_submit_button(ui.t("me.save"), on_click=ui.guarded(_save_skills, success=ui.t("me.saved")))
+
+
+def _save_skills() -> None:
+    with ui.get_db() as db:
+        store.set_own_skills(
+            db, me, offered=st.session_state.get("me_offered", ""), sought=st.session_state.get("me_sought", ""),
+            show_name=bool(st.session_state.get("me_show_name")),
+        )  # fmt: skip
+
+
+# ---------------------------------------------------------------- ideas
+
+
+def tag_options() -> list[str]:
+    return [circle_name(c) for c in CIRCLES] + list(SECTORS) + suggestions
+
+
+def add_idea(sid: str) -> None:
+    prefix = f"ni_{sid}"
+    try:
+        with ui.get_db() as db:
+            store.add_idea(
+                db, me, submission_id=sid, text=st.session_state.get(f"{prefix}_text", ""),
+                tags=st.session_state.get(f"{prefix}_tags") or [],
+            )  # fmt: skip
+    except WorkshopError as exc:
+        ui.flash(exc.message(ui.lang()), "error")
+        return
+    ui.flash(ui.t("me.posted"))
+    ui.rotate_submission("idea")
+    st.session_state["me_focus"] = True
+
+
+def ideas_section() -> None:
+    if workshop.question:
+        with st.container(border=True):
+            st.markdown(f"#### {ui.escape_md(workshop.question)}")
+    writable = round_banner("ideas")
+    if writable:
+        sid = ui.submission_id("idea")
+        prefix = f"ni_{sid}"
+        with st.form(f"idea_form_{sid}", border=True):
+            st.text_area(
+                ui.t("me.post_idea"), max_chars=LIMITS["idea"], key=f"{prefix}_text", height=100,
+                help=ui.t("me.idea_hint", max=LIMITS["idea"]),
+            )  # fmt: skip
+            st.multiselect(ui.t("field.tags"), tag_options(), key=f"{prefix}_tags", accept_new_options=True, max_selections=6)
+            st.form_submit_button(
+                ui.t("me.post_button"), type="primary", on_click=add_idea, args=(sid,), use_container_width=True
+            )
+        if st.session_state.pop("me_focus", False):
+            ui.focus_first_input("textarea")
+    st.markdown(f"### {ui.t('me.my_ideas')}")
+    if not my_ideas:
+        st.caption(ui.t("me.no_ideas"))
+    for idea in reversed(my_ideas):
+        with st.container(border=True):
+            cols = st.columns([6, 1, 1], vertical_alignment="center")
+            text = ui.escape_md(idea["text"])
+            if idea["hidden"]:
+                text += " " + ui.escape_md(ui.t("me.hidden_by_facilitator"))
+            cols[0].markdown(text)
+            if writable:
+                cols[1].button(
+                    "", icon=":material/edit:", key=f"edit_i_{idea['id']}", help=ui.t("me.edit"),
+                    on_click=lambda i=idea["id"]: st.session_state.update(me_editing=("idea", i)),
+                )  # fmt: skip
+            cols[2].button(
+                "", icon=":material/delete:", key=f"del_i_{idea['id']}", help=ui.t("me.withdraw"),
+                on_click=ui.guarded(lambda i=idea["id"]: _withdraw(i), success=ui.t("me.withdrawn")),
+            )  # fmt: skip
+
+
+@st.dialog(" ", width="medium")
+def edit_idea_dialog(idea: dict) -> None:
+    with st.form(f"edit_idea_{idea['id']}", border=False):
+        st.text_area(ui.t("field.idea"), value=idea["text"], max_chars=LIMITS["idea"], key=f"ei_{idea['id']}")
+        st.form_submit_button(
+            ui.t("me.save"), type="primary",
+            on_click=ui.guarded(lambda: _update_idea(idea["id"]), success=ui.t("me.saved")),
+        )  # fmt: skip
+
+
+def _update_idea(idea_id: int) -> None:
+    with ui.get_db() as db:
+        current_tags = next((i["tags"] for i in my_ideas if i["id"] == idea_id), [])
+        store.update_idea(db, me, idea_id, text=st.session_state.get(f"ei_{idea_id}", ""), tags=current_tags)
+    st.session_state.pop("me_editing", None)
+
+
+def _withdraw(idea_id: int) -> None:
+    with ui.get_db() as db:
+        store.withdraw_idea(db, me, idea_id)
+
+
+# ---------------------------------------------------------------- vote
+
+
+def vote_section() -> None:
+    writable = round_banner("vote")
+    with ui.get_db() as db:
+        themes = store.themes_frame(db, workshop.id)
+        mine = store.votes_of(db, me.id)
+    if themes.empty:
+        st.info(ui.t("me.no_themes"))
+        return
+    st.markdown(ui.t("me.vote_intro", dots=workshop.vote_dots))
+    with st.form("vote_form"):
+        for theme in themes.to_dict("records"):
+            st.number_input(
+                theme["label"], 0, workshop.vote_dots, value=mine.get(theme["id"], 0), step=1,
+                key=f"vote_{theme['id']}", disabled=not writable,
+            )  # fmt: skip
+        st.caption(ui.t("me.vote_left", left=workshop.vote_dots - sum(mine.values())))
+        st.form_submit_button(
+            ui.t("me.vote_button"), type="primary", disabled=not writable, use_container_width=True,
+            on_click=ui.guarded(lambda: _vote([int(t) for t in themes["id"]]), success=ui.t("me.voted")),
+        )  # fmt: skip
+
+
+def _vote(theme_ids: list[int]) -> None:
+    allocation = {tid: int(st.session_state.get(f"vote_{tid}") or 0) for tid in theme_ids}
+    with ui.get_db() as db:
+        store.cast_votes(db, me, allocation)
+
+
+# ---------------------------------------------------------------- collectifs
+
+
+def collectifs_section() -> None:
+    writable = round_banner("collectifs")
+    with ui.get_db() as db:
+        groups = store.collectifs(db, workshop.id)
+    if not groups:
+        st.info(ui.t("me.no_collectifs"))
+        return
+    labels = {c["id"]: f"{c['label']} ({circle_name(c['circle'])})" for c in my_contacts}
+    for group in groups:
+        member = any(m["id"] == me.id for m in group["members"])
+        with st.container(border=True):
+            st.markdown(f"#### {ui.escape_md(group['name'])}")
+            st.caption(ui.escape_md(f"{ui.t('me.members')}: " + ", ".join(m["display_name"] for m in group["members"])))
+            for step in group["next_steps"]:
+                ui.plain(f"→ {step['text']} — {step['owner']} {step['due_date']}")
+            if not writable:
+                continue
+            cid = group["id"]
+            if member:
+                st.success(ui.t("me.member"), icon=":material/check:")
+                mine = [c["id"] for c in group["contacts"] if c["participant_id"] == me.id]
+                st.multiselect(
+                    ui.t("me.mobilise"), list(labels), default=mine, format_func=lambda i: labels[i],
+                    key=f"mob_{cid}", on_change=ui.guarded(lambda cid=cid: _mobilise(cid), success=ui.t("me.saved")),
+                )  # fmt: skip
+                sid = ui.submission_id(f"step_{cid}")
+                with st.form(f"step_form_{cid}_{sid}"):
+                    st.text_input(ui.t("me.propose_step"), max_chars=LIMITS["next_step"], key=f"step_{sid}_text")
+                    c1, c2 = st.columns(2)
+                    c1.date_input(ui.t("field.due_date"), value=None, key=f"step_{sid}_date", format="DD/MM/YYYY")
+                    c2.text_input(ui.t("field.owner"), value=me.display_name, max_chars=LIMITS["name"], key=f"step_{sid}_owner")
+                    st.form_submit_button(ui.t("me.save"), on_click=_add_step, args=(cid, sid))
+                st.button(
+                    ui.t("me.leave_collectif"), key=f"leave_{cid}",
+                    on_click=ui.guarded(lambda cid=cid: _membership(cid, False)),
+                )  # fmt: skip
+            else:
+                st.button(
+                    ui.t("me.join_collectif"), key=f"join_{cid}", type="primary",
+                    on_click=ui.guarded(lambda cid=cid: _membership(cid, True)),
+                )  # fmt: skip
+
+
+def _membership(collectif_id: int, member: bool) -> None:
+    with ui.get_db() as db:
+        store.set_membership(db, me, collectif_id, member=member)
+
+
+def _mobilise(collectif_id: int) -> None:
+    with ui.get_db() as db:
+        store.set_mobilised_contacts(db, me, collectif_id, st.session_state.get(f"mob_{collectif_id}") or [])
+
+
+def _add_step(collectif_id: int, sid: str) -> None:
+    try:
+        with ui.get_db() as db:
+            store.add_next_step(
+                db, me, collectif_id, submission_id=sid, text=st.session_state.get(f"step_{sid}_text", ""),
+                due_date=st.session_state.get(f"step_{sid}_date"), owner=st.session_state.get(f"step_{sid}_owner", ""),
+            )  # fmt: skip
+    except WorkshopError as exc:
+        ui.flash(exc.message(ui.lang()), "error")
+        return
+    ui.flash(ui.t("me.step_added"))
+    ui.rotate_submission(f"step_{collectif_id}")
+
+
+# ---------------------------------------------------------------- my place
+
+
+def place_section() -> None:
+    if not st.button(ui.t("me.show_place"), type="primary", key="me_place_btn") and not st.session_state.get("me_place"):
+        return
+    st.session_state["me_place"] = True
+    with ui.get_db() as db:
+        place = network.my_place(db, workshop.id, me.id)
+    st.markdown(f"#### {ui.t('me.shared_contacts')}")
+    if not place["shared"]:
+        st.caption(ui.t("me.no_shared"))
+    for item in place["shared"]:
+        ui.plain(f"{item['label']} — {ui.t('con.known_by')} {', '.join(item['known_by'])}")
+    st.markdown(f"#### {ui.t('me.same_circles')}")
+    for item in place["neighbours"]:
+        shared = [circle_name(c) for c in item["circles"]] + item["regions"]
+        ui.plain(f"{item['name']} — {', '.join(shared)}")
+
+
+editing = st.session_state.get("me_editing")
+if editing:
+    kind, item_id = editing
+    found = next((x for x in (my_contacts if kind == "contact" else my_ideas) if x["id"] == item_id), None)
+    if found is None:
+        st.session_state.pop("me_editing", None)
+    elif kind == "contact":
+        edit_contact_dialog(found)
+    else:
+        edit_idea_dialog(found)
+
+{
+    "contacts": contacts_section,
+    "ideas": ideas_section,
+    "vote": vote_section,
+    "collectifs": collectifs_section,
+    "place": place_section,
+}[section]()
+
+st.divider()
+with st.expander(ui.t("me.delete_my_data")):
+    confirm = st.checkbox(ui.t("me.delete_confirm"), key="me_delete_confirm")
+    if st.button(ui.t("me.delete_my_data"), disabled=not confirm, key="me_delete_btn", type="secondary"):
+        try:
+            with ui.get_db() as db:
+                store.delete_participant(db, me)
+        except WorkshopError as exc:
+            ui.show_error(exc)
+        else:
+            st.query_params.clear()
+            st.success(ui.t("me.data_deleted"))
+            st.stop()

@@ -1,0 +1,157 @@
+"""A real `streamlit run` server on a free loopback port with its own database, and Debian's
+Chromium driven by Playwright. Screenshots of every step go to test-artifacts/ (git-ignored)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+expect.set_options(timeout=15_000)
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+READY = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One streamlit process on its own database; can be killed and restarted on the same port."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+        self.log = ARTIFACTS / f"server-{self.port}.log"
+
+    def start(self) -> None:
+        env = {**os.environ, "WORKSHOP_DB": str(self.db_path), "WORKSHOP_PUBLIC_URL": self.url}
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(self.port)],
+            cwd=ROOT, env=env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).read() == b"ok":
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"streamlit did not start; see {self.log}")
+
+    def stop(self, *, kill: bool = False) -> None:
+        if self.proc and self.proc.poll() is None:
+            if kill:
+                self.proc.kill()
+            else:
+                self.proc.terminate()
+            self.proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    srv = Server(tmp_path_factory.mktemp("e2e") / "workshop.db")
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],  # fmt: skip
+        )
+        yield b
+        b.close()
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f"rep_{rep.when}", rep)
+
+
+class Pages:
+    """Browser contexts for one test; each step can be photographed, all pages on failure."""
+
+    def __init__(self, browser, name: str) -> None:
+        self.browser, self.name = browser, re.sub(r"[^\w.-]+", "_", name)
+        self.contexts, self.pages, self.step = [], {}, 0
+
+    def new(self, label: str, *, width: int = 1440, height: int = 900):
+        ctx = self.browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+        ctx.set_default_timeout(30_000)
+        page = ctx.new_page()
+        self.contexts.append(ctx)
+        self.pages[label] = page
+        return page
+
+    def shot(self, page, what: str, *, full_page: bool = True) -> Path:
+        self.step += 1
+        folder = ARTIFACTS / self.name
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{self.step:02d}-{what}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    def close(self, failed: bool) -> None:
+        if failed:
+            for label, page in self.pages.items():
+                try:
+                    self.shot(page, f"FAILED-{label}")
+                except Exception:  # noqa: BLE001 - best effort on a dying page
+                    pass
+        for ctx in self.contexts:
+            ctx.close()
+
+
+@pytest.fixture
+def pages(browser, request):
+    p = Pages(browser, request.node.name)
+    yield p
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    p.close(failed)
+
+
+def wait_ready(page, timeout: float = 30_000) -> None:
+    """The script has finished its run (checked twice: a click can start a rerun a moment later)."""
+    page.wait_for_selector(READY, timeout=timeout)
+    page.wait_for_timeout(250)
+    page.wait_for_selector(READY, timeout=timeout)
+
+
+def goto(page, url: str) -> None:
+    page.goto(url)
+    wait_ready(page)
+    page.wait_for_timeout(300)

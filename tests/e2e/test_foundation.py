@@ -1,0 +1,73 @@
+"""Foundation: a facilitator creates a workshop, a participant joins with the code and adds a
+contact and an idea, the console shows the counts without a manual reload."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import goto, wait_ready
+
+
+def metric(page, label: str):
+    label_el = page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    return page.get_by_test_id("stMetric").filter(has=label_el).get_by_test_id("stMetricValue")
+
+
+def test_create_join_contribute_and_console_follows(server, pages):
+    fac = pages.new("facilitator")
+    goto(fac, server.url + "/")
+    fac.get_by_text("Animer un atelier").click()
+    fac.get_by_label("Titre de l'atelier").fill("Atelier E2E")
+    fac.get_by_role("button", name="Créer l'atelier").click()
+    wait_ready(fac)
+    expect(fac.get_by_text("Atelier créé")).to_be_visible()
+    link = fac.locator('[data-testid="stCode"]').first.inner_text().strip()
+    assert "/console?w=" in link and "&k=" in link
+    code = re.search(r"w=([A-Z0-9]+)", link).group(1)
+    pages.shot(fac, "created")
+
+    goto(fac, link)
+    expect(fac.get_by_text("Console de l'animateur")).to_be_visible()
+    fac.get_by_role("button", name="Ouvrir").nth(0).click()  # contacts round
+    wait_ready(fac)
+    fac.get_by_role("button", name="Ouvrir").nth(0).click()  # ideas round (now the first closed one)
+    wait_ready(fac)
+    expect(fac.get_by_role("button", name="Fermer", exact=True)).to_have_count(2)
+    pages.shot(fac, "console-rounds-open")
+
+    me = pages.new("participant", width=390, height=844)
+    goto(me, server.url + "/")
+    me.get_by_label("Code de l'atelier").fill(code.lower())
+    me.get_by_label("Votre prénom ou pseudonyme").fill("Camille")
+    me.get_by_role("button", name="Rejoindre").click()
+    me.wait_for_url(re.compile(r".*/me\?p="))
+    wait_ready(me)
+    expect(me.get_by_text("Bonjour Camille")).to_be_visible()
+    pages.shot(me, "joined")
+    # The page follows the facilitator's latest round (ideas); go back to the network.
+    expect(me.get_by_role("textbox", name="Publier une idée")).to_be_visible()
+    me.get_by_text("Mon réseau", exact=True).click()
+    wait_ready(me)
+
+    me.get_by_label("Initiales ou pseudonyme").fill("M. D.")
+    me.get_by_test_id("stForm").get_by_text("Anciens collègues", exact=True).click()
+    me.get_by_role("button", name="Ajouter").click()
+    wait_ready(me)
+    expect(me.get_by_text("Ajouté : M. D.")).to_be_visible()
+    expect(me.get_by_text("1 contacts, 1 cercles, 0 dormants")).to_be_visible()
+
+    me.get_by_text("Idées", exact=True).click()
+    wait_ready(me)
+    me.get_by_role("textbox", name="Publier une idée").fill("Une bourse de compétences entre membres")
+    me.get_by_role("button", name="Publier", exact=True).click()
+    wait_ready(me)
+    expect(me.get_by_text("Idée publiée.")).to_be_visible()
+    pages.shot(me, "idea-posted")
+
+    # The console refreshes by itself (fragment run_every), no reload.
+    expect(metric(fac, "Participants")).to_have_text("1", timeout=10_000)
+    expect(metric(fac, "Contacts")).to_have_text("1", timeout=10_000)
+    expect(metric(fac, "Idées")).to_have_text("1", timeout=10_000)
+    pages.shot(fac, "console-counts")

@@ -1,0 +1,47 @@
+"""Both catalogues complete, and every key the code uses exists."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from workshop.i18n import EN, FR, t
+from workshop.model import CIRCLES, FLOWS, ROUNDS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_catalogues_have_the_same_keys():
+    assert set(FR) == set(EN), {"missing in EN": set(FR) - set(EN), "missing in FR": set(EN) - set(FR)}
+
+
+def test_same_placeholders_in_both_languages():
+    for key in FR:
+        assert set(re.findall(r"{(\w+)}", FR[key])) == set(re.findall(r"{(\w+)}", EN[key])), key
+
+
+@pytest.mark.parametrize("prefix,values", [("circle", CIRCLES), ("flow", FLOWS), ("round", ROUNDS)])
+def test_vocabularies_are_translated(prefix, values):
+    for value in values:
+        assert f"{prefix}.{value}" in FR and f"{prefix}.{value}" in EN
+
+
+def test_every_literal_key_used_in_code_exists():
+    pattern = re.compile(r"""\bt\(\s*["']([a-z]+\.[a-z_.]+)["']""")
+    errors_pattern = re.compile(
+        r"""(?:InvalidInput|NotFound|AccessDenied|RoundClosed|StorageError|ImportRefused)\(\s*["']([a-z_]+\.[a-z_.]+)["']"""
+    )
+    used = set()
+    for path in list((ROOT / "workshop").glob("*.py")) + list((ROOT / "pages").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        used |= set(pattern.findall(text)) | set(errors_pattern.findall(text))
+    missing = sorted(k for k in used if k not in FR)
+    assert not missing, missing
+
+
+def test_translation_fills_parameters_and_translates_field_names():
+    assert t("err.empty", "fr", field="field.name") == "« Votre prénom ou pseudonyme » est vide : écrivez quelque chose."
+    assert t("err.empty", "en", field="field.name").startswith("“Your first name")
+    assert t("no.such.key", "en") == "no.such.key"

@@ -1,0 +1,233 @@
+"""The store on a real SQLite file: migrations, isolation, atomic and idempotent writes, refusals."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from workshop import db as dbmod
+from workshop import store
+from workshop.errors import AccessDenied, InvalidInput, NotFound, RoundClosed, StorageError
+
+
+def test_migrations_apply_on_empty_db_and_reapply_is_noop(db_path):
+    conn = dbmod.open_db(db_path)
+    applied = [m.name for m in dbmod.migrations.applied(conn)]
+    assert applied == ["0001_initial"]
+    tables = set(conn.table_names())
+    for table in ("workshops", "rounds", "participants", "contacts", "ideas", "themes", "idea_themes", "votes",
+                  "collectifs", "collectif_members", "collectif_contacts", "next_steps", "merges"):  # fmt: skip
+        assert table in tables
+    schema = conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
+    conn.close()
+    conn = dbmod.open_db(db_path)
+    assert [m.name for m in dbmod.migrations.applied(conn)] == ["0001_initial"]
+    assert conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == schema
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+def test_create_workshop_stores_only_hashes(db):
+    workshop, token = store.create_workshop(db, title="Atelier", language="en", question="Q?")
+    row = db.execute("SELECT facilitator_hash, code FROM workshops").fetchone()
+    assert token not in row[0] and row[0].startswith("$argon2id$")
+    assert len(workshop.code) == 6 and set(workshop.code) <= set("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
+    assert store.authenticate_facilitator(db, workshop.code.lower(), token).id == workshop.id
+    with pytest.raises(AccessDenied):
+        store.authenticate_facilitator(db, workshop.code, token + "x")
+    with pytest.raises(AccessDenied):
+        store.authenticate_facilitator(db, "ZZZZZZ", token)
+
+
+def test_participant_token_is_hashed_and_resumes(db, room):
+    raw = db.execute("SELECT token_hash FROM participants WHERE display_name = 'Alice'").fetchone()[0]
+    assert raw != "tok-alice-000000000000" and len(raw) == 64
+    workshop, alice = store.participant_by_token(db, "tok-alice-000000000000")
+    assert (workshop.id, alice.display_name) == (room["workshop"].id, "Alice")
+    with pytest.raises(AccessDenied):
+        store.participant_by_token(db, "stale-or-made-up-token")
+
+
+def test_join_is_idempotent_by_token(db, room):
+    again = store.join(db, room["workshop"].code, "Alice", token="tok-alice-000000000000")
+    assert again.id == room["alice"].id
+    assert db.execute("SELECT count(*) FROM participants").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\x00\x01", "\u200b"])
+def test_join_refuses_empty_names(db, room, name):
+    with pytest.raises(InvalidInput):
+        store.join(db, room["workshop"].code, name, token="tok-new-0000000000000")
+    assert db.execute("SELECT count(*) FROM participants").fetchone()[0] == 2
+
+
+def test_join_refuses_wrong_or_locked_code(db, room):
+    with pytest.raises(NotFound):
+        store.join(db, "ZZZZZZ", "Carol", token="tok-carol-0000000000")
+    store.update_workshop(db, room["workshop"].id, join_locked=True)
+    with pytest.raises(RoundClosed):
+        store.join(db, room["workshop"].code, "Carol", token="tok-carol-0000000000")
+    assert db.execute("SELECT count(*) FROM participants").fetchone()[0] == 2
+
+
+def test_workshops_are_isolated(db, room):
+    other, _ = store.create_workshop(db, title="Autre atelier")
+    store.set_round(db, other.id, "contacts", is_open=True)
+    carol = store.join(db, other.code, "Carol", token="tok-carol-0000000000")
+    cid = store.add_contact(db, carol, submission_id="s-carol-1", label="X. Y.", circle="family")
+    store.add_contact(db, room["alice"], submission_id="s-alice-1", label="M. D.", circle="clients")
+    assert store.counters(db, other.id)["contacts"] == 1
+    assert store.counters(db, room["workshop"].id)["contacts"] == 1
+    # Alice cannot edit, delete or moderate anything of the other workshop.
+    with pytest.raises(NotFound):
+        store.delete_contact(db, room["alice"], cid)
+    with pytest.raises(NotFound):
+        store.set_blocked(db, room["workshop"].id, carol.id, blocked=True)
+    with pytest.raises(AccessDenied):
+        store.add_contact(db, room["alice"], submission_id="s-carol-1", label="hijack", circle="family")
+
+
+def test_add_contact_idempotent_and_confirmed(db, room):
+    alice = room["alice"]
+    first = store.add_contact(db, alice, submission_id="sid-1", label="  Marie   Dupont ", circle="former_colleagues",
+                              flows=["trust", "knowledge"], dormant=True, last_contact_year=2012)  # fmt: skip
+    second = store.add_contact(db, alice, submission_id="sid-1", label="Marie Dupont", circle="former_colleagues")
+    assert first == second
+    saved = store.contact(db, alice, first)
+    assert saved["label"] == "Marie Dupont"
+    assert saved["flows"] == ["knowledge", "trust"]
+    assert saved["dormant"] is True and saved["last_contact_year"] == 2012
+    assert db.execute("SELECT count(*) FROM contacts").fetchone()[0] == 1
+
+
+def test_ownership_of_contacts_and_ideas(db, room):
+    cid = store.add_contact(db, room["alice"], submission_id="a1", label="A.B.", circle="family")
+    iid = store.add_idea(db, room["alice"], submission_id="i1", text="Partager")
+    for call in (
+        lambda: store.update_contact(db, room["bob"], cid, label="hacked"),
+        lambda: store.delete_contact(db, room["bob"], cid),
+        lambda: store.update_idea(db, room["bob"], iid, text="hacked"),
+        lambda: store.withdraw_idea(db, room["bob"], iid),
+    ):
+        with pytest.raises(NotFound):
+            call()
+    assert store.contact(db, room["alice"], cid)["label"] == "A.B."
+
+
+def test_closed_round_refuses_writes(db, room):
+    store.set_round(db, room["workshop"].id, "contacts", is_open=False)
+    with pytest.raises(RoundClosed):
+        store.add_contact(db, room["alice"], submission_id="x", label="A", circle="family")
+    assert db.execute("SELECT count(*) FROM contacts").fetchone()[0] == 0
+
+
+def test_blocked_participant_refused_and_hidden(db, room):
+    store.add_idea(db, room["bob"], submission_id="b1", text="Idée de Bob")
+    store.set_blocked(db, room["workshop"].id, room["bob"].id, blocked=True)
+    with pytest.raises(AccessDenied):
+        store.participant_by_token(db, "tok-bob-00000000000000")
+    with pytest.raises(AccessDenied):
+        store.add_idea(db, room["bob"], submission_id="b2", text="encore")
+    assert store.counters(db, room["workshop"].id)["ideas"] == 0
+    assert store.ideas_frame(db, room["workshop"].id).empty
+
+
+def test_oversized_input_refused_with_nothing_written(db, room):
+    with pytest.raises(InvalidInput) as err:
+        store.add_idea(db, room["alice"], submission_id="big", text="x" * 10_000)
+    assert "280" in err.value.message("fr")
+    assert db.execute("SELECT count(*) FROM ideas").fetchone()[0] == 0
+
+
+def test_write_is_atomic_on_failure(db, room):
+    """A transaction that fails half-way leaves nothing behind (and the version unchanged)."""
+    before = store.version(db, room["workshop"].id)
+    with pytest.raises(RuntimeError):
+        with store.write(db, room["workshop"].id):
+            db.conn.execute("INSERT INTO themes (workshop_id, label, created_at) VALUES (?, 'T', 'now')", [room["workshop"].id])
+            raise RuntimeError("boom")
+    assert db.execute("SELECT count(*) FROM themes").fetchone()[0] == 0
+    assert store.version(db, room["workshop"].id) == before
+
+
+def test_locked_database_gives_clear_error_and_keeps_nothing(db_path, room, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_BUSY_TIMEOUT", "0.2")
+    blocker = sqlite3.connect(str(db_path), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        conn = dbmod.connect(db_path)
+        with pytest.raises(StorageError) as err:
+            store.add_idea(conn, room["alice"], submission_id="locked", text="attend")
+        assert "occupée" in err.value.message("fr")
+        conn.close()
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    conn = dbmod.connect(db_path)
+    assert conn.execute("SELECT count(*) FROM ideas").fetchone()[0] == 0
+    conn.close()
+
+
+def test_rounds_timer_and_current(db, room):
+    import datetime as dt
+
+    wid = room["workshop"].id
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(minutes=1)  # after the fixture
+    store.set_round(db, wid, "vote", is_open=True, minutes=5, now=now)
+    r = store.rounds(db, wid)["vote"]
+    assert store.seconds_left(r, now=now + dt.timedelta(seconds=90)) == 210
+    assert store.seconds_left(r, now=now + dt.timedelta(minutes=10)) == 0
+    assert store.current_round(db, wid).name == "vote"
+    with pytest.raises(InvalidInput):
+        store.set_round(db, wid, "lunch", is_open=True)
+
+
+def test_moderation_hide_and_delete(db, room):
+    wid = room["workshop"].id
+    iid = store.add_idea(db, room["alice"], submission_id="m1", text="À cacher")
+    store.set_idea_hidden(db, wid, iid, hidden=True)
+    assert store.counters(db, wid)["ideas"] == 0
+    assert store.ideas_frame(db, wid, include_hidden=True)["hidden"].tolist() == [True]
+    store.delete_idea(db, wid, iid)
+    assert store.ideas_frame(db, wid, include_hidden=True).empty
+    other, _ = store.create_workshop(db, title="Autre")
+    with pytest.raises(NotFound):
+        store.delete_idea(db, other.id, iid)
+
+
+def test_delete_participant_removes_everything(db, room):
+    wid = room["workshop"].id
+    a1 = store.add_contact(db, room["alice"], submission_id="d1", label="Marie Dupont", circle="family")
+    b1 = store.add_contact(db, room["bob"], submission_id="d2", label="M. Dupont", circle="family")
+    store.add_idea(db, room["alice"], submission_id="d3", text="Une idée")
+    store.decide_merge(db, wid, kind="contact", a_id=a1, b_id=b1, status="confirmed")
+    store.delete_participant(db, room["alice"])
+    assert db.execute("SELECT count(*) FROM contacts WHERE participant_id = ?", [room["alice"].id]).fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM ideas").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM merges").fetchone()[0] == 0
+    with pytest.raises(AccessDenied):
+        store.participant_by_token(db, "tok-alice-000000000000")
+
+
+def test_purge_leaves_no_text_in_the_file(db_path):
+    conn = dbmod.open_db(db_path)
+    w, _ = store.create_workshop(conn, title="Secret", question="")
+    store.set_round(conn, w.id, "contacts", is_open=True)
+    p = store.join(conn, w.code, "Zoé", token="tok-zoe-0000000000000")
+    for i in range(50):
+        store.add_contact(conn, p, submission_id=f"z{i}", label=f"Quentin Tarantino-Unique {i}", circle="hobby")
+    store.delete_workshop(conn, w.id)
+    conn.close()
+    for path in db_path.parent.glob("workshop.db*"):
+        assert b"Tarantino-Unique" not in path.read_bytes()
+
+
+def test_purge_expired(db):
+    import datetime as dt
+
+    old, _ = store.create_workshop(db, title="Vieux", retention_days=1)
+    keep, _ = store.create_workshop(db, title="Récent", retention_days=30)
+    assert store.purge_expired(db, today=dt.date.today() + dt.timedelta(days=5)) == 1
+    assert [w["id"] for w in store.workshops_list(db)] == [keep.id]
+    assert old.id != keep.id

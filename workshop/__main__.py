@@ -1,0 +1,127 @@
+"""`python -m workshop`: demo, export, import, purge — a thin layer over the package."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from workshop import config, links, store
+from workshop import db as dbmod
+from workshop.errors import WorkshopError
+
+
+def _db(path: str | None):
+    return dbmod.open_db(Path(path) if path else config.db_path())
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from workshop import demo
+
+    path = Path(args.db) if args.db else config.db_path()
+    with _db(str(path)) as db:
+        result = demo.seed_demo(
+            db, participants=args.participants, seed=args.seed, public_base_url=args.base_url or "",
+            with_themes=not args.no_themes,
+        )  # fmt: skip
+    w = result.workshop
+    info = {
+        "code": w.code,
+        "join_url": links.join_url(w),
+        "facilitator_url": links.facilitator_url(w, result.facilitator_token),
+        "projector_url": links.projector_url(w),
+    }
+    # The home page offers the demo's links when it serves this same database.
+    (path.parent / "demo.json").write_text(
+        json.dumps({"db": str(path), "code": w.code, "token": result.facilitator_token}), encoding="utf-8"
+    )
+    if args.json:
+        print(json.dumps(info))
+    else:
+        print(f"Demo workshop {w.code} ({args.participants} participants)")
+        for key, value in info.items():
+            print(f"  {key}: {value}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from workshop import export
+
+    with _db(args.db) as db:
+        w = store.workshop_by_code(db, args.code)
+        size = export.write_bundle(db, w.id, Path(args.out), level=args.level)
+    print(f"{args.out}: {size} bytes ({args.level})")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from workshop import export
+
+    data = Path(args.file).read_bytes()
+    with _db(args.db) as db:
+        into = store.workshop_by_code(db, args.into).id if args.into else None
+        previous = store.workshop_by_code(db, args.previous).id if args.previous else None
+        w, token = export.import_bundle(db, data, keep_links=args.keep_links, into=into, previous_id=previous)
+    print(json.dumps({"code": w.code, "facilitator_url": links.facilitator_url(w, token)}))
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    with _db(args.db) as db:
+        if args.expired:
+            print(f"purged {store.purge_expired(db)} expired workshop(s)")
+        else:
+            store.delete_workshop(db, store.workshop_by_code(db, args.code).id)
+            print(f"purged {args.code}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m workshop", description="Think&Do workshop tool")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    d = sub.add_parser("demo", help="seed a realistic French demo workshop")
+    d.add_argument("--db", help="SQLite file (default: data/workshop.db or $WORKSHOP_DB)")
+    d.add_argument("--participants", type=int, default=25, help="room size (default 25; 200 for a large room)")
+    d.add_argument("--seed", type=int, default=42, help="random seed (same seed, same room)")
+    d.add_argument("--base-url", help="public address used in the links")
+    d.add_argument("--no-themes", action="store_true", help="skip themes, votes and collectifs")
+    d.add_argument("--json", action="store_true", help="print one JSON object")
+    d.set_defaults(func=cmd_demo)
+
+    e = sub.add_parser("export", help="write the session bundle (ZIP)")
+    e.add_argument("--db", help="SQLite file")
+    e.add_argument("--code", required=True, help="workshop join code")
+    e.add_argument("--out", required=True, help="ZIP file to write")
+    e.add_argument("--level", choices=("full", "pseudonymised", "aggregate"), default="full")
+    e.set_defaults(func=cmd_export)
+
+    i = sub.add_parser("import", help="create (or extend) a workshop from a bundle")
+    i.add_argument("file", help="bundle ZIP (or workshop.json)")
+    i.add_argument("--db", help="SQLite file")
+    i.add_argument("--keep-links", action="store_true", help="participants' personal links stay valid")
+    i.add_argument("--into", help="extend this workshop (code) instead of creating one")
+    i.add_argument("--previous", help="code of the workshop this one follows (before/after)")
+    i.set_defaults(func=cmd_import)
+
+    u = sub.add_parser("purge", help="delete a workshop (or all expired ones) and VACUUM")
+    u.add_argument("--db", help="SQLite file")
+    grp = u.add_mutually_exclusive_group(required=True)
+    grp.add_argument("--code", help="workshop join code")
+    grp.add_argument("--expired", action="store_true", help="every workshop past its retention date")
+    u.set_defaults(func=cmd_purge)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except WorkshopError as exc:
+        print(f"error: {exc.message('en')}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

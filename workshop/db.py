@@ -1,0 +1,183 @@
+"""Opening the SQLite database and its numbered migrations (the only place the schema changes)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database, Migrations
+
+from workshop import config
+
+migrations = Migrations("workshop")
+
+_SCHEMA_0001 = [
+    """CREATE TABLE workshops (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        language TEXT NOT NULL DEFAULT 'fr' CHECK (language IN ('fr','en')),
+        question TEXT NOT NULL DEFAULT '',
+        join_locked INTEGER NOT NULL DEFAULT 0,
+        retention_date TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        facilitator_hash TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        show_labels INTEGER NOT NULL DEFAULT 0,
+        anonymous INTEGER NOT NULL DEFAULT 0,
+        public_base_url TEXT NOT NULL DEFAULT '',
+        vote_dots INTEGER NOT NULL DEFAULT 5,
+        projector_view TEXT NOT NULL DEFAULT 'counters',
+        settings TEXT NOT NULL DEFAULT '{}',
+        previous_id INTEGER REFERENCES workshops(id) ON DELETE SET NULL,
+        version INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE rounds (
+        workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        name TEXT NOT NULL CHECK (name IN ('contacts','ideas','vote','collectifs')),
+        is_open INTEGER NOT NULL DEFAULT 0,
+        opened_at TEXT,
+        ends_at TEXT,
+        PRIMARY KEY (workshop_id, name)
+    )""",
+    """CREATE TABLE participants (
+        id INTEGER PRIMARY KEY,
+        workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        display_name TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        skills_offered TEXT NOT NULL DEFAULT '[]',
+        skills_sought TEXT NOT NULL DEFAULT '[]',
+        show_name INTEGER NOT NULL DEFAULT 1,
+        blocked INTEGER NOT NULL DEFAULT 0,
+        joined_at TEXT NOT NULL,
+        submission_id TEXT UNIQUE
+    )""",
+    "CREATE INDEX participants_workshop ON participants(workshop_id)",
+    """CREATE TABLE contacts (
+        id INTEGER PRIMARY KEY,
+        workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+        label TEXT NOT NULL,
+        circle TEXT NOT NULL,
+        strength INTEGER NOT NULL DEFAULT 2 CHECK (strength BETWEEN 1 AND 3),
+        trust INTEGER NOT NULL DEFAULT 2 CHECK (trust BETWEEN 1 AND 3),
+        dormant INTEGER NOT NULL DEFAULT 0,
+        last_contact_year INTEGER,
+        flows TEXT NOT NULL DEFAULT '[]',
+        region TEXT NOT NULL DEFAULT '',
+        city TEXT NOT NULL DEFAULT '',
+        organisation TEXT NOT NULL DEFAULT '',
+        sector TEXT NOT NULL DEFAULT '',
+        skills TEXT NOT NULL DEFAULT '[]',
+        submission_id TEXT UNIQUE,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX contacts_workshop ON contacts(workshop_id)",
+    "CREATE INDEX contacts_participant ON contacts(participant_id)",
+    """CREATE TABLE ideas (
+        id INTEGER PRIMARY KEY,
+        workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        tags TEXT NOT NULL DEFAULT '[]',
+        hidden INTEGER NOT NULL DEFAULT 0,
+        submission_id TEXT UNIQUE,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX ideas_workshop ON ideas(workshop_id)",
+    """CREATE TABLE themes (
+        id INTEGER PRIMARY KEY,
+        workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        label TEXT NOT NULL,
+        renamed INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE idea_themes (
+        idea_id INTEGER PRIMARY KEY REFERENCES ideas(id) ON DELETE CASCADE,
+        theme_id INTEGER NOT NULL REFERENCES themes(id) ON DELETE CASCADE,
+        manual INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE votes (
+        participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+        theme_id INTEGER NOT NULL REFERENCES themes(id) ON DELETE CASCADE,
+        workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        dots INTEGER NOT NULL CHECK (dots >= 0),
+        PRIMARY KEY (participant_id, theme_id)
+    )""",
+    """CREATE TABLE collectifs (
+        id INTEGER PRIMARY KEY,
+        workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        theme_id INTEGER REFERENCES themes(id) ON DELETE SET NULL,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE collectif_members (
+        collectif_id INTEGER NOT NULL REFERENCES collectifs(id) ON DELETE CASCADE,
+        participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+        joined_at TEXT NOT NULL,
+        PRIMARY KEY (collectif_id, participant_id)
+    )""",
+    """CREATE TABLE collectif_contacts (
+        collectif_id INTEGER NOT NULL REFERENCES collectifs(id) ON DELETE CASCADE,
+        contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+        PRIMARY KEY (collectif_id, contact_id)
+    )""",
+    """CREATE TABLE next_steps (
+        id INTEGER PRIMARY KEY,
+        collectif_id INTEGER NOT NULL REFERENCES collectifs(id) ON DELETE CASCADE,
+        participant_id INTEGER REFERENCES participants(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        due_date TEXT NOT NULL DEFAULT '',
+        owner TEXT NOT NULL DEFAULT '',
+        submission_id TEXT UNIQUE,
+        created_at TEXT NOT NULL
+    )""",
+    # A decision of the facilitator on a candidate pair: contact~contact or contact~participant.
+    """CREATE TABLE merges (
+        id INTEGER PRIMARY KEY,
+        workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('contact','participant')),
+        a_id INTEGER NOT NULL,
+        b_id INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('confirmed','rejected')),
+        score REAL NOT NULL DEFAULT 0,
+        decided_at TEXT NOT NULL,
+        UNIQUE (workshop_id, kind, a_id, b_id)
+    )""",
+]
+
+
+@migrations(name="0001_initial")
+def initial(db: Database) -> None:
+    for statement in _SCHEMA_0001:
+        db.execute(statement)
+
+
+def connect(path: str | Path) -> Database:
+    """One connection for one script run or one command: WAL, busy timeout, foreign keys."""
+    # isolation_level=None: we issue BEGIN IMMEDIATE ourselves for every write.
+    conn = sqlite3.connect(str(path), timeout=config.busy_timeout_s(), isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {int(config.busy_timeout_s() * 1000)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, per connection
+    return Database(conn)
+
+
+def prepare(path: str | Path) -> None:
+    """Create the folder, turn WAL on and apply pending migrations: once per process, at start."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = connect(path)
+    try:
+        db.execute("PRAGMA journal_mode = WAL")
+        migrations.apply(db)
+    finally:
+        db.close()
+
+
+def open_db(path: str | Path) -> Database:
+    """Prepare (idempotent) and connect: for the CLI, tests and benchmarks."""
+    prepare(path)
+    return connect(path)

@@ -1,0 +1,122 @@
+"""Vocabularies of the domain (circles, flows, rounds) and the plain records pages receive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CIRCLES = (
+    "family",
+    "classmates",
+    "home_region",
+    "current_colleagues",
+    "former_colleagues",
+    "clients",
+    "suppliers",
+    "partners",
+    "hobby",
+    "association",
+    "investment_club",
+    "other",
+)
+
+# Market flows first, then the three non-market ones (Officience's five flows).
+FLOWS = ("goods", "money", "knowledge", "trust", "emotion")
+MARKET_FLOWS = ("goods", "money")
+NON_MARKET_FLOWS = ("knowledge", "trust", "emotion")
+
+ROUNDS = ("contacts", "ideas", "vote", "collectifs")
+LANGUAGES = ("fr", "en")
+
+# Small ordinal scales: 1 = weak / little, 3 = strong / full.
+STRENGTHS = (1, 2, 3)
+TRUSTS = (1, 2, 3)
+
+# French regions (2016 map) offered as suggestions; free text is accepted too.
+REGIONS = (
+    "Auvergne-Rhône-Alpes",
+    "Bourgogne-Franche-Comté",
+    "Bretagne",
+    "Centre-Val de Loire",
+    "Corse",
+    "Grand Est",
+    "Hauts-de-France",
+    "Île-de-France",
+    "Normandie",
+    "Nouvelle-Aquitaine",
+    "Occitanie",
+    "Pays de la Loire",
+    "Provence-Alpes-Côte d'Azur",
+    "Outre-mer",
+    "Étranger",
+)
+
+SECTORS = (
+    "industrie",
+    "numérique",
+    "conseil",
+    "finance",
+    "santé",
+    "éducation",
+    "collectivité locale",
+    "association",
+    "commerce",
+    "agriculture",
+    "culture",
+    "énergie",
+    "transport",
+    "BTP",
+)
+
+LIMITS = {
+    "name": 40,
+    "label": 60,
+    "idea": 280,
+    "place": 60,
+    "skill": 40,
+    "skills": 12,
+    "title": 120,
+    "question": 300,
+    "theme": 80,
+    "next_step": 200,
+    "contacts_per_participant": 500,
+    "ideas_per_participant": 100,
+}
+
+
+@dataclass(frozen=True)
+class Workshop:
+    id: int
+    code: str
+    title: str
+    language: str
+    question: str
+    join_locked: bool
+    retention_date: str
+    created_at: str
+    show_labels: bool
+    anonymous: bool
+    public_base_url: str
+    vote_dots: int
+    projector_view: str
+    version: int
+    settings: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    workshop_id: int
+    display_name: str
+    skills_offered: list
+    skills_sought: list
+    blocked: bool
+    joined_at: str
+    show_name: bool = True
+
+
+@dataclass(frozen=True)
+class Round:
+    name: str
+    is_open: bool
+    ends_at: str | None
+    opened_at: str | None

@@ -1,0 +1,422 @@
+"""The room's collective network on igraph: one builder, metrics, room-level findings, and a
+layout that keeps its positions between refreshes so the wall shows growth, not jumps."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import igraph as ig
+import numpy as np
+import pandas as pd
+from sqlite_utils import Database
+
+from workshop import resolve, store
+from workshop.model import FLOWS, MARKET_FLOWS, NON_MARKET_FLOWS
+
+_RNG_LOCK = threading.Lock()
+
+
+@dataclass
+class Room:
+    """What the builders need, read from the store in one go."""
+
+    participants: pd.DataFrame
+    contacts: pd.DataFrame
+    merges: pd.DataFrame
+
+
+def load_room(db: Database, workshop_id: int) -> Room:
+    return Room(
+        participants=store.participants_frame(db, workshop_id, include_blocked=False),
+        contacts=store.contacts_frame(db, workshop_id),
+        merges=store.merges_frame(db, workshop_id),
+    )
+
+
+def _most_common(values) -> str:
+    values = [v for v in values if v]
+    return Counter(values).most_common(1)[0][0] if values else ""
+
+
+def build_graph(room: Room, *, organisations: bool = False, filters: dict | None = None) -> ig.Graph:
+    """Participants, resolved contacts (and optionally organisations) as an undirected igraph.
+
+    Vertex attributes: key, kind ('participant'|'contact'|'organisation'), label, circle, region,
+    city, organisation, sector, known_by (participant ids). Edge attributes: circle, strength,
+    trust, dormant, last_contact_year, flows (list), weight (strength).
+    """
+    contacts = apply_filters(room.contacts, filters or {})
+    node_of = resolve.resolve(room.contacts, room.merges)
+    participants = room.participants
+    names = dict(zip(participants["id"].tolist(), participants["display_name"].tolist(), strict=True))
+    vertices: dict[str, dict] = {}
+    for pid, name in names.items():
+        vertices[f"p{pid}"] = {"kind": "participant", "label": name, "rows": []}
+    edges: dict[tuple[str, str], dict] = {}
+    for row in contacts.to_dict("records"):
+        owner = f"p{row['participant_id']}"
+        if owner not in vertices:
+            continue
+        key = node_of.get(int(row["id"]), f"c{row['id']}")
+        if key == owner:
+            continue
+        node = vertices.setdefault(key, {"kind": "contact", "label": row["label"], "rows": []})
+        node["rows"].append(row)
+        pair = tuple(sorted((owner, key)))
+        edge = edges.get(pair)
+        if edge is None or row["strength"] > edge["strength"]:
+            edges[pair] = {
+                "circle": row["circle"],
+                "strength": int(row["strength"]),
+                "trust": int(row["trust"]),
+                "dormant": bool(row["dormant"]),
+                "last_contact_year": int(row["last_contact_year"]) if pd.notna(row["last_contact_year"]) else 0,
+                "flows": list(row["flows"]),
+                "weight": float(row["strength"]),
+                "contact_id": int(row["id"]),
+            }
+        if organisations and row["organisation"]:
+            okey = "o" + resolve.normalise(row["organisation"])
+            vertices.setdefault(okey, {"kind": "organisation", "label": row["organisation"], "rows": []})
+            edges.setdefault(tuple(sorted((key, okey))), {"circle": "", "strength": 1, "trust": 1, "dormant": False,
+                             "last_contact_year": 0, "flows": [], "weight": 0.5, "contact_id": -1})  # fmt: skip
+    keys = list(vertices)
+    index = {k: i for i, k in enumerate(keys)}
+    g = ig.Graph(n=len(keys), edges=[(index[a], index[b]) for a, b in edges])
+    g.vs["key"] = keys
+    g.vs["kind"] = [vertices[k]["kind"] for k in keys]
+    g.vs["label"] = [vertices[k]["label"] for k in keys]
+    for attr in ("circle", "region", "city", "organisation", "sector"):
+        g.vs[attr] = [_most_common(r[attr] for r in vertices[k]["rows"]) for k in keys]
+    g.vs["known_by"] = [sorted({int(r["participant_id"]) for r in vertices[k]["rows"]}) for k in keys]
+    g.vs["circles"] = [sorted({r["circle"] for r in vertices[k]["rows"]}) for k in keys]
+    g.vs["contact_ids"] = [sorted(int(r["id"]) for r in vertices[k]["rows"]) for k in keys]
+    for attr in ("circle", "strength", "trust", "dormant", "last_contact_year", "flows", "weight", "contact_id"):
+        g.es[attr] = [e[attr] for e in edges.values()]
+    return g
+
+
+def apply_filters(contacts: pd.DataFrame, filters: dict) -> pd.DataFrame:
+    """Console filters: circles, flows, minimum strength/trust, dormant only / active only, regions."""
+    if contacts.empty or not filters:
+        return contacts
+    mask = pd.Series(True, index=contacts.index)
+    if filters.get("circles"):
+        mask &= contacts["circle"].isin(filters["circles"])
+    if filters.get("flows"):
+        wanted = set(filters["flows"])
+        mask &= contacts["flows"].map(lambda fl: bool(wanted & set(fl)))
+    if filters.get("min_strength"):
+        mask &= contacts["strength"] >= int(filters["min_strength"])
+    if filters.get("min_trust"):
+        mask &= contacts["trust"] >= int(filters["min_trust"])
+    if filters.get("dormant") == "dormant":
+        mask &= contacts["dormant"].astype(bool)
+    elif filters.get("dormant") == "active":
+        mask &= ~contacts["dormant"].astype(bool)
+    if filters.get("regions"):
+        mask &= contacts["region"].isin(filters["regions"])
+    return contacts[mask]
+
+
+# ---------------------------------------------------------------- metrics
+
+
+def metrics(g: ig.Graph, *, seed: int = 0) -> pd.DataFrame:
+    """Degree, betweenness (normalised), community (multilevel, seeded) and Burt's constraint."""
+    n = g.vcount()
+    if n == 0:
+        return pd.DataFrame(columns=["key", "degree", "betweenness", "community", "constraint"])
+    betweenness = g.betweenness(directed=False)
+    norm = (n - 1) * (n - 2) / 2 if n > 2 else 1
+    with _RNG_LOCK:
+        # igraph draws from Python's `random`: give it a private seeded generator.
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            communities = g.community_multilevel().membership if g.ecount() else list(range(n))
+        finally:
+            ig.set_random_number_generator(random)
+    communities = _renumber_by_size(communities)
+    constraint = [0.0 if np.isnan(c) else float(c) for c in g.constraint()]
+    return pd.DataFrame(
+        {
+            "key": g.vs["key"],
+            "degree": g.degree(),
+            "betweenness": [b / norm for b in betweenness],
+            "community": communities,
+            "constraint": constraint,
+        }
+    )
+
+
+def _renumber_by_size(membership: list[int]) -> list[int]:
+    """Community 0 is the largest, ties by first member: stable colours across refreshes."""
+    sizes = Counter(membership)
+    first = {}
+    for i, c in enumerate(membership):
+        first.setdefault(c, i)
+    order = sorted(sizes, key=lambda c: (-sizes[c], first[c]))
+    rank = {c: r for r, c in enumerate(order)}
+    return [rank[c] for c in membership]
+
+
+# ---------------------------------------------------------------- findings
+
+
+def bridge_contacts(g: ig.Graph, names: dict[int, str]) -> list[dict]:
+    """Contacts known by two or more participants, most shared first."""
+    out = []
+    for v in g.vs:
+        if v["kind"] == "contact" and len(v["known_by"]) >= 2:
+            out.append(
+                {"key": v["key"], "label": v["label"], "count": len(v["known_by"]),
+                 "known_by": [names.get(p, "?") for p in v["known_by"]], "circles": v["circles"]}
+            )  # fmt: skip
+    out.sort(key=lambda d: (-d["count"], d["key"]))
+    return out
+
+
+def brokers(g: ig.Graph, table: pd.DataFrame, *, top: int = 10) -> list[dict]:
+    """Participants who connect otherwise separate communities or circles: many communities and
+    circles among their neighbours, low Burt constraint, high betweenness."""
+    if g.vcount() == 0:
+        return []
+    community = dict(zip(table["key"], table["community"], strict=True))
+    out = []
+    for v in g.vs.select(kind="participant"):
+        neigh = g.vs[g.neighbors(v)]
+        comms = {community[n["key"]] for n in neigh}
+        circles = {c for c in g.es[g.incident(v)]["circle"] if c}
+        row = table.iloc[v.index]
+        if len(comms) >= 2 or len(circles) >= 3:
+            out.append(
+                {"key": v["key"], "name": v["label"], "communities": len(comms), "circles": len(circles),
+                 "betweenness": float(row["betweenness"]), "constraint": float(row["constraint"])}
+            )  # fmt: skip
+    out.sort(key=lambda d: (-d["betweenness"], d["constraint"], d["key"]))
+    return out[:top]
+
+
+def collective_reach(g: ig.Graph) -> dict[str, dict[str, int]]:
+    """Distinct organisations, sectors, regions, cities and circles the room reaches (resolved
+    contacts counted once), with counts."""
+    contacts = g.vs.select(kind="contact") if g.vcount() else []
+    reach: dict[str, dict[str, int]] = {}
+    for attr in ("organisation", "sector", "region", "city"):
+        counts = Counter(v[attr] for v in contacts if v[attr])
+        reach[attr] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    circles = Counter(c for v in contacts for c in v["circles"])
+    reach["circle"] = dict(sorted(circles.items(), key=lambda kv: (-kv[1], kv[0])))
+    return reach
+
+
+def sleeping_capital(contacts: pd.DataFrame) -> dict[str, int]:
+    """Dormant ties by circle."""
+    if contacts.empty:
+        return {}
+    dormant = contacts[contacts["dormant"].astype(bool)]
+    counts = Counter(dormant["circle"])
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def tie_diversity(contacts: pd.DataFrame, g: ig.Graph | None = None) -> dict:
+    """Shares of weak (strength 1) and strong (3) ties, cross-circle and cross-region ties,
+    per participant and for the room.
+
+    A tie is cross-region when the contact lives outside the owner's main region (the region
+    most of their contacts are in); cross-circle when its resolved contact is reached through
+    two or more circles by the room."""
+    if contacts.empty:
+        return {"room": {"ties": 0, "weak": 0.0, "strong": 0.0, "cross_circle": 0.0, "cross_region": 0.0}, "participants": []}
+    multi_circle = set()
+    if g is not None:
+        for v in g.vs:
+            if v["kind"] == "contact" and len(v["circles"]) >= 2:
+                multi_circle.update(v["contact_ids"])
+    rows = []
+    totals = Counter()
+    for pid, group in contacts.groupby("participant_id", sort=True):
+        home = _most_common(group["region"])
+        n = len(group)
+        weak = int((group["strength"] == 1).sum())
+        strong = int((group["strength"] == 3).sum())
+        cross_region = int(((group["region"] != "") & (group["region"] != home)).sum())
+        cross_circle = int(group["id"].isin(multi_circle).sum())
+        rows.append(
+            {"participant_id": int(pid), "owner": group["owner"].iloc[0], "ties": n, "weak": weak / n, "strong": strong / n,
+             "circles": int(group["circle"].nunique()), "cross_circle": cross_circle / n, "cross_region": cross_region / n}
+        )  # fmt: skip
+        totals.update(ties=n, weak=weak, strong=strong, cross_region=cross_region, cross_circle=cross_circle)
+    n = totals["ties"]
+    room = {"ties": n, **{k: totals[k] / n for k in ("weak", "strong", "cross_circle", "cross_region")}}
+    return {"room": room, "participants": rows}
+
+
+def flow_counts(contacts: pd.DataFrame) -> dict:
+    """Ties carrying each of the five flows; market (goods, money) vs non-market."""
+    counts = {f: 0 for f in FLOWS}
+    market = non_market = 0
+    for flows in contacts["flows"] if not contacts.empty else []:
+        for f in flows:
+            counts[f] += 1
+        market += any(f in MARKET_FLOWS for f in flows)
+        non_market += any(f in NON_MARKET_FLOWS for f in flows)
+    return {"flows": counts, "market": market, "non_market": non_market}
+
+
+def skill_matches(room: Room) -> list[dict]:
+    """Proposed introductions: someone in the room (a participant, or a contact of one) offers
+    what another participant seeks."""
+    out = []
+    people = room.participants.to_dict("records")
+    for seeker in people:
+        for wanted in seeker["skills_sought"]:
+            w = resolve.normalise(wanted)
+            for giver in people:
+                if giver["id"] != seeker["id"] and any(resolve.normalise(s) == w for s in giver["skills_offered"]):
+                    out.append({"skill": wanted, "seeker_id": seeker["id"], "seeker": seeker["display_name"],
+                                "via_id": giver["id"], "via": giver["display_name"], "contact_id": None, "contact": None})  # fmt: skip
+            if room.contacts.empty:
+                continue
+            for row in room.contacts.to_dict("records"):
+                if row["participant_id"] != seeker["id"] and any(resolve.normalise(s) == w for s in row["skills"]):
+                    out.append({"skill": wanted, "seeker_id": seeker["id"], "seeker": seeker["display_name"],
+                                "via_id": int(row["participant_id"]), "via": row["owner"], "contact_id": int(row["id"]),
+                                "contact": row["label"]})  # fmt: skip
+    out.sort(key=lambda d: (d["seeker"], d["skill"], d["via"], d["contact_id"] or 0))
+    return out
+
+
+def my_place(db: Database, workshop_id: int, participant_id: int) -> dict:
+    """A participant's ego view in the collective network (same builder as the projector)."""
+    room = load_room(db, workshop_id)
+    g = build_graph(room)
+    names = dict(zip(room.participants["id"], room.participants["display_name"], strict=True))
+    shared = []
+    for v in g.vs:
+        if v["kind"] == "contact" and participant_id in v["known_by"] and len(v["known_by"]) >= 2:
+            mine = room.contacts[room.contacts["id"].isin(v["contact_ids"]) & (room.contacts["participant_id"] == participant_id)]
+            shared.append({"label": mine["label"].iloc[0] if not mine.empty else v["label"],
+                           "known_by": [names[p] for p in v["known_by"] if p != participant_id]})  # fmt: skip
+    contacts = room.contacts
+    mine = contacts[contacts["participant_id"] == participant_id]
+    my_circles, my_regions = set(mine["circle"]), {r for r in mine["region"] if r}
+    neighbours = []
+    for pid, group in contacts[contacts["participant_id"] != participant_id].groupby("participant_id"):
+        circles = sorted(my_circles & set(group["circle"]))
+        regions = sorted(my_regions & {r for r in group["region"] if r})
+        if circles or regions:
+            neighbours.append({"id": int(pid), "name": names.get(int(pid), "?"), "circles": circles, "regions": regions})
+    neighbours.sort(key=lambda d: (-(len(d["circles"]) + len(d["regions"])), d["name"]))
+    return {"shared": shared, "neighbours": neighbours[:15]}
+
+
+# ---------------------------------------------------------------- layout
+
+
+def layout(
+    g: ig.Graph, previous: dict[str, tuple[float, float]] | None = None, *, seed: int = 0
+) -> dict[str, tuple[float, float]]:
+    """Fruchterman-Reingold positions in [0, 1]², started from the previous positions (new nodes
+    near their neighbours), then aligned on them: the picture grows instead of jumping."""
+    n = g.vcount()
+    if n == 0:
+        return {}
+    rng = np.random.default_rng(seed)
+    previous = previous or {}
+    keys = g.vs["key"]
+    known = np.array([k in previous for k in keys])
+    start = np.zeros((n, 2))
+    if known.any():
+        for i, k in enumerate(keys):
+            if k in previous:
+                start[i] = previous[k]
+        start[known] = start[known] * 100.0
+        for i in np.flatnonzero(~known):
+            neigh = [j for j in g.neighbors(i) if known[j]]
+            centre = start[neigh].mean(axis=0) if neigh else start[known].mean(axis=0)
+            start[i] = centre + rng.normal(scale=2.0, size=2)
+        niter = 40 if known.mean() > 0.9 else 200
+    else:
+        start = rng.uniform(-50, 50, size=(n, 2))
+        niter = 300
+    coords = np.array(g.layout_fruchterman_reingold(seed=start.tolist(), niter=niter, grid=False).coords)
+    if known.sum() >= 3:
+        coords = _align(coords, np.array([previous[k] for k in np.array(keys)[known]]), known)
+    else:
+        coords = _to_unit(coords)
+    return {k: (float(x), float(y)) for k, (x, y) in zip(keys, coords, strict=True)}
+
+
+def _to_unit(coords: np.ndarray) -> np.ndarray:
+    lo, hi = coords.min(axis=0), coords.max(axis=0)
+    span = max(float((hi - lo).max()), 1e-9)
+    return (coords - lo) / span * 0.9 + 0.05
+
+
+def _align(coords: np.ndarray, target: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Scale and translate (no rotation) so the known nodes sit where they were."""
+    src = coords[known]
+    src_c, dst_c = src - src.mean(axis=0), target - target.mean(axis=0)
+    denom = float((src_c**2).sum())
+    scale = float((src_c * dst_c).sum()) / denom if denom > 0 else 1.0
+    if scale <= 0:
+        scale = 1.0
+    return (coords - src.mean(axis=0)) * scale + target.mean(axis=0)
+
+
+class LayoutMemory:
+    """Last positions per (database, workshop), shared by the projector and console tabs."""
+
+    def __init__(self) -> None:
+        self._positions: dict[tuple[str, int], dict[str, tuple[float, float]]] = {}
+        self._lock = threading.Lock()
+
+    def positions(self, key: tuple[str, int], g: ig.Graph, *, seed: int = 0) -> dict[str, tuple[float, float]]:
+        with self._lock:
+            previous = self._positions.get(key)
+            if previous is not None and set(g.vs["key"]) <= set(previous):
+                return {k: previous[k] for k in g.vs["key"]}
+            pos = layout(g, previous, seed=seed)
+            merged = dict(previous or {})
+            merged.update(pos)
+            self._positions[key] = merged
+            return pos
+
+
+def analyse(room: Room, *, filters: dict | None = None, seed: int = 0) -> dict:
+    """Everything the network views need, as plain data."""
+    g = build_graph(room, filters=filters)
+    table = metrics(g, seed=seed)
+    names = dict(zip(room.participants["id"], room.participants["display_name"], strict=True))
+    contacts = apply_filters(room.contacts, filters or {})
+    return {
+        "graph": g,
+        "metrics": table,
+        "bridges": bridge_contacts(g, names),
+        "brokers": brokers(g, table),
+        "reach": collective_reach(g),
+        "sleeping": sleeping_capital(contacts),
+        "diversity": tie_diversity(contacts, g),
+        "flows": flow_counts(contacts),
+        "matches": skill_matches(room),
+        "communities": int(table["community"].max() + 1) if len(table) else 0,
+    }
+
+
+def participant_circles(contacts: pd.DataFrame) -> pd.DataFrame:
+    """Participants x circles matrix: how many ties each participant has in each circle."""
+    if contacts.empty:
+        return pd.DataFrame()
+    return pd.crosstab(contacts["owner"], contacts["circle"])
+
+
+def reach_by(contacts: pd.DataFrame, attr: str) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for v in contacts[attr] if not contacts.empty else []:
+        if v:
+            counts[v] += 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

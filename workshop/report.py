@@ -1,0 +1,182 @@
+"""The readable PDF report of a workshop (fpdf2, DejaVu from matplotlib's own fonts: accents,
+œ, « », € render without any system font)."""
+
+from __future__ import annotations
+
+import io
+import os
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+from sqlite_utils import Database
+
+from workshop import network, store, themes
+from workshop.i18n import t
+
+NBSP = "\u00a0"
+
+
+def _font_dir() -> str:
+    import matplotlib
+
+    return os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
+
+
+class _Report(FPDF):
+    def __init__(self, title: str, lang: str) -> None:
+        super().__init__(format="A4")
+        self.report_title, self.lang = title, lang
+        fonts = _font_dir()
+        self.add_font("DejaVu", "", os.path.join(fonts, "DejaVuSans.ttf"))
+        self.add_font("DejaVu", "B", os.path.join(fonts, "DejaVuSans-Bold.ttf"))
+        self.add_font("DejaVu", "I", os.path.join(fonts, "DejaVuSans-Oblique.ttf"))
+        self.set_auto_page_break(auto=True, margin=15)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("DejaVu", "", 8)
+        self.cell(0, 8, f"{self.report_title} — {self.page_no()}/{{nb}}", align="C")
+
+    def h1(self, text: str) -> None:
+        self.set_font("DejaVu", "B", 20)
+        self.multi_cell(0, 10, text, align="L", new_x="LMARGIN", new_y="NEXT")
+
+    def h2(self, text: str) -> None:
+        self.ln(3)
+        self.set_font("DejaVu", "B", 14)
+        self.multi_cell(0, 8, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.set_font("DejaVu", "", 10)
+
+    def para(self, text: str, *, style: str = "") -> None:
+        self.set_font("DejaVu", style, 10)
+        self.multi_cell(0, 5.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+
+    def table(self, rows: list[list[str]], widths: tuple[int, ...]) -> None:  # type: ignore[override]
+        self.set_font("DejaVu", "", 9)
+        with super().table(col_widths=widths, headings_style=FontFace(emphasis="BOLD"), text_align="LEFT") as tbl:
+            for row in rows:
+                r = tbl.row()
+                for cell in row:
+                    r.cell(str(cell))
+
+
+def pdf(db: Database, workshop_id: int, *, data: dict, level: str, network_png: bytes, themes_png: bytes) -> bytes:
+    """Title, date, question, counters, network picture, reach, bridges and sleeping capital,
+    themes with representative ideas and votes, collectifs, matched offers and needs."""
+    w = store.get_workshop(db, workshop_id)
+    lang = w.language
+    room = network.load_room(db, workshop_id)
+    analysis = network.analyse(room)
+    # Names as the export level shows them (keyed pseudonyms below 'full').
+    people = {p["id"]: p["display_name"] for p in data.get("participants", [])}
+    doc = _Report(w.title, lang)
+    doc.alias_nb_pages()
+    doc.add_page()
+    doc.h1(f"{t('rep.title', lang)} — {w.title}")
+    doc.para(f"{t('rep.date', lang)}{NBSP}: {w.created_at[:10]}")
+    if w.question:
+        doc.para(f"{t('rep.question', lang)}{NBSP}: «{NBSP}{w.question}{NBSP}»", style="I")
+
+    c = store.counters(db, workshop_id)
+    doc.h2(t("rep.counters", lang))
+    doc.table(
+        [
+            [
+                t("con.participants", lang),
+                t("proj.contacts", lang),
+                t("proj.ideas", lang),
+                t("proj.votes", lang),
+                t("con.collectifs", lang),
+            ],
+            [str(c["participants"]), str(c["contacts"]), str(c["ideas"]), str(c["voters"]), str(c["collectifs"])],
+        ],  # fmt: skip
+        (40, 35, 35, 35, 35),
+    )
+
+    doc.h2(t("rep.network", lang))
+    doc.image(io.BytesIO(network_png), w=doc.epw)
+    doc.para(
+        f"{analysis['graph'].vcount()} {t('net.nodes', lang)}, {analysis['graph'].ecount()} {t('net.edges', lang)}, "
+        f"{analysis['communities']} {t('net.communities', lang)}, {len(analysis['bridges'])} {t('proj.bridges', lang)}."
+    )
+
+    doc.h2(t("rep.reach", lang))
+    for dim, key in (("circle", "net.by.circle"), ("region", "net.by.region"), ("sector", "net.by.sector")):
+        items = list(analysis["reach"][dim].items())[:8]
+        if items:
+            names = [t(f"circle.{k}", lang) if dim == "circle" else k for k, _ in items]
+            doc.para(f"{t(key, lang)}{NBSP}: " + ", ".join(f"{n} ({v})" for n, (_, v) in zip(names, items, strict=True)))
+
+    doc.h2(t("rep.bridges", lang))
+    bridges = analysis["bridges"][:10]
+    if bridges:
+        doc.para(t("net.bridge_contacts", lang), style="B")
+        for b in bridges:
+            label = b["label"] if level == "full" else f"#{b['key']}"
+            doc.para(f"• {label} — {b['count']} ({', '.join(b['known_by'])})" if level == "full" else f"• {label} — {b['count']}")
+    brokers = analysis["brokers"][:8]
+    if brokers:
+        doc.para(t("net.brokers", lang), style="B")
+        for b in brokers:
+            doc.para(
+                f"• {people.get(int(b['key'][1:]), b['key'])} — {b['communities']} {t('net.communities', lang)}, {b['circles']} {t('field.circle', lang).lower()}s"
+            )
+    if analysis["sleeping"]:
+        doc.para(t("net.dormant", lang), style="B")
+        doc.para(", ".join(f"{t(f'circle.{k}', lang)} ({v})" for k, v in analysis["sleeping"].items()))
+    div = analysis["diversity"]["room"]
+    doc.para(
+        f"{t('net.diversity', lang)}{NBSP}: {t('net.weak', lang)} {div['weak']:.0%}, {t('net.strong', lang)} {div['strong']:.0%}, "
+        f"{t('net.cross_circle', lang)} {div['cross_circle']:.0%}, {t('net.cross_region', lang)} {div['cross_region']:.0%}"
+    )
+
+    doc.add_page()
+    doc.h2(t("rep.themes", lang))
+    doc.image(io.BytesIO(themes_png), w=doc.epw * 0.9)
+    cards = sorted(themes.theme_cards(db, workshop_id), key=lambda x: (-x["votes"], -x["ideas"], x["id"]))
+    if not cards:
+        doc.para(t("rep.none", lang))
+    for card in cards:
+        doc.para(f"{card['label']} — {card['ideas']} {t('th.ideas', lang)}, {card['votes']} {t('th.votes', lang)}", style="B")
+        for text in card["representative"]:
+            doc.para(f"   «{NBSP}{text}{NBSP}»")
+
+    doc.h2(t("rep.collectifs", lang))
+    groups = store.collectifs(db, workshop_id)
+    if not groups:
+        doc.para(t("rep.none", lang))
+    for group in groups:
+        doc.para(group["name"], style="B")
+        if level != "aggregate":
+            doc.para(f"{t('me.members', lang)}{NBSP}: " + ", ".join(people.get(m["id"], "?") for m in group["members"]))
+            for step in group["next_steps"]:
+                owner = people.get(step["participant_id"], step["owner"]) if level != "full" else step["owner"]
+                doc.para(f"→ {step['text']} — {owner} {step['due_date']}")
+        else:
+            doc.para(
+                f"{len(group['members'])} {t('me.members', lang).lower()}, {len(group['next_steps'])} {t('me.steps', lang).lower()}"
+            )
+
+    doc.h2(t("rep.matches", lang))
+    matches = analysis["matches"][:25]
+    if not matches or level == "aggregate":
+        doc.para(t("rep.none", lang) if not matches else f"{len(analysis['matches'])}")
+    else:
+        for m in matches:
+            via = people.get(m["via_id"], "?")
+            who = via if not m["contact"] else f"{via} → {m['contact'] if level == 'full' else '#'}"
+            doc.para(t("net.offers", lang, who=who, skill=m["skill"], seeker=people.get(m["seeker_id"], "?")))
+
+    from workshop import export
+
+    comparison = export.compare_with_previous(db, workshop_id)
+    if comparison:
+        doc.h2(t("rep.comparison", lang))
+        doc.para(f"{t('cmp.participants', lang)}{NBSP}: {len(comparison['new_participants'])}")
+        doc.para(f"{t('cmp.contacts', lang)}{NBSP}: {comparison['new_contacts']}")
+        doc.para(f"{t('cmp.bridges', lang)}{NBSP}: {comparison['new_bridges']}")
+        doc.para(
+            f"{t('cmp.reach', lang)}{NBSP}: "
+            + ", ".join(f"{k} {v['before']}→{v['after']}" for k, v in comparison["reach"].items())
+        )
+    return bytes(doc.output())

@@ -1,0 +1,293 @@
+"""The only module of the package that imports streamlit: the database per run, the language,
+cached computations keyed on (database, workshop, version), and safe rendering of user text."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import uuid
+from collections.abc import Callable
+
+import streamlit as st
+from sqlite_utils import Database
+
+from workshop import charts, config, links, network, store
+from workshop import db as dbmod
+from workshop.errors import WorkshopError
+from workshop.i18n import t as translate
+
+
+@st.cache_resource
+def _prepared(path: str) -> bool:
+    """Migrate once per process and database (never lazily per request), purge expired workshops."""
+    dbmod.prepare(path)
+    conn = dbmod.connect(path)
+    try:
+        store.purge_expired(conn)
+    finally:
+        conn.close()
+    return True
+
+
+def db_path() -> str:
+    return str(config.db_path())
+
+
+def get_db() -> Database:
+    """A fresh connection for this script run (SQLite objects are bound to their thread)."""
+    path = db_path()
+    _prepared(path)
+    return dbmod.connect(path)
+
+
+# ---------------------------------------------------------------- language
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "fr")
+
+
+def set_default_lang(workshop_lang: str) -> None:
+    """The workshop's language, unless this person chose another in this tab."""
+    if not st.session_state.get("lang_chosen"):
+        st.session_state["lang"] = workshop_lang
+
+
+def t(key: str, **params) -> str:
+    return translate(key, lang(), **params)
+
+
+def language_switch(key: str = "lang_switch") -> None:
+    def _changed() -> None:
+        st.session_state["lang"] = st.session_state[key]
+        st.session_state["lang_chosen"] = True
+
+    st.session_state.setdefault(key, lang())
+    st.session_state[key] = lang()
+    st.segmented_control(
+        t("lang.label"),
+        options=["fr", "en"],
+        format_func=lambda code: translate(f"lang.{code}", code),
+        key=key,
+        on_change=_changed,
+        label_visibility="collapsed",
+    )
+
+
+def show_error(exc: WorkshopError) -> None:
+    st.error(exc.message(lang()), icon=":material/error:")
+
+
+# ---------------------------------------------------------------- user text
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$:~=&])")
+
+
+def escape_md(text: str) -> str:
+    """User text made inert for st.markdown: every Markdown/directive character backslash-escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+
+
+def plain(text: str) -> None:
+    """Show user text as text (never Markdown or HTML)."""
+    st.markdown(escape_md(text))
+
+
+def esc(text: object) -> str:
+    """User text for st.html / Plotly: HTML-escaped."""
+    return html.escape(str(text), quote=True)
+
+
+# ---------------------------------------------------------------- forms
+
+
+def submission_id(name: str) -> str:
+    """The idempotency key of the form now on screen; rotated only after a confirmed write."""
+    key = f"sid_{name}"
+    if key not in st.session_state:
+        st.session_state[key] = uuid.uuid4().hex
+    return st.session_state[key]
+
+
+def rotate_submission(name: str) -> None:
+    st.session_state[f"sid_{name}"] = uuid.uuid4().hex
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """A message to show on the next run (callbacks run before the page is drawn)."""
+    st.session_state.setdefault("_flash", []).append((kind, message))
+
+
+def show_flashes() -> None:
+    for kind, message in st.session_state.pop("_flash", []):
+        {"success": st.success, "error": st.error, "info": st.info, "warning": st.warning}[kind](message)
+
+
+def guarded(action: Callable[[], object], *, success: str | None = None) -> Callable[[], None]:
+    """Wrap a write for a widget callback: WorkshopError becomes a translated message, input is kept."""
+
+    def run() -> None:
+        try:
+            action()
+        except WorkshopError as exc:
+            flash(exc.message(lang()), "error")
+        else:
+            if success:
+                flash(success)
+
+    return run
+
+
+# ---------------------------------------------------------------- cached computations
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def room_snapshot(path: str, workshop_id: int, version: int) -> dict:
+    """Counters, rounds and themes of a workshop at one version: computed once per version for
+    every open projector and console tab."""
+    del version  # part of the cache key only
+    conn = dbmod.connect(path)
+    try:
+        return {
+            "counters": store.counters(conn, workshop_id),
+            "workshop": store.get_workshop(conn, workshop_id),
+        }
+    finally:
+        conn.close()
+
+
+def qr_image(url: str, *, width: int = 260) -> None:
+    st.image(_qr(url), width=width, output_format="PNG")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _qr(url: str) -> bytes:
+    return links.qr_png(url)
+
+
+def focus_first_input(selector: str = "input") -> None:
+    """Put the cursor back in the first field of the form, ready for the next entry."""
+    st.html(
+        "<script>setTimeout(() => {const el = document.querySelector("
+        f"'[data-testid=\"stForm\"] {selector}'); if (el) el.focus();}}, 300);</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def projector_css() -> None:
+    """Large type for the wall: readable from the back of the room at 1280x720 and up."""
+    st.html(
+        """<style>
+        .block-container {padding-top: 1.2rem; padding-bottom: 0; max-width: 100%;}
+        .proj-title {font-size: 2.6rem; font-weight: 800; line-height: 1.1; margin: 0;}
+        .proj-sub {font-size: 1.6rem; opacity: .85; margin: .2rem 0 0 0;}
+        .proj-code {font-size: 3.4rem; font-weight: 900; letter-spacing: .35rem; margin: 0;}
+        .proj-url {font-size: 1.2rem; word-break: break-all;}
+        .proj-round {font-size: 2rem; font-weight: 700;}
+        .proj-timer {font-size: 3rem; font-weight: 900; font-variant-numeric: tabular-nums;}
+        .proj-metric {font-size: 5rem; font-weight: 900; line-height: 1;}
+        .proj-metric-label {font-size: 1.8rem; opacity: .85;}
+        .proj-new {font-size: 1.4rem; color: #2e7d32; font-weight: 700;}
+        .note {font-size: 1.5rem; line-height: 1.25; padding: .7rem .9rem; border-radius: .5rem;
+               background: #fff7c2; color: #222; margin: 0 0 .7rem 0; box-shadow: 0 2px 4px rgba(0,0,0,.15);}
+        .note.fresh {background: #c8f7c5; outline: 4px solid #2e7d32;}
+        .card {font-size: 1.4rem; padding: .8rem 1rem; border-radius: .6rem; background: #eef3fb; color: #111;
+               margin-bottom: .8rem;}
+        .card h3 {font-size: 1.9rem; margin: 0 0 .3rem 0;}
+        .card .meta {font-size: 1.3rem; opacity: .8;}
+        .card li {margin-bottom: .2rem;}
+        </style>"""
+    )
+
+
+# ---------------------------------------------------------------- network views (projector + console)
+
+
+@st.cache_resource
+def _layout_memory() -> network.LayoutMemory:
+    return network.LayoutMemory()
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def network_analysis(path: str, workshop_id: int, version: int, filters_json: str) -> dict:
+    """Graph, metrics and findings at one data version; shared read-only by every tab."""
+    del version
+    conn = dbmod.connect(path)
+    try:
+        room = network.load_room(conn, workshop_id)
+    finally:
+        conn.close()
+    result = network.analyse(room, filters=json.loads(filters_json))
+    result["room"] = room
+    # Positions come from the unfiltered graph, so a filter hides nodes without moving the rest.
+    full = network.build_graph(room) if filters_json != "{}" else result["graph"]
+    result["positions"] = _layout_memory().positions((path, workshop_id), full)
+    return result
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def network_figure(path: str, workshop_id: int, version: int, view_json: str, lang: str):
+    """The figure for one (version, view settings, language): built once for all tabs."""
+    view = json.loads(view_json)
+    result = network_analysis(path, workshop_id, version, json.dumps(view.get("filters", {}), sort_keys=True))
+    return charts.network_figure(
+        result["graph"], result["positions"], result["metrics"], lang=lang,
+        color_by=view.get("color_by", "circle"), size_by=view.get("size_by", "degree"),
+        show_labels=view.get("show_labels", False), anonymous=view.get("anonymous", False),
+        only_bridges=view.get("net_view") == "bridges", height=view.get("height", 760),
+    )  # fmt: skip
+
+
+def view_settings(workshop, *, height: int = 760) -> tuple[str, str]:
+    """(filters_json, view_json) from the workshop's settings: the console decides, the wall follows."""
+    s = workshop.settings
+    filters = s.get("filters", {})
+    view = {
+        "filters": filters, "color_by": s.get("color_by", "circle"), "size_by": s.get("size_by", "degree"),
+        "net_view": s.get("net_view", "full"), "show_labels": workshop.show_labels,
+        "anonymous": workshop.anonymous, "height": height,
+    }  # fmt: skip
+    return json.dumps(filters, sort_keys=True), json.dumps(view, sort_keys=True)
+
+
+def render_network(workshop, version: int, *, height: int = 760, key: str | None = None, on_select=None):
+    """The network view the facilitator chose (full, bridges, circles, reach, flows)."""
+    filters_json, view_json = view_settings(workshop, height=height)
+    analysis = network_analysis(db_path(), workshop.id, version, filters_json)
+    net_view = json.loads(view_json)["net_view"]
+    room = analysis["room"]
+    contacts = network.apply_filters(room.contacts, json.loads(filters_json))
+    if analysis["graph"].vcount() <= len(room.participants) and contacts.empty:
+        st.info(t("proj.network_soon"))
+        return None
+    if net_view == "circles":
+        st.plotly_chart(
+            charts.circles_heatmap(
+                network.participant_circles(contacts), lang=lang(), anonymous=workshop.anonymous, height=height
+            ),
+            key=key,
+        )
+        return None
+    if net_view == "reach":
+        c1, c2 = st.columns(2)
+        with c1:
+            st.plotly_chart(
+                charts.bar_figure(network.reach_by(contacts, "region"), title=t("net.by.region"), height=height),
+                key=f"{key}_r" if key else None,
+            )
+        with c2:
+            st.plotly_chart(
+                charts.bar_figure(network.reach_by(contacts, "sector"), title=t("net.by.sector"), height=height, color="#ff7f0e"),
+                key=f"{key}_s" if key else None,
+            )
+        return None
+    if net_view == "flows":
+        st.plotly_chart(charts.flows_figure(analysis["flows"], lang=lang(), height=height), key=key)
+        return None
+    fig = network_figure(db_path(), workshop.id, version, view_json, lang())
+    if on_select:
+        return st.plotly_chart(fig, key=key, on_select=on_select, selection_mode=("points",), config={"displayModeBar": False})
+    st.plotly_chart(fig, key=key, config={"displayModeBar": False, "staticPlot": False})
+    return analysis

@@ -1,0 +1,125 @@
+"""Cleaning and checking what people type, before anything is written."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from workshop.errors import InvalidInput
+from workshop.model import CIRCLES, FLOWS, LIMITS
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+
+
+def _drop_controls(text: str, *, keep_newlines: bool) -> str:
+    kept = []
+    for ch in text:
+        if ch == "\n" and keep_newlines:
+            kept.append(ch)
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            kept.append(" " if ch in "\t\r\n" else "")
+        else:
+            kept.append(ch)
+    return "".join(kept)
+
+
+def clean_text(text: object, *, field: str, max_len: int, required: bool = True, multiline: bool = False) -> str:
+    """Normalise (NFC, no control characters, single spaces) and check length; raise InvalidInput."""
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        raise InvalidInput("err.invalid", field=field)
+    text = unicodedata.normalize("NFC", text)
+    text = _drop_controls(text, keep_newlines=multiline)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    text = "\n".join(line for line in lines if line) if multiline else " ".join(lines).strip()
+    if required and not text:
+        raise InvalidInput("err.empty", field=field)
+    if len(text) > max_len:
+        raise InvalidInput("err.too_long", field=field, max=max_len, length=len(text))
+    return text
+
+
+def clean_name(text: object) -> str:
+    return clean_text(text, field="field.name", max_len=LIMITS["name"])
+
+
+def clean_label(text: object) -> str:
+    return clean_text(text, field="field.label", max_len=LIMITS["label"])
+
+
+def clean_idea(text: object) -> str:
+    return clean_text(text, field="field.idea", max_len=LIMITS["idea"], multiline=True)
+
+
+def clean_place(text: object, field: str = "field.place") -> str:
+    return clean_text(text, field=field, max_len=LIMITS["place"], required=False)
+
+
+def clean_circle(circle: object) -> str:
+    if circle not in CIRCLES:
+        raise InvalidInput("err.circle")
+    return str(circle)
+
+
+def clean_flows(flows: Iterable[object] | None) -> list[str]:
+    """Keep the order of FLOWS; refuse anything that is not one of the five."""
+    if flows is not None and not isinstance(flows, (list, tuple, set, frozenset)):
+        raise InvalidInput("err.invalid", field="field.flows")
+    try:
+        chosen = set(flows or [])
+    except TypeError:
+        raise InvalidInput("err.invalid", field="field.flows") from None
+    unknown = chosen - set(FLOWS)
+    if unknown:
+        raise InvalidInput("err.invalid", field="field.flows")
+    return [f for f in FLOWS if f in chosen]
+
+
+def clean_scale(value: object, *, field: str) -> int:
+    if isinstance(value, bool) or value not in (1, 2, 3):
+        raise InvalidInput("err.invalid", field=field)
+    return int(value)
+
+
+def clean_year(value: object) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput("err.year") from None
+    if not 1900 <= year <= 2100:
+        raise InvalidInput("err.year")
+    return year
+
+
+def clean_skills(skills: Iterable[object] | str | None) -> list[str]:
+    """A list of short skill tags; a comma-separated string is accepted too. Deduplicated, order kept."""
+    if skills is None:
+        return []
+    if isinstance(skills, str):
+        skills = skills.split(",")
+    if not isinstance(skills, (list, tuple, set, frozenset)):
+        raise InvalidInput("err.invalid", field="field.skills")
+    out: list[str] = []
+    seen: set[str] = set()
+    for raw in skills:
+        skill = clean_text(raw, field="field.skills", max_len=LIMITS["skill"], required=False)
+        if skill and skill.casefold() not in seen:
+            seen.add(skill.casefold())
+            out.append(skill)
+    if len(out) > LIMITS["skills"]:
+        raise InvalidInput("err.too_many", field="field.skills", max=LIMITS["skills"])
+    return out
+
+
+def clean_code(code: object) -> str:
+    """A typed join code: upper case, spaces and dashes dropped."""
+    if not isinstance(code, str):
+        raise InvalidInput("err.code")
+    code = re.sub(r"[\s\-_.]", "", code).upper()
+    if not code or len(code) > 12 or not code.isalnum():
+        raise InvalidInput("err.code")
+    return code
