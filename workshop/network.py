@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import igraph as ig
@@ -132,13 +133,8 @@ def metrics(g: ig.Graph, *, seed: int = 0) -> pd.DataFrame:
         return pd.DataFrame(columns=["key", "degree", "betweenness", "community", "constraint"])
     betweenness = g.betweenness(directed=False)
     norm = (n - 1) * (n - 2) / 2 if n > 2 else 1
-    with _RNG_LOCK:
-        # igraph draws from Python's `random`: give it a private seeded generator.
-        ig.set_random_number_generator(random.Random(seed))
-        try:
-            communities = g.community_multilevel().membership if g.ecount() else list(range(n))
-        finally:
-            ig.set_random_number_generator(random)
+    with seeded_igraph(seed):
+        communities = g.community_multilevel().membership if g.ecount() else list(range(n))
     communities = _renumber_by_size(communities)
     constraint = [0.0 if np.isnan(c) else float(c) for c in g.constraint()]
     return pd.DataFrame(
@@ -150,6 +146,17 @@ def metrics(g: ig.Graph, *, seed: int = 0) -> pd.DataFrame:
             "constraint": constraint,
         }
     )
+
+
+@contextmanager
+def seeded_igraph(seed: int):
+    """igraph draws from Python's global `random`: give it a private seeded generator meanwhile."""
+    with _RNG_LOCK:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            yield
+        finally:
+            ig.set_random_number_generator(random)
 
 
 def _renumber_by_size(membership: list[int]) -> list[int]:
@@ -180,15 +187,16 @@ def bridge_contacts(g: ig.Graph, names: dict[int, str]) -> list[dict]:
 
 
 def brokers(g: ig.Graph, table: pd.DataFrame, *, top: int = 10) -> list[dict]:
-    """Participants who connect otherwise separate communities or circles: many communities and
-    circles among their neighbours, low Burt constraint, high betweenness."""
+    """Participants who connect otherwise separate communities or circles: two or more communities
+    within two steps (or three circles among their ties), ranked by betweenness, then low constraint."""
     if g.vcount() == 0:
         return []
     community = dict(zip(table["key"], table["community"], strict=True))
     out = []
     for v in g.vs.select(kind="participant"):
-        neigh = g.vs[g.neighbors(v)]
-        comms = {community[n["key"]] for n in neigh}
+        # Two steps: a participant reaches contacts, and through them the other participants.
+        reach = g.vs[g.neighborhood(v, order=2, mindist=1)]
+        comms = {community[n["key"]] for n in reach}
         circles = {c for c in g.es[g.incident(v)]["circle"] if c}
         row = table.iloc[v.index]
         if len(comms) >= 2 or len(circles) >= 3:
@@ -321,7 +329,8 @@ def layout(
     g: ig.Graph, previous: dict[str, tuple[float, float]] | None = None, *, seed: int = 0
 ) -> dict[str, tuple[float, float]]:
     """Fruchterman-Reingold positions in [0, 1]², started from the previous positions (new nodes
-    near their neighbours), then aligned on them: the picture grows instead of jumping."""
+    near their neighbours), then aligned on them (rotation, scale, shift): the picture grows
+    instead of jumping. Deterministic for the same graph, previous positions and seed."""
     n = g.vcount()
     if n == 0:
         return {}
@@ -329,23 +338,27 @@ def layout(
     previous = previous or {}
     keys = g.vs["key"]
     known = np.array([k in previous for k in keys])
-    start = np.zeros((n, 2))
+    # FR's natural span is about 5*sqrt(n) units: seed it at that scale so it does not collapse.
+    span = 5.0 * np.sqrt(n)
     if known.any():
+        start = np.zeros((n, 2))
         for i, k in enumerate(keys):
             if k in previous:
-                start[i] = previous[k]
-        start[known] = start[known] * 100.0
+                start[i] = np.asarray(previous[k]) * span
+        centre = start[known].mean(axis=0)
         for i in np.flatnonzero(~known):
             neigh = [j for j in g.neighbors(i) if known[j]]
-            centre = start[neigh].mean(axis=0) if neigh else start[known].mean(axis=0)
-            start[i] = centre + rng.normal(scale=2.0, size=2)
-        niter = 40 if known.mean() > 0.9 else 200
+            anchor = start[neigh].mean(axis=0) if neigh else centre
+            start[i] = anchor + rng.normal(scale=1.0, size=2)
+        niter = 30 if known.mean() > 0.9 else 150
     else:
-        start = rng.uniform(-50, 50, size=(n, 2))
+        start = rng.uniform(0, span, size=(n, 2))
         niter = 300
-    coords = np.array(g.layout_fruchterman_reingold(seed=start.tolist(), niter=niter, grid=False).coords)
+    with seeded_igraph(seed):
+        coords = np.array(g.layout_fruchterman_reingold(seed=start.tolist(), niter=niter, grid=False).coords)
     if known.sum() >= 3:
-        coords = _align(coords, np.array([previous[k] for k in np.array(keys)[known]]), known)
+        target = np.array([previous[k] for k, kn in zip(keys, known, strict=True) if kn])
+        coords = _align(coords, target, known)
     else:
         coords = _to_unit(coords)
     return {k: (float(x), float(y)) for k, (x, y) in zip(keys, coords, strict=True)}
@@ -358,14 +371,16 @@ def _to_unit(coords: np.ndarray) -> np.ndarray:
 
 
 def _align(coords: np.ndarray, target: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """Scale and translate (no rotation) so the known nodes sit where they were."""
+    """Similarity transform (Procrustes: rotation, scale, shift) putting the known nodes where they were."""
     src = coords[known]
-    src_c, dst_c = src - src.mean(axis=0), target - target.mean(axis=0)
-    denom = float((src_c**2).sum())
-    scale = float((src_c * dst_c).sum()) / denom if denom > 0 else 1.0
-    if scale <= 0:
-        scale = 1.0
-    return (coords - src.mean(axis=0)) * scale + target.mean(axis=0)
+    src_mean, dst_mean = src.mean(axis=0), target.mean(axis=0)
+    a, b = src - src_mean, target - dst_mean
+    u, sigma, vt = np.linalg.svd(a.T @ b)
+    rotation = u @ vt
+    denom = float((a**2).sum())
+    scale = float(sigma.sum()) / denom if denom > 0 else 1.0
+    out = (coords - src_mean) @ rotation * scale + dst_mean
+    return np.clip(out, 0.0, 1.0)
 
 
 class LayoutMemory:

@@ -32,15 +32,17 @@ def _tokens(norm: str) -> list[str]:
 
 
 def initials_score(a: str, b: str) -> float:
-    """Name agreement that understands initials: 'm dupont' ~ 'marie dupont' -> 92; 0 when they
+    """Name agreement that understands initials: 'm dupont' ~ 'marie dupont' -> 90; 0 when they
     cannot be the same name. Both arguments are normalised labels."""
-    ta, tb = _tokens(a), _tokens(b)
-    if not ta or not tb:
+    return max(_initials_one_way(_tokens(a), _tokens(b)), _initials_one_way(_tokens(b), _tokens(a)))
+
+
+def _initials_one_way(short: list[str], long_: list[str]) -> float:
+    """Every token of `short` explained by a distinct token of `long_` (same, near-same, or its initial)."""
+    if not short or not long_ or len(short) > len(long_):
         return 0.0
-    short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
     remaining = list(long_)
-    full_matches = 0
-    initials = 0
+    full_matches = initials = 0
     for tok in short:
         match = next((r for r in remaining if r == tok or (len(tok) > 3 and fuzz.ratio(r, tok) >= 88)), None)
         if match is not None:
@@ -62,8 +64,18 @@ def initials_score(a: str, b: str) -> float:
     return 100.0 if initials == 0 and not remaining else 92.0 - 2 * initials
 
 
+def _initials_conflict(a: str, b: str) -> bool:
+    """'m dupont' vs 'p dupont': an initial on one side that starts no word on the other."""
+    ta, tb = _tokens(a), _tokens(b)
+    return any(len(t) == 1 and not any(o[0] == t for o in other) for t, other in [(t, tb) for t in ta] + [(t, ta) for t in tb])
+
+
 def name_score(a: str, b: str) -> float:
-    return max(float(fuzz.token_sort_ratio(a, b)), initials_score(a, b))
+    initials = initials_score(a, b)
+    if initials:
+        return max(initials, float(fuzz.token_sort_ratio(a, b)))
+    fuzzy = float(fuzz.token_sort_ratio(a, b))
+    return fuzzy - 30.0 if _initials_conflict(a, b) else fuzzy
 
 
 @dataclass(frozen=True)
@@ -80,7 +92,7 @@ class Candidate:
 def _agreement(row_a: dict, row_b: dict) -> tuple[float, list[str]]:
     """Bonus or penalty from the other fields; the evidence a facilitator reads."""
     bonus, evidence = 0.0, []
-    for name, plus, minus in (("organisation", 6, -8), ("city", 5, -15), ("region", 3, -6), ("circle", 4, 0)):
+    for name, plus, minus in (("organisation", 6, -8), ("city", 5, -20), ("region", 3, -6), ("circle", 4, 0)):
         va, vb = normalise(row_a.get(name) or ""), normalise(row_b.get(name) or "")
         if va and vb:
             if va == vb:

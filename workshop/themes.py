@@ -120,7 +120,9 @@ def cluster_texts(texts: Sequence[str], *, n_clusters: int | None = None, max_cl
         labels = fcluster(tree, t=k, criterion="maxclust")
         if len(set(labels)) < 2 or len(set(labels)) >= n:
             continue
-        score = silhouette_score(dist, labels, metric="precomputed")
+        # Short notes make lone ideas look like good clusters: discount singleton themes.
+        singletons = sum(1 for c in set(labels) if (labels == c).sum() == 1)
+        score = silhouette_score(dist, labels, metric="precomputed") * (1 - singletons / n)
         if score > best_score + 1e-9:
             best, best_score = list(labels), score
     return _renumber(best)
@@ -131,7 +133,7 @@ def theme_labels(texts: Sequence[str], labels: Sequence[int], *, top: int = 3) -
     clusters = sorted(set(labels))
     if not clusters:
         return {}
-    joined = [" ".join(" ".join(tokens(texts[i])) for i in range(len(texts)) if labels[i] == c) for c in clusters]
+    joined = [" ".join(" ".join(tokens(texts[i])) for i in range(len(texts)) if labels[i] == c).strip() for c in clusters]
     if not any(joined):
         return {c: (texts[labels.index(c)] or "?")[:40] for c in clusters}
     counter = CountVectorizer(token_pattern=r"\S+")

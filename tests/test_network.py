@@ -1,0 +1,245 @@
+"""The collective network on small hand-made rooms: exact, seeded results (as networkx's own
+tests do), betweenness checked against networkx, and properties on arbitrary rows."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from workshop import network, store
+from workshop.model import CIRCLES, FLOWS
+
+
+def make_room(db, spec: dict[str, list[dict]], *, title="Salle"):
+    """spec: participant name -> list of contact field dicts. Returns (workshop, {name: Participant}, {(name, label): id})."""
+    w, _ = store.create_workshop(db, title=title)
+    store.set_round(db, w.id, "contacts", is_open=True)
+    people, ids = {}, {}
+    for n, (name, contacts) in enumerate(spec.items()):
+        p = store.join(db, w.code, name, token=f"tok-{w.id}-{n}-padpadpadpad")
+        people[name] = p
+        for k, c in enumerate(contacts):
+            ids[(name, c["label"])] = store.add_contact(db, p, submission_id=f"{w.id}-{n}-{k}", **{"circle": "other", **c})
+    return w, people, ids
+
+
+def confirm(db, w, *pairs):
+    for a, b in pairs:
+        store.decide_merge(db, w.id, kind="contact", a_id=a, b_id=b, status="confirmed")
+
+
+def test_bridge_contact_known_by_three(db):
+    w, people, ids = make_room(db, {
+        "Ana": [{"label": "Marie Dupont", "circle": "clients"}, {"label": "X1"}],
+        "Ben": [{"label": "M. Dupont", "circle": "partners"}, {"label": "X2"}],
+        "Cleo": [{"label": "DUPONT Marie", "circle": "clients"}],
+    })  # fmt: skip
+    confirm(
+        db,
+        w,
+        (ids[("Ana", "Marie Dupont")], ids[("Ben", "M. Dupont")]),
+        (ids[("Ana", "Marie Dupont")], ids[("Cleo", "DUPONT Marie")]),
+    )
+    room = network.load_room(db, w.id)
+    g = network.build_graph(room)
+    assert g.vcount() == 3 + 1 + 2 and g.ecount() == 5
+    bridges = network.bridge_contacts(g, {p.id: n for n, p in people.items()})
+    assert bridges == [{
+        "key": f"c{ids[('Ana', 'Marie Dupont')]}", "label": "Marie Dupont", "count": 3,
+        "known_by": ["Ana", "Ben", "Cleo"], "circles": ["clients", "partners"],
+    }]  # fmt: skip
+    reach = network.collective_reach(g)
+    assert reach["circle"] == {"other": 2, "clients": 1, "partners": 1}
+
+
+def two_communities(db):
+    left = [{"label": f"L{i}", "circle": "current_colleagues", "region": "Bretagne"} for i in range(4)]
+    right = [{"label": f"R{i}", "circle": "hobby", "region": "Occitanie"} for i in range(4)]
+    spec = {
+        "A1": left, "A2": left, "A3": left,
+        "B1": right, "B2": right, "B3": right,
+        "Broker": [{"label": "L0", "circle": "former_colleagues", "region": "Bretagne"},
+                   {"label": "R0", "circle": "association", "region": "Occitanie"}],
+    }  # fmt: skip
+    w, people, ids = make_room(db, spec)
+    for side in ("L", "R"):
+        group = "A" if side == "L" else "B"
+        for i in range(4):
+            first = ids[(f"{group}1", f"{side}{i}")]
+            for other in (f"{group}2", f"{group}3") + (("Broker",) if i == 0 else ()):
+                confirm(db, w, (first, ids[(other, f"{side}{i}")]))
+    return w, people, ids
+
+
+def test_two_communities_joined_by_one_broker(db):
+    w, people, ids = two_communities(db)
+    room = network.load_room(db, w.id)
+    result = network.analyse(room, seed=0)
+    g, table = result["graph"], result["metrics"]
+    assert (g.vcount(), g.ecount()) == (7 + 8, 3 * 4 * 2 + 2)
+    community = dict(zip(table["key"], table["community"], strict=True))
+    left = {community[f"p{people[n].id}"] for n in ("A1", "A2", "A3")}
+    right = {community[f"p{people[n].id}"] for n in ("B1", "B2", "B3")}
+    assert len(left) == 1 and len(right) == 1 and left != right
+    # Exact partition (multilevel, seed 0): the broker and the two contacts it shares form the third.
+    assert result["communities"] == 3
+    by_label = {v["label"]: community[v["key"]] for v in g.vs}
+    assert by_label["Broker"] == by_label["L0"] == by_label["R0"] == 2
+    assert {by_label[x] for x in ("L1", "L2", "L3", "A1")} == {0} and {by_label[x] for x in ("R1", "R2", "R3", "B1")} == {1}
+    brokers = result["brokers"]
+    assert brokers[0]["name"] == "Broker" and brokers[0]["communities"] == 3
+    # Exact: the broker carries every shortest path between the two sides.
+    top = table.sort_values(["betweenness", "key"], ascending=[False, True]).iloc[0]
+    assert top["key"] == f"p{people['Broker'].id}"
+    assert result["metrics"]["constraint"].between(0, 1.5).all()
+
+
+def test_betweenness_matches_networkx(db):
+    w, _, _ = two_communities(db)
+    g = network.build_graph(network.load_room(db, w.id))
+    table = network.metrics(g)
+    G = nx.Graph([(g.vs[e.source]["key"], g.vs[e.target]["key"]) for e in g.es])
+    expected = nx.betweenness_centrality(G, normalized=True)
+    for key, value in zip(table["key"], table["betweenness"], strict=True):
+        assert value == pytest.approx(expected[key], abs=1e-12)
+    assert dict(zip(table["key"], table["degree"], strict=True)) == dict(G.degree())
+
+
+def test_communities_are_seeded_and_stable(db):
+    w, _, _ = two_communities(db)
+    room = network.load_room(db, w.id)
+    g = network.build_graph(room)
+    runs = [network.metrics(g, seed=7)["community"].tolist() for _ in range(3)]
+    assert runs[0] == runs[1] == runs[2]
+
+
+def test_dormant_only_circle_and_flows(db):
+    w, _, _ = make_room(db, {
+        "Ana": [{"label": "F1", "circle": "family", "dormant": True, "last_contact_year": 2010, "flows": ["emotion"]},
+                {"label": "F2", "circle": "family", "dormant": True, "flows": ["emotion", "trust"]},
+                {"label": "C1", "circle": "clients", "flows": ["money", "goods"], "strength": 3}],
+        "Ben": [{"label": "F3", "circle": "family", "dormant": True, "flows": ["knowledge"], "strength": 1}],
+    })  # fmt: skip
+    room = network.load_room(db, w.id)
+    assert network.sleeping_capital(room.contacts) == {"family": 3}
+    flows = network.flow_counts(room.contacts)
+    assert flows == {"flows": {"goods": 1, "money": 1, "knowledge": 1, "trust": 1, "emotion": 2}, "market": 1, "non_market": 3}
+    div = network.tie_diversity(room.contacts)
+    assert div["room"]["ties"] == 4 and div["room"]["weak"] == 0.25 and div["room"]["strong"] == 0.25
+    g = network.build_graph(room, filters={"dormant": "active"})
+    assert sorted(v["label"] for v in g.vs if v["kind"] == "contact") == ["C1"]
+    g = network.build_graph(room, filters={"flows": ["emotion"]})
+    assert sorted(v["label"] for v in g.vs if v["kind"] == "contact") == ["F1", "F2"]
+
+
+def test_skill_matches_propose_introductions(db):
+    w, people, _ = make_room(db, {
+        "Ana": [{"label": "Comptable", "skills": ["comptabilité"]}],
+        "Ben": [],
+        "Cleo": [],
+    })  # fmt: skip
+    store.set_own_skills(db, people["Ben"], offered=["RSE"], sought=["Comptabilité"])
+    store.set_own_skills(db, people["Cleo"], offered=[], sought=["rse"])
+    matches = network.skill_matches(network.load_room(db, w.id))
+    assert [(m["seeker"], m["skill"], m["via"], m["contact"]) for m in matches] == [
+        ("Ben", "Comptabilité", "Ana", "Comptable"),
+        ("Cleo", "rse", "Ben", None),
+    ]
+
+
+def test_contact_confirmed_as_participant_links_participants(db):
+    w, people, ids = make_room(db, {"Ana": [{"label": "Ben Martin"}], "Ben Martin": [{"label": "Z"}]})
+    store.decide_merge(
+        db, w.id, kind="participant", a_id=ids[("Ana", "Ben Martin")], b_id=people["Ben Martin"].id, status="confirmed"
+    )
+    g = network.build_graph(network.load_room(db, w.id))
+    keys = {v["key"] for v in g.vs}
+    assert keys == {f"p{people['Ana'].id}", f"p{people['Ben Martin'].id}", f"c{ids[('Ben Martin', 'Z')]}"}
+    assert g.are_adjacent(g.vs.find(key=f"p{people['Ana'].id}").index, g.vs.find(key=f"p{people['Ben Martin'].id}").index)
+
+
+def test_layout_is_deterministic_and_stable_when_growing(db):
+    w, people, ids = two_communities(db)
+    room = network.load_room(db, w.id)
+    g = network.build_graph(room)
+    first = network.layout(g, None, seed=3)
+    assert first == network.layout(g, None, seed=3)
+    assert all(0 <= x <= 1 and 0 <= y <= 1 for x, y in first.values())
+    store.add_contact(db, people["A1"], submission_id="grow-1", label="New one", circle="hobby")
+    g2 = network.build_graph(network.load_room(db, w.id))
+    second = network.layout(g2, first, seed=3)
+    moved = sorted(((first[k][0] - second[k][0]) ** 2 + (first[k][1] - second[k][1]) ** 2) ** 0.5 for k in first)
+    assert moved[len(moved) // 2] < 0.05  # median displacement under 5% of the frame
+
+
+def test_my_place(db):
+    w, people, ids = make_room(db, {
+        "Ana": [{"label": "Marie Dupont", "circle": "clients", "region": "Bretagne"}],
+        "Ben": [{"label": "M. Dupont", "circle": "clients"}],
+        "Cleo": [{"label": "Other", "circle": "family", "region": "Bretagne"}],
+    })  # fmt: skip
+    confirm(db, w, (ids[("Ana", "Marie Dupont")], ids[("Ben", "M. Dupont")]))
+    place = network.my_place(db, w.id, people["Ana"].id)
+    assert place["shared"] == [{"label": "Marie Dupont", "known_by": ["Ben"]}]
+    assert [(n["name"], n["circles"], n["regions"]) for n in place["neighbours"]] == [
+        ("Ben", ["clients"], []),
+        ("Cleo", [], ["Bretagne"]),
+    ]
+
+
+contact_rows = st.lists(
+    st.fixed_dictionaries(
+        {
+            "participant_id": st.integers(1, 4),
+            "label": st.text(max_size=12),
+            "circle": st.sampled_from(CIRCLES),
+            "strength": st.integers(1, 3),
+            "trust": st.integers(1, 3),
+            "dormant": st.booleans(),
+            "last_contact_year": st.one_of(st.none(), st.integers(1990, 2026)),
+            "flows": st.lists(st.sampled_from(FLOWS), unique=True),
+            "region": st.sampled_from(["", "Bretagne", "Corse"]),
+            "city": st.text(max_size=5),
+            "organisation": st.sampled_from(["", "Acme", "acme ", "Bolt"]),
+            "sector": st.sampled_from(["", "santé"]),
+            "skills": st.lists(st.text(max_size=4), max_size=2),
+        }
+    ),  # fmt: skip
+    max_size=25,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(contact_rows, st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30), st.booleans()), max_size=10))
+def test_builder_never_crashes_and_undo_restores(rows, merge_specs):
+    contacts = pd.DataFrame([{**r, "id": i + 1, "owner": f"P{r['participant_id']}", "workshop_id": 1} for i, r in enumerate(rows)],
+                            columns=["id", "workshop_id", "participant_id", "label", "circle", "strength", "trust", "dormant",
+                                     "last_contact_year", "flows", "region", "city", "organisation", "sector", "skills", "owner"])  # fmt: skip
+    participants = pd.DataFrame({"id": [1, 2, 3, 4], "display_name": ["P1", "P2", "P3", "P4"],
+                                 "skills_offered": [[]] * 4, "skills_sought": [["x"]] * 4})  # fmt: skip
+    empty = pd.DataFrame(columns=["id", "workshop_id", "kind", "a_id", "b_id", "status", "score", "decided_at"])
+    merges = pd.DataFrame(
+        [
+            {
+                "id": n,
+                "workshop_id": 1,
+                "kind": "contact",
+                "a_id": a,
+                "b_id": b,
+                "status": "confirmed" if ok else "rejected",
+                "score": 0,
+                "decided_at": "",
+            }
+            for n, (a, b, ok) in enumerate(merge_specs)
+        ],  # fmt: skip
+        columns=empty.columns,
+    )
+    base = network.analyse(network.Room(participants, contacts, empty))
+    merged = network.analyse(network.Room(participants, contacts, merges))
+    assert merged["graph"].vcount() <= base["graph"].vcount()
+    undone = network.analyse(network.Room(participants, contacts, empty))
+    assert sorted(undone["graph"].vs["key"]) == sorted(base["graph"].vs["key"])
+    assert sorted(map(tuple, undone["graph"].get_edgelist())) == sorted(map(tuple, base["graph"].get_edgelist()))

@@ -1,0 +1,112 @@
+"""Contact resolution: names that must and must not be proposed as the same person."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workshop import resolve
+
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("  DUPONT-Hélène ", "dupont helene"),
+        ("Œuvrard Ægir", "oeuvrard aegir"),
+        ("M. Dupont", "m dupont"),
+        ("Straße", "strasse"),
+        ("O'Brien,  Zoé", "o brien zoe"),
+    ],
+)
+def test_normalise(raw, expected):
+    assert resolve.normalise(raw) == expected
+
+
+def frame(rows):
+    base = {"circle": "other", "organisation": "", "region": "", "city": ""}
+    return pd.DataFrame([{**base, "id": i + 1, "participant_id": i + 1, **r} for i, r in enumerate(rows)])
+
+
+MATCH = [
+    ({"label": "Marie Dupont"}, {"label": "DUPONT Marie"}),
+    ({"label": "Marie Dupont"}, {"label": "M. Dupont"}),
+    ({"label": "Hélène Lefèvre"}, {"label": "helene lefevre"}),
+    ({"label": "Jean-Pierre Roux"}, {"label": "Jean Pierre Roux"}),
+    ({"label": "Œuvrard Anaïs"}, {"label": "Anais Oeuvrard"}),
+    ({"label": "Thomas Dumont", "city": "Lyon"}, {"label": "T. Dumont", "city": "Lyon"}),
+    ({"label": "Sophie Garnier", "organisation": "Officience"}, {"label": "Sophie Garnier ", "organisation": "officience"}),
+]
+NO_MATCH = [
+    ({"label": "Marie Dupont"}, {"label": "Marie Durand"}),
+    ({"label": "Marie Dupont", "city": "Lyon"}, {"label": "Marie Dupont", "city": "Brest"}),  # homonyms
+    ({"label": "Jean Martin"}, {"label": "Paul Martin"}),
+    ({"label": "A. Dupont"}, {"label": "P. Dupont"}),  # ("M." may be "Monsieur": not a first name)
+    ({"label": "AB"}, {"label": "CD"}),
+]
+
+
+@pytest.mark.parametrize("a,b", MATCH)
+def test_pairs_that_must_match(a, b):
+    cands = resolve.contact_candidates(frame([a, b]))
+    assert [(c.a_id, c.b_id) for c in cands] == [(1, 2)], cands
+
+
+@pytest.mark.parametrize("a,b", NO_MATCH)
+def test_pairs_that_must_not_match(a, b):
+    assert resolve.contact_candidates(frame([a, b])) == []
+
+
+def test_same_participant_never_proposed():
+    rows = frame([{"label": "Marie Dupont"}, {"label": "Marie Dupont"}])
+    rows["participant_id"] = 1
+    assert resolve.contact_candidates(rows) == []
+
+
+def test_decided_pairs_not_proposed_again():
+    rows = frame([{"label": "Marie Dupont"}, {"label": "DUPONT Marie"}])
+    assert resolve.contact_candidates(rows, decided={(1, 2)}) == []
+
+
+def test_evidence_explains_the_score():
+    rows = frame(
+        [
+            {"label": "Marie Dupont", "city": "Lyon", "organisation": "Acme"},
+            {"label": "M. Dupont", "city": "Lyon", "organisation": "ACME"},
+        ]
+    )
+    (cand,) = resolve.contact_candidates(rows)
+    assert cand.evidence[0] == "name 90" and "organisation=" in cand.evidence and "city=" in cand.evidence
+    assert cand.score == 100.0
+
+
+def test_participant_candidates():
+    contacts = frame([{"label": "Camille Roux"}, {"label": "Zed"}])
+    people = pd.DataFrame({"id": [1, 7], "display_name": ["Ana", "camille roux"]})
+    cands = resolve.participant_candidates(contacts, people)
+    assert [(c.kind, c.a_id, c.b_id) for c in cands] == [("participant", 1, 7)]
+
+
+def test_resolve_union_find_and_participants():
+    contacts = frame([{"label": "a"}, {"label": "b"}, {"label": "c"}, {"label": "d"}])
+    merges = pd.DataFrame([
+        {"kind": "contact", "a_id": 1, "b_id": 2, "status": "confirmed"},
+        {"kind": "contact", "a_id": 2, "b_id": 3, "status": "confirmed"},
+        {"kind": "contact", "a_id": 3, "b_id": 4, "status": "rejected"},
+        {"kind": "participant", "a_id": 4, "b_id": 9, "status": "confirmed"},
+    ])  # fmt: skip
+    assert resolve.resolve(contacts, merges) == {1: "c1", 2: "c1", 3: "c1", 4: "p9"}
+
+
+def test_three_thousand_labels_run_all_pairs():
+    """Scale check (the timing itself is reported by bench/network.py, not asserted)."""
+    rng = np.random.default_rng(0)
+    firsts = ["Marie", "Jean", "Hélène", "Pierre", "Sophie", "Nicolas", "Camille", "Thomas", "Léa", "Hugo"]
+    lasts = [f"Nom{i}" for i in range(300)]
+    rows = [{"label": f"{rng.choice(firsts)} {rng.choice(lasts)}"} for _ in range(3000)]
+    started = time.perf_counter()
+    cands = resolve.contact_candidates(frame(rows))
+    assert time.perf_counter() - started < 60
+    assert cands and all(c.score >= 85 for c in cands)
