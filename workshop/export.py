@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
+import sqlite3
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -528,6 +529,9 @@ def validate_payload(doc: object) -> dict:
     lists = ("participants", "contacts", "ideas", "themes", "votes", "collectifs", "merges")
     for name in lists:
         _need(isinstance(doc.get(name), list) and all(isinstance(x, dict) for x in doc[name]), name)
+        for row in doc[name]:
+            for stamp in ("created_at", "joined_at"):
+                _need(row.get(stamp) is None or isinstance(row[stamp], str), f"{name}.{stamp}")
     pids = _ids(doc["participants"], "participants")
     for p in doc["participants"]:
         _need(isinstance(p.get("display_name"), str) and 0 < len(p["display_name"]) <= 80, "participants.display_name")
@@ -540,7 +544,7 @@ def validate_payload(doc: object) -> dict:
         )
     cids = _ids(doc["contacts"], "contacts")
     for c in doc["contacts"]:
-        _need(c.get("participant_id") in pids, "contacts.participant_id")
+        _need(_ref(c.get("participant_id"), pids), "contacts.participant_id")
         _need(c.get("circle") in CIRCLES, "contacts.circle")
         _need(isinstance(c.get("flows"), list) and all(f in FLOWS for f in c["flows"]), "contacts.flows")
         for key in ("label", "region", "city", "organisation", "sector"):
@@ -551,16 +555,16 @@ def validate_payload(doc: object) -> dict:
         _need(isinstance(c.get("skills", []), list) and all(isinstance(s, str) for s in c.get("skills", [])), "contacts.skills")
     tids = _ids(doc["themes"], "themes")
     for th in doc["themes"]:
-        _need(isinstance(th.get("label"), str), "themes.label")
+        _need(isinstance(th.get("label"), str) and isinstance(th.get("renamed", True), bool), "themes")
     _ids(doc["ideas"], "ideas")
     for i in doc["ideas"]:
-        _need(i.get("participant_id") in pids and isinstance(i.get("text"), str), "ideas")
-        _need(i.get("theme_id") is None or i.get("theme_id") in tids, "ideas.theme_id")
+        _need(_ref(i.get("participant_id"), pids) and isinstance(i.get("text"), str), "ideas")
+        _need(i.get("theme_id") is None or _ref(i.get("theme_id"), tids), "ideas.theme_id")
         _need(isinstance(i.get("tags", []), list) and all(isinstance(x, str) for x in i.get("tags", [])), "ideas.tags")
         _need(isinstance(i.get("hidden", False), bool), "ideas.hidden")
     seen_votes = set()
     for v in doc["votes"]:
-        _need(v.get("participant_id") in pids and v.get("theme_id") in tids, "votes")
+        _need(_ref(v.get("participant_id"), pids) and _ref(v.get("theme_id"), tids), "votes")
         _need(_is_int(v.get("dots")) and 0 <= v["dots"] <= 20, "votes.dots")
         key = (v["participant_id"], v["theme_id"])
         _need(key not in seen_votes, "votes.duplicate")
@@ -568,22 +572,27 @@ def validate_payload(doc: object) -> dict:
     _ids(doc["collectifs"], "collectifs")
     for col in doc["collectifs"]:
         _need(isinstance(col.get("name"), str), "collectifs.name")
-        _need(col.get("theme_id") is None or col.get("theme_id") in tids, "collectifs.theme_id")
-        _need(isinstance(col.get("members"), list) and all(m in pids for m in col["members"]), "collectifs.members")
+        _need(col.get("theme_id") is None or _ref(col.get("theme_id"), tids), "collectifs.theme_id")
+        _need(isinstance(col.get("members"), list) and all(_ref(m, pids) for m in col["members"]), "collectifs.members")
         _need(len(set(col["members"])) == len(col["members"]), "collectifs.members")
-        _need(isinstance(col.get("contacts"), list) and all(c in cids for c in col["contacts"]), "collectifs.contacts")
+        _need(isinstance(col.get("contacts"), list) and all(_ref(c, cids) for c in col["contacts"]), "collectifs.contacts")
         _need(len(set(col["contacts"])) == len(col["contacts"]), "collectifs.contacts")
         _need(isinstance(col.get("next_steps"), list), "collectifs.next_steps")
         for s in col["next_steps"]:
             _need(isinstance(s, dict) and isinstance(s.get("text"), str), "collectifs.next_steps")
-            _need(s.get("participant_id") is None or s.get("participant_id") in pids, "collectifs.next_steps.participant_id")
+            _need(s.get("participant_id") is None or _ref(s.get("participant_id"), pids), "collectifs.next_steps.participant_id")
             _need(isinstance(s.get("owner", ""), str) and isinstance(s.get("due_date", ""), str), "collectifs.next_steps")
     for m in doc["merges"]:
         _need(m.get("kind") in ("contact", "participant") and m.get("status") in ("confirmed", "rejected"), "merges")
-        _need(m.get("a_id") in cids, "merges.a_id")
-        _need(m.get("b_id") in (cids if m["kind"] == "contact" else pids), "merges.b_id")
+        _need(_ref(m.get("a_id"), cids), "merges.a_id")
+        _need(_ref(m.get("b_id"), (cids if m["kind"] == "contact" else pids)), "merges.b_id")
         _need(isinstance(m.get("score", 0), (int, float)) and not isinstance(m.get("score", 0), bool), "merges.score")
     return doc
+
+
+def _ref(value: object, ids: set) -> bool:
+    """A reference to a known id (unhashable or boolean values are not ids)."""
+    return _is_int(value) and value in ids
 
 
 def _ids(items: list, where: str) -> set:
@@ -606,6 +615,9 @@ def import_bundle(
         )  # fmt: skip
     except InvalidInput as exc:
         raise ImportRefused("imp.structure", where=exc.message("en")) from exc
+    except (TypeError, ValueError, KeyError, sqlite3.ProgrammingError, sqlite3.InterfaceError) as exc:
+        # A value of the wrong type that the structure check let through: still all or nothing.
+        raise ImportRefused("imp.structure", where=type(exc).__name__) from exc
     return store.get_workshop(db, workshop_id), token
 
 

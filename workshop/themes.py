@@ -259,7 +259,9 @@ def theme_cards(db: Database, workshop_id: int, *, k: int = 3) -> list[dict]:
     for theme in themes_df.to_dict("records"):
         mine = ideas[ideas["theme_id"] == theme["id"]] if not ideas.empty else ideas
         texts = mine["text"].tolist() if not mine.empty else []
-        reps = representatives(texts, [0] * len(texts), k=k).get(0, []) if texts else []
+        # Representatives without repeats: the same sentence posted twice shows once.
+        reps = representatives(texts, [0] * len(texts), k=len(texts)).get(0, []) if texts else []
+        reps = list(dict.fromkeys(texts[i] for i in reps))[:k]
         tags: dict[str, int] = {}
         for tag_list in mine["tags"] if not mine.empty else []:
             for tag in tag_list:
@@ -267,7 +269,7 @@ def theme_cards(db: Database, workshop_id: int, *, k: int = 3) -> list[dict]:
         cards.append(
             {
                 **theme,
-                "representative": [texts[i] for i in reps],
+                "representative": reps,
                 "tags": sorted(tags, key=lambda x: (-tags[x], x)),
                 "idea_ids": [int(i) for i in mine["id"]] if not mine.empty else [],
             }

@@ -1,0 +1,334 @@
+"""The session bundle: members, readable graph files, safe cells, privacy levels, round trip,
+and imports that refuse bad bundles without writing anything."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import igraph as ig
+import networkx as nx
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from workshop import demo, export, store
+from workshop.errors import ImportRefused
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    from workshop import db as dbmod
+
+    path = tmp_path_factory.mktemp("export") / "demo.db"
+    conn = dbmod.open_db(path)
+    result = demo.seed_demo(conn, participants=8, seed=3)
+    # Hostile and tricky labels must survive (or be neutralised) everywhere.
+    p = store.participant_by_token(conn, result.participant_tokens[0])[1]
+    store.add_contact(conn, p, submission_id="tricky-1", label='=HYPERLINK("http://x.y","clic")', circle="clients")
+    store.add_contact(conn, p, submission_id="tricky-2", label='Dupont, "Zoé" Œuvrard', circle="family")
+    store.add_idea(conn, p, submission_id="tricky-3", text="@SUM(A1)\nsur deux lignes, avec « guillemets »")
+    store.add_idea(conn, p, submission_id="tricky-4", text="+cmd|' /C calc'!A0")
+    conn.close()
+    return path, result
+
+
+@pytest.fixture
+def conn(demo_db):
+    from workshop import db as dbmod
+
+    c = dbmod.connect(demo_db[0])
+    yield c
+    c.close()
+
+
+def unzip(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+@pytest.fixture(scope="module")
+def full_bundle(demo_db):
+    from workshop import db as dbmod
+
+    c = dbmod.connect(demo_db[0])
+    data = export.bundle(c, demo_db[1].workshop.id, level="full")
+    c.close()
+    return unzip(data)
+
+
+def test_full_bundle_has_every_member(full_bundle):
+    assert set(full_bundle) == set(export.MEMBERS)
+
+
+def test_gexf_and_graphml_read_back_with_attributes(full_bundle, tmp_path):
+    G = nx.read_gexf(io.BytesIO(full_bundle["network.gexf"]))
+    H = nx.read_graphml(io.BytesIO(full_bundle["network.graphml"]))
+    assert G.number_of_nodes() == H.number_of_nodes() > 8
+    node = next(n for n, d in H.nodes(data=True) if d["kind"] == "contact")
+    attrs = H.nodes[node]
+    for key in ("label", "kind", "circle", "region", "city", "organisation", "sector", "community", "degree", "betweenness"):
+        assert key in attrs
+    assert isinstance(attrs["degree"], int) and isinstance(attrs["betweenness"], float)
+    edge = next(iter(H.edges(data=True)))[2]
+    for key in (
+        "circle",
+        "strength",
+        "trust",
+        "dormant",
+        "last_contact",
+        "flow_goods",
+        "flow_money",
+        "flow_knowledge",
+        "flow_trust",
+        "flow_emotion",
+    ):
+        assert key in edge
+    assert isinstance(edge["dormant"], bool) and isinstance(edge["strength"], int)
+    assert "viz" in G.nodes[node] and {"r", "g", "b"} <= set(G.nodes[node]["viz"]["color"])
+    (tmp_path / "n.graphml").write_bytes(full_bundle["network.graphml"])
+    g = ig.Graph.Read_GraphML(str(tmp_path / "n.graphml"))
+    assert g.vcount() == H.number_of_nodes() and "flow_trust" in g.es.attributes()
+
+
+def test_node_ids_stable_across_exports(conn, demo_db, full_bundle):
+    again = unzip(export.bundle(conn, demo_db[1].workshop.id, level="full"))
+    ids_1 = pd.read_csv(io.BytesIO(full_bundle["nodes.csv"]))["Id"].tolist()
+    ids_2 = pd.read_csv(io.BytesIO(again["nodes.csv"]))["Id"].tolist()
+    assert ids_1 == ids_2
+
+
+def test_csvs_read_back_with_gephi_columns(full_bundle):
+    nodes = pd.read_csv(io.BytesIO(full_bundle["nodes.csv"]))
+    edges = pd.read_csv(io.BytesIO(full_bundle["edges.csv"]))
+    assert {"Id", "Label", "kind", "circle"} <= set(nodes.columns)
+    assert {"Source", "Target", "Type", "Weight", "dormant", "flow_trust"} <= set(edges.columns)
+    labels = set(nodes["Label"])
+    assert 'Dupont, "Zoé" Œuvrard' in labels  # commas, quotes and accents survive
+    ideas = pd.read_csv(io.BytesIO(full_bundle["ideas.csv"]))
+    assert "'@SUM(A1)\nsur deux lignes, avec « guillemets »" in set(ideas["text"])
+
+
+@pytest.mark.parametrize("payload", ['=HYPERLINK("http://x.y","clic")', "@SUM(A1)", "+cmd|' /C calc'!A0", "-2+3", "\tx", "\rx"])
+def test_safe_cell_neutralises(payload):
+    assert export.safe_cell(payload) == "'" + payload
+    assert export.safe_cell("Marie") == "Marie" and export.safe_cell(3) == 3
+
+
+def test_no_formula_in_any_csv(full_bundle):
+    for name, content in full_bundle.items():
+        if name.endswith(".csv"):
+            frame = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
+            for col in frame.columns:
+                assert not frame[col].str.startswith(export.DANGEROUS_PREFIXES).any(), (name, col)
+
+
+def test_xlsx_cells_are_strings_with_frozen_header_and_filter(full_bundle):
+    wb = load_workbook(io.BytesIO(full_bundle["workshop.xlsx"]))
+    assert len(wb.sheetnames) == 6
+    found = False
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                assert cell.data_type != "f"
+                if isinstance(cell.value, str) and cell.value.startswith("=HYPERLINK"):
+                    found = True
+                    assert cell.data_type == "s" and cell.quotePrefix
+    assert found
+    headers = [c.value for c in wb["Idées"][1]]
+    assert "Idée" in headers  # readable headers in the workshop's language
+
+
+def test_pdf_report_text(full_bundle, tmp_path):
+    reader = PdfReader(io.BytesIO(full_bundle["report.pdf"]))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for heading in ("Rapport de l'atelier", "Chiffres clés", "Le réseau de la salle", "Portée collective",
+                    "Passerelles et capital dormant", "Thèmes, idées et votes", "Collectifs et prochaines étapes",
+                    "Offres et besoins de compétences"):  # fmt: skip
+        assert heading in text, heading
+    assert "Journée Think&Do : l'entreprise diffuse" in text and "Quels cas d'usage" in text
+    (tmp_path / "report.pdf").write_bytes(full_bundle["report.pdf"])
+
+
+def test_pseudonymised_level_hides_labels_everywhere(conn, demo_db):
+    files = unzip(export.bundle(conn, demo_db[1].workshop.id, level="pseudonymised"))
+    labels = [c["label"] for c in store.contacts_frame(conn, demo_db[1].workshop.id).to_dict("records")]
+    hidden_names = [
+        p["display_name"] for p in store.participants_frame(conn, demo_db[1].workshop.id).to_dict("records") if not p["show_name"]
+    ]
+    blob = b"".join(v for k, v in files.items() if not k.endswith((".png", ".xlsx", ".pdf")))
+    for label in labels:
+        if len(label) > 4:
+            assert label.encode() not in blob, label
+    for name in hidden_names:
+        assert f'"display_name": "{name}"'.encode() not in files["workshop.json"]
+    doc = json.loads(files["workshop.json"])
+    assert all(c["label"].startswith("c-") or c["label"].startswith("p-") for c in doc["contacts"])
+    assert all("token_hash" not in p for p in doc["participants"])
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(files["report.pdf"])).pages)
+    for label in labels:
+        if len(label) > 6:
+            assert label not in text
+
+
+def test_aggregate_level_has_no_row_per_person(conn, demo_db):
+    files = unzip(export.bundle(conn, demo_db[1].workshop.id, level="aggregate"))
+    assert "nodes.csv" not in files and "network.gexf" not in files and "ideas.csv" not in files
+    doc = json.loads(files["workshop.json"])
+    assert set(doc) == {"format", "format_version", "level", "exported_at", "workshop", "aggregate"}
+    assert doc["aggregate"]["counters"]["participants"] == 8
+
+
+def _strip(doc: dict) -> dict:
+    """workshop.json without what must change on import (ids, timestamps, code, node keys)."""
+    doc = json.loads(json.dumps(doc))
+    doc.pop("exported_at")
+    for key in ("code", "created_at", "retention_date"):
+        doc["workshop"].pop(key)
+    pid = {p["id"]: n for n, p in enumerate(doc["participants"])}
+    cid = {c["id"]: n for n, c in enumerate(doc["contacts"])}
+    tid = {t["id"]: n for n, t in enumerate(doc["themes"])}
+    for p in doc["participants"]:
+        p["id"] = pid[p["id"]]
+        p.pop("joined_at")
+        p.pop("token_hash", None)
+    for c in doc["contacts"]:
+        c["id"], c["participant_id"] = cid[c["id"]], pid[c["participant_id"]]
+        c.pop("node")
+        c.pop("created_at")
+    for i in doc["ideas"]:
+        i.pop("id")
+        i.pop("created_at")
+        i["participant_id"] = pid[i["participant_id"]]
+        i["theme_id"] = tid.get(i["theme_id"])
+    for t in doc["themes"]:
+        t["id"] = tid[t["id"]]
+    for v in doc["votes"]:
+        v["participant_id"], v["theme_id"] = pid[v["participant_id"]], tid[v["theme_id"]]
+    for col in doc["collectifs"]:
+        col.pop("id")
+        col["theme_id"] = tid.get(col["theme_id"])
+        col["members"] = sorted(pid[m] for m in col["members"])
+        col["contacts"] = sorted(cid[c] for c in col["contacts"])
+        for s in col["next_steps"]:
+            s["participant_id"] = pid.get(s["participant_id"])
+    for m in doc["merges"]:
+        m["a_id"] = cid[m["a_id"]]
+        m["b_id"] = cid[m["b_id"]] if m["kind"] == "contact" else pid[m["b_id"]]
+    doc["votes"].sort(key=lambda v: (v["theme_id"], v["participant_id"]))
+    doc["merges"].sort(key=lambda m: (m["kind"], m["a_id"], m["b_id"]))
+    return doc
+
+
+def test_round_trip_export_import_export(conn, demo_db, full_bundle):
+    before = json.loads(full_bundle["workshop.json"])
+    new, token = export.import_bundle(conn, export.bundle(conn, demo_db[1].workshop.id, level="full"), keep_links=False)
+    assert new.id != demo_db[1].workshop.id and new.code != before["workshop"]["code"]
+    after = export.payload(conn, new.id, level="full")
+    assert _strip(after) == _strip(before)
+    assert store.authenticate_facilitator(conn, new.code, token).id == new.id
+    # Personal links stay with the old workshop unless the facilitator keeps them.
+    assert store.participant_by_token(conn, demo_db[1].participant_tokens[1])[0].id == demo_db[1].workshop.id
+    assert export.compare_with_previous(conn, new.id) is None
+
+
+def test_import_keeping_links_moves_them_to_the_new_workshop(tmp_path):
+    from workshop import db as dbmod
+
+    c = dbmod.open_db(tmp_path / "k.db")
+    result = demo.seed_demo(c, participants=3, seed=9, with_themes=False)
+    data = export.bundle(c, result.workshop.id, level="full")
+    new, _ = export.import_bundle(c, data, keep_links=True, previous_id=result.workshop.id)
+    assert store.participant_by_token(c, result.participant_tokens[0])[0].id == new.id
+    comparison = export.compare_with_previous(c, new.id)
+    assert comparison["new_participants"] == [] and comparison["new_contacts"] == 0
+    c.close()
+
+
+def _counts(conn) -> tuple:
+    return tuple(
+        conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("workshops", "participants", "contacts", "ideas", "themes")
+    )
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in members.items():
+            zf.writestr(name, content)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    "make,key",
+    [
+        (lambda b: b[: len(b) // 2], "imp.not_zip"),
+        (lambda b: b"not a zip at all", "imp.not_zip"),
+        (lambda b: _zip({"other.txt": b"x"}), "imp.no_json"),
+        (lambda b: _zip({"workshop.json": b"{not json"}), "imp.bad_json"),
+        (lambda b: _zip({"workshop.json": json.dumps({"format": "thinkdo-workshop", "format_version": 99}).encode()}), "imp.version"),
+        (lambda b: _zip({"workshop.json": b" " * (21 * 2**20)}), "imp.too_big"),
+        (lambda b: b"PK" + b"\0" * (21 * 2**20), "imp.too_big"),
+    ],
+)  # fmt: skip
+def test_malformed_bundles_refused_and_nothing_written(conn, demo_db, make, key):
+    good = export.bundle(conn, demo_db[1].workshop.id, level="full")
+    before = _counts(conn)
+    with pytest.raises(ImportRefused) as err:
+        export.import_bundle(conn, make(good))
+    assert err.value.key == key
+    assert "Rien n'a été importé" in err.value.message("fr")
+    assert _counts(conn) == before
+
+
+def test_bundle_broken_in_the_middle_leaves_nothing(conn, demo_db, full_bundle):
+    doc = json.loads(full_bundle["workshop.json"])
+    doc["contacts"][-1]["label"] = "x" * 500  # passes the structure check, fails the store's validation
+    before = _counts(conn)
+    with pytest.raises(ImportRefused):
+        export.import_bundle(conn, json.dumps(doc).encode())
+    assert _counts(conn) == before
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(json_values)
+def test_arbitrary_json_is_refused_cleanly(conn, value):
+    before = _counts(conn)
+    with pytest.raises(ImportRefused):
+        export.import_bundle(
+            conn, json.dumps({"format": "thinkdo-workshop", "format_version": 1, "level": "full", "workshop": value}).encode()
+        )
+    with pytest.raises(ImportRefused):
+        export.import_bundle(conn, _zip({"workshop.json": json.dumps(value).encode()}))
+    assert _counts(conn) == before
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.data())
+def test_mutated_real_payload_never_crashes(conn, full_bundle, data):
+    doc = json.loads(full_bundle["workshop.json"])
+    section = data.draw(st.sampled_from(["participants", "contacts", "ideas", "themes", "votes", "collectifs", "merges"]))
+    if doc[section]:
+        row = data.draw(st.sampled_from(doc[section]))
+        key = data.draw(st.sampled_from(sorted(row)))
+        row[key] = data.draw(json_values)
+    before = _counts(conn)
+    try:
+        new, _ = export.import_bundle(conn, json.dumps(doc).encode())
+    except ImportRefused:
+        assert _counts(conn) == before
+    else:
+        store.delete_workshop(conn, new.id, vacuum=False)
