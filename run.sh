@@ -9,5 +9,16 @@ if [ ! -f "$DB" ] && [ "${WORKSHOP_DEMO:-1}" != "0" ]; then
 elif [ -f "$(dirname "$DB")/demo.json" ]; then
   echo "Demo workshop: open http://localhost:${PORT:-8501}/ (links on the home page)"
 fi
-exec .venv/bin/python -m streamlit run app.py \
-  --server.address "${WORKSHOP_ADDRESS:-0.0.0.0}" --server.port "${PORT:-8501}"
+.venv/bin/python -m workshop migrate --db "$DB"
+.venv/bin/python -m streamlit run app.py \
+  --server.address "${WORKSHOP_ADDRESS:-0.0.0.0}" --server.port "${PORT:-8501}" &
+server=$!
+trap 'kill "$server" 2>/dev/null' INT TERM EXIT
+# One main-page run: a fresh Streamlit answers the first direct /projector or /me visit with a
+# spurious "Page not found" dialog until some session has run st.navigation.
+for _ in $(seq 60); do
+  curl -fsS "http://127.0.0.1:${PORT:-8501}/_stcore/health" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+.venv/bin/python scripts/stclient.py "http://127.0.0.1:${PORT:-8501}" || true
+wait "$server"

@@ -12,7 +12,7 @@ from workshop.model import CIRCLES, FLOWS, REGIONS, ROUNDS
 
 code = st.query_params.get("w", "")
 token = st.query_params.get("k", "")
-client = st.context.ip_address or "local"
+client = ui.client_key()
 proof = hashlib.sha256(f"{code}:{token}".encode()).hexdigest()
 
 if st.session_state.get("console_auth") != proof:

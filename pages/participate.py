@@ -156,7 +156,7 @@ def add_contact(sid: str) -> None:
             cid = store.add_contact(db, me, submission_id=sid, **contact_fields_from_state(prefix))
             saved = store.contact(db, me, cid)
     except WorkshopError as exc:
-        ui.flash(exc.message(ui.lang()), "error")
+        ui.failed(exc, str(st.session_state.get(f"{prefix}_label") or ""))
         return
     ui.flash(ui.t("me.added", label=saved["label"]))
     ui.rotate_submission("contact")
@@ -190,7 +190,7 @@ def contacts_section() -> None:
         st.caption(ui.t("me.no_contacts"))
     for c in reversed(my_contacts):
         with st.container(border=True):
-            cols = st.columns([6, 1, 1], vertical_alignment="center")
+            cols = st.columns([6, 1, 1], vertical_alignment="center", wrap=False)
             details = [circle_name(c["circle"])]
             if c["dormant"]:
                 details.append("💤")
@@ -268,7 +268,7 @@ def add_idea(sid: str) -> None:
                 tags=st.session_state.get(f"{prefix}_tags") or [],
             )  # fmt: skip
     except WorkshopError as exc:
-        ui.flash(exc.message(ui.lang()), "error")
+        ui.failed(exc, str(st.session_state.get(f"{prefix}_text") or ""))
         return
     ui.flash(ui.t("me.posted"))
     ui.rotate_submission("idea")
@@ -288,7 +288,10 @@ def ideas_section() -> None:
                 ui.t("me.post_idea"), max_chars=LIMITS["idea"], key=f"{prefix}_text", height=100,
                 help=ui.t("me.idea_hint", max=LIMITS["idea"]),
             )  # fmt: skip
-            st.multiselect(ui.t("field.tags"), tag_options(), key=f"{prefix}_tags", accept_new_options=True, max_selections=6)
+            st.multiselect(
+                ui.t("field.tags"), tag_options(), key=f"{prefix}_tags", accept_new_options=True, max_selections=6,
+                placeholder=ui.t("me.choose"),
+            )  # fmt: skip
             st.form_submit_button(
                 ui.t("me.post_button"), type="primary", on_click=add_idea, args=(sid,), use_container_width=True
             )
@@ -299,7 +302,7 @@ def ideas_section() -> None:
         st.caption(ui.t("me.no_ideas"))
     for idea in reversed(my_ideas):
         with st.container(border=True):
-            cols = st.columns([6, 1, 1], vertical_alignment="center")
+            cols = st.columns([6, 1, 1], vertical_alignment="center", wrap=False)
             text = ui.escape_md(idea["text"])
             if idea["hidden"]:
                 text += " " + ui.escape_md(ui.t("me.hidden_by_facilitator"))
@@ -393,7 +396,7 @@ def collectifs_section() -> None:
                 st.success(ui.t("me.member"), icon=":material/check:")
                 mine = [c["id"] for c in group["contacts"] if c["participant_id"] == me.id]
                 st.multiselect(
-                    ui.t("me.mobilise"), list(labels), default=mine, format_func=lambda i: labels[i],
+                    ui.t("me.mobilise"), list(labels), default=mine, format_func=lambda i: labels[i], placeholder=ui.t("me.choose"),
                     key=f"mob_{cid}", on_change=ui.guarded(lambda cid=cid: _mobilise(cid), success=ui.t("me.saved")),
                 )  # fmt: skip
                 sid = ui.submission_id(f"step_{cid}")
@@ -432,7 +435,7 @@ def _add_step(collectif_id: int, sid: str) -> None:
                 due_date=st.session_state.get(f"step_{sid}_date"), owner=st.session_state.get(f"step_{sid}_owner", ""),
             )  # fmt: skip
     except WorkshopError as exc:
-        ui.flash(exc.message(ui.lang()), "error")
+        ui.failed(exc, str(st.session_state.get(f"step_{sid}_text") or ""))
         return
     ui.flash(ui.t("me.step_added"))
     ui.rotate_submission(f"step_{collectif_id}")

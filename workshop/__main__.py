@@ -45,6 +45,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    with _db(args.db) as db:
+        purged = store.purge_expired(db)
+    print(f"database ready ({purged} expired workshop(s) purged)")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from workshop import export
 
@@ -89,6 +96,10 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--no-themes", action="store_true", help="skip themes, votes and collectifs")
     d.add_argument("--json", action="store_true", help="print one JSON object")
     d.set_defaults(func=cmd_demo)
+
+    m = sub.add_parser("migrate", help="create or migrate the database and purge expired workshops")
+    m.add_argument("--db", help="SQLite file")
+    m.set_defaults(func=cmd_migrate)
 
     e = sub.add_parser("export", help="write the session bundle (ZIP)")
     e.add_argument("--db", help="SQLite file")

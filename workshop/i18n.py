@@ -144,6 +144,8 @@ FR: dict[str, str] = {
     "home.join_link": "Lien pour les participants",
     # participant
     "me.hello": "Bonjour {name}",
+    "me.choose": "Choisir ou ajouter",
+    "me.kept": "Votre saisie, non enregistrée : « {text} »",
     "me.keep_link": "Gardez ce lien : il vous ramène ici, même après une coupure. Ajoutez-le à vos favoris.",
     "me.keep_link_done": "C'est noté",
     "me.sections": "Rubrique",
@@ -488,6 +490,8 @@ EN: dict[str, str] = {
     "home.facilitator_link": "Facilitator link (private)",
     "home.join_link": "Link for participants",
     "me.hello": "Hello {name}",
+    "me.choose": "Choose or add",
+    "me.kept": "What you typed, not saved: “{text}”",
     "me.keep_link": "Keep this link: it brings you back here, even after a disconnection. Bookmark it.",
     "me.keep_link_done": "Got it",
     "me.sections": "Section",

@@ -75,8 +75,14 @@ def language_switch(key: str = "lang_switch") -> None:
     )
 
 
+def client_key() -> str:
+    """Who is knocking (for rate limits): the client's IP address when Streamlit knows it."""
+    ip = st.context.ip_address
+    return ip if isinstance(ip, str) and ip else "local"
+
+
 def show_error(exc: WorkshopError) -> None:
-    st.error(exc.message(lang()), icon=":material/error:")
+    st.error(escape_md(exc.message(lang())), icon=":material/error:")
 
 
 # ---------------------------------------------------------------- user text
@@ -122,7 +128,15 @@ def flash(message: str, kind: str = "success") -> None:
 
 def show_flashes() -> None:
     for kind, message in st.session_state.pop("_flash", []):
-        {"success": st.success, "error": st.error, "info": st.info, "warning": st.warning}[kind](message)
+        # Messages may quote what a participant typed: always shown as plain text.
+        {"success": st.success, "error": st.error, "info": st.info, "warning": st.warning}[kind](escape_md(message))
+
+
+def failed(exc: WorkshopError, kept: str = "") -> None:
+    """A refused write: the reason, and what the person typed so that nothing is lost."""
+    flash(exc.message(lang()), "error")
+    if kept and kept.strip():
+        flash(t("me.kept", text=kept.strip()), "info")
 
 
 def guarded(action: Callable[[], object], *, success: str | None = None) -> Callable[[], None]:
@@ -169,8 +183,10 @@ def _qr(url: str) -> bytes:
 
 def focus_first_input(selector: str = "input") -> None:
     """Put the cursor back in the first field of the form, ready for the next entry."""
+    # A fresh nonce each time: an identical element would not be re-mounted, so not re-run.
+    nonce = uuid.uuid4().hex
     st.html(
-        "<script>setTimeout(() => {const el = document.querySelector("
+        f"<script data-nonce='{nonce}'>setTimeout(() => {{const el = document.querySelector("
         f"'[data-testid=\"stForm\"] {selector}'); if (el) el.focus();}}, 300);</script>",
         unsafe_allow_javascript=True,
     )
@@ -180,7 +196,8 @@ def projector_css() -> None:
     """Large type for the wall: readable from the back of the room at 1280x720 and up."""
     st.html(
         """<style>
-        .block-container {padding-top: 1.2rem; padding-bottom: 0; max-width: 100%;}
+        header[data-testid="stHeader"] {display: none;}
+        .block-container, [data-testid="stMainBlockContainer"] {padding-top: 1.2rem !important; padding-bottom: 0; max-width: 100%;}
         .proj-title {font-size: 2.6rem; font-weight: 800; line-height: 1.1; margin: 0;}
         .proj-sub {font-size: 1.6rem; opacity: .85; margin: .2rem 0 0 0;}
         .proj-code {font-size: 3.4rem; font-weight: 900; letter-spacing: .35rem; margin: 0;}

@@ -52,10 +52,13 @@ class Server:
         while time.time() < deadline:
             try:
                 if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).read() == b"ok":
-                    return
+                    break
             except OSError:
                 time.sleep(0.3)
-        raise RuntimeError(f"streamlit did not start; see {self.log}")
+        else:
+            raise RuntimeError(f"streamlit did not start; see {self.log}")
+        # As run.sh does: one main-page run, so a first direct /me or /projector visit is clean.
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "stclient.py"), self.url], check=True, cwd=ROOT, timeout=120)
 
     def stop(self, *, kill: bool = False) -> None:
         if self.proc and self.proc.poll() is None:
@@ -155,3 +158,33 @@ def goto(page, url: str) -> None:
     page.goto(url)
     wait_ready(page)
     page.wait_for_timeout(300)
+
+
+def fill(locator, text: str) -> None:
+    """Type into a Streamlit input and leave it (Tab), so the value is committed before a click."""
+    locator.fill(text)
+    locator.press("Tab")
+
+
+def no_horizontal_scroll(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.viewport_size["width"]
+    assert width <= viewport, f"page is {width}px wide in a {viewport}px viewport"
+
+
+def server_db(server):
+    """A connection to the server's own database file (the test reads what really landed)."""
+    from workshop import db as dbmod
+
+    return dbmod.open_db(server.db_path)
+
+
+def new_workshop(server, **kwargs):
+    """Create a workshop straight in the server's database; returns (workshop, facilitator token)."""
+    from workshop import store
+
+    conn = server_db(server)
+    try:
+        return store.create_workshop(conn, title=kwargs.pop("title", "Atelier E2E"), public_base_url=server.url, **kwargs)
+    finally:
+        conn.close()

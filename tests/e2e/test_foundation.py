@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import goto, wait_ready
+from tests.e2e.conftest import fill, goto, wait_ready
 
 
 def metric(page, label: str):
@@ -19,7 +19,7 @@ def test_create_join_contribute_and_console_follows(server, pages):
     fac = pages.new("facilitator")
     goto(fac, server.url + "/")
     fac.get_by_text("Animer un atelier").click()
-    fac.get_by_label("Titre de l'atelier").fill("Atelier E2E")
+    fill(fac.get_by_label("Titre de l'atelier"), "Atelier E2E")
     fac.get_by_role("button", name="Créer l'atelier").click()
     wait_ready(fac)
     expect(fac.get_by_text("Atelier créé")).to_be_visible()
@@ -39,8 +39,8 @@ def test_create_join_contribute_and_console_follows(server, pages):
 
     me = pages.new("participant", width=390, height=844)
     goto(me, server.url + "/")
-    me.get_by_label("Code de l'atelier").fill(code.lower())
-    me.get_by_label("Votre prénom ou pseudonyme").fill("Camille")
+    fill(me.get_by_label("Code de l'atelier"), code.lower())
+    fill(me.get_by_label("Votre prénom ou pseudonyme"), "Camille")
     me.get_by_role("button", name="Rejoindre").click()
     me.wait_for_url(re.compile(r".*/me\?p="))
     wait_ready(me)
@@ -51,7 +51,7 @@ def test_create_join_contribute_and_console_follows(server, pages):
     me.get_by_text("Mon réseau", exact=True).click()
     wait_ready(me)
 
-    me.get_by_label("Initiales ou pseudonyme").fill("M. D.")
+    fill(me.get_by_label("Initiales ou pseudonyme"), "M. D.")
     me.get_by_test_id("stForm").get_by_text("Anciens collègues", exact=True).click()
     me.get_by_role("button", name="Ajouter").click()
     wait_ready(me)
@@ -60,7 +60,7 @@ def test_create_join_contribute_and_console_follows(server, pages):
 
     me.get_by_text("Idées", exact=True).click()
     wait_ready(me)
-    me.get_by_role("textbox", name="Publier une idée").fill("Une bourse de compétences entre membres")
+    fill(me.get_by_role("textbox", name="Publier une idée"), "Une bourse de compétences entre membres")
     me.get_by_role("button", name="Publier", exact=True).click()
     wait_ready(me)
     expect(me.get_by_text("Idée publiée.")).to_be_visible()

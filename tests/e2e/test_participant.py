@@ -1,0 +1,136 @@
+"""Participants on a phone: join in two inputs, three contacts in three inputs each, two ideas,
+reload and find everything; no horizontal scroll at 390x844; English complete."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import fill, goto, new_workshop, no_horizontal_scroll, server_db, wait_ready
+from workshop import store
+
+PHONE = {"width": 390, "height": 844}
+
+
+def open_rounds(server, workshop, *names):
+    conn = server_db(server)
+    for name in names:
+        store.set_round(conn, workshop.id, name, is_open=True)
+    conn.close()
+
+
+def test_participant_flow_on_a_phone(server, pages):
+    workshop, _ = new_workshop(server, title="Atelier téléphone")
+    open_rounds(server, workshop, "contacts", "ideas")
+    me = pages.new("phone", **PHONE)
+
+    # Join: the link carries the code; one field (the name) and one tap.
+    goto(me, f"{server.url}/?code={workshop.code}")
+    expect(me.get_by_role("textbox")).to_have_count(1)
+    no_horizontal_scroll(me)
+    pages.shot(me, "join")
+    fill(me.get_by_label("Votre prénom ou pseudonyme"), "Inès")
+    me.get_by_role("button", name="Rejoindre").click()
+    me.wait_for_url(re.compile(r".*/me\?p="))
+    wait_ready(me)
+    personal_url = me.url
+    expect(me.get_by_text("Gardez ce lien")).to_be_visible()
+    me.get_by_text("Mon réseau", exact=True).click()
+    wait_ready(me)
+    pages.shot(me, "joined")
+
+    # Three contacts, three inputs each: label, circle chip, Ajouter.
+    for label, circle in (("M. D.", "Famille"), ("J-P R.", "Clients"), ("Zoé", "Association")):
+        label_box = me.get_by_label("Initiales ou pseudonyme")
+        fill(label_box, label)
+        me.get_by_test_id("stForm").get_by_text(circle, exact=True).click()
+        me.get_by_role("button", name="Ajouter", exact=True).click()
+        wait_ready(me)
+        expect(me.get_by_text(f"Ajouté : {label}")).to_be_visible()
+        # Cleared and ready for the next one.
+        expect(me.get_by_label("Initiales ou pseudonyme")).to_have_value("")
+    expect(me.get_by_text("3 contacts, 3 cercles, 0 dormants")).to_be_visible()
+    expect(me.get_by_label("Initiales ou pseudonyme")).to_be_focused()
+    no_horizontal_scroll(me)
+    pages.shot(me, "three-contacts")
+
+    # Optional details are one tap away.
+    me.get_by_text("Plus de détails (facultatif)").click()
+    expect(me.get_by_text("Lien dormant (pas de contact depuis des années)")).to_be_visible()
+    no_horizontal_scroll(me)
+    pages.shot(me, "details-open")
+
+    me.get_by_text("Idées", exact=True).click()
+    wait_ready(me)
+    for text in ("Une bourse de compétences", "Un annuaire des anciens collègues"):
+        fill(me.get_by_role("textbox", name="Publier une idée"), text)
+        me.get_by_role("button", name="Publier", exact=True).click()
+        wait_ready(me)
+        expect(me.get_by_text("Idée publiée.")).to_be_visible()
+    no_horizontal_scroll(me)
+    pages.shot(me, "two-ideas")
+
+    # Reload the personal link: everything is still there (from the database, not the tab).
+    goto(me, personal_url)
+    me.get_by_text("Idées", exact=True).click()
+    wait_ready(me)
+    for text in ("Une bourse de compétences", "Un annuaire des anciens collègues"):
+        expect(me.get_by_text(text, exact=True)).to_be_visible()
+    me.get_by_text("Mon réseau", exact=True).click()
+    wait_ready(me)
+    for label in ("M. D.", "J-P R.", "Zoé"):
+        expect(me.get_by_text(re.compile("^" + re.escape(label) + " · "))).to_be_visible()
+    pages.shot(me, "after-reload")
+
+    conn = server_db(server)
+    assert store.counters(conn, workshop.id)["contacts"] == 3
+    assert store.counters(conn, workshop.id)["ideas"] == 2
+    conn.close()
+
+    # English is complete on the same page.
+    me.get_by_text("English", exact=True).click()
+    wait_ready(me)
+    expect(me.get_by_text("My contacts", exact=True)).to_be_visible()
+    expect(me.get_by_text("3 contacts, 3 circles, 0 dormant")).to_be_visible()
+    expect(me.get_by_role("button", name="Add", exact=True)).to_be_visible()
+    no_horizontal_scroll(me)
+    pages.shot(me, "english")
+
+
+def test_double_click_adds_one_contact(server, pages):
+    workshop, _ = new_workshop(server)
+    open_rounds(server, workshop, "contacts")
+    me = pages.new("phone", **PHONE)
+    goto(me, f"{server.url}/?code={workshop.code}")
+    fill(me.get_by_label("Votre prénom ou pseudonyme"), "Double")
+    me.get_by_role("button", name="Rejoindre").click()
+    me.wait_for_url(re.compile(r".*/me\?p="))
+    wait_ready(me)
+    fill(me.get_by_label("Initiales ou pseudonyme"), "D. C.")
+    me.get_by_test_id("stForm").get_by_text("Loisirs", exact=True).click()
+    me.get_by_role("button", name="Ajouter", exact=True).dblclick()
+    wait_ready(me)
+    me.wait_for_timeout(1000)
+    wait_ready(me)
+    conn = server_db(server)
+    assert store.counters(conn, workshop.id)["contacts"] == 1
+    conn.close()
+
+
+def test_closed_round_and_stale_link(server, pages):
+    workshop, _ = new_workshop(server)
+    me = pages.new("phone", **PHONE)
+    goto(me, f"{server.url}/?code={workshop.code}")
+    fill(me.get_by_label("Votre prénom ou pseudonyme"), "Léon")
+    me.get_by_role("button", name="Rejoindre").click()
+    me.wait_for_url(re.compile(r".*/me\?p="))
+    wait_ready(me)
+    expect(me.get_by_text("n'est pas encore ouverte")).to_be_visible()
+    expect(me.get_by_label("Initiales ou pseudonyme")).to_have_count(0)
+    pages.shot(me, "round-not-open")
+    goto(me, f"{server.url}/me?p=made-up-token")
+    expect(me.get_by_text("Ce lien personnel n'est pas (ou plus) valide")).to_be_visible()
+    goto(me, f"{server.url}/?code=ZZZZZZ")
+    expect(me.get_by_text("Aucun atelier ne porte ce code")).to_be_visible()
+    pages.shot(me, "wrong-code")

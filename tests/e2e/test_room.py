@@ -1,0 +1,125 @@
+"""Three contexts (console, projector, participant): the wall follows without reload, closing a
+round makes the participant's form read-only, hiding an idea removes it from the wall."""
+
+from __future__ import annotations
+
+import time
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import fill, goto, new_workshop, server_db, wait_ready
+from workshop import config, links, store
+
+WITHIN = (config.REFRESH_SECONDS + 1) * 1000  # one refresh interval plus 1 s
+
+
+def proj_metric(page, name: str):
+    return page.locator(f'[data-testid="proj-{name}"] .proj-metric')
+
+
+def test_console_projector_participant(server, pages):
+    workshop, token = new_workshop(server, title="Salle en direct")
+    conn = server_db(server)
+    for name in ("contacts", "ideas"):
+        store.set_round(conn, workshop.id, name, is_open=True, minutes=10)
+    participant = store.join(conn, workshop.code, "Noé", token="tok-noe-e2e-room-000000")
+    conn.close()
+
+    console = pages.new("console", width=1440, height=900)
+    goto(console, links.facilitator_url(workshop, token))
+    expect(console.get_by_text("Console de l'animateur")).to_be_visible()
+
+    wall = pages.new("projector", width=1920, height=1080)
+    goto(wall, links.projector_url(workshop))
+    expect(wall.get_by_text(workshop.code)).to_be_visible()
+    expect(proj_metric(wall, "participants")).to_have_text("1")
+    expect(proj_metric(wall, "contacts")).to_have_text("0")
+    expect(wall.locator(".proj-timer")).to_have_text(__import__("re").compile(r"^(09|10):\d\d$"))
+    pages.shot(wall, "projector-start", full_page=False)
+
+    me = pages.new("participant", width=390, height=844)
+    goto(me, links.participant_url(workshop, "tok-noe-e2e-room-000000"))
+    me.get_by_text("Mon réseau", exact=True).click()
+    wait_ready(me)
+    fill(me.get_by_label("Initiales ou pseudonyme"), "A. B.")
+    me.get_by_test_id("stForm").get_by_text("Partenaires", exact=True).click()
+    me.get_by_role("button", name="Ajouter", exact=True).click()
+    expect(me.get_by_text("Ajouté : A. B.")).to_be_visible()
+    started = time.monotonic()
+    expect(proj_metric(wall, "contacts")).to_have_text("1", timeout=WITHIN)
+    staleness = time.monotonic() - started
+    assert staleness <= config.REFRESH_SECONDS + 1
+    expect(wall.get_by_text("+1 en 2 min").first).to_be_visible()
+    pages.shot(wall, "projector-after-contact", full_page=False)
+
+    # The facilitator closes the contacts round: the participant's next submit is refused
+    # (their text stays), and the page becomes read-only.
+    console.get_by_role("button", name="Fermer", exact=True).first.click()
+    wait_ready(console)
+    fill(me.get_by_label("Initiales ou pseudonyme"), "C. D.")
+    me.get_by_test_id("stForm").get_by_text("Famille", exact=True).click()
+    me.get_by_role("button", name="Ajouter", exact=True).click()
+    wait_ready(me)
+    expect(me.get_by_text("La manche « Mon réseau » est fermée : rien n'a été enregistré.")).to_be_visible()
+    expect(me.get_by_text("Votre saisie, non enregistrée : « C. D. »")).to_be_visible()
+    goto(me, links.participant_url(workshop, "tok-noe-e2e-room-000000"))
+    me.get_by_text("Mon réseau", exact=True).click()
+    wait_ready(me)
+    expect(me.get_by_text("consultation seulement")).to_be_visible()
+    expect(me.get_by_label("Initiales ou pseudonyme")).to_have_count(0)
+    pages.shot(me, "participant-read-only")
+
+    # Ideas wall on the projector; hiding an idea removes it from the wall.
+    console.get_by_test_id("stButtonGroup").get_by_text("Mur d'idées", exact=True).click()
+    wait_ready(console)
+    me.get_by_text("Idées", exact=True).click()
+    wait_ready(me)
+    for text in ("Idée visible pour tous", "Idée à masquer"):
+        fill(me.get_by_role("textbox", name="Publier une idée"), text)
+        me.get_by_role("button", name="Publier", exact=True).click()
+        expect(me.get_by_text("Idée publiée.")).to_be_visible()
+        wait_ready(me)
+    expect(wall.locator(".note", has_text="Idée à masquer")).to_be_visible(timeout=WITHIN)
+    expect(wall.locator(".note.fresh").first).to_be_visible()
+    pages.shot(wall, "projector-ideas", full_page=False)
+    console.get_by_test_id("stButtonGroup").get_by_text("Modération", exact=True).click()
+    wait_ready(console)
+    conn = server_db(server)
+    ideas = store.ideas_frame(conn, workshop.id)
+    conn.close()
+    idea_id = int(ideas[ideas["text"] == "Idée à masquer"]["id"].iloc[0])
+    console.locator(f".st-key-hide_{idea_id} button").click()
+    wait_ready(console)
+    expect(wall.locator(".note", has_text="Idée à masquer")).to_have_count(0, timeout=WITHIN)
+    expect(wall.locator(".note", has_text="Idée visible pour tous")).to_be_visible()
+    pages.shot(console, "console-moderation")
+
+    # The same wall at 1280x720 still shows code, QR and the notes.
+    small = pages.new("projector-720", width=1280, height=720)
+    goto(small, links.projector_url(workshop))
+    expect(small.get_by_text(workshop.code)).to_be_visible()
+    expect(small.get_by_test_id("stImage")).to_be_visible()
+    pages.shot(small, "projector-720", full_page=False)
+    conn = server_db(server)
+    assert store.counters(conn, workshop.id)["contacts"] == 1
+    assert store.ideas_frame(conn, workshop.id, include_hidden=True).set_index("text")["hidden"]["Idée à masquer"]
+    assert participant.display_name == "Noé"
+    conn.close()
+
+
+def test_blocked_participant_is_refused(server, pages):
+    workshop, token = new_workshop(server)
+    conn = server_db(server)
+    store.set_round(conn, workshop.id, "contacts", is_open=True)
+    p = store.join(conn, workshop.code, "Bloqué", token="tok-blocked-e2e-0000000")
+    conn.close()
+    console = pages.new("console")
+    goto(console, links.facilitator_url(workshop, token))
+    console.get_by_test_id("stButtonGroup").get_by_text("Modération", exact=True).click()
+    wait_ready(console)
+    console.get_by_role("button", name="Suspendre").click()
+    wait_ready(console)
+    me = pages.new("participant", width=390, height=844)
+    goto(me, links.participant_url(workshop, "tok-blocked-e2e-0000000"))
+    expect(me.get_by_text("L'animateur a suspendu votre participation.")).to_be_visible()
+    assert p.id

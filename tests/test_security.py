@@ -1,0 +1,97 @@
+"""Access: facilitator tokens (argon2, constant time), slowed-down guessing, HMAC pseudonyms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from workshop import db as dbmod
+from workshop import security, store
+from workshop.errors import NotFound
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_rate_limiter_slows_down_repeated_failures():
+    limiter = security.RateLimiter(free=3, base_delay=1.0, max_delay=30.0)
+    for n in range(3):
+        assert limiter.delay_for("1.2.3.4", now=100.0 + n) == 0.0
+        limiter.failed("1.2.3.4", now=100.0 + n)
+    assert limiter.delay_for("1.2.3.4", now=102.0) == pytest.approx(1.0)
+    limiter.failed("1.2.3.4", now=103.0)
+    assert limiter.delay_for("1.2.3.4", now=103.0) == pytest.approx(2.0)
+    assert limiter.delay_for("5.6.7.8", now=103.0) == 0.0  # per client
+    assert limiter.delay_for("1.2.3.4", now=103.0 + 700) == 0.0  # window passed
+    limiter.failed("9.9.9.9", now=1.0)
+    limiter.succeeded("9.9.9.9")
+    assert limiter.delay_for("9.9.9.9", now=2.0) == 0.0
+
+
+def test_facilitator_hash_is_argon2_and_verification_never_raises():
+    token = security.new_token()
+    stored = security.hash_facilitator_token(token)
+    assert stored.startswith("$argon2id$") and token not in stored
+    assert security.verify_facilitator_token(stored, token)
+    for wrong in ("", "x", token[:-1], "💥" * 50):
+        assert not security.verify_facilitator_token(stored, wrong)
+    assert not security.verify_facilitator_token("not-a-hash", token)
+
+
+def test_keyed_ids_are_stable_and_secret_dependent():
+    a = security.keyed_id("secret-1", "node:c12")
+    assert a == security.keyed_id("secret-1", "node:c12") and a.startswith("c-")
+    assert a != security.keyed_id("secret-2", "node:c12")
+    import hashlib
+
+    assert hashlib.sha256(b"node:c12").hexdigest()[:12] not in a  # not a plain hash
+
+
+def test_console_slows_down_wrong_tokens(app_env, monkeypatch):
+    conn = dbmod.connect(app_env)
+    workshop, token = store.create_workshop(conn, title="Verrou")
+    conn.close()
+    # A long first delay so that the test does not depend on how fast the runs are.
+    monkeypatch.setattr(security, "facilitator_limiter", security.RateLimiter(free=3, base_delay=60.0))
+    try:
+        messages = []
+        for attempt in range(5):
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+            at.query_params["w"] = workshop.code
+            at.query_params["k"] = f"wrong-{attempt}"
+            at.switch_page("pages/console.py").run()
+            assert not at.exception
+            messages.append(at.error[0].value)
+        assert messages[:3] == ["Accès refusé. Utilisez le lien animateur complet reçu à la création."] * 3
+        assert all(m.startswith("Trop d'essais") for m in messages[3:]), messages
+        # Even the right token waits while the client is slowed down, and the refusal says nothing more.
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params["w"], at.query_params["k"] = workshop.code, token
+        at.switch_page("pages/console.py").run()
+        assert at.error[0].value.startswith("Trop d'essais") and not at.metric
+    finally:
+        security.facilitator_limiter.succeeded("local")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["w"], at.query_params["k"] = workshop.code, token
+    at.switch_page("pages/console.py").run()
+    assert not at.error and at.metric
+
+
+def test_console_actions_are_bound_to_its_workshop(app_env):
+    """A crafted widget state on one console cannot moderate another workshop's idea."""
+    conn = dbmod.connect(app_env)
+    mine, token = store.create_workshop(conn, title="Le mien")
+    other, _ = store.create_workshop(conn, title="L'autre")
+    store.set_round(conn, other.id, "ideas", is_open=True)
+    p = store.join(conn, other.code, "Eve", token="tok-eve-0000000000000000")
+    idea = store.add_idea(conn, p, submission_id="eve-1", text="Ne pas toucher")
+    conn.close()
+    conn = dbmod.connect(app_env)
+    with pytest.raises(NotFound):
+        store.set_idea_hidden(conn, mine.id, idea, hidden=True)
+    conn.close()
+    conn = dbmod.connect(app_env)
+    assert store.ideas_frame(conn, other.id)["text"].tolist() == ["Ne pas toucher"]
+    conn.close()
+    assert token
