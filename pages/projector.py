@@ -2,6 +2,7 @@
 view the facilitator chose. Read-only; refreshes itself; shows only what the privacy mode allows."""
 
 import datetime as dt
+import time
 
 import streamlit as st
 
@@ -23,32 +24,50 @@ def fmt_time(seconds: int) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
+FULL_REDRAW_SECONDS = 30  # "what's new" highlights age even when nothing is written
+
+
+with ui.get_db() as db:
+    version = store.version(db, workshop.id)
+snap = ui.room_snapshot(ui.db_path(), workshop.id, version)
+w = snap["workshop"]
+ui.set_default_lang(w.language)
+st.session_state["proj_version"] = version
+st.session_state["proj_drawn_at"] = time.monotonic()
+
+
 @st.fragment(run_every=config.REFRESH_SECONDS)
-def wall() -> None:
+def live_header() -> None:
+    """Runs every few seconds: the round and its countdown, and a cheap look at the data version.
+    Only when the version moved (or the highlights aged) does it redraw the whole wall."""
     with ui.get_db() as db:
         try:
-            version = store.version(db, workshop.id)
+            now_version = store.version(db, workshop.id)
         except WorkshopError:
             st.error(ui.t("proj.unknown"))
             return
-        snap = ui.room_snapshot(ui.db_path(), workshop.id, version)
         current = store.current_round(db, workshop.id)
-        since = store.now_iso(dt.datetime.now(dt.UTC) - dt.timedelta(seconds=config.NEW_WINDOW_SECONDS))
-        fresh = store.recent(db, workshop.id, since=since)
-    w = snap["workshop"]
-    ui.set_default_lang(w.language)
+    aged = time.monotonic() - st.session_state.get("proj_drawn_at", 0) > FULL_REDRAW_SECONDS
+    if now_version != st.session_state.get("proj_version") or aged:
+        st.rerun()
+    if current:
+        left = store.seconds_left(current)
+        timer = ""
+        if left is not None:
+            timer = f'&nbsp;&nbsp;<span class="proj-timer">{fmt_time(left) if left else ui.esc(ui.t("proj.time_up"))}</span>'
+        st.html(f'<span class="proj-round">{ui.esc(ui.t(f"round.{current.name}"))}</span>{timer}')
+    else:
+        st.html(f'<span class="proj-round">{ui.esc(ui.t("proj.waiting"))}</span>')
 
+
+def wall() -> None:
+    since = store.now_iso(dt.datetime.now(dt.UTC) - dt.timedelta(seconds=config.NEW_WINDOW_SECONDS))
+    with ui.get_db() as db:
+        fresh = store.recent(db, workshop.id, since=since)
     head = st.columns([5, 3, 2], vertical_alignment="center")
     with head[0]:
         st.html(f'<p class="proj-title">{ui.esc(w.title)}</p><p class="proj-sub">{ui.esc(w.question)}</p>')
-        if current:
-            left = store.seconds_left(current)
-            timer = ""
-            if left is not None:
-                timer = f'&nbsp;&nbsp;<span class="proj-timer">{fmt_time(left) if left else ui.esc(ui.t("proj.time_up"))}</span>'
-            st.html(f'<span class="proj-round">{ui.esc(ui.t(f"round.{current.name}"))}</span>{timer}')
-        else:
-            st.html(f'<span class="proj-round">{ui.esc(ui.t("proj.waiting"))}</span>')
+        live_header()
     with head[1]:
         st.html(
             f'<p class="proj-sub">{ui.esc(ui.t("proj.code"))}</p><p class="proj-code">{ui.esc(w.code)}</p>'

@@ -239,7 +239,7 @@ def seed_demo(
         members.append(participant)
 
         home = rng.choice(list(CITIES))
-        for person in rng.sample(pool, k=rng.randint(8, 16)):
+        for person in rng.sample(pool, k=rng.randint(9, 18)):
             dormant = rng.random() < 0.22
             circle = person.circle_bias if rng.random() < 0.6 else rng.choice(CIRCLES)
             store.add_contact(

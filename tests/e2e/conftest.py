@@ -3,18 +3,14 @@ Chromium driven by Playwright. Screenshots of every step go to test-artifacts/ (
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+
+from scripts.stserver import Server
 
 expect.set_options(timeout=15_000)
 
@@ -24,54 +20,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 READY = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """One streamlit process on its own database; can be killed and restarted on the same port."""
-
-    def __init__(self, db_path: Path) -> None:
-        self.db_path = db_path
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen | None = None
-        self.log = ARTIFACTS / f"server-{self.port}.log"
-
-    def start(self) -> None:
-        env = {**os.environ, "WORKSHOP_DB": str(self.db_path), "WORKSHOP_PUBLIC_URL": self.url}
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(self.port)],
-            cwd=ROOT, env=env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError(f"streamlit did not start; see {self.log}")
-        # As run.sh does: one main-page run, so a first direct /me or /projector visit is clean.
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "stclient.py"), self.url], check=True, cwd=ROOT, timeout=120)
-
-    def stop(self, *, kill: bool = False) -> None:
-        if self.proc and self.proc.poll() is None:
-            if kill:
-                self.proc.kill()
-            else:
-                self.proc.terminate()
-            self.proc.wait(timeout=20)
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    srv = Server(tmp_path_factory.mktemp("e2e") / "workshop.db")
+    srv = Server(tmp_path_factory.mktemp("e2e") / "workshop.db", log=ARTIFACTS / "server.log")
     srv.start()
     yield srv
     srv.stop()

@@ -1,0 +1,116 @@
+"""Network pipeline benchmark on a synthetic room from the demo generator.
+
+    python bench/network.py --participants 200 [--json]
+
+ours: resolve (confirmed merges) + build + communities + centrality + layout on igraph;
+incremental: 1% new contacts, rebuild + metrics + layout seeded with the previous positions;
+naive: what a user would write with networkx (spring_layout, exact betweenness, louvain).
+Also times the merge-candidate search (rapidfuzz all pairs) over every contact label.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from workshop import charts, demo, network, resolve, store  # noqa: E402
+from workshop import db as dbmod  # noqa: E402
+
+
+def pipeline(room, previous=None):
+    node_of = resolve.resolve(room.contacts, room.merges)
+    g = network.build_graph(room)
+    table = network.metrics(g, seed=0)
+    positions = network.layout(g, previous, seed=0)
+    return g, table, positions, node_of
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--skip-naive", action="store_true", help="skip the slow networkx run")
+    args = parser.parse_args()
+
+    path = Path(tempfile.mkdtemp()) / "bench.db"
+    db = dbmod.open_db(path)
+    t0 = time.perf_counter()
+    result = demo.seed_demo(db, participants=args.participants, seed=args.seed, with_themes=False)
+    seed_s = time.perf_counter() - t0
+    wid = result.workshop.id
+    room = network.load_room(db, wid)
+
+    t0 = time.perf_counter()
+    cands = resolve.contact_candidates(room.contacts)
+    candidates_s = time.perf_counter() - t0
+
+    pipeline(room)  # warm-up (imports, allocations)
+    t0 = time.perf_counter()
+    g, table, positions, _ = pipeline(room)
+    ours_s = time.perf_counter() - t0
+
+    fig = charts.network_figure(g, positions, table, lang="fr")
+    figure_bytes = len(fig.to_json())
+
+    # 1% new contacts, some naming people already known by others.
+    rng = random.Random(args.seed + 1)
+    people = store.participants_frame(db, wid)["id"].tolist()
+    n_new = max(1, len(room.contacts) // 100)
+    for k in range(n_new):
+        p = store.get_participant(db, wid, rng.choice(people))
+        store.add_contact(db, p, submission_id=f"bench-new-{k}", label=f"Nouveau Contact {k}", circle=rng.choice(demo.CIRCLES))
+    room2 = network.load_room(db, wid)
+    t0 = time.perf_counter()
+    g2, _, positions2, _ = pipeline(room2, positions)
+    incremental_s = time.perf_counter() - t0
+    moved = [float(np.hypot(positions[k][0] - positions2[k][0], positions[k][1] - positions2[k][1])) for k in positions]
+    median_displacement = float(np.median(moved))
+
+    naive_s = None
+    if not args.skip_naive:
+        G = nx.Graph()
+        G.add_nodes_from(g.vs["key"])
+        G.add_edges_from((g.vs[e.source]["key"], g.vs[e.target]["key"]) for e in g.es)
+        t0 = time.perf_counter()
+        nx.spring_layout(G, seed=0)
+        nx.betweenness_centrality(G)
+        nx.community.louvain_communities(G, seed=0)
+        naive_s = time.perf_counter() - t0
+
+    out = {
+        "participants": args.participants,
+        "contacts": int(len(room.contacts)),
+        "nodes": g.vcount(),
+        "edges": g.ecount(),
+        "merge_candidates": len(cands),
+        "candidates_s": round(candidates_s, 3),
+        "ours_s": round(ours_s, 3),
+        "naive_s": round(naive_s, 2) if naive_s is not None else None,
+        "ratio": round(naive_s / ours_s, 1) if naive_s else None,
+        "incremental_s": round(incremental_s, 3),
+        "new_contacts": n_new,
+        "median_displacement": round(median_displacement, 4),
+        "figure_bytes": figure_bytes,
+        "seed_s": round(seed_s, 2),
+    }
+    db.close()
+    if args.json:
+        print(json.dumps(out))
+    else:
+        for k, v in out.items():
+            print(f"{k:>22}  {v}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""Start the real app (`streamlit run`) on a free loopback port with its own database; used by
+the browser tests, the load test and the benchmarks. Stops by its own PID."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One streamlit process on its own database; can be killed and restarted on the same port."""
+
+    def __init__(self, db_path: Path, *, log: Path | None = None, extra_args: list[str] | None = None) -> None:
+        self.db_path = Path(db_path)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+        self.log = log or self.db_path.with_suffix(".log")
+        self.extra_args = extra_args or []
+
+    def start(self, *, warm: bool = True) -> None:
+        env = {**os.environ, "WORKSHOP_DB": str(self.db_path), "WORKSHOP_PUBLIC_URL": self.url}
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-m", "workshop", "migrate", "--db", str(self.db_path)], cwd=ROOT, check=True,
+                       env=env, stdout=subprocess.DEVNULL)  # fmt: skip
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(self.port), *self.extra_args],
+            cwd=ROOT, env=env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError(f"streamlit did not start; see {self.log}")
+        if warm:
+            # As run.sh does: one main-page run, so a first direct /me or /projector visit is clean.
+            subprocess.run([sys.executable, str(ROOT / "scripts" / "stclient.py"), self.url], check=True, cwd=ROOT,
+                           timeout=120, stdout=subprocess.DEVNULL)  # fmt: skip
+
+    def stop(self, *, kill: bool = False) -> None:
+        if self.proc and self.proc.poll() is None:
+            if kill:
+                self.proc.kill()
+            else:
+                self.proc.terminate()
+            self.proc.wait(timeout=20)
+
+    def cpu_seconds(self) -> float:
+        """utime + stime of the server process (from /proc)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def rss_mb(self) -> tuple[float, float]:
+        """(current, peak) resident memory in MB."""
+        status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        values = {line.split(":")[0]: line.split()[1] for line in status.splitlines() if line.startswith(("VmRSS", "VmHWM"))}
+        return int(values["VmRSS"]) / 1024, int(values["VmHWM"]) / 1024
