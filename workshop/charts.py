@@ -96,8 +96,11 @@ def network_figure(
     for v in g.vs:
         if v.index in keep:
             groups.setdefault(node_category(v, color_by, comm[v["key"]], lang), []).append(v.index)
-    for n, (name, members) in enumerate(sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))):
+    participant_group = t("net.participant", lang)
+    ordered = sorted(groups.items(), key=lambda kv: (kv[0] == participant_group, -len(kv[1]), kv[0]))
+    for n, (name, members) in enumerate(ordered):
         vs = g.vs[members]
+        colour = "#222222" if name == participant_group else PALETTE[n % len(PALETTE)]
         sizes, symbols, lines, texts, hovers = [], [], [], [], []
         for v in vs:
             participant = v["kind"] == "participant"
@@ -106,7 +109,11 @@ def network_figure(
             symbols.append("diamond" if participant else "circle")
             lines.append(3.5 if bridge else 0.8)
             label = _node_label(v, lang, show_labels=show_labels, anonymous=anonymous)
-            texts.append(label if (participant or bridge or show_labels) else "")
+            # On the wall a hidden label says nothing: a bridge shows how many people know it instead.
+            if participant or show_labels:
+                texts.append(label)
+            else:
+                texts.append(f"×{len(v['known_by'])}" if bridge else "")
             hovers.append(
                 f"{label}<br>{_esc(t('con.known_by', lang))}: {len(v['known_by'])}"
                 + (f"<br>{_esc(', '.join(t(f'circle.{c}', lang) for c in v['circles']))}" if v["circles"] else "")
@@ -119,7 +126,7 @@ def network_figure(
                 name=_esc(name),
                 text=texts,
                 textposition="top center",
-                textfont={"size": 15},
+                textfont={"size": 16},
                 hovertext=hovers,
                 hoverinfo="text",
                 customdata=[v["key"] for v in vs],
@@ -133,7 +140,8 @@ def network_figure(
             )
         )
     fig.update_xaxes(visible=False, range=[-0.03, 1.03])
-    fig.update_yaxes(visible=False, range=[-0.03, 1.06], scaleanchor="x", scaleratio=1)
+    # No fixed aspect ratio: the room's network fills the wide wall instead of a centred square.
+    fig.update_yaxes(visible=False, range=[-0.03, 1.06])
     return _base(fig, height=height)
 
 
