@@ -214,7 +214,8 @@ def projector_css() -> None:
                margin-bottom: .8rem;}
         .card h3 {font-size: 1.9rem; margin: 0 0 .3rem 0;}
         .card .meta {font-size: 1.3rem; opacity: .8;}
-        .card li {margin-bottom: .2rem;}
+        .card ul {margin: .3rem 0 0 1.2rem; padding: 0;}
+        .card li {margin-bottom: .2rem; font-size: 1.4rem; line-height: 1.3;}
         </style>"""
     )
 
