@@ -22,10 +22,10 @@ with ui.get_db() as db:
         st.stop()
     ui.set_default_lang(workshop.language)
     rounds = store.rounds(db, workshop.id)
-    current = store.current_round(db, workshop.id)
+    current = store.latest_open(rounds)
     my_contacts = store.contacts_of(db, me.id)
     my_ideas = store.ideas_of(db, me.id)
-    suggestions = store.skill_suggestions(db, workshop.id)
+suggestions = ui.skill_suggestions(ui.db_path(), workshop.id)
 
 
 def circle_name(c: str) -> str:
@@ -83,6 +83,44 @@ def round_banner(name: str) -> bool:
     key = "round.closed_banner" if r.opened_at else "round.not_yet"
     st.warning(ui.t(key, round=f"round.{name}"), icon=":material/lock:")
     return False
+
+
+# ---------------------------------------------------------------- lists
+
+
+def manage_list(kind: str, items: list[dict], line, option, delete, writable: bool, done: str) -> None:
+    """The list as ONE Markdown block, then one picker with edit and delete: a phone's rerun stays
+    a handful of elements however long the list (each element costs the server a wake-up)."""
+    if not items:
+        return
+    st.markdown("  \n".join(line(item) for item in reversed(items)))
+    ids = [item["id"] for item in reversed(items)]
+    labels = {item["id"]: option(item) for item in items}
+    cols = st.columns([4, 1, 1], vertical_alignment="bottom", wrap=False)
+    cols[0].selectbox(ui.t("me.pick"), ids, format_func=lambda i: labels.get(i, "?"), key=f"pick_{kind}")
+    if writable:
+        cols[1].button(
+            "", icon=":material/edit:", key=f"edit_{kind}", help=ui.t("me.edit"),
+            on_click=lambda: st.session_state.update(me_editing=(kind, st.session_state.get(f"pick_{kind}"))),
+        )  # fmt: skip
+    cols[2].button(
+        "", icon=":material/delete:", key=f"del_{kind}", help=ui.t("me.delete"),
+        on_click=ui.guarded(lambda: delete(st.session_state.get(f"pick_{kind}")), success=done),
+    )  # fmt: skip
+
+
+def contact_line(c: dict) -> str:
+    details = [circle_name(c["circle"])] + (["💤"] if c["dormant"] else []) + [flow_name(f) for f in c["flows"]]
+    return f"**{ui.escape_md(c['label'])}** · " + ui.escape_md(" · ".join(details))
+
+
+def contact_option(c: dict) -> str:
+    return f"{c['label']} ({circle_name(c['circle'])})"
+
+
+def idea_line(idea: dict) -> str:
+    text = "• " + ui.escape_md(idea["text"]).replace("  \n", " ")
+    return text + (" " + ui.escape_md(ui.t("me.hidden_by_facilitator")) if idea["hidden"] else "")
 
 
 # ---------------------------------------------------------------- contacts
@@ -170,11 +208,13 @@ def contacts_section() -> None:
         prefix = f"nc_{sid}"
         # The form's key changes after each confirmed write: fresh empty widgets, and a
         # late double click refers to the old form, whose submission id is already stored.
+        # Details are drawn only when asked for: a dozen widgets less on every rerun of 200 phones.
+        details = st.toggle(ui.t("me.more_details"), key="me_details")
         with st.form(f"contact_form_{sid}", border=True, enter_to_submit=True):
             st.markdown(f"**{ui.t('me.add_contact')}**")
             st.text_input(ui.t("field.label"), max_chars=LIMITS["label"], key=f"{prefix}_label", placeholder="M. D.")
             st.pills(ui.t("field.circle"), CIRCLES, format_func=circle_name, key=f"{prefix}_circle")
-            with st.expander(ui.t("me.more_details")):
+            if details:
                 contact_detail_fields(prefix)
             st.form_submit_button(
                 ui.t("me.add_button"), type="primary", on_click=add_contact, args=(sid,), use_container_width=True
@@ -188,23 +228,7 @@ def contacts_section() -> None:
     st.caption(ui.t("me.count", contacts=len(my_contacts), circles=len(circles), dormant=dormant))
     if not my_contacts:
         st.caption(ui.t("me.no_contacts"))
-    for c in reversed(my_contacts):
-        with st.container(border=True):
-            cols = st.columns([6, 1, 1], vertical_alignment="center", wrap=False)
-            details = [circle_name(c["circle"])]
-            if c["dormant"]:
-                details.append("💤")
-            details += [flow_name(f) for f in c["flows"]]
-            cols[0].markdown(f"**{ui.escape_md(c['label'])}** · " + ui.escape_md(" · ".join(details)))
-            if writable:
-                cols[1].button(
-                    "", icon=":material/edit:", key=f"edit_c_{c['id']}", help=ui.t("me.edit"),
-                    on_click=lambda cid=c["id"]: st.session_state.update(me_editing=("contact", cid)),
-                )  # fmt: skip
-            cols[2].button(
-                "", icon=":material/delete:", key=f"del_c_{c['id']}", help=ui.t("me.delete"),
-                on_click=ui.guarded(lambda cid=c["id"]: _delete_contact(cid), success=ui.t("me.deleted")),
-            )  # fmt: skip
+    manage_list("contact", my_contacts, contact_line, contact_option, _delete_contact, writable, ui.t("me.deleted"))
 
     with st.expander(ui.t("me.my_skills")):
         skills_form()
@@ -300,22 +324,7 @@ def ideas_section() -> None:
     st.markdown(f"### {ui.t('me.my_ideas')}")
     if not my_ideas:
         st.caption(ui.t("me.no_ideas"))
-    for idea in reversed(my_ideas):
-        with st.container(border=True):
-            cols = st.columns([6, 1, 1], vertical_alignment="center", wrap=False)
-            text = ui.escape_md(idea["text"])
-            if idea["hidden"]:
-                text += " " + ui.escape_md(ui.t("me.hidden_by_facilitator"))
-            cols[0].markdown(text)
-            if writable:
-                cols[1].button(
-                    "", icon=":material/edit:", key=f"edit_i_{idea['id']}", help=ui.t("me.edit"),
-                    on_click=lambda i=idea["id"]: st.session_state.update(me_editing=("idea", i)),
-                )  # fmt: skip
-            cols[2].button(
-                "", icon=":material/delete:", key=f"del_i_{idea['id']}", help=ui.t("me.withdraw"),
-                on_click=ui.guarded(lambda i=idea["id"]: _withdraw(i), success=ui.t("me.withdrawn")),
-            )  # fmt: skip
+    manage_list("idea", my_ideas, idea_line, lambda i: i["text"][:60], _withdraw, writable, ui.t("me.withdrawn"))
 
 
 @st.dialog(" ", width="medium")

@@ -106,6 +106,9 @@ class Session:
                 self.page_hash = self.page_hash or fm.new_session.page_script_hash
             elif kind == "navigation":
                 self.page_hash = fm.navigation.page_script_hash
+            elif kind == "page_info_changed":
+                # st.switch_page(..., query_params=...) or st.query_params changes.
+                self.query_string = fm.page_info_changed.query_string
             elif kind == "auto_rerun":
                 if fm.auto_rerun.fragment_id not in self.fragment_ids:
                     self.fragment_ids.append(fm.auto_rerun.fragment_id)
@@ -126,6 +129,8 @@ def _collect(el, result: Run) -> None:
         result.exceptions.append(f"{el.exception.type}: {el.exception.message}")
     elif kind == "markdown":
         result.texts.append(el.markdown.body)
+    elif kind == "heading":
+        result.texts.append(el.heading.body)
     elif kind == "html":
         result.texts.append(el.html.body)
     elif kind in ("text_input", "text_area", "button", "button_group", "checkbox", "selectbox", "multiselect",
@@ -135,6 +140,13 @@ def _collect(el, result: Run) -> None:
 
 def text_state(widget, value: str) -> WidgetState:
     return WidgetState(id=widget.id, string_value=value)
+
+
+def choice_state(widget, *labels: str) -> WidgetState:
+    """Pills / segmented control: the formatted option labels chosen."""
+    state = WidgetState(id=widget.id)
+    state.string_array_value.data.extend(labels)
+    return state
 
 
 def trigger(widget) -> WidgetState:

@@ -145,6 +145,7 @@ FR: dict[str, str] = {
     # participant
     "me.hello": "Bonjour {name}",
     "me.choose": "Choisir ou ajouter",
+    "me.pick": "Modifier / supprimer",
     "me.kept": "Votre saisie, non enregistrée : « {text} »",
     "me.keep_link": "Gardez ce lien : il vous ramène ici, même après une coupure. Ajoutez-le à vos favoris.",
     "me.keep_link_done": "C'est noté",
@@ -491,6 +492,7 @@ EN: dict[str, str] = {
     "home.join_link": "Link for participants",
     "me.hello": "Hello {name}",
     "me.choose": "Choose or add",
+    "me.pick": "Edit / delete",
     "me.kept": "What you typed, not saved: “{text}”",
     "me.keep_link": "Keep this link: it brings you back here, even after a disconnection. Bookmark it.",
     "me.keep_link_done": "Got it",

@@ -295,7 +295,12 @@ def rounds(db: Database, workshop_id: int) -> dict[str, Round]:
 
 def current_round(db: Database, workshop_id: int) -> Round | None:
     """The most recently opened round that is still open (what the projector announces)."""
-    open_rounds = [r for r in rounds(db, workshop_id).values() if r.is_open]
+    return latest_open(rounds(db, workshop_id))
+
+
+def latest_open(all_rounds: Mapping[str, Round]) -> Round | None:
+    """The current round among already-read rounds (no query)."""
+    open_rounds = [r for r in all_rounds.values() if r.is_open]
     return max(open_rounds, key=lambda r: (r.opened_at or "", ROUNDS.index(r.name)), default=None)
 
 

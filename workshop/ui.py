@@ -172,6 +172,17 @@ def room_snapshot(path: str, workshop_id: int, version: int) -> dict:
         conn.close()
 
 
+@st.cache_data(ttl=30, max_entries=64, show_spinner=False)
+def skill_suggestions(path: str, workshop_id: int) -> list[str]:
+    """What others typed, refreshed at most every 30 s: it scans the whole room, and a
+    participant's rerun must stay cheap."""
+    conn = dbmod.connect(path)
+    try:
+        return store.skill_suggestions(conn, workshop_id)
+    finally:
+        conn.close()
+
+
 def qr_image(url: str, *, width: int = 260) -> None:
     st.image(_qr(url), width=width, output_format="PNG")
 

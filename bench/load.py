@@ -1,0 +1,276 @@
+"""Protocol-level load test of the real app: N participant sessions join with the code, submit K
+contacts and ideas through the real forms (with think time, some double submits, some
+disconnect-and-resume by personal link), while P projector sessions follow their run_every
+fragment. Then the database is compared with what was acknowledged.
+
+    python bench/load.py --sessions 200 --submits 3 --projectors 2 --think 20 [--burst] [--json]
+
+Every loop is bounded in count and time; traffic goes to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts.stclient import Session, choice_state, text_state, trigger  # noqa: E402
+from scripts.stserver import Server  # noqa: E402
+from workshop import config, store  # noqa: E402
+from workshop import db as dbmod  # noqa: E402
+
+METRIC = re.compile(r'data-testid="proj-(contacts|ideas)"><div class="proj-metric">(\d+)</div>')
+
+
+@dataclass
+class Stats:
+    sent: int = 0
+    acked: list = field(default_factory=list)  # (kind, participant name, text)
+    refused: list = field(default_factory=list)
+    unanswered: list = field(default_factory=list)
+    latencies: list = field(default_factory=list)
+    errors: Counter = field(default_factory=Counter)
+    ack_times: list = field(default_factory=list)  # (monotonic time, kind)
+    doubles: int = 0
+    resumes: int = 0
+    sessions: int = 0
+    joined: int = 0
+    projector_runs: int = 0
+    projector_seen: list = field(default_factory=list)  # (time, contacts, ideas)
+
+
+async def participant(base: str, code: str, n: int, args, stats: Stats, start_gate: asyncio.Event, rng: random.Random):
+    name = f"P{n:03d}"
+    session = Session(base, query={"code": code})
+    try:
+        async with session:
+            stats.sessions += 1
+            home = await session.run()
+            run = await session.run(widgets=[text_state(home.widget("text_input", "Votre prénom ou pseudonyme"), name),
+                                             trigger(home.widget("button", "Rejoindre"))])  # fmt: skip
+            if "p=" not in session.query_string:
+                stats.errors["join:" + (run.alert_text()[:60] or "no redirect")] += 1
+                return
+            stats.joined += 1
+            page = run
+            await start_gate.wait()
+            for k in range(args.submits):
+                await asyncio.sleep(0 if args.burst else rng.uniform(0.5, 1.5) * args.think)
+                kind = "idea" if k % 2 else "contact"
+                text = f"{name}-{kind}-{k}"
+                try:
+                    page = await submit(session, page, kind, text, stats, double=(n % 10 == 3 and k == 0), timeout=args.timeout)
+                except TimeoutError:
+                    stats.unanswered.append((kind, name, text))
+                    stats.errors["timeout"] += 1
+                    return
+                if n % 10 == 7 and k == 0:  # disconnect, then come back with the personal link
+                    await session.close()
+                    resumed = Session(base, page_name="me", query=dict(q.split("=", 1) for q in session.query_string.split("&")))
+                    await resumed.__aenter__()
+                    page = await resumed.run()
+                    if not any(name in t for t in page.texts):
+                        stats.errors["resume: name not shown"] += 1
+                    stats.resumes += 1
+                    session = resumed
+            await session.close()
+    except Exception as exc:  # noqa: BLE001 - a load client reports, it does not stop
+        stats.errors[f"{type(exc).__name__}: {str(exc)[:80]}"] += 1
+
+
+async def submit(session: Session, page, kind: str, text: str, stats: Stats, *, double: bool, timeout: float):
+    """One form submit through the real widgets; acknowledged only by the app's confirmation."""
+    if kind == "idea" and not _has(page, "text_area", "Publier une idée"):
+        page = await session.run(widgets=[choice_state(page.widget("button_group", "Rubrique"), "Idées")], timeout=timeout)
+    if kind == "contact" and not _has(page, "text_input", "Initiales ou pseudonyme"):
+        page = await session.run(widgets=[choice_state(page.widget("button_group", "Rubrique"), "Mon réseau")], timeout=timeout)
+    if kind == "contact":
+        widgets = [text_state(page.widget("text_input", "Initiales ou pseudonyme"), text),
+                   choice_state(page.widget("button_group", "Cercle"), "Loisirs"),
+                   trigger(page.widget("button", "Ajouter"))]  # fmt: skip
+        expect = f"Ajouté : {text}"
+    else:
+        widgets = [text_state(page.widget("text_area", "Publier une idée"), text), trigger(page.widget("button", "Publier"))]
+        expect = "Idée publiée."
+    stats.sent += 1
+    started = time.perf_counter()
+    run = await session.run(widgets=widgets, timeout=timeout)
+    latency = time.perf_counter() - started
+    if double:  # the same submission again, as a double click or a resent message would
+        stats.doubles += 1
+        await session.run(widgets=widgets, timeout=timeout)
+    alerts = run.alert_text()
+    if run.exceptions:
+        stats.errors["exception: " + run.exceptions[0][:60]] += 1
+    if expect.replace(" :", " \\:") in alerts or expect in alerts or expect in alerts.replace("\\", ""):
+        stats.acked.append((kind, text))
+        stats.ack_times.append((time.monotonic(), kind))
+        stats.latencies.append(latency)
+    elif alerts:
+        stats.refused.append((kind, text, alerts[:80]))
+        stats.errors["refused: " + alerts[:60]] += 1
+    else:
+        stats.unanswered.append((kind, text))
+        stats.errors["no confirmation"] += 1
+    return run
+
+
+def _has(run, kind: str, label: str) -> bool:
+    try:
+        run.widget(kind, label)
+        return True
+    except KeyError:
+        return False
+
+
+async def projector(base: str, code: str, stats: Stats, stop: asyncio.Event, interval: float):
+    session = Session(base, page_name="projector", query={"w": code})
+    async with session:
+        run = await session.run()
+        while not stop.is_set():
+            await asyncio.sleep(interval)
+            run = (
+                await session.run(fragment_id=session.fragment_ids[0], auto=True) if session.fragment_ids else await session.run()
+            )
+            stats.projector_runs += 1
+            seen = dict((k, int(v)) for k, v in METRIC.findall(" ".join(run.texts)))
+            if seen:
+                stats.projector_seen.append((time.monotonic(), seen.get("contacts", 0), seen.get("ideas", 0)))
+
+
+def staleness(stats: Stats) -> list[float]:
+    """For each acknowledged write: time until a projector run showed a count that includes it."""
+    out = []
+    counts = {"contact": 0, "idea": 0}
+    for t_ack, kind in sorted(stats.ack_times):
+        counts[kind] += 1
+        need = counts[kind]
+        idx = 1 if kind == "contact" else 2
+        shown = next((t for t, *vals in stats.projector_seen if t >= t_ack and vals[idx - 1] >= need), None)
+        if shown is not None:
+            out.append(shown - t_ack)
+    return out
+
+
+def pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+async def main_async(args) -> dict:
+    db_path = Path(tempfile.mkdtemp()) / "load.db"
+    conn = dbmod.open_db(db_path)
+    workshop, _ = store.create_workshop(conn, title="Charge", question="Quels cas d'usage ?")
+    store.set_round(conn, workshop.id, "contacts", is_open=True)
+    store.set_round(conn, workshop.id, "ideas", is_open=True)
+    conn.close()
+    server = Server(db_path)
+    server.start()
+    stats = Stats()
+    rng = random.Random(args.seed)
+    try:
+        cpu0 = server.cpu_seconds()
+        stop = asyncio.Event()
+        projectors = [
+            asyncio.create_task(projector(server.url, workshop.code, stats, stop, config.REFRESH_SECONDS))
+            for _ in range(args.projectors)
+        ]
+        gate = asyncio.Event()
+        started = time.monotonic()
+        tasks = []
+        for n in range(args.sessions):
+            tasks.append(
+                asyncio.create_task(participant(server.url, workshop.code, n, args, stats, gate, random.Random(rng.random())))
+            )
+            await asyncio.sleep(args.ramp / max(1, args.sessions))
+        while stats.joined + sum(stats.errors.values()) < args.sessions and time.monotonic() - started < args.max_seconds / 2:
+            await asyncio.sleep(0.2)
+        cpu_joined = server.cpu_seconds()
+        load_s = time.monotonic() - started
+        gate.set()
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=args.max_seconds)
+        cpu_submits = server.cpu_seconds()
+        await asyncio.sleep(config.REFRESH_SECONDS + 1.5)  # let the projectors catch up
+        stop.set()
+        await asyncio.gather(*projectors, return_exceptions=True)
+        # Projector-only CPU: a quiet period with the projectors refreshing.
+        rss, peak = server.rss_mb()
+    finally:
+        server.stop()
+    conn = dbmod.connect(db_path)
+    rows = [("contact", r["label"]) for r in conn.query("SELECT label FROM contacts")]
+    rows += [("idea", r["text"]) for r in conn.query("SELECT text FROM ideas")]
+    conn.close()
+    landed = Counter(rows)
+    acked = {(kind, text) for kind, text in stats.acked}
+    lost = [a for a in acked if a not in landed] + list(stats.unanswered)
+    duplicates = sum(n - 1 for n in landed.values() if n > 1)
+    stale = staleness(stats)
+    submits = max(1, stats.sent)
+    return {
+        "sessions": args.sessions,
+        "projectors": args.projectors,
+        "burst": args.burst,
+        "sessions_opened": stats.sessions,
+        "joined": stats.joined,
+        "submits_sent": stats.sent,
+        "double_submits": stats.doubles,
+        "resumed": stats.resumes,
+        "acknowledged": len(stats.acked),
+        "rows_landed": sum(landed.values()),
+        "lost": len(lost),
+        "duplicated": duplicates,
+        "refused": len(stats.refused),
+        "errors": dict(stats.errors),
+        "submit_p50_ms": round(1000 * (pct(stats.latencies, 0.5) or 0), 1),
+        "submit_p95_ms": round(1000 * (pct(stats.latencies, 0.95) or 0), 1),
+        "submit_max_ms": round(1000 * max(stats.latencies, default=0), 1),
+        "staleness_p50_s": round(pct(stale, 0.5) or 0, 2),
+        "staleness_max_s": round(max(stale, default=0), 2),
+        "refresh_interval_s": config.REFRESH_SECONDS,
+        "join_phase_s": round(load_s, 1),
+        "cpu_join_phase_s": round(cpu_joined - cpu0, 2),
+        "cpu_per_submit_ms": round(1000 * (cpu_submits - cpu_joined) / submits, 1),
+        "projector_refreshes": stats.projector_runs,
+        "peak_rss_mb": round(peak, 1),
+        "rss_mb": round(rss, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=200)
+    parser.add_argument("--submits", type=int, default=3, help="submits per participant (contacts and ideas alternate)")
+    parser.add_argument("--projectors", type=int, default=2)
+    parser.add_argument("--think", type=float, default=20.0, help="mean seconds between a participant's submits")
+    parser.add_argument("--ramp", type=float, default=20.0, help="seconds over which sessions connect")
+    parser.add_argument("--burst", action="store_true", help="everyone submits in the same second, no think time")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a submit counts as unanswered")
+    parser.add_argument("--max-seconds", type=float, default=600.0)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    result = asyncio.run(main_async(args))
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:>22}  {value}")
+
+
+if __name__ == "__main__":
+    main()
+    sys.exit(0)

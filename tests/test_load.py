@@ -1,0 +1,46 @@
+"""The load test in small: 10 protocol-level sessions with double submits and a resume, against
+a real server. Correctness only (nothing lost, nothing duplicated), never timing."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_module():
+    spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_small_load_loses_and_duplicates_nothing():
+    load = load_module()
+    args = argparse.Namespace(
+        sessions=10, submits=3, projectors=1, think=0.3, ramp=1.0, burst=False, timeout=60.0, max_seconds=240.0, seed=1
+    )
+    result = asyncio.run(load.main_async(args))
+    assert result["joined"] == 10
+    assert result["double_submits"] >= 1 and result["resumed"] >= 1
+    assert result["submits_sent"] == 30
+    assert result["acknowledged"] == 30
+    assert result["lost"] == 0
+    assert result["duplicated"] == 0
+    assert result["rows_landed"] == 30
+    assert result["errors"] == {}
+
+
+def test_burst_loses_nothing():
+    load = load_module()
+    args = argparse.Namespace(
+        sessions=10, submits=2, projectors=1, think=0.0, ramp=1.0, burst=True, timeout=60.0, max_seconds=240.0, seed=2
+    )
+    result = asyncio.run(load.main_async(args))
+    assert result["lost"] == 0 and result["duplicated"] == 0
+    assert result["acknowledged"] == result["submits_sent"] == result["rows_landed"] == 20
