@@ -1,0 +1,94 @@
+"""Faults: a database held by another process, a full disk, a read-only database. Writes wait
+and succeed, or fail with a clear message, keep the input, and leave nothing half-written."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from workshop import db as dbmod
+from workshop import store
+from workshop.errors import StorageError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_write_waits_for_a_backup_holding_the_lock(db_path, room):
+    """Another process holds the write lock for 1.5 s (a backup): the write waits, then lands."""
+    holder = sqlite3.connect(str(db_path), isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(1.5, lambda: holder.execute("COMMIT"))
+    release.start()
+    conn = dbmod.connect(db_path)
+    started = time.monotonic()
+    cid = store.add_contact(conn, room["alice"], submission_id="during-backup", label="Patient", circle="family")
+    assert time.monotonic() - started >= 1.0
+    assert store.contact(conn, room["alice"], cid)["label"] == "Patient"
+    conn.close()
+    release.join()
+    holder.close()
+
+
+def _full(conn) -> None:
+    """Make SQLite believe the disk is full: no page may be added any more."""
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages}")
+
+
+@pytest.mark.parametrize(
+    "breaker,key",
+    [(_full, "err.db_full"), (lambda c: c.execute("PRAGMA query_only = ON"), "err.db_readonly")],
+)
+def test_full_or_read_only_database_gives_clear_error(db_path, room, breaker, key):
+    conn = dbmod.connect(db_path)
+    breaker(conn)
+    before = conn.execute("SELECT count(*) FROM contacts").fetchone()[0]
+    with pytest.raises(StorageError) as err:
+        for i in range(200):  # enough rows to need a new page
+            store.add_contact(conn, room["alice"], submission_id=f"f{i}", label="X" * 50 + str(i), circle="family")
+    assert err.value.key == key
+    assert "saisie est conservée" in err.value.message("fr")
+    conn.close()
+    check = dbmod.connect(db_path)
+    assert store.version(check, room["workshop"].id) >= 0  # the database is intact and readable
+    assert check.execute("SELECT count(*) FROM contacts").fetchone()[0] >= before
+    check.close()
+
+
+def test_participant_keeps_input_when_the_database_is_read_only(app_env, monkeypatch):
+    conn = dbmod.connect(app_env)
+    workshop, _ = store.create_workshop(conn, title="Disque")
+    store.set_round(conn, workshop.id, "contacts", is_open=True)
+    store.join(conn, workshop.code, "Alice", token="tok-alice-readonly-000")
+    conn.close()
+    real_connect = dbmod.connect
+
+    def read_only(path):
+        c = real_connect(path)
+        c.execute("PRAGMA query_only = ON")
+        return c
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["p"] = "tok-alice-readonly-000"
+    at.switch_page("pages/participate.py").run()
+    at.segmented_control(key="me_section").set_value("contacts").run()
+    label = next(w for w in at.text_input if w.key.endswith("_label"))
+    label.input("Marie D.")
+    circle = next(w for w in at.button_group if w.key.endswith("_circle"))
+    circle.set_value("family")
+    monkeypatch.setattr(dbmod, "connect", read_only)
+    submit = next(b for b in at.button if b.label == "Ajouter")
+    submit.click().run()
+    assert not at.exception
+    assert any("lecture seule" in e.value for e in at.error)
+    kept = next(w for w in at.text_input if w.key.endswith("_label"))
+    assert kept.value == "Marie D."  # the form was not rotated: the text is still there
+    monkeypatch.setattr(dbmod, "connect", real_connect)
+    conn = dbmod.connect(app_env)
+    assert store.counters(conn, workshop.id)["contacts"] == 0
+    conn.close()
