@@ -4,6 +4,8 @@ warm a fresh server up and to load-test it without a browser per session."""
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -41,7 +43,8 @@ class Run:
         raise KeyError(f"no {kind} {label!r} {contains!r} in {[(k, getattr(p, 'label', '')) for k, p in self.widgets]}")
 
     def alert_text(self) -> str:
-        return " | ".join(body for _, body in self.alerts)
+        """The alerts as a person reads them (Markdown escapes and character references undone)."""
+        return " | ".join(html.unescape(re.sub(r"\\(.)", r"\1", body)) for _, body in self.alerts)
 
 
 class Session:

@@ -88,12 +88,20 @@ def show_error(exc: WorkshopError) -> None:
 # ---------------------------------------------------------------- user text
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$:~=&])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$:~=])")
+
+
+WORD_JOINER = "\u2060"  # invisible; breaks the URL and e-mail patterns the frontend auto-links
 
 
 def escape_md(text: str) -> str:
-    """User text made inert for st.markdown: every Markdown/directive character backslash-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+    """User text made inert for st.markdown: every Markdown/directive character backslash-escaped,
+    and an invisible word joiner inside '://', 'www.' and '@', because the frontend turns bare
+    URLs and e-mail addresses into links even when escaped (stored text is never changed)."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", str(text)).replace("&", "&#38;")
+    escaped = escaped.replace("\\:/", "\\:" + WORD_JOINER + "/").replace("www", "w" + WORD_JOINER + "ww")
+    escaped = escaped.replace("@", WORD_JOINER + "@")
+    return escaped.replace("\n", "  \n")
 
 
 def plain(text: str) -> None:

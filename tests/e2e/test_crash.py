@@ -26,12 +26,14 @@ async def writer(base: str, token: str, name: str, acked: list, stop_after: int 
             for k in range(stop_after):
                 label = f"{name}-{k}"
                 run = await session.run(
-                    widgets=[text_state(page.widget("text_input", "Initiales ou pseudonyme"), label),
-                             choice_state(page.widget("button_group", "Cercle"), "Loisirs"),
-                             trigger(page.widget("button", "Ajouter"))],  # fmt: skip
+                    widgets=[
+                        text_state(page.widget("text_input", "Initiales ou pseudonyme"), label),
+                        choice_state(page.widget("button_group", "Cercle"), "Loisirs"),
+                        trigger(page.widget("button", "Ajouter")),
+                    ],  # fmt: skip
                     timeout=10,
                 )
-                if f"Ajouté : {label}" in run.alert_text().replace("\\", ""):  # the alert is escaped Markdown
+                if f"Ajouté : {label}" in run.alert_text():
                     acked.append(label)
                 page = run
 

@@ -1,0 +1,114 @@
+"""Hostile input: Markdown, HTML, Plotly pseudo-HTML and spreadsheet formulas typed by a
+participant appear as literal text on the participant page, the console, the projector (ideas
+wall and network hover) and in the exported files; nothing is interpreted."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import fill, goto, new_workshop, server_db, wait_ready
+from workshop import export, links, store
+
+PAYLOADS = [
+    "**gras** [lien](http://evil.example/a) ![img](http://evil.example/x.png)",
+    "$x^2$ :red[rouge] :smile: # titre",
+    "<script>window.__pwned = 1</script>",
+    '<img src=x onerror="window.__pwned = 2">',
+    '<a href="http://evil.example/b">clic</a> <span style="color:red">r</span> <b>b</b>',
+    '=HYPERLINK("http://evil.example/c","x")',
+    "@SUM(A1) +cmd|' /C calc'!A0",
+]
+LABELS = ["<b>Zoé</b>", "=1+1", "[x](http://evil.example/d)"]
+
+
+def visible_text(locator) -> str:
+    """What a person reads (the invisible word joiners that stop auto-linking removed)."""
+    return locator.inner_text().replace("\u2060", "")
+
+
+def no_injection(page) -> None:
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator('a[href*="evil.example"]').count() == 0
+    assert page.locator('img[src="x"], img[src*="evil.example"]').count() == 0
+    assert page.locator("main b, main span[style*='color:red']").filter(has_text="r").count() == 0
+
+
+def test_hostile_text_stays_text_everywhere(server, pages):
+    workshop, token = new_workshop(server, title="Atelier piégé")
+    conn = server_db(server)
+    store.set_round(conn, workshop.id, "contacts", is_open=True)
+    store.set_round(conn, workshop.id, "ideas", is_open=True)
+    store.update_workshop(conn, workshop.id, projector_view="ideas")
+    store.join(conn, workshop.code, "Mallory", token="tok-mallory-0000000000")
+    conn.close()
+
+    me = pages.new("participant", width=390, height=844)
+    goto(me, links.participant_url(workshop, "tok-mallory-0000000000"))
+    for text in PAYLOADS:
+        fill(me.get_by_role("textbox", name="Publier une idée"), text)
+        me.get_by_role("button", name="Publier", exact=True).click()
+        expect(me.get_by_text("Idée publiée.")).to_be_visible()
+        wait_ready(me)
+    me.get_by_text("Mon réseau", exact=True).click()
+    wait_ready(me)
+    for label in LABELS:
+        fill(me.get_by_label("Initiales ou pseudonyme"), label)
+        me.get_by_test_id("stForm").get_by_text("Loisirs", exact=True).click()
+        me.get_by_role("button", name="Ajouter", exact=True).click()
+        expect(me.get_by_test_id("stAlert").filter(has_text="Ajouté")).to_be_visible()
+        wait_ready(me)
+        assert f"Ajouté : {label}" in visible_text(me.get_by_test_id("stAlert").filter(has_text="Ajouté").first)
+    body = visible_text(me.locator("body"))
+    for label in LABELS:
+        assert label in body
+    me.get_by_text("Idées", exact=True).click()
+    wait_ready(me)
+    body = visible_text(me.locator("body"))
+    for text in PAYLOADS:
+        assert text in body, text
+    no_injection(me)
+    pages.shot(me, "participant")
+
+    wall = pages.new("projector", width=1920, height=1080)
+    goto(wall, links.projector_url(workshop))
+    expect(wall.locator(".note")).to_have_count(len(PAYLOADS))
+    notes = " ".join(wall.locator(".note").all_inner_texts()).replace("\u2060", "")
+    for text in PAYLOADS:
+        assert text in notes, text
+    no_injection(wall)
+    pages.shot(wall, "projector-ideas", full_page=False)
+
+    console = pages.new("console", width=1440, height=900)
+    goto(console, links.facilitator_url(workshop, token))
+    console.get_by_role("radiogroup", name="Rubrique").get_by_role("radio", name="Modération").click()
+    wait_ready(console)
+    body = visible_text(console.locator("body"))
+    for text in PAYLOADS:
+        assert text in body, text
+    no_injection(console)
+    pages.shot(console, "console")
+
+    # Labels on (the facilitator told the room): the network's hover text stays literal too.
+    conn = server_db(server)
+    store.update_workshop(conn, workshop.id, show_labels=True, projector_view="network")
+    conn.close()
+    expect(wall.locator(".js-plotly-plot")).to_have_count(1, timeout=15_000)
+    figure = wall.evaluate("() => JSON.stringify(document.querySelector('.js-plotly-plot').data)")
+    assert "&lt;b&gt;Zoé&lt;/b&gt;" in figure and "<b>Zoé</b>" not in figure
+    no_injection(wall)
+    pages.shot(wall, "projector-network-labels", full_page=False)
+
+    conn = server_db(server)
+    files = {}
+    with zipfile.ZipFile(io.BytesIO(export.bundle(conn, workshop.id, level="full"))) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    conn.close()
+    ideas_csv = files["ideas.csv"].decode()
+    assert "'=HYPERLINK" in ideas_csv and "'@SUM(A1)" in ideas_csv
+    assert "'=1+1" in files["nodes.csv"].decode()
+    doc = json.loads(files["workshop.json"])
+    assert sorted(i["text"] for i in doc["ideas"]) == sorted(PAYLOADS)  # JSON keeps the exact text
