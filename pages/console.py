@@ -6,7 +6,7 @@ import hashlib
 
 import streamlit as st
 
-from workshop import config, export, links, resolve, security, store, themes, ui
+from workshop import config, export, links, network, resolve, security, store, themes, ui
 from workshop.errors import AccessDenied, WorkshopError
 from workshop.model import CIRCLES, FLOWS, REGIONS, ROUNDS
 
@@ -90,6 +90,12 @@ st.divider()
 # ---------------------------------------------------------------- room
 
 
+def open_round(name: str) -> None:
+    """Open a round with the timer as typed now (read at click time, not at drawing time)."""
+    minutes = st.session_state.get(f"timer_{name}") or None
+    act(store.set_round, name, is_open=True, minutes=minutes)()
+
+
 def room_section() -> None:
     left, right = st.columns([3, 2])
     with left:
@@ -101,7 +107,7 @@ def room_section() -> None:
             cols = st.columns([3, 2, 2], vertical_alignment="center")
             state = ui.t("round.open") if r.is_open else ui.t("round.closed")
             cols[0].markdown(f"**{ui.t(f'round.{name}')}** — {state}")
-            minutes = cols[1].number_input(
+            cols[1].number_input(
                 ui.t("field.timer"), 0, 600, 0, key=f"timer_{name}", label_visibility="collapsed",
                 help=ui.t("field.timer"), disabled=r.is_open,
             )  # fmt: skip
@@ -109,8 +115,7 @@ def room_section() -> None:
                 cols[2].button(ui.t("con.close"), key=f"close_{name}", on_click=act(store.set_round, name, is_open=False))
             else:
                 cols[2].button(
-                    ui.t("con.open"), key=f"open_{name}", type="primary",
-                    on_click=act(store.set_round, name, is_open=True, minutes=minutes or None),
+                    ui.t("con.open"), key=f"open_{name}", type="primary", on_click=open_round, args=(name,),
                 )  # fmt: skip
         st.divider()
         if workshop.join_locked:
@@ -235,7 +240,48 @@ def network_section() -> None:
         picked = [p.get("customdata") for p in selection.selection.get("points", []) if p.get("customdata")]
     if picked:
         node_details(version, picked[0])
+    findings_panel(version)
     candidates_panel()
+
+
+def findings_panel(version: int) -> None:
+    """The room's findings as tables (the console may show labels; the wall shows counts)."""
+    filters_json, _ = ui.view_settings(workshop)
+    a = ui.network_analysis(ui.db_path(), WID, version, filters_json)
+    div = a["diversity"]["room"]
+    cols = st.columns(5)
+    cols[0].metric(ui.t("proj.bridges").capitalize(), len(a["bridges"]))
+    cols[1].metric(ui.t("net.communities").capitalize(), a["communities"])
+    cols[2].metric(ui.t("net.dormant"), sum(a["sleeping"].values()))
+    cols[3].metric(ui.t("net.weak"), f"{div['weak']:.0%}")
+    cols[4].metric(ui.t("net.cross_circle"), f"{div['cross_circle']:.0%}")
+    left, mid, right = st.columns(3)
+    with left:
+        st.markdown(f"**{ui.t('net.bridge_contacts')}**")
+        st.dataframe(
+            [{ui.t("net.contact"): b["label"], "n": b["count"], ui.t("con.known_by"): ", ".join(b["known_by"])} for b in a["bridges"][:20]],
+            hide_index=True, width="stretch",
+        )  # fmt: skip
+    with mid:
+        st.markdown(f"**{ui.t('net.brokers')}**")
+        st.dataframe(
+            [{ui.t("net.participant"): b["name"], ui.t("net.communities"): b["communities"], ui.t("net.size.betweenness"): round(b["betweenness"], 3)}
+             for b in a["brokers"]],
+            hide_index=True, width="stretch",
+        )  # fmt: skip
+        st.markdown(f"**{ui.t('net.dormant')}**")
+        st.dataframe(
+            [{ui.t("field.circle"): ui.t(f"circle.{k}"), "n": v} for k, v in a["sleeping"].items()],
+            hide_index=True,
+            width="stretch",
+        )
+    with right:
+        st.markdown(f"**{ui.t('net.introductions')}**")
+        st.dataframe(
+            [{"": ui.t("net.offers", who=m["via"] + (f" → {m['contact']}" if m["contact"] else ""), skill=m["skill"], seeker=m["seeker"])}
+             for m in a["matches"][:30]],
+            hide_index=True, width="stretch",
+        )  # fmt: skip
 
 
 def _save_filters() -> None:
@@ -328,6 +374,7 @@ def themes_section() -> None:
     with ui.get_db() as db:
         frame = store.themes_frame(db, WID)
         ideas = store.ideas_frame(db, WID)
+        room_contacts = store.contacts_frame(db, WID)
     dots = st.number_input(ui.t("field.vote_dots"), 1, 20, workshop.vote_dots, key="vote_dots")
     if dots != workshop.vote_dots:
         st.button(ui.t("me.save"), key="save_dots", on_click=act(store.update_workshop, vote_dots=int(dots)))
@@ -353,6 +400,10 @@ def themes_section() -> None:
                 on_click=act(store.create_collectif, name=theme["label"], theme_id=tid),
             )
             mine = ideas[ideas["theme_id"] == tid] if not ideas.empty else ideas
+            tags = sorted({tag for tag_list in mine["tags"] for tag in tag_list}) if not mine.empty else []
+            reach = network.who_can_help(tags, room_contacts)
+            if reach["participants"]:
+                st.caption(ui.escape_md(ui.t("th.reach_line", n=reach["participants"], what=", ".join(reach["tags"][:3]))))
             for idea in mine.to_dict("records"):
                 move_row(idea, options)
             st.button(ui.t("con.delete"), key=f"delth_{tid}", on_click=act(store.delete_theme, tid))

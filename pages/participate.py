@@ -97,6 +97,8 @@ def manage_list(kind: str, items: list[dict], line, option, delete, writable: bo
     ids = [item["id"] for item in reversed(items)]
     labels = {item["id"]: option(item) for item in items}
     cols = st.columns([4, 1, 1], vertical_alignment="bottom", wrap=False)
+    if st.session_state.get(f"pick_{kind}") not in ids:  # deleted meanwhile, or a forged value
+        st.session_state[f"pick_{kind}"] = ids[0]
     cols[0].selectbox(ui.t("me.pick"), ids, format_func=lambda i: labels.get(i, "?"), key=f"pick_{kind}")
     if writable:
         cols[1].button(

@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from workshop import config, links, store, themes, ui
+from workshop import config, links, network, store, themes, ui
 from workshop.errors import WorkshopError
 
 code = st.query_params.get("w", "")
@@ -128,9 +128,14 @@ def ideas_view(w, version: int, since: str) -> None:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _cards(path: str, workshop_id: int, version: int) -> list[dict]:
+    """Theme cards, each with who in the room could make it happen (tags matched to the network)."""
     del version
     with ui.get_db() as db:
-        return themes.theme_cards(db, workshop_id)
+        cards = themes.theme_cards(db, workshop_id)
+        contacts = store.contacts_frame(db, workshop_id)
+    for card in cards:
+        card["help"] = network.who_can_help(card["tags"], contacts)
+    return cards
 
 
 def themes_view(w, version: int, *, ranking: bool) -> None:
@@ -149,8 +154,14 @@ def themes_view(w, version: int, *, ranking: bool) -> None:
     cols = st.columns(3)
     for n, card in enumerate(cards[:9]):
         reps = "".join(f"<li>{ui.esc(text)}</li>" for text in card["representative"][:3])
-        tags = ", ".join(card["tags"][:4])
-        help_line = f'<div class="meta">{ui.esc(ui.t("th.could_help", text=tags))}</div>' if tags else ""
+        reach = card["help"]
+        help_line = ""
+        if reach["participants"]:
+            what = ", ".join(reach["tags"][:3])
+            help_line = f'<div class="meta">🤝 {ui.esc(ui.t("th.reach_line", n=reach["participants"], what=what))}</div>'
+        elif card["tags"]:
+            help_line = f'<div class="meta">{ui.esc(ui.t("th.could_help", text=", ".join(card["tags"][:4])))}</div>'
+
         cols[n % 3].html(
             f'<div class="card"><h3>{ui.esc(card["label"])}</h3>'
             f'<div class="meta">{card["ideas"]} {ui.esc(ui.t("th.ideas"))} · {card["votes"]} {ui.esc(ui.t("th.votes"))}</div>'

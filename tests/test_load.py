@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import importlib.util
 import sys
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,12 +21,21 @@ def load_module():
     return module
 
 
+def run(coro) -> dict:
+    """asyncio.run in its own thread: Playwright's sync API may own this thread's event loop."""
+    box = {}
+    thread = threading.Thread(target=lambda: box.update(result=asyncio.run(coro)))
+    thread.start()
+    thread.join(timeout=400)
+    return box["result"]
+
+
 def test_small_load_loses_and_duplicates_nothing():
     load = load_module()
     args = argparse.Namespace(
         sessions=10, submits=3, projectors=1, think=0.3, ramp=1.0, burst=False, timeout=60.0, max_seconds=240.0, seed=1
     )
-    result = asyncio.run(load.main_async(args))
+    result = run(load.main_async(args))
     assert result["joined"] == 10
     assert result["double_submits"] >= 1 and result["resumed"] >= 1
     assert result["submits_sent"] == 30
@@ -41,6 +51,6 @@ def test_burst_loses_nothing():
     args = argparse.Namespace(
         sessions=10, submits=2, projectors=1, think=0.0, ramp=1.0, burst=True, timeout=60.0, max_seconds=240.0, seed=2
     )
-    result = asyncio.run(load.main_async(args))
+    result = run(load.main_async(args))
     assert result["lost"] == 0 and result["duplicated"] == 0
     assert result["acknowledged"] == result["submits_sent"] == result["rows_landed"] == 20

@@ -243,3 +243,22 @@ def test_builder_never_crashes_and_undo_restores(rows, merge_specs):
     undone = network.analyse(network.Room(participants, contacts, empty))
     assert sorted(undone["graph"].vs["key"]) == sorted(base["graph"].vs["key"])
     assert sorted(map(tuple, undone["graph"].get_edgelist())) == sorted(map(tuple, base["graph"].get_edgelist()))
+
+
+def test_who_can_help_matches_theme_tags_against_the_room(db):
+    w, _, _ = make_room(db, {
+        "Ana": [{"label": "A", "circle": "clients", "sector": "collectivité locale", "region": "Auvergne-Rhône-Alpes"}],
+        "Ben": [{"label": "B", "circle": "family", "region": "auvergne-rhone-alpes"}],
+        "Cleo": [{"label": "C", "circle": "hobby", "skills": ["Comptabilité"]}],
+        "Dan": [{"label": "D", "circle": "other"}],
+    })  # fmt: skip
+    contacts = network.load_room(db, w.id).contacts
+    assert network.who_can_help(["Auvergne-Rhône-Alpes", "collectivité locale"], contacts) == {
+        "participants": 2, "contacts": 2, "tags": ["Auvergne-Rhône-Alpes", "collectivité locale"],
+    }  # fmt: skip
+    assert network.who_can_help(["comptabilite", "Loisirs"], contacts) == {
+        "participants": 1,
+        "contacts": 1,
+        "tags": ["comptabilite", "Loisirs"],
+    }
+    assert network.who_can_help([], contacts)["participants"] == 0

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from workshop import db as dbmod
 from workshop import store
+from workshop.errors import NotFound
 
 TIMEOUT = 60
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,3 +107,74 @@ def test_console_sections_run(seeded, section):
     assert not at.exception
     at.segmented_control(key="con_section").set_value(section).run()
     assert not at.exception, at.exception
+
+
+def test_participant_adds_contact_by_widget_keys(seeded):
+    at = _app(p=seeded["ptoken"]).switch_page("pages/participate.py").run()
+    at.segmented_control(key="me_section").set_value("contacts").run()
+    label = next(w for w in at.text_input if w.key.endswith("_label"))
+    label.input("J. R.")
+    next(w for w in at.button_group if w.key.endswith("_circle")).set_value("clients")
+    next(b for b in at.button if b.label == "Ajouter").click().run()
+    assert not at.exception
+    assert any("Ajouté" in s.value for s in at.success)
+    assert _count(seeded["path"], "SELECT count(*) FROM contacts WHERE label = 'J. R.' AND circle = 'clients'") == 1
+    # The form was rotated: its fields are empty again.
+    assert next(w for w in at.text_input if w.key.endswith("_label")).value == ""
+
+
+def test_crafted_widget_state_cannot_touch_another_participants_contact(seeded):
+    """Bob's page, with its picker state forged to Alice's contact id: refused, nothing deleted."""
+    conn = dbmod.connect(seeded["path"])
+    alice = store.participant_by_token(conn, seeded["ptoken"])[1]
+    theirs = store.add_contact(conn, alice, submission_id="alice-own", label="Secret d'Alice", circle="family")
+    bob = store.join(conn, seeded["workshop"].code, "Bob", token="tok-bob-apptest-000000")
+    mine = store.add_contact(conn, bob, submission_id="bob-own", label="De Bob", circle="family")
+    conn.close()
+    at = _app(p="tok-bob-apptest-000000").switch_page("pages/participate.py").run()
+    at.segmented_control(key="me_section").set_value("contacts").run()
+    assert at.selectbox(key="pick_contact").value == mine
+    # Forged state: ask the page to edit Alice's contact. The page only ever looks in Bob's own rows.
+    at.session_state["me_editing"] = ("contact", theirs)
+    at.run()
+    assert not at.exception
+    assert "me_editing" not in at.session_state
+    assert not any(w.value == "Secret d'Alice" for w in at.text_input)
+    # The delete path goes through the store, which names the owner in its WHERE clause.
+    conn = dbmod.connect(seeded["path"])
+    with pytest.raises(NotFound):
+        store.delete_contact(conn, bob, theirs)
+    conn.close()
+    assert _count(seeded["path"], f"SELECT count(*) FROM contacts WHERE id = {theirs}") == 1
+    # And a personal link from another workshop opens nothing of this one.
+    conn = dbmod.connect(seeded["path"])
+    other, _ = store.create_workshop(conn, title="Autre")
+    store.join(conn, other.code, "Eve", token="tok-eve-apptest-0000000")
+    conn.close()
+    at = _app(p="tok-eve-apptest-0000000").switch_page("pages/participate.py").run()
+    assert "Secret" not in str([m.value for m in at.markdown])
+
+
+def test_console_opens_a_round_by_widget_key(seeded):
+    at = _app(w=seeded["workshop"].code, k=seeded["token"]).switch_page("pages/console.py").run()
+    at.number_input(key="timer_vote").set_value(5)
+    at.button(key="open_vote").click().run()
+    assert not at.exception
+    conn = dbmod.connect(seeded["path"])
+    vote = store.rounds(conn, seeded["workshop"].id)["vote"]
+    conn.close()
+    assert vote.is_open and vote.ends_at is not None
+
+
+@pytest.mark.parametrize("section", ["network", "themes", "collectifs", "export"])
+def test_console_sections_with_the_demo_room(app_env, section):
+    from workshop import demo
+
+    conn = dbmod.connect(app_env)
+    result = demo.seed_demo(conn, participants=12, seed=4)
+    conn.close()
+    at = _app(w=result.workshop.code, k=result.facilitator_token).switch_page("pages/console.py").run()
+    at.segmented_control(key="con_section").set_value(section).run()
+    assert not at.exception, at.exception
+    if section == "network":
+        assert at.dataframe  # findings tables drawn

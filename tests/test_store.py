@@ -231,3 +231,19 @@ def test_purge_expired(db):
     assert store.purge_expired(db, today=dt.date.today() + dt.timedelta(days=5)) == 1
     assert [w["id"] for w in store.workshops_list(db)] == [keep.id]
     assert old.id != keep.id
+
+
+def test_deleted_participant_leaves_no_trace_in_counters_or_exports(db, room):
+    from workshop import export, network
+
+    wid = room["workshop"].id
+    store.add_contact(db, room["alice"], submission_id="gone-1", label="Hélène Privée", circle="family")
+    store.add_idea(db, room["alice"], submission_id="gone-2", text="Idée d'Alice")
+    store.add_contact(db, room["bob"], submission_id="stay-1", label="Contact de Bob", circle="family")
+    store.delete_participant(db, room["alice"])
+    assert store.counters(db, wid)["participants"] == 1 and store.counters(db, wid)["contacts"] == 1
+    doc = export.payload(db, wid, level="full")
+    blob = str(doc)
+    assert "Alice" not in blob and "Hélène Privée" not in blob and "Idée d'Alice" not in blob
+    g = network.build_graph(network.load_room(db, wid))
+    assert "Hélène Privée" not in g.vs["label"] and "Alice" not in g.vs["label"]

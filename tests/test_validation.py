@@ -71,7 +71,7 @@ def test_scale_refuses(value):
         validation.clean_scale(value, field="field.strength")
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=3000, deadline=None)
 @given(st.text(max_size=400))
 def test_clean_text_never_crashes_and_is_idempotent(text):
     try:
@@ -83,7 +83,7 @@ def test_clean_text_never_crashes_and_is_idempotent(text):
     assert all(ord(c) >= 32 or c == "\n" for c in once)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(st.one_of(st.text(max_size=30), st.integers(), st.none(), st.lists(st.text(max_size=5))))
 def test_other_validators_raise_only_workshop_errors(value):
     for fn in (validation.clean_code, validation.clean_circle, validation.clean_year, validation.clean_skills):

@@ -453,3 +453,29 @@ def reach_by(contacts: pd.DataFrame, attr: str) -> dict[str, int]:
         if v:
             counts[v] += 1
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def who_can_help(tags: list[str], contacts: pd.DataFrame) -> dict:
+    """Who in the room reaches what a theme needs: contacts whose circle, sector, region, city,
+    organisation or skills match one of the theme's tags. Returns the number of distinct
+    participants, of matching contacts, and the tags that matched (most reached first)."""
+    from workshop.i18n import EN, FR
+
+    wanted = {resolve.normalise(tag): tag for tag in tags if tag and resolve.normalise(tag)}
+    if not wanted or contacts.empty:
+        return {"participants": 0, "contacts": 0, "tags": []}
+    owners, hits, matched = set(), 0, Counter()
+    for row in contacts[["participant_id", "circle", "sector", "region", "city", "organisation", "skills"]].itertuples(
+        index=False
+    ):
+        words = {
+            resolve.normalise(FR.get(f"circle.{row.circle}", "")), resolve.normalise(EN.get(f"circle.{row.circle}", "")),
+            resolve.normalise(row.sector), resolve.normalise(row.region), resolve.normalise(row.city),
+            resolve.normalise(row.organisation), *(resolve.normalise(s) for s in row.skills),
+        } - {""}  # fmt: skip
+        found = [tag for key, tag in wanted.items() if key in words]
+        if found:
+            owners.add(int(row.participant_id))
+            hits += 1
+            matched.update(found)
+    return {"participants": len(owners), "contacts": hits, "tags": [tag for tag, _ in matched.most_common()]}

@@ -140,6 +140,9 @@ def pdf(db: Database, workshop_id: int, *, data: dict, level: str, network_png: 
         doc.para(f"{card['label']} — {card['ideas']} {t('th.ideas', lang)}, {card['votes']} {t('th.votes', lang)}", style="B")
         for text in card["representative"]:
             doc.para(f"   «{NBSP}{text}{NBSP}»")
+        reach = network.who_can_help(card["tags"], room.contacts)
+        if reach["participants"]:
+            doc.para("   " + t("th.reach_line", lang, n=reach["participants"], what=", ".join(reach["tags"][:3])), style="I")
 
     doc.h2(t("rep.collectifs", lang))
     groups = store.collectifs(db, workshop_id)
