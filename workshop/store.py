@@ -541,22 +541,31 @@ def clean_contact(fields: Mapping) -> dict:
     }
 
 
+def _admit(db: Database, participant: Participant, table: str, submission_id: str, round_name: str, limit: str) -> int | None:
+    """Inside a write: the id already stored for this submission (a replay), or None once the
+    participant, the round and the per-person limit allow a new row."""
+    existing = _one(db, f"SELECT id, participant_id FROM {table} WHERE submission_id = ?", [submission_id])
+    if existing:
+        if existing["participant_id"] != participant.id:
+            raise AccessDenied("err.link")
+        return existing["id"]
+    _fresh(db, participant)
+    _require_open(db, participant.workshop_id, round_name)
+    count = _one(db, f"SELECT count(*) AS n FROM {table} WHERE participant_id = ?", [participant.id])["n"]
+    if count >= LIMITS[limit]:
+        raise InvalidInput(f"err.too_many_{table}", max=LIMITS[limit])
+    return None
+
+
 def add_contact(db: Database, participant: Participant, *, submission_id: str, now: dt.datetime | None = None, **fields) -> int:
     """Add one contact; the same submission id twice returns the first row's id."""
     values = clean_contact(fields)
     submission_id = validation.clean_text(submission_id, field="field.submission", max_len=64)
     stamp = now_iso(now)
     with write(db, participant.workshop_id):
-        existing = _one(db, "SELECT id, participant_id FROM contacts WHERE submission_id = ?", [submission_id])
-        if existing:
-            if existing["participant_id"] != participant.id:
-                raise AccessDenied("err.link")
-            return existing["id"]
-        _fresh(db, participant)
-        _require_open(db, participant.workshop_id, "contacts")
-        count = _one(db, "SELECT count(*) AS n FROM contacts WHERE participant_id = ?", [participant.id])["n"]
-        if count >= LIMITS["contacts_per_participant"]:
-            raise InvalidInput("err.too_many_contacts", max=LIMITS["contacts_per_participant"])
+        existing = _admit(db, participant, "contacts", submission_id, "contacts", "contacts_per_participant")
+        if existing is not None:
+            return existing
         cols = ["workshop_id", "participant_id", *values, "submission_id", "created_at", "updated_at"]
         cur = db.conn.execute(
             f"INSERT INTO contacts ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
@@ -645,16 +654,9 @@ def add_idea(
     submission_id = validation.clean_text(submission_id, field="field.submission", max_len=64)
     stamp = now_iso(now)
     with write(db, participant.workshop_id):
-        existing = _one(db, "SELECT id, participant_id FROM ideas WHERE submission_id = ?", [submission_id])
-        if existing:
-            if existing["participant_id"] != participant.id:
-                raise AccessDenied("err.link")
-            return existing["id"]
-        _fresh(db, participant)
-        _require_open(db, participant.workshop_id, "ideas")
-        count = _one(db, "SELECT count(*) AS n FROM ideas WHERE participant_id = ?", [participant.id])["n"]
-        if count >= LIMITS["ideas_per_participant"]:
-            raise InvalidInput("err.too_many_ideas", max=LIMITS["ideas_per_participant"])
+        existing = _admit(db, participant, "ideas", submission_id, "ideas", "ideas_per_participant")
+        if existing is not None:
+            return existing
         cur = db.conn.execute(
             "INSERT INTO ideas (workshop_id, participant_id, text, tags, submission_id, created_at, updated_at)"
             " VALUES (?,?,?,?,?,?,?)",
