@@ -382,7 +382,9 @@ def themes_section() -> None:
     unsorted = ideas[ideas["theme_id"].isna()] if not ideas.empty else ideas
     for theme in frame.sort_values(["votes", "id"], ascending=[False, True]).to_dict("records"):
         tid = int(theme["id"])
-        with st.expander(f"{theme['label']} — {theme['ideas']} {ui.t('th.ideas')} · {theme['votes']} {ui.t('th.votes')}"):
+        with st.expander(
+            f"{ui.escape_md(theme['label'])} — {theme['ideas']} {ui.t('th.ideas')} · {theme['votes']} {ui.t('th.votes')}"
+        ):
             cols = st.columns([3, 1, 3, 1, 1, 2], vertical_alignment="bottom")
             cols[0].text_input(ui.t("con.rename"), value=theme["label"], key=f"rn_{tid}", max_chars=80)
             cols[1].button(
@@ -512,7 +514,9 @@ def export_section() -> None:
     if st.button(ui.t("con.prepare_export"), type="primary", key="exp_build"):
         with st.status(ui.t("con.prepare_export"), expanded=False) as status:
             with ui.get_db() as db:
-                data = export.bundle(db, WID, level=level, progress=lambda msg: status.update(label=msg))
+                data = export.bundle(
+                    db, WID, level=level, progress=lambda msg: status.update(label=msg), positions=ui.wall_positions(WID)
+                )
             status.update(label=ui.t("con.download"), state="complete")
         st.session_state["exp_data"] = (level, data)
     built = st.session_state.get("exp_data")

@@ -42,7 +42,7 @@ def scale_name(v: int) -> str:
 
 top = st.columns([3, 2])
 with top[0]:
-    st.subheader(ui.t("me.hello", name=me.display_name), anchor=False)
+    st.subheader(ui.t("me.hello", name=ui.escape_md(me.display_name)), anchor=False)
     st.caption(ui.escape_md(workshop.title))
 with top[1]:
     ui.language_switch("me_lang")
@@ -366,7 +366,7 @@ def vote_section() -> None:
     with st.form("vote_form"):
         for theme in themes.to_dict("records"):
             st.number_input(
-                theme["label"], 0, workshop.vote_dots, value=mine.get(theme["id"], 0), step=1,
+                ui.escape_md(theme["label"]), 0, workshop.vote_dots, value=mine.get(theme["id"], 0), step=1,
                 key=f"vote_{theme['id']}", disabled=not writable,
             )  # fmt: skip
         st.caption(ui.t("me.vote_left", left=workshop.vote_dots - sum(mine.values())))

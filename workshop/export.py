@@ -238,15 +238,16 @@ def _theme_counts(db: Database, workshop_id: int):
 
 
 def graph_files(
-    db: Database, workshop_id: int, *, level: str, lang: str
+    db: Database, workshop_id: int, *, level: str, lang: str, positions: dict | None = None
 ) -> tuple[bytes, bytes, pd.DataFrame, pd.DataFrame, dict]:
-    """GEXF 1.2 (with viz), GraphML, and Gephi-style node/edge tables; node ids stable across exports."""
+    """GEXF 1.2 (with viz), GraphML, and Gephi-style node/edge tables; node ids stable across exports.
+    `positions`: the projector's last layout, so that Gephi opens the picture the room saw."""
     from workshop import charts
 
     room = network.load_room(db, workshop_id)
     g = network.build_graph(room)
     table = network.metrics(g, seed=0)
-    positions = network.layout(g, None, seed=0)
+    positions = network.layout(g, positions, seed=0)
     secret = store.workshop_secret(db, workshop_id)
     show = {int(p.id): (p.display_name if (level == "full" or p.show_name) else None) for p in room.participants.itertuples()}
     G = nx.Graph()
@@ -353,7 +354,14 @@ def themes_png(themes_df: pd.DataFrame, *, lang: str) -> bytes:
 # ---------------------------------------------------------------- the bundle
 
 
-def bundle(db: Database, workshop_id: int, *, level: str = "full", progress: Callable[[str], None] | None = None) -> bytes:
+def bundle(
+    db: Database,
+    workshop_id: int,
+    *,
+    level: str = "full",
+    progress: Callable[[str], None] | None = None,
+    positions: dict | None = None,
+) -> bytes:
     """The ZIP a facilitator downloads after the event."""
     say = progress or (lambda _msg: None)
     w = store.get_workshop(db, workshop_id)
@@ -363,7 +371,7 @@ def bundle(db: Database, workshop_id: int, *, level: str = "full", progress: Cal
     files: dict[str, bytes] = {"workshop.json": json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")}
     themes_df = store.themes_frame(db, workshop_id)
     say("network")
-    gexf, graphml, nodes, edges, drawn = graph_files(db, workshop_id, level=level, lang=lang)
+    gexf, graphml, nodes, edges, drawn = graph_files(db, workshop_id, level=level, lang=lang, positions=positions)
     say("png")
     files["network.png"] = network_png(drawn["graph"], drawn["positions"], lang=lang)
     files["themes.png"] = themes_png(themes_df, lang=lang)

@@ -408,6 +408,12 @@ class LayoutMemory:
         self._positions: dict[tuple[str, int], dict[str, tuple[float, float]]] = {}
         self._lock = threading.Lock()
 
+    def last(self, key: tuple[str, int]) -> dict[str, tuple[float, float]] | None:
+        """The positions the wall showed last (a copy), if any."""
+        with self._lock:
+            found = self._positions.get(key)
+            return dict(found) if found else None
+
     def positions(self, key: tuple[str, int], g: ig.Graph, *, seed: int = 0) -> dict[str, tuple[float, float]]:
         with self._lock:
             previous = self._positions.get(key)

@@ -247,6 +247,11 @@ def _layout_memory() -> network.LayoutMemory:
     return network.LayoutMemory()
 
 
+def wall_positions(workshop_id: int) -> dict | None:
+    """The layout the projector drew last for this workshop (for the Gephi export)."""
+    return _layout_memory().last((db_path(), workshop_id))
+
+
 @st.cache_resource(max_entries=24, show_spinner=False)
 def network_analysis(path: str, workshop_id: int, version: int, filters_json: str) -> dict:
     """Graph, metrics and findings at one data version; shared read-only by every tab."""

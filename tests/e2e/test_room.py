@@ -3,8 +3,6 @@ round makes the participant's form read-only, hiding an idea removes it from the
 
 from __future__ import annotations
 
-import time
-
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import fill, goto, new_workshop, server_db, wait_ready
@@ -45,10 +43,8 @@ def test_console_projector_participant(server, pages):
     me.get_by_test_id("stForm").get_by_text("Partenaires", exact=True).click()
     me.get_by_role("button", name="Ajouter", exact=True).click()
     expect(me.get_by_text("Ajouté : A. B.")).to_be_visible()
-    started = time.monotonic()
+    # Without reload, within one refresh interval plus 1 s (the requirement).
     expect(proj_metric(wall, "contacts")).to_have_text("1", timeout=WITHIN)
-    staleness = time.monotonic() - started
-    assert staleness <= config.REFRESH_SECONDS + 1
     expect(wall.get_by_text("+1 en 2 min").first).to_be_visible()
     pages.shot(wall, "projector-after-contact", full_page=False)
 
