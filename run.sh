@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh requirements.txt
 DB="${WORKSHOP_DB:-data/workshop.db}"
+export WORKSHOP_PUBLIC_URL="${WORKSHOP_PUBLIC_URL:-http://localhost:${PORT:-8501}}"
 if [ ! -f "$DB" ] && [ "${WORKSHOP_DEMO:-1}" != "0" ]; then
   .venv/bin/python -m workshop demo --db "$DB"
 elif [ -f "$(dirname "$DB")/demo.json" ]; then

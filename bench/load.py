@@ -43,6 +43,7 @@ class Stats:
     errors: Counter = field(default_factory=Counter)
     ack_times: list = field(default_factory=list)  # (monotonic time, kind)
     doubles: int = 0
+    reruns: int = 0  # every participant-side script run during the submit phase
     resumes: int = 0
     sessions: int = 0
     joined: int = 0
@@ -67,7 +68,8 @@ async def participant(base: str, code: str, n: int, args, stats: Stats, start_ga
             await start_gate.wait()
             for k in range(args.submits):
                 await asyncio.sleep(0 if args.burst else rng.uniform(0.5, 1.5) * args.think)
-                kind = "idea" if k % 2 else "contact"
+                # Contacts first, then ideas, as in the room (the map round, then the ideas round).
+                kind = "contact" if k < (args.submits + 1) // 2 else "idea"
                 text = f"{name}-{kind}-{k}"
                 try:
                     page = await submit(session, page, kind, text, stats, double=(n % 10 == 3 and k == 0), timeout=args.timeout)
@@ -80,6 +82,7 @@ async def participant(base: str, code: str, n: int, args, stats: Stats, start_ga
                     resumed = Session(base, page_name="me", query=dict(q.split("=", 1) for q in session.query_string.split("&")))
                     await resumed.__aenter__()
                     page = await resumed.run()
+                    stats.reruns += 1
                     if not any(name in t for t in page.texts):
                         stats.errors["resume: name not shown"] += 1
                     stats.resumes += 1
@@ -93,8 +96,10 @@ async def submit(session: Session, page, kind: str, text: str, stats: Stats, *, 
     """One form submit through the real widgets; acknowledged only by the app's confirmation."""
     if kind == "idea" and not _has(page, "text_area", "Publier une idée"):
         page = await session.run(widgets=[choice_state(page.widget("button_group", "Rubrique"), "Idées")], timeout=timeout)
+        stats.reruns += 1
     if kind == "contact" and not _has(page, "text_input", "Initiales ou pseudonyme"):
         page = await session.run(widgets=[choice_state(page.widget("button_group", "Rubrique"), "Mon réseau")], timeout=timeout)
+        stats.reruns += 1
     if kind == "contact":
         widgets = [text_state(page.widget("text_input", "Initiales ou pseudonyme"), text),
                    choice_state(page.widget("button_group", "Cercle"), "Loisirs"),
@@ -104,11 +109,13 @@ async def submit(session: Session, page, kind: str, text: str, stats: Stats, *, 
         widgets = [text_state(page.widget("text_area", "Publier une idée"), text), trigger(page.widget("button", "Publier"))]
         expect = "Idée publiée."
     stats.sent += 1
+    stats.reruns += 1
     started = time.perf_counter()
     run = await session.run(widgets=widgets, timeout=timeout)
     latency = time.perf_counter() - started
     if double:  # the same submission again, as a double click or a resent message would
         stats.doubles += 1
+        stats.reruns += 1
         await session.run(widgets=widgets, timeout=timeout)
     alerts = run.alert_text()
     if run.exceptions:
@@ -174,8 +181,8 @@ async def main_async(args) -> dict:
     db_path = Path(tempfile.mkdtemp()) / "load.db"
     conn = dbmod.open_db(db_path)
     workshop, _ = store.create_workshop(conn, title="Charge", question="Quels cas d'usage ?")
-    store.set_round(conn, workshop.id, "contacts", is_open=True)
     store.set_round(conn, workshop.id, "ideas", is_open=True)
+    store.set_round(conn, workshop.id, "contacts", is_open=True)  # the current round: pages open on it
     conn.close()
     server = Server(db_path)
     server.start()
@@ -244,6 +251,8 @@ async def main_async(args) -> dict:
         "join_phase_s": round(load_s, 1),
         "cpu_join_phase_s": round(cpu_joined - cpu0, 2),
         "cpu_per_submit_ms": round(1000 * (cpu_submits - cpu_joined) / submits, 1),
+        "participant_reruns": stats.reruns,
+        "cpu_per_script_run_ms": round(1000 * (cpu_submits - cpu_joined) / max(1, stats.reruns + stats.projector_runs), 1),
         "projector_refreshes": stats.projector_runs,
         "peak_rss_mb": round(peak, 1),
         "rss_mb": round(rss, 1),

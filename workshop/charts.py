@@ -133,7 +133,7 @@ def network_figure(
                 marker={
                     "size": sizes,
                     "symbol": symbols,
-                    "color": PALETTE[n % len(PALETTE)],
+                    "color": colour,
                     "line": {"width": lines, "color": "#111"},
                     "opacity": 0.9,
                 },  # fmt: skip

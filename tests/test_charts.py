@@ -1,0 +1,37 @@
+"""Figure builders: escaped text, privacy of labels, participants drawn apart."""
+
+from __future__ import annotations
+
+from tests.test_network import confirm, make_room
+from workshop import charts, network
+
+
+def _figure(db, **kwargs):
+    w, people, ids = make_room(db, {
+        "Ana": [{"label": "<b>Zoé</b> Martin", "circle": "family"}, {"label": "Privé Un", "circle": "clients"}],
+        "Ben": [{"label": "Zoé Martin", "circle": "family"}],
+    })  # fmt: skip
+    confirm(db, w, (ids[("Ana", "<b>Zoé</b> Martin")], ids[("Ben", "Zoé Martin")]))
+    room = network.load_room(db, w.id)
+    g = network.build_graph(room)
+    return charts.network_figure(g, network.layout(g), network.metrics(g), lang="fr", **kwargs)
+
+
+def test_labels_hidden_by_default_and_participants_dark(db):
+    fig = _figure(db)
+    blob = str(fig.to_dict())
+    assert "Privé Un" not in blob and "Zoé" not in blob
+    (participants,) = [t for t in fig.data if t.name == "Participant"]
+    assert participants.marker.color == "#222222" and set(participants.text) == {"Ana", "Ben"}
+    assert "×2" in blob  # the bridge says how many know it, not who it is
+
+
+def test_labels_shown_escaped_when_opted_in(db):
+    blob = str(_figure(db, show_labels=True).to_dict())
+    assert "&lt;b&gt;Zoé&lt;/b&gt; Martin" in blob and "<b>Zoé</b>" not in blob
+    assert "Privé Un" in blob
+
+
+def test_anonymous_mode_hides_participant_names(db):
+    fig = _figure(db, anonymous=True)
+    assert "Ana" not in str(fig.to_dict()) and "Ben" not in str(fig.to_dict())
