@@ -542,7 +542,17 @@ def export_section() -> None:
         comparison = export.compare_with_previous(db, WID)
     if comparison:
         st.subheader(ui.t("con.comparison"), anchor=False)
-        st.json(comparison)
+        cols = st.columns(3)
+        cols[0].metric(ui.t("cmp.participants"), len(comparison["new_participants"]))
+        cols[1].metric(ui.t("cmp.contacts"), comparison["new_contacts"])
+        cols[2].metric(ui.t("cmp.bridges"), comparison["new_bridges"])
+        rows = [{"": ui.t(f"net.by.{k}") if k in ("circle", "region", "sector") else ui.t(f"field.{k}"),
+                 "←": v["before"], "→": v["after"]} for k, v in comparison["reach"].items()]  # fmt: skip
+        rows += [
+            {"": ui.t(f"net.{k}"), "←": f"{v['before']:.0%}", "→": f"{v['after']:.0%}"}
+            for k, v in comparison["diversity"].items()
+        ]
+        st.dataframe(rows, hide_index=True, width="stretch")
 
 
 {

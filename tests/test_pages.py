@@ -178,3 +178,20 @@ def test_console_sections_with_the_demo_room(app_env, section):
     assert not at.exception, at.exception
     if section == "network":
         assert at.dataframe  # findings tables drawn
+
+
+def test_console_shows_before_after_for_a_series(app_env):
+    from workshop import demo, export
+
+    conn = dbmod.connect(app_env)
+    first = demo.seed_demo(conn, participants=6, seed=8, with_themes=False)
+    second, token = export.import_bundle(conn, export.bundle(conn, first.workshop.id), previous_id=first.workshop.id)
+    store.set_round(conn, second.id, "contacts", is_open=True)
+    newcomer = store.join(conn, second.code, "Nouvelle Venue", token="tok-newcomer-0000000000")
+    store.add_contact(conn, newcomer, submission_id="nv-1", label="Quelqu'un de neuf", circle="hobby")
+    conn.close()
+    at = _app(w=second.code, k=token).switch_page("pages/console.py").run()
+    at.segmented_control(key="con_section").set_value("export").run()
+    assert not at.exception
+    values = {m.label: m.value for m in at.metric}
+    assert values["Nouveaux participants"] == "1" and values["Nouveaux contacts"] == "1"
