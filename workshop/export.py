@@ -246,7 +246,7 @@ def graph_files(
 
     room = network.load_room(db, workshop_id)
     g = network.build_graph(room)
-    table = network.metrics(g, seed=0)
+    table = network.metrics(g, seed=0, exact=True)
     positions = network.layout(g, positions, seed=0)
     secret = store.workshop_secret(db, workshop_id)
     show = {int(p.id): (p.display_name if (level == "full" or p.show_name) else None) for p in room.participants.itertuples()}
