@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import random
 import re
@@ -181,8 +182,10 @@ async def main_async(args) -> dict:
     db_path = Path(tempfile.mkdtemp()) / "load.db"
     conn = dbmod.open_db(db_path)
     workshop, _ = store.create_workshop(conn, title="Charge", question="Quels cas d'usage ?")
-    store.set_round(conn, workshop.id, "ideas", is_open=True)
-    store.set_round(conn, workshop.id, "contacts", is_open=True)  # the current round: pages open on it
+    opened = dt.datetime.now(dt.UTC)
+    store.set_round(conn, workshop.id, "ideas", is_open=True, now=opened)
+    # Opened a second later: the current round, the one pages open on (as in a real room).
+    store.set_round(conn, workshop.id, "contacts", is_open=True, now=opened + dt.timedelta(seconds=1))
     conn.close()
     server = Server(db_path)
     server.start()

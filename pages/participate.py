@@ -200,6 +200,7 @@ def add_contact(sid: str) -> None:
         return
     ui.flash(ui.t("me.added", label=saved["label"]))
     ui.rotate_submission("contact")
+    st.session_state["me_show_link"] = False  # shown until the first entry (it stays under "Ma place")
     st.session_state["me_focus"] = True
 
 
@@ -231,9 +232,6 @@ def contacts_section() -> None:
     if not my_contacts:
         st.caption(ui.t("me.no_contacts"))
     manage_list("contact", my_contacts, contact_line, contact_option, _delete_contact, writable, ui.t("me.deleted"))
-
-    with st.expander(ui.t("me.my_skills")):
-        skills_form()
 
 
 def _delete_contact(contact_id: int) -> None:
@@ -298,6 +296,7 @@ def add_idea(sid: str) -> None:
         return
     ui.flash(ui.t("me.posted"))
     ui.rotate_submission("idea")
+    st.session_state["me_show_link"] = False
     st.session_state["me_focus"] = True
 
 
@@ -456,6 +455,10 @@ def _add_step(collectif_id: int, sid: str) -> None:
 
 
 def place_section() -> None:
+    st.markdown(f"#### {ui.t('me.my_skills')}")
+    skills_form()
+    with st.expander(ui.t("me.my_link")):
+        st.code(links.participant_url(workshop, token), language=None, wrap_lines=True)
     if not st.button(ui.t("me.show_place"), type="primary", key="me_place_btn") and not st.session_state.get("me_place"):
         return
     st.session_state["me_place"] = True
