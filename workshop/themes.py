@@ -137,11 +137,10 @@ def theme_labels(texts: Sequence[str], labels: Sequence[int], *, top: int = 3) -
     if not any(joined):
         return {c: (texts[labels.index(c)] or "?")[:40] for c in clusters}
     counter = CountVectorizer(token_pattern=r"\S+")
-    tf = counter.fit_transform(joined).toarray().astype(float)
-    tf = tf / np.maximum(tf.sum(axis=1, keepdims=True), 1)
-    avg_words = tf.shape[1] and np.asarray(counter.transform(joined).sum(axis=1)).mean()
-    freq = counter.transform(joined).toarray().sum(axis=0)
-    idf = np.log(1 + avg_words / np.maximum(freq, 1))
+    counts = counter.fit_transform(joined).toarray().astype(float)
+    words_per_class = counts.sum(axis=1)
+    tf = counts / np.maximum(words_per_class[:, None], 1)  # c-TF-IDF: tf per class, L1-normalised
+    idf = np.log(1 + words_per_class.mean() / np.maximum(counts.sum(axis=0), 1))
     scores = tf * idf
     vocab = counter.get_feature_names_out()
     out = {}
