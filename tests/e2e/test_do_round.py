@@ -115,3 +115,17 @@ def test_ideas_to_collectifs(server, pages):
     expect(card).to_contain_text("Ben", timeout=10_000)
     expect(card).to_contain_text("Essai de vélos partagés en janvier")
     pages.shot(wall, "4-collectifs", full_page=False)
+
+    # The same room in English: the participant switches language, the facilitator switches the
+    # workshop's language and the wall follows.
+    ben.get_by_text("English", exact=True).click()
+    wait_ready(ben)
+    expect(ben.get_by_text("You are a member.")).to_be_visible()
+    expect(ben.get_by_label("Propose a next step")).to_be_visible()
+    pages.shot(ben, "5-collectif-phone-en")
+    conn = server_db(server)
+    store.update_workshop(conn, workshop.id, language="en")
+    conn.close()
+    expect(wall.get_by_text("Join at")).to_be_visible(timeout=10_000)
+    expect(wall.locator(".card", has_text="Mobilité douce")).to_contain_text("mobilises")
+    pages.shot(wall, "5-collectifs-en", full_page=False)
