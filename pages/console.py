@@ -6,7 +6,7 @@ import hashlib
 
 import streamlit as st
 
-from workshop import config, export, links, network, resolve, security, store, themes, ui
+from workshop import config, export, links, network, security, store, themes, ui
 from workshop.errors import AccessDenied, WorkshopError
 from workshop.model import CIRCLES, FLOWS, REGIONS, ROUNDS
 
@@ -241,7 +241,7 @@ def network_section() -> None:
     if picked:
         node_details(version, picked[0])
     findings_panel(version)
-    candidates_panel()
+    candidates_panel(version)
 
 
 def findings_panel(version: int) -> None:
@@ -313,16 +313,12 @@ def node_details(version: int, key: str) -> None:
         st.markdown(ui.escape_md(", ".join(ui.t(f"flow.{f}") for f in flows)))
 
 
-def candidates_panel() -> None:
+def candidates_panel(version: int) -> None:
     with ui.get_db() as db:
         room_contacts = store.contacts_frame(db, WID)
         people = store.participants_frame(db, WID, include_blocked=False)
         merges = store.merges_frame(db, WID)
-    decided_c = {(m.a_id, m.b_id) for m in merges.itertuples() if m.kind == "contact"}
-    decided_p = {(m.a_id, m.b_id) for m in merges.itertuples() if m.kind == "participant"}
-    cands = resolve.contact_candidates(room_contacts, decided=decided_c)
-    cands += resolve.participant_candidates(room_contacts, people, decided=decided_p)
-    cands.sort(key=lambda c: (-c.score, c.kind, c.a_id, c.b_id))
+    cands = ui.merge_candidates(ui.db_path(), WID, version)
     left, right = st.columns([3, 2])
     with left:
         st.subheader(ui.t("con.candidates"), anchor=False)

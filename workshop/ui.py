@@ -12,7 +12,7 @@ from collections.abc import Callable
 import streamlit as st
 from sqlite_utils import Database
 
-from workshop import charts, config, links, network, store
+from workshop import charts, config, links, network, resolve, store
 from workshop import db as dbmod
 from workshop.errors import WorkshopError
 from workshop.i18n import t as translate
@@ -245,6 +245,25 @@ def projector_css() -> None:
 @st.cache_resource
 def _layout_memory() -> network.LayoutMemory:
     return network.LayoutMemory()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def merge_candidates(path: str, workshop_id: int, version: int) -> list:
+    """ "Same person?" proposals, best first, at one data version: all pairs of labels is the
+    costliest read of the console (about 1.5 s for a 200-person room), so once per version."""
+    del version
+    conn = dbmod.connect(path)
+    try:
+        contacts = store.contacts_frame(conn, workshop_id)
+        people = store.participants_frame(conn, workshop_id, include_blocked=False)
+        merges = store.merges_frame(conn, workshop_id)
+    finally:
+        conn.close()
+    decided_c = {(m.a_id, m.b_id) for m in merges.itertuples() if m.kind == "contact"}
+    decided_p = {(m.a_id, m.b_id) for m in merges.itertuples() if m.kind == "participant"}
+    cands = resolve.contact_candidates(contacts, decided=decided_c)
+    cands += resolve.participant_candidates(contacts, people, decided=decided_p)
+    return sorted(cands, key=lambda c: (-c.score, c.kind, c.a_id, c.b_id))
 
 
 def wall_positions(workshop_id: int) -> dict | None:
