@@ -229,10 +229,3 @@ def votes_figure(themes_df: pd.DataFrame, *, lang: str = "fr", height: int = 560
     ranked = themes_df.sort_values(["votes", "ideas", "id"], ascending=[False, False, True])
     counts = {f"{row.label} ({row.ideas} {t('th.ideas', lang)})": int(row.votes) for row in ranked.itertuples()}
     return bar_figure(counts, height=height, color="#d62728", top=15)
-
-
-def themes_figure(themes_df: pd.DataFrame, *, lang: str = "fr", height: int = 560) -> go.Figure:
-    if themes_df.empty:
-        return _base(go.Figure(), height=height, legend=False)
-    ranked = themes_df.sort_values(["ideas", "id"], ascending=[False, True])
-    return bar_figure({row.label: int(row.ideas) for row in ranked.itertuples()}, height=height, color="#2ca02c", top=15)

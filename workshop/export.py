@@ -105,15 +105,12 @@ def _xlsx_value(value: object) -> object:
 # ---------------------------------------------------------------- the data, per level
 
 
-def _names(rows: dict, level: str, secret: str) -> tuple[dict[int, str], dict[int, str]]:
-    """Participant and contact display labels for a level (keyed-HMAC pseudonyms below 'full')."""
-    people = {}
-    for p in rows["participants"]:
-        if level == "full" or p["show_name"]:
-            people[p["id"]] = p["display_name"]
-        else:
-            people[p["id"]] = security.keyed_id(secret, f"participant:{p['id']}", prefix="P")
-    return people, {}
+def participant_label(participant_id: int, name: str, show_name: bool, *, level: str, secret: str) -> str:
+    """A participant as a level shows them: their name in 'full' or if they chose to appear,
+    otherwise a stable keyed-HMAC pseudonym."""
+    if level == "full" or show_name:
+        return name
+    return security.keyed_id(secret, f"participant:{participant_id}", prefix="P")
 
 
 def _node_id(key: str, level: str, secret: str) -> str:
@@ -159,11 +156,15 @@ def payload(db: Database, workshop_id: int, *, level: str = "full") -> dict:
             "diversity": analysis["diversity"]["room"],
             "bridges": len(analysis["bridges"]),
             "themes": [
-                {"label": th["label"], "ideas": int(n), "votes": int(v)} for th, n, v in _theme_counts(db, workshop_id)
+                {"label": th["label"], "ideas": int(th["ideas"]), "votes": int(th["votes"])}
+                for th in store.themes_frame(db, workshop_id).to_dict("records")
             ],  # fmt: skip
         }
         return out
-    people, _ = _names(rows, level, secret)
+    people = {
+        p["id"]: participant_label(p["id"], p["display_name"], p["show_name"], level=level, secret=secret)
+        for p in rows["participants"]
+    }
     node_of = network.resolve.resolve(room.contacts, room.merges)
     out["participants"] = [
         {
@@ -182,8 +183,8 @@ def payload(db: Database, workshop_id: int, *, level: str = "full") -> dict:
         {
             "id": c["id"],
             "participant_id": c["participant_id"],
-            "node": _node_id(node_of.get(c["id"], f"c{c['id']}"), level, secret),
-            "label": c["label"] if level == "full" else _node_id(node_of.get(c["id"], f"c{c['id']}"), level, secret),
+            "node": (node := _node_id(node_of.get(c["id"], f"c{c['id']}"), level, secret)),
+            "label": c["label"] if level == "full" else node,
             **{
                 k: c[k]
                 for k in (
@@ -228,12 +229,6 @@ def payload(db: Database, workshop_id: int, *, level: str = "full") -> dict:
     return out
 
 
-def _theme_counts(db: Database, workshop_id: int):
-    frame = store.themes_frame(db, workshop_id)
-    for row in frame.to_dict("records"):
-        yield row, row["ideas"], row["votes"]
-
-
 # ---------------------------------------------------------------- graph files
 
 
@@ -249,14 +244,17 @@ def graph_files(
     table = network.metrics(g, seed=0, exact=True)
     positions = network.layout(g, positions, seed=0)
     secret = store.workshop_secret(db, workshop_id)
-    show = {int(p.id): (p.display_name if (level == "full" or p.show_name) else None) for p in room.participants.itertuples()}
+    people = {
+        int(p.id): participant_label(int(p.id), p.display_name, bool(p.show_name), level=level, secret=secret)
+        for p in room.participants.itertuples()
+    }
     G = nx.Graph()
     nodes, edges = [], []
     categories = sorted({c for c in g.vs["circle"] if c})
     for v, row in zip(g.vs, table.itertuples(), strict=True):
         nid = _node_id(v["key"], level, secret)
         if v["kind"] == "participant":
-            label = show.get(int(v["key"][1:])) or security.keyed_id(secret, f"participant:{v['key'][1:]}", prefix="P")
+            label = people[int(v["key"][1:])]
         else:
             label = v["label"] if level == "full" else nid
         colour = charts.PALETTE[categories.index(v["circle"]) % len(charts.PALETTE)] if v["circle"] in categories else "#444444"

@@ -909,17 +909,6 @@ def votes_of(db: Database, participant_id: int) -> dict[int, int]:
     }
 
 
-def votes_frame(db: Database, workshop_id: int) -> pd.DataFrame:
-    rows = _rows(
-        db,
-        "SELECT v.participant_id, p.display_name AS voter, v.theme_id, t.label AS theme, v.dots"
-        " FROM votes v JOIN themes t ON t.id = v.theme_id JOIN participants p ON p.id = v.participant_id"
-        " WHERE v.workshop_id = ? AND p.blocked = 0 ORDER BY v.theme_id, v.participant_id",
-        [workshop_id],
-    )
-    return pd.DataFrame(rows, columns=["participant_id", "voter", "theme_id", "theme", "dots"])
-
-
 # ---------------------------------------------------------------- collectifs
 
 

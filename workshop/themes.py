@@ -270,7 +270,6 @@ def theme_cards(db: Database, workshop_id: int, *, k: int = 3) -> list[dict]:
                 **theme,
                 "representative": reps,
                 "tags": sorted(tags, key=lambda x: (-tags[x], x)),
-                "idea_ids": [int(i) for i in mine["id"]] if not mine.empty else [],
             }
         )
     return cards

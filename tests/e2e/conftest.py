@@ -139,3 +139,12 @@ def new_workshop(server, **kwargs):
         return store.create_workshop(conn, title=kwargs.pop("title", "Atelier E2E"), public_base_url=server.url, **kwargs)
     finally:
         conn.close()
+
+
+def join_by_link(page, server, code: str, name: str) -> None:
+    """Open the QR link, type a name, join: lands on the personal page."""
+    goto(page, f"{server.url}/?code={code}")
+    fill(page.get_by_label("Votre prénom ou pseudonyme"), name)
+    page.get_by_role("button", name="Rejoindre").click()
+    page.wait_for_url(re.compile(r".*/me\?p="))
+    wait_ready(page)

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import fill, goto, new_workshop, no_horizontal_scroll, server_db, wait_ready
+from tests.e2e.conftest import fill, goto, join_by_link, new_workshop, no_horizontal_scroll, server_db, wait_ready
 from workshop import store
 
 PHONE = {"width": 390, "height": 844}
@@ -102,11 +102,7 @@ def test_double_click_adds_one_contact(server, pages):
     workshop, _ = new_workshop(server)
     open_rounds(server, workshop, "contacts")
     me = pages.new("phone", **PHONE)
-    goto(me, f"{server.url}/?code={workshop.code}")
-    fill(me.get_by_label("Votre prénom ou pseudonyme"), "Double")
-    me.get_by_role("button", name="Rejoindre").click()
-    me.wait_for_url(re.compile(r".*/me\?p="))
-    wait_ready(me)
+    join_by_link(me, server, workshop.code, "Double")
     fill(me.get_by_label("Initiales ou pseudonyme"), "D. C.")
     me.get_by_test_id("stForm").get_by_text("Loisirs", exact=True).click()
     me.get_by_role("button", name="Ajouter", exact=True).dblclick()
@@ -121,11 +117,7 @@ def test_double_click_adds_one_contact(server, pages):
 def test_closed_round_and_stale_link(server, pages):
     workshop, _ = new_workshop(server)
     me = pages.new("phone", **PHONE)
-    goto(me, f"{server.url}/?code={workshop.code}")
-    fill(me.get_by_label("Votre prénom ou pseudonyme"), "Léon")
-    me.get_by_role("button", name="Rejoindre").click()
-    me.wait_for_url(re.compile(r".*/me\?p="))
-    wait_ready(me)
+    join_by_link(me, server, workshop.code, "Léon")
     expect(me.get_by_text("n'est pas encore ouverte")).to_be_visible()
     expect(me.get_by_label("Initiales ou pseudonyme")).to_have_count(0)
     pages.shot(me, "round-not-open")
