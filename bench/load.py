@@ -1,7 +1,8 @@
 """Protocol-level load test of the real app: N participant sessions join with the code, submit K
 contacts and ideas through the real forms (with think time, some double submits, some
 disconnect-and-resume by personal link), while P projector sessions follow their run_every
-fragment. Then the database is compared with what was acknowledged.
+fragment. Then the database is compared with what was acknowledged. A last phase measures the
+projectors alone: refreshes with nothing written, then with one write per refresh interval.
 
     python bench/load.py --sessions 200 --submits 3 --projectors 2 --think 20 [--burst] [--json]
 
@@ -157,6 +158,28 @@ async def projector(base: str, code: str, stats: Stats, stop: asyncio.Event, int
                 stats.projector_seen.append((time.monotonic(), seen.get("contacts", 0), seen.get("ideas", 0)))
 
 
+async def projector_phase(server: Server, db_path: Path, code: str, stats: Stats, rounds: int) -> dict:
+    """The projectors alone: first with nothing written, then with one idea written (by a bench
+    participant, left out of the counts) before each refresh interval. CPU per projector refresh."""
+    out = {}
+    conn = dbmod.connect(db_path)
+    try:
+        bench_person = store.join(conn, code, "Bench projecteur", token="bench-projector-token-000")
+        for phase in ("unchanged", "changed"):
+            cpu0, runs0 = server.cpu_seconds(), stats.projector_runs
+            for k in range(rounds):
+                if phase == "changed":
+                    store.add_idea(conn, bench_person, submission_id=f"bench-projector-{k}", text=f"bench projector {k}")
+                await asyncio.sleep(config.REFRESH_SECONDS)
+            runs = stats.projector_runs - runs0
+            out[phase] = round(1000 * (server.cpu_seconds() - cpu0) / max(1, runs), 1)
+            out["refreshes"] = out.get("refreshes", 0) + runs
+    finally:
+        conn.close()
+    out["bench_participant"] = bench_person.id
+    return out
+
+
 def staleness(stats: Stats) -> list[float]:
     """For each acknowledged write: time until a projector run showed a count that includes it."""
     out = []
@@ -213,16 +236,18 @@ async def main_async(args) -> dict:
         gate.set()
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=args.max_seconds)
         cpu_submits = server.cpu_seconds()
+        runs_submits = stats.projector_runs
         await asyncio.sleep(config.REFRESH_SECONDS + 1.5)  # let the projectors catch up
+        projector_cpu = await projector_phase(server, db_path, workshop.code, stats, args.projector_rounds)
         stop.set()
         await asyncio.gather(*projectors, return_exceptions=True)
-        # Projector-only CPU: a quiet period with the projectors refreshing.
         rss, peak = server.rss_mb()
     finally:
         server.stop()
     conn = dbmod.connect(db_path)
     rows = [("contact", r["label"]) for r in conn.query("SELECT label FROM contacts")]
-    rows += [("idea", r["text"]) for r in conn.query("SELECT text FROM ideas")]
+    bench = [projector_cpu["bench_participant"]]
+    rows += [("idea", r["text"]) for r in conn.query("SELECT text FROM ideas WHERE participant_id != ?", bench)]
     conn.close()
     landed = Counter(rows)
     acked = {(kind, text) for kind, text in stats.acked}
@@ -255,8 +280,11 @@ async def main_async(args) -> dict:
         "cpu_join_phase_s": round(cpu_joined - cpu0, 2),
         "cpu_per_submit_ms": round(1000 * (cpu_submits - cpu_joined) / submits, 1),
         "participant_reruns": stats.reruns,
-        "cpu_per_script_run_ms": round(1000 * (cpu_submits - cpu_joined) / max(1, stats.reruns + stats.projector_runs), 1),
-        "projector_refreshes": stats.projector_runs,
+        "cpu_per_script_run_ms": round(1000 * (cpu_submits - cpu_joined) / max(1, stats.reruns + runs_submits), 1),
+        "projector_refreshes": runs_submits,
+        "cpu_per_projector_refresh_unchanged_ms": projector_cpu["unchanged"],
+        "cpu_per_projector_refresh_changed_ms": projector_cpu["changed"],
+        "projector_phase_refreshes": projector_cpu["refreshes"],
         "peak_rss_mb": round(peak, 1),
         "rss_mb": round(rss, 1),
     }
@@ -273,6 +301,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a submit counts as unanswered")
     parser.add_argument("--max-seconds", type=float, default=600.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--projector-rounds", type=int, default=4, help="refresh intervals of the projector-only phase")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     result = asyncio.run(main_async(args))

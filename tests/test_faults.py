@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from workshop import db as dbmod
-from workshop import store
+from workshop import store, ui
 from workshop.errors import StorageError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,8 +68,8 @@ def test_participant_keeps_input_when_the_database_is_read_only(app_env, monkeyp
     conn.close()
     real_connect = dbmod.connect
 
-    def read_only(path):
-        c = real_connect(path)
+    def read_only(path, **options):
+        c = real_connect(path, **options)
         c.execute("PRAGMA query_only = ON")
         return c
 
@@ -82,6 +82,7 @@ def test_participant_keeps_input_when_the_database_is_read_only(app_env, monkeyp
     circle = next(w for w in at.button_group if w.key.endswith("_circle"))
     circle.set_value("family")
     monkeypatch.setattr(dbmod, "connect", read_only)
+    ui._pool(str(app_env)).close()  # the pooled connections go; new ones come from read_only
     submit = next(b for b in at.button if b.label == "Ajouter")
     submit.click().run()
     assert not at.exception

@@ -24,16 +24,34 @@ def load_module():
 def run(coro) -> dict:
     """asyncio.run in its own thread: Playwright's sync API may own this thread's event loop."""
     box = {}
-    thread = threading.Thread(target=lambda: box.update(result=asyncio.run(coro)))
+
+    def target() -> None:
+        try:
+            box["result"] = asyncio.run(coro)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=target)
     thread.start()
     thread.join(timeout=400)
+    if "error" in box:
+        raise box["error"]
     return box["result"]
 
 
 def test_small_load_loses_and_duplicates_nothing():
     load = load_module()
     args = argparse.Namespace(
-        sessions=10, submits=3, projectors=1, think=0.3, ramp=1.0, burst=False, timeout=60.0, max_seconds=240.0, seed=1
+        sessions=10,
+        submits=3,
+        projectors=1,
+        think=0.3,
+        ramp=1.0,
+        burst=False,
+        timeout=60.0,
+        max_seconds=240.0,
+        seed=1,
+        projector_rounds=1,
     )
     result = run(load.main_async(args))
     assert result["joined"] == 10
@@ -44,12 +62,22 @@ def test_small_load_loses_and_duplicates_nothing():
     assert result["duplicated"] == 0
     assert result["rows_landed"] == 30
     assert result["errors"] == {}
+    assert result["projector_phase_refreshes"] >= 1  # the projector-only phase ran
 
 
 def test_burst_loses_nothing():
     load = load_module()
     args = argparse.Namespace(
-        sessions=10, submits=2, projectors=1, think=0.0, ramp=1.0, burst=True, timeout=60.0, max_seconds=240.0, seed=2
+        sessions=10,
+        submits=2,
+        projectors=1,
+        think=0.0,
+        ramp=1.0,
+        burst=True,
+        timeout=60.0,
+        max_seconds=240.0,
+        seed=2,
+        projector_rounds=1,
     )
     result = run(load.main_async(args))
     assert result["lost"] == 0 and result["duplicated"] == 0

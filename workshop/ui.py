@@ -8,6 +8,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 import streamlit as st
 from sqlite_utils import Database
@@ -19,26 +20,28 @@ from workshop.i18n import t as translate
 
 
 @st.cache_resource
-def _prepared(path: str) -> bool:
-    """Migrate once per process and database (never lazily per request), purge expired workshops."""
+def _pool(path: str) -> dbmod.ConnectionPool:
+    """Migrate once per process and database (never lazily per request), purge expired workshops,
+    then keep a pool of open connections for the script runs."""
     dbmod.prepare(path)
-    conn = dbmod.connect(path)
-    try:
+    pool = dbmod.ConnectionPool(path)
+    with pool.connection() as conn:
         store.purge_expired(conn)
-    finally:
-        conn.close()
-    return True
+    return pool
 
 
 def db_path() -> str:
     return str(config.db_path())
 
 
-def get_db() -> Database:
-    """A fresh connection for this script run (SQLite objects are bound to their thread)."""
-    path = db_path()
-    _prepared(path)
-    return dbmod.connect(path)
+def get_db() -> AbstractContextManager[Database]:
+    """A connection lent for one `with` block of this script run (then given back to the pool)."""
+    return _pool(db_path()).connection()
+
+
+def _db_at(path: str) -> AbstractContextManager[Database]:
+    """The same, for cached computations that take the database path as part of their key."""
+    return _pool(path).connection()
 
 
 # ---------------------------------------------------------------- language
@@ -170,25 +173,19 @@ def room_snapshot(path: str, workshop_id: int, version: int) -> dict:
     """Counters, rounds and themes of a workshop at one version: computed once per version for
     every open projector and console tab."""
     del version  # part of the cache key only
-    conn = dbmod.connect(path)
-    try:
+    with _db_at(path) as conn:
         return {
             "counters": store.counters(conn, workshop_id),
             "workshop": store.get_workshop(conn, workshop_id),
         }
-    finally:
-        conn.close()
 
 
 @st.cache_data(ttl=30, max_entries=64, show_spinner=False)
 def skill_suggestions(path: str, workshop_id: int) -> list[str]:
     """What others typed, refreshed at most every 30 s: it scans the whole room, and a
     participant's rerun must stay cheap."""
-    conn = dbmod.connect(path)
-    try:
+    with _db_at(path) as conn:
         return store.skill_suggestions(conn, workshop_id)
-    finally:
-        conn.close()
 
 
 def qr_image(url: str, *, width: int = 260) -> None:
@@ -252,13 +249,10 @@ def merge_candidates(path: str, workshop_id: int, version: int) -> list:
     """ "Same person?" proposals, best first, at one data version: all pairs of labels is the
     costliest read of the console (about 1.5 s for a 200-person room), so once per version."""
     del version
-    conn = dbmod.connect(path)
-    try:
+    with _db_at(path) as conn:
         contacts = store.contacts_frame(conn, workshop_id)
         people = store.participants_frame(conn, workshop_id, include_blocked=False)
         merges = store.merges_frame(conn, workshop_id)
-    finally:
-        conn.close()
     decided_c = {(m.a_id, m.b_id) for m in merges.itertuples() if m.kind == "contact"}
     decided_p = {(m.a_id, m.b_id) for m in merges.itertuples() if m.kind == "participant"}
     cands = resolve.contact_candidates(contacts, decided=decided_c)
@@ -275,11 +269,8 @@ def wall_positions(workshop_id: int) -> dict | None:
 def network_analysis(path: str, workshop_id: int, version: int, filters_json: str) -> dict:
     """Graph, metrics and findings at one data version; shared read-only by every tab."""
     del version
-    conn = dbmod.connect(path)
-    try:
+    with _db_at(path) as conn:
         room = network.load_room(conn, workshop_id)
-    finally:
-        conn.close()
     result = network.analyse(room, filters=json.loads(filters_json))
     result["room"] = room
     # Positions come from the unfiltered graph, so a filter hides nodes without moving the rest.
