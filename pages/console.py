@@ -56,6 +56,7 @@ head[0].title(ui.t("con.title"), anchor=False)
 head[0].caption(ui.escape_md(f"{workshop.title} · {ui.t('proj.code')} {workshop.code}"))
 with head[1]:
     ui.language_switch("con_lang")
+    ui.hide_form_hints()
 ui.show_flashes()
 
 SECTIONS = ["room", "moderation", "network", "themes", "collectifs", "settings", "export"]

@@ -18,6 +18,7 @@ with ui.get_db() as db:
             ui.show_error(exc)
 
 ui.language_switch("home_lang")
+ui.hide_form_hints()
 st.title(ui.escape_md(workshop.title) if workshop else ui.t("app.title"), anchor=False)
 if workshop and workshop.question:
     ui.plain(workshop.question)

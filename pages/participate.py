@@ -40,11 +40,10 @@ def scale_name(v: int) -> str:
     return ui.t(f"scale.{v}")
 
 
-top = st.columns([3, 2])
-with top[0]:
-    st.subheader(ui.t("me.hello", name=ui.escape_md(me.display_name)), anchor=False)
-    st.caption(ui.escape_md(workshop.title))
-with top[1]:
+# Every element costs the server a wake-up on each of 200 phones' reruns: the header is one
+# element and the language switch, in one row.
+with st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="distribute"):
+    ui.greeting(ui.t("me.hello", name=me.display_name), workshop.title)
     ui.language_switch("me_lang")
 
 if st.session_state.get("me_show_link"):
@@ -96,19 +95,34 @@ def manage_list(kind: str, items: list[dict], line, option, delete, writable: bo
     st.markdown("  \n".join(line(item) for item in reversed(items)))
     ids = [item["id"] for item in reversed(items)]
     labels = {item["id"]: option(item) for item in items}
-    cols = st.columns([4, 1, 1], vertical_alignment="bottom", wrap=False)
     if st.session_state.get(f"pick_{kind}") not in ids:  # deleted meanwhile, or a forged value
         st.session_state[f"pick_{kind}"] = ids[0]
-    cols[0].selectbox(ui.t("me.pick"), ids, format_func=lambda i: labels.get(i, "?"), key=f"pick_{kind}")
-    if writable:
-        cols[1].button(
-            "", icon=":material/edit:", key=f"edit_{kind}", help=ui.t("me.edit"),
-            on_click=lambda: st.session_state.update(me_editing=(kind, st.session_state.get(f"pick_{kind}"))),
+    picked = st.session_state[f"pick_{kind}"]
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.selectbox(ui.t("me.pick"), ids, format_func=lambda i: labels.get(i, "?"), key=f"pick_{kind}")
+        if writable:
+            st.button(
+                "", icon=":material/edit:", key=f"edit_{kind}", help=ui.t("me.edit"),
+                on_click=lambda: st.session_state.update(me_editing=(kind, st.session_state.get(f"pick_{kind}"))),
+            )  # fmt: skip
+        # A tap on a phone can land on the wrong button: deleting asks once more, by name.
+        st.button(
+            "", icon=":material/delete:", key=f"del_{kind}", help=ui.t("me.delete"),
+            on_click=lambda: st.session_state.update({f"confirm_{kind}": st.session_state.get(f"pick_{kind}")}),
         )  # fmt: skip
-    cols[2].button(
-        "", icon=":material/delete:", key=f"del_{kind}", help=ui.t("me.delete"),
-        on_click=ui.guarded(lambda: delete(st.session_state.get(f"pick_{kind}")), success=done),
-    )  # fmt: skip
+    if st.session_state.get(f"confirm_{kind}") != picked:
+        st.session_state.pop(f"confirm_{kind}", None)  # another item was picked meanwhile
+        return
+
+    def confirmed() -> None:
+        st.session_state.pop(f"confirm_{kind}", None)
+        delete(picked)
+
+    with st.container(border=True):
+        st.markdown(ui.escape_md(ui.t("me.confirm_delete", label=labels[picked])))
+        with st.container(horizontal=True):
+            st.button(ui.t("me.delete"), type="primary", key=f"del_yes_{kind}", on_click=ui.guarded(confirmed, success=done))
+            st.button(ui.t("me.cancel"), key=f"del_no_{kind}", on_click=lambda: st.session_state.pop(f"confirm_{kind}", None))
 
 
 def contact_line(c: dict) -> str:
@@ -227,8 +241,8 @@ def contacts_section() -> None:
 
     circles = {c["circle"] for c in my_contacts}
     dormant = sum(1 for c in my_contacts if c["dormant"])
-    st.markdown(f"### {ui.t('me.my_contacts')}")
-    st.caption(ui.t("me.count", contacts=len(my_contacts), circles=len(circles), dormant=dormant))
+    count = ui.t("me.count", contacts=len(my_contacts), circles=len(circles), dormant=dormant)
+    st.markdown(f"### {ui.t('me.my_contacts')}\n:gray[{count}]")
     if not my_contacts:
         st.caption(ui.t("me.no_contacts"))
     manage_list("contact", my_contacts, contact_line, contact_option, _delete_contact, writable, ui.t("me.deleted"))
@@ -475,6 +489,22 @@ def place_section() -> None:
         ui.plain(f"{item['name']} — {', '.join(shared)}")
 
 
+def delete_my_data() -> None:
+    """Under "Ma place" (with the skills and the personal link), not on every section's rerun."""
+    with st.expander(ui.t("me.delete_my_data")):
+        confirm = st.checkbox(ui.t("me.delete_confirm"), key="me_delete_confirm")
+        if st.button(ui.t("me.delete_my_data"), disabled=not confirm, key="me_delete_btn", type="secondary"):
+            try:
+                with ui.get_db() as db:
+                    store.delete_participant(db, me)
+            except WorkshopError as exc:
+                ui.show_error(exc)
+            else:
+                st.query_params.clear()
+                st.success(ui.t("me.data_deleted"))
+                st.stop()
+
+
 editing = st.session_state.get("me_editing")
 if editing:
     kind, item_id = editing
@@ -493,17 +523,6 @@ if editing:
     "collectifs": collectifs_section,
     "place": place_section,
 }[section]()
-
-st.divider()
-with st.expander(ui.t("me.delete_my_data")):
-    confirm = st.checkbox(ui.t("me.delete_confirm"), key="me_delete_confirm")
-    if st.button(ui.t("me.delete_my_data"), disabled=not confirm, key="me_delete_btn", type="secondary"):
-        try:
-            with ui.get_db() as db:
-                store.delete_participant(db, me)
-        except WorkshopError as exc:
-            ui.show_error(exc)
-        else:
-            st.query_params.clear()
-            st.success(ui.t("me.data_deleted"))
-            st.stop()
+if section == "place":
+    st.divider()
+    delete_my_data()

@@ -75,7 +75,49 @@ def test_home_empty_name_message_and_nothing_written(seeded):
 def test_participant_page_runs(seeded):
     at = _app(p=seeded["ptoken"]).switch_page("pages/participate.py").run()
     assert not at.exception
-    assert "Alice" in at.subheader[0].value
+    header = at.get("html")[0].proto.body
+    assert "Bonjour Alice" in header and "Atelier AppTest" in header
+    assert "InputInstructions" in header  # the English-only "Press Enter" hint is hidden
+
+
+@pytest.mark.parametrize(
+    "kind, table, add",
+    [
+        ("contact", "contacts", lambda c, me, n: store.add_contact(c, me, submission_id=f"s-{n}", label=n, circle="family")),
+        ("idea", "ideas", lambda c, me, n: store.add_idea(c, me, submission_id=f"s-{n}", text=n)),
+    ],
+)
+def test_deleting_asks_once_more_by_name(seeded, kind, table, add):
+    conn = dbmod.connect(seeded["path"])
+    alice = store.participant_by_token(conn, seeded["ptoken"])[1]
+    keep, drop = add(conn, alice, "Garder"), add(conn, alice, "Jeter")
+    conn.close()
+    at = _app(p=seeded["ptoken"]).switch_page("pages/participate.py").run()
+    at.segmented_control(key="me_section").set_value("contacts" if kind == "contact" else "ideas").run()
+    at.selectbox(key=f"pick_{kind}").set_value(drop).run()
+    at.button(key=f"del_{kind}").click().run()
+    assert any("Supprimer « Jeter" in m.value for m in at.markdown)
+    assert _count(seeded["path"], f"SELECT count(*) FROM {table}") == 2  # nothing deleted on the first tap
+    at.button(key=f"del_no_{kind}").click().run()
+    assert not any("Supprimer « Jeter" in m.value for m in at.markdown)
+    at.button(key=f"del_{kind}").click().run()
+    at.button(key=f"del_yes_{kind}").click().run()
+    assert not at.exception
+    assert _count(seeded["path"], f"SELECT count(*) FROM {table} WHERE id = {drop}") == 0
+    assert _count(seeded["path"], f"SELECT count(*) FROM {table} WHERE id = {keep}") == 1
+    assert any(s.value.startswith(("Supprimé", "Idée retirée")) for s in at.success)
+
+
+def test_delete_my_data_lives_under_my_place(seeded):
+    at = _app(p=seeded["ptoken"]).switch_page("pages/participate.py").run()
+    at.segmented_control(key="me_section").set_value("contacts").run()
+    assert not any(e.label == "Effacer toutes mes données" for e in at.expander)
+    at.segmented_control(key="me_section").set_value("place").run()
+    assert any(e.label == "Effacer toutes mes données" for e in at.expander)
+    at.checkbox(key="me_delete_confirm").check().run()
+    at.button(key="me_delete_btn").click().run()
+    assert not at.exception
+    assert _count(seeded["path"], "SELECT count(*) FROM participants WHERE display_name = 'Alice'") == 0
 
 
 def test_participant_stale_link(seeded):

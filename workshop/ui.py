@@ -208,6 +208,25 @@ def focus_first_input(selector: str = "input") -> None:
     )
 
 
+# Streamlit's "Press Enter to submit form" under a form field exists in English only: hidden on
+# our French-first pages (Enter still submits; max_chars still stops typing at the limit).
+_FORM_HINTS_CSS = '[data-testid="InputInstructions"] {display: none;}'
+
+
+def hide_form_hints() -> None:
+    st.html(f"<style>{_FORM_HINTS_CSS}</style>")
+
+
+def greeting(heading: str, subtitle: str) -> None:
+    """The participant page's header (user text, escaped) and its styles, as ONE element."""
+    st.html(
+        f"<style>{_FORM_HINTS_CSS} .me-hello {{font-size: 1.75rem; font-weight: 700; line-height: 1.2; margin: 0;}}"
+        " .me-sub {color: rgba(49, 51, 63, .65); margin: .2rem 0 0 0;}</style>"
+        f'<h3 class="me-hello">{esc(heading)}</h3><p class="me-sub">{esc(subtitle)}</p>',
+        width="content",
+    )
+
+
 def projector_css() -> None:
     """Large type for the wall: readable from the back of the room at 1280x720 and up."""
     st.html(

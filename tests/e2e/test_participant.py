@@ -88,11 +88,27 @@ def test_participant_flow_on_a_phone(server, pages):
     assert store.counters(conn, workshop.id)["ideas"] == 2
     conn.close()
 
+    # Deleting asks once more, by name, before anything goes.
+    me.get_by_role("button", name="delete icon").click()  # the bin next to the picker
+    wait_ready(me)
+    expect(me.get_by_text("Supprimer « Zoé (Association) » ?")).to_be_visible()
+    no_horizontal_scroll(me)
+    pages.shot(me, "delete-asks")
+    conn = server_db(server)
+    assert store.counters(conn, workshop.id)["contacts"] == 3
+    conn.close()
+    me.locator(".st-key-del_yes_contact").get_by_role("button", name="Supprimer", exact=True).click()
+    wait_ready(me)
+    expect(me.get_by_text("2 contacts, 2 cercles, 0 dormants")).to_be_visible()
+    conn = server_db(server)
+    assert store.counters(conn, workshop.id)["contacts"] == 2
+    conn.close()
+
     # English is complete on the same page.
     me.get_by_text("English", exact=True).click()
     wait_ready(me)
     expect(me.get_by_text("My contacts", exact=True)).to_be_visible()
-    expect(me.get_by_text("3 contacts, 3 circles, 0 dormant")).to_be_visible()
+    expect(me.get_by_text("2 contacts, 2 circles, 0 dormant")).to_be_visible()
     expect(me.get_by_role("button", name="Add", exact=True)).to_be_visible()
     no_horizontal_scroll(me)
     pages.shot(me, "english")
