@@ -110,15 +110,17 @@ async def submit(session: Session, page, kind: str, text: str, stats: Stats, *, 
     else:
         widgets = [text_state(page.widget("text_area", "Publier une idée"), text), trigger(page.widget("button", "Publier"))]
         expect = "Idée publiée."
+    # As a browser does: a widget inside an st.fragment reruns only that fragment.
+    fragment = page.fragment_of(widgets[-1])
     stats.sent += 1
     stats.reruns += 1
     started = time.perf_counter()
-    run = await session.run(widgets=widgets, timeout=timeout)
+    run = await session.run(widgets=widgets, fragment_id=fragment, timeout=timeout)
     latency = time.perf_counter() - started
     if double:  # the same submission again, as a double click or a resent message would
         stats.doubles += 1
         stats.reruns += 1
-        await session.run(widgets=widgets, timeout=timeout)
+        await session.run(widgets=widgets, fragment_id=fragment, timeout=timeout)
     alerts = run.alert_text()
     if run.exceptions:
         stats.errors["exception: " + run.exceptions[0][:60]] += 1
@@ -132,7 +134,7 @@ async def submit(session: Session, page, kind: str, text: str, stats: Stats, *, 
     else:
         stats.unanswered.append((kind, text))
         stats.errors["no confirmation"] += 1
-    return run
+    return page.merged(run) if fragment else run
 
 
 def _has(run, kind: str, label: str) -> bool:

@@ -21,10 +21,9 @@ with ui.get_db() as db:
         st.page_link("pages/home.py", label=ui.t("home.join_title"), icon=":material/login:")
         st.stop()
     ui.set_default_lang(workshop.language)
-    rounds = store.rounds(db, workshop.id)
-    current = store.latest_open(rounds)
-    my_contacts = store.contacts_of(db, me.id)
-    my_ideas = store.ideas_of(db, me.id)
+    current = store.latest_open(store.rounds(db, workshop.id))
+# Read again by section_view on every run, the fragment's own reruns included.
+rounds, my_contacts, my_ideas = {}, [], []
 suggestions = ui.skill_suggestions(ui.db_path(), workshop.id)
 
 
@@ -45,16 +44,6 @@ def scale_name(v: int) -> str:
 with st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="distribute"):
     ui.greeting(ui.t("me.hello", name=me.display_name), workshop.title)
     ui.language_switch("me_lang")
-
-if st.session_state.get("me_show_link"):
-    with st.container(border=True):
-        st.info(ui.t("me.keep_link"), icon=":material/bookmark:")
-        st.code(links.participant_url(workshop, token), language=None, wrap_lines=True)
-        if st.button(ui.t("me.keep_link_done"), key="me_link_done"):
-            st.session_state["me_show_link"] = False
-            st.rerun()
-
-ui.show_flashes()
 
 # Follow the facilitator: when the current round changes, show it.
 sections = [*ROUNDS, "place"]
@@ -202,6 +191,21 @@ def contact_fields_from_state(prefix: str) -> dict:
     }
 
 
+def link_box() -> None:
+    """ "Keep this link", from joining until the first entry or "C'est noté" (the link stays under
+    "Ma place")."""
+    if not st.session_state.get("me_show_link"):
+        return
+    with st.container(border=True):
+        st.info(ui.t("me.keep_link"), icon=":material/bookmark:")
+        st.code(links.participant_url(workshop, token), language=None, wrap_lines=True)
+        st.button(ui.t("me.keep_link_done"), key="me_link_done", on_click=hide_link_box)
+
+
+def hide_link_box() -> None:
+    st.session_state["me_show_link"] = False
+
+
 def add_contact(sid: str) -> None:
     """Form callback: write, confirm from the database, then rotate the form (clears it)."""
     prefix = f"nc_{sid}"
@@ -214,7 +218,7 @@ def add_contact(sid: str) -> None:
         return
     ui.flash(ui.t("me.added", label=saved["label"]))
     ui.rotate_submission("contact")
-    st.session_state["me_show_link"] = False  # shown until the first entry (it stays under "Ma place")
+    hide_link_box()
     st.session_state["me_focus"] = True
 
 
@@ -253,8 +257,17 @@ def _delete_contact(contact_id: int) -> None:
         store.delete_contact(db, me, contact_id)
 
 
+def close_if_saved() -> None:
+    """A dialog reruns alone: once its save went through, the whole page redraws (and the dialog
+    closes); a refusal is shown in the dialog, with the input still there."""
+    if "me_editing" not in st.session_state:
+        st.rerun()
+    ui.show_flashes()
+
+
 @st.dialog(" ", width="medium")
 def edit_contact_dialog(c: dict) -> None:
+    close_if_saved()
     prefix = f"ec_{c['id']}"
     with st.form(f"edit_contact_{c['id']}", border=False):
         st.text_input(ui.t("field.label"), value=c["label"], max_chars=LIMITS["label"], key=f"{prefix}_label")
@@ -310,7 +323,7 @@ def add_idea(sid: str) -> None:
         return
     ui.flash(ui.t("me.posted"))
     ui.rotate_submission("idea")
-    st.session_state["me_show_link"] = False
+    hide_link_box()
     st.session_state["me_focus"] = True
 
 
@@ -344,6 +357,7 @@ def ideas_section() -> None:
 
 @st.dialog(" ", width="medium")
 def edit_idea_dialog(idea: dict) -> None:
+    close_if_saved()
     with st.form(f"edit_idea_{idea['id']}", border=False):
         st.text_area(ui.t("field.idea"), value=idea["text"], max_chars=LIMITS["idea"], key=f"ei_{idea['id']}")
         st.form_submit_button(
@@ -505,8 +519,11 @@ def delete_my_data() -> None:
                 st.stop()
 
 
-editing = st.session_state.get("me_editing")
-if editing:
+def open_editor() -> None:
+    """The edit dialog of the picked contact or idea, looked up among this participant's own rows."""
+    editing = st.session_state.get("me_editing")
+    if not editing:
+        return
     kind, item_id = editing
     found = next((x for x in (my_contacts if kind == "contact" else my_ideas) if x["id"] == item_id), None)
     if found is None:
@@ -516,13 +533,33 @@ if editing:
     else:
         edit_idea_dialog(found)
 
-{
-    "contacts": contacts_section,
-    "ideas": ideas_section,
-    "vote": vote_section,
-    "collectifs": collectifs_section,
-    "place": place_section,
-}[section]()
-if section == "place":
-    st.divider()
-    delete_my_data()
+
+@st.fragment
+def section_view(name: str) -> None:
+    """The chosen section. A submit, a delete or a vote in it reruns only this function (not the
+    router, the header and the section bar): measured, a third fewer messages per phone rerun."""
+    global rounds, my_contacts, my_ideas
+    with ui.get_db() as db:
+        rounds = store.rounds(db, workshop.id)
+        my_contacts = store.contacts_of(db, me.id)
+        my_ideas = store.ideas_of(db, me.id)
+    latest = store.latest_open(rounds)
+    moved_on = (latest.name if latest else "contacts") != st.session_state.get("me_seen_round")
+    if moved_on:
+        st.rerun()  # the facilitator opened another round: the whole page follows
+    link_box()
+    ui.show_flashes()
+    open_editor()
+    {
+        "contacts": contacts_section,
+        "ideas": ideas_section,
+        "vote": vote_section,
+        "collectifs": collectifs_section,
+        "place": place_section,
+    }[name]()
+    if name == "place":
+        st.divider()
+        delete_my_data()
+
+
+section_view(section)

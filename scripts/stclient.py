@@ -27,6 +27,7 @@ class Run:
     """What one script run sent back: widgets by kind, alerts, exceptions, plain texts."""
 
     widgets: list[tuple[str, object]] = field(default_factory=list)
+    fragments: dict[str, str] = field(default_factory=dict)  # widget id -> id of its st.fragment
     alerts: list[tuple[str, str]] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
@@ -41,6 +42,17 @@ class Run:
             if (label is None or lab == label) and (contains is None or contains in getattr(proto, "id", "")):
                 return proto
         raise KeyError(f"no {kind} {label!r} {contains!r} in {[(k, getattr(p, 'label', '')) for k, p in self.widgets]}")
+
+    def fragment_of(self, widget) -> str:
+        """The fragment a widget lives in ("" for the page): a browser reruns only that fragment."""
+        return self.fragments.get(widget.id, "")
+
+    def merged(self, later: Run) -> Run:
+        """What the screen shows after `later`, a fragment run: its widgets replace theirs."""
+        replaced = {(k, getattr(w, "label", "")) for k, w in later.widgets}
+        kept = [(k, w) for k, w in self.widgets if (k, getattr(w, "label", "")) not in replaced]
+        return Run(widgets=later.widgets + kept, fragments={**self.fragments, **later.fragments}, alerts=later.alerts,
+                   exceptions=later.exceptions, texts=later.texts, status=later.status, seconds=later.seconds)  # fmt: skip
 
     def alert_text(self) -> str:
         """The alerts as a person reads them (Markdown escapes and character references undone)."""
@@ -116,7 +128,7 @@ class Session:
                 if fm.auto_rerun.fragment_id not in self.fragment_ids:
                     self.fragment_ids.append(fm.auto_rerun.fragment_id)
             elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
-                _collect(fm.delta.new_element, result)
+                _collect(fm.delta.new_element, result, fm.delta.fragment_id)
             elif kind == "script_finished":
                 if fm.script_finished in FINISHED:
                     result.status = fm.script_finished
@@ -124,7 +136,7 @@ class Session:
                     return result
 
 
-def _collect(el, result: Run) -> None:
+def _collect(el, result: Run, fragment_id: str = "") -> None:
     kind = el.WhichOneof("type")
     if kind == "alert":
         result.alerts.append((str(el.alert.format), el.alert.body))
@@ -139,6 +151,8 @@ def _collect(el, result: Run) -> None:
     elif kind in ("text_input", "text_area", "button", "button_group", "checkbox", "selectbox", "multiselect",
                   "number_input", "slider", "date_input", "radio"):  # fmt: skip
         result.widgets.append((kind, getattr(el, kind)))
+        if fragment_id:
+            result.fragments[getattr(el, kind).id] = fragment_id
 
 
 def text_state(widget, value: str) -> WidgetState:

@@ -39,21 +39,16 @@ def run(coro) -> dict:
     return box["result"]
 
 
-def test_small_load_loses_and_duplicates_nothing():
+def small_run(**changes) -> dict:
+    """A 10-session run of bench/load.py against a real server, one projector."""
     load = load_module()
-    args = argparse.Namespace(
-        sessions=10,
-        submits=3,
-        projectors=1,
-        think=0.3,
-        ramp=1.0,
-        burst=False,
-        timeout=60.0,
-        max_seconds=240.0,
-        seed=1,
-        projector_rounds=1,
-    )
-    result = run(load.main_async(args))
+    options = dict(sessions=10, submits=3, projectors=1, think=0.3, ramp=1.0, burst=False, timeout=60.0,
+                   max_seconds=240.0, seed=1, projector_rounds=1)  # fmt: skip
+    return run(load.main_async(argparse.Namespace(**{**options, **changes})))
+
+
+def test_small_load_loses_and_duplicates_nothing():
+    result = small_run()
     assert result["joined"] == 10
     assert result["double_submits"] >= 1 and result["resumed"] >= 1
     assert result["submits_sent"] == 30
@@ -66,19 +61,6 @@ def test_small_load_loses_and_duplicates_nothing():
 
 
 def test_burst_loses_nothing():
-    load = load_module()
-    args = argparse.Namespace(
-        sessions=10,
-        submits=2,
-        projectors=1,
-        think=0.0,
-        ramp=1.0,
-        burst=True,
-        timeout=60.0,
-        max_seconds=240.0,
-        seed=2,
-        projector_rounds=1,
-    )
-    result = run(load.main_async(args))
+    result = small_run(submits=2, think=0.0, burst=True, seed=2)
     assert result["lost"] == 0 and result["duplicated"] == 0
     assert result["acknowledged"] == result["submits_sent"] == result["rows_landed"] == 20

@@ -142,3 +142,31 @@ def test_closed_round_and_stale_link(server, pages):
     goto(me, f"{server.url}/?code=ZZZZZZ")
     expect(me.get_by_text("Aucun atelier ne porte ce code")).to_be_visible()
     pages.shot(me, "wrong-code")
+
+
+def test_edit_a_contact_in_its_dialog(server, pages):
+    """The pencil opens the contact in a dialog (from inside the section's fragment); saving
+    changes the row in the database and the list, without a manual reload."""
+    workshop, _ = new_workshop(server)
+    open_rounds(server, workshop, "contacts")
+    me = pages.new("phone", **PHONE)
+    join_by_link(me, server, workshop.code, "Edith")
+    fill(me.get_by_label("Initiales ou pseudonyme"), "A. B.")
+    me.get_by_test_id("stForm").get_by_text("Loisirs", exact=True).click()
+    me.get_by_role("button", name="Ajouter", exact=True).click()
+    wait_ready(me)
+    expect(me.get_by_text("Ajouté : A. B.")).to_be_visible()
+    me.get_by_role("button", name="edit icon").click()
+    dialog = me.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    fill(dialog.get_by_label("Initiales ou pseudonyme"), "A. Bé")
+    dialog.get_by_text("Famille", exact=True).click()
+    pages.shot(me, "edit-dialog")
+    dialog.get_by_role("button", name="Enregistrer").click()
+    wait_ready(me)
+    expect(me.get_by_role("dialog")).to_have_count(0)
+    expect(me.locator("body")).to_contain_text("A. Bé · Famille")
+    conn = server_db(server)
+    rows = list(conn.query("SELECT label, circle FROM contacts WHERE workshop_id = ?", [workshop.id]))
+    conn.close()
+    assert rows == [{"label": "A. Bé", "circle": "family"}]
