@@ -114,11 +114,17 @@ def test_participant_flow_on_a_phone(server, pages):
     pages.shot(me, "english")
 
 
-def test_double_click_adds_one_contact(server, pages):
+def phone_in_map_round(server, pages, name: str):
+    """A new workshop with its contacts round open, and a phone joined to it as `name`."""
     workshop, _ = new_workshop(server)
     open_rounds(server, workshop, "contacts")
     me = pages.new("phone", **PHONE)
-    join_by_link(me, server, workshop.code, "Double")
+    join_by_link(me, server, workshop.code, name)
+    return workshop, me
+
+
+def test_double_click_adds_one_contact(server, pages):
+    workshop, me = phone_in_map_round(server, pages, "Double")
     fill(me.get_by_label("Initiales ou pseudonyme"), "D. C.")
     me.get_by_test_id("stForm").get_by_text("Loisirs", exact=True).click()
     me.get_by_role("button", name="Ajouter", exact=True).dblclick()
@@ -147,10 +153,7 @@ def test_closed_round_and_stale_link(server, pages):
 def test_edit_a_contact_in_its_dialog(server, pages):
     """The pencil opens the contact in a dialog (from inside the section's fragment); saving
     changes the row in the database and the list, without a manual reload."""
-    workshop, _ = new_workshop(server)
-    open_rounds(server, workshop, "contacts")
-    me = pages.new("phone", **PHONE)
-    join_by_link(me, server, workshop.code, "Edith")
+    workshop, me = phone_in_map_round(server, pages, "Edith")
     fill(me.get_by_label("Initiales ou pseudonyme"), "A. B.")
     me.get_by_test_id("stForm").get_by_text("Loisirs", exact=True).click()
     me.get_by_role("button", name="Ajouter", exact=True).click()
