@@ -257,6 +257,11 @@ def _delete_contact(contact_id: int) -> None:
         store.delete_contact(db, me, contact_id)
 
 
+def stop_editing() -> None:
+    """Closed with its cross or Escape: the dialog must not come back on the next rerun."""
+    st.session_state.pop("me_editing", None)
+
+
 def close_if_saved() -> None:
     """A dialog reruns alone: once its save went through, the whole page redraws (and the dialog
     closes); a refusal is shown in the dialog, with the input still there."""
@@ -265,7 +270,7 @@ def close_if_saved() -> None:
     ui.show_flashes()
 
 
-@st.dialog(" ", width="medium")
+@st.dialog(" ", width="medium", on_dismiss=stop_editing)
 def edit_contact_dialog(c: dict) -> None:
     close_if_saved()
     prefix = f"ec_{c['id']}"
@@ -355,7 +360,7 @@ def ideas_section() -> None:
     manage_list("idea", my_ideas, idea_line, lambda i: i["text"][:60], _withdraw, writable, ui.t("me.withdrawn"))
 
 
-@st.dialog(" ", width="medium")
+@st.dialog(" ", width="medium", on_dismiss=stop_editing)
 def edit_idea_dialog(idea: dict) -> None:
     close_if_saved()
     with st.form(f"edit_idea_{idea['id']}", border=False):
