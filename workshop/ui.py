@@ -34,14 +34,15 @@ def db_path() -> str:
     return str(config.db_path())
 
 
-def get_db() -> AbstractContextManager[Database]:
-    """A connection lent for one `with` block of this script run (then given back to the pool)."""
-    return _pool(db_path()).connection()
-
-
 def _db_at(path: str) -> AbstractContextManager[Database]:
-    """The same, for cached computations that take the database path as part of their key."""
+    """A connection lent for one `with` block (then given back to the pool); cached computations
+    name the path, as it is part of their key."""
     return _pool(path).connection()
+
+
+def get_db() -> AbstractContextManager[Database]:
+    """A connection to the app's database, for one `with` block of this script run."""
+    return _db_at(db_path())
 
 
 # ---------------------------------------------------------------- language
