@@ -1,9 +1,15 @@
-"""Clustering benchmark: N ideas -> themes with labels and representatives.
+"""Theme grouping benchmark: quality on labelled real idea sets, speed, memory.
 
-    python bench/themes.py --ideas 500 [--json]
+    python bench/themes.py                 # quality on ../shared/data/ideas-dev + speed table
+    python bench/themes.py --sets DIR      # any folder of labelled sets (same JSON format)
+    python bench/themes.py --json          # one JSON object on the last line
 
-Prints a table, or one JSON object with ideas, themes, seconds (warm: the lemma dictionaries
-already loaded, as in the running server) and cold_seconds (first call in a fresh process).
+Quality per set: adjusted Rand index (ARI), NMI and purity against the gold categories, the
+number of themes, the share of the largest theme, and the theme-language NMI where the set
+mixes languages (0 means themes ignore the language). Rooms of 40 and 100 ideas drawn from each
+set (seeded) are scored too, as a room is smaller than a whole set.
+Speed (this machine): embedding one idea, grouping 200 and 500 ideas with cached vectors, the
+first grouping in a fresh process (model load included), and the memory the embedder adds.
 """
 
 from __future__ import annotations
@@ -11,51 +17,142 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import numpy as np
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from workshop import themes  # noqa: E402
-from workshop.demo import IDEA_SUBJECTS  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-SUFFIXES = ("", " avec les anciens collègues", " dans notre région", " entre PME", " pour les associations",
-            " en Bretagne", " for young founders", " grâce aux liens dormants", " avec la mairie")  # fmt: skip
+from workshop import embed, themes  # noqa: E402
 
-
-def ideas(n: int, seed: int) -> list[str]:
-    rng = random.Random(seed)
-    subjects = list(IDEA_SUBJECTS)
-    return [
-        rng.choice(IDEA_SUBJECTS[rng.choice(subjects)]) + rng.choice(SUFFIXES) + (f" #{i % 13}" if i % 3 == 0 else "")
-        for i in range(n)
-    ]
+DEV_SETS = ROOT.parent / "shared" / "data" / "ideas-dev"
 
 
-def run(texts: list[str]) -> tuple[float, int]:
-    started = time.perf_counter()
+def purity(gold: list[str], labels: list[int]) -> float:
+    total = 0
+    for c in set(labels):
+        members = [g for g, lab in zip(gold, labels, strict=True) if lab == c]
+        total += max(members.count(g) for g in set(members))
+    return total / len(gold)
+
+
+def score(items: list[dict]) -> dict:
+    texts = [it["text"] for it in items]
+    gold = [it["gold"] for it in items]
     labels = themes.cluster_texts(texts)
-    themes.theme_labels(texts, labels)
-    themes.representatives(texts, labels, k=3)
-    return time.perf_counter() - started, len(set(labels))
+    out = {
+        "ideas": len(texts),
+        "ari": round(adjusted_rand_score(gold, labels), 3),
+        "nmi": round(normalized_mutual_info_score(gold, labels), 3),
+        "purity": round(purity(gold, labels), 3),
+        "themes": len(set(labels)),
+        "gold_themes": len(set(gold)),
+        "largest_share": round(max(labels.count(c) for c in set(labels)) / len(labels), 3),
+    }
+    langs = [it.get("lang") for it in items]
+    if len(set(langs)) > 1:
+        out["theme_language_nmi"] = round(normalized_mutual_info_score(langs, labels), 3)
+    return out
+
+
+def quality(folder: Path) -> dict:
+    results = {}
+    for path in sorted(folder.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        items = data["items"]
+        row = score(items)
+        for size in (40, 100):
+            if len(items) > size:
+                rooms = [score(random.Random(seed).sample(items, size)) for seed in range(5)]
+                row[f"ari_room{size}"] = round(float(np.mean([r["ari"] for r in rooms])), 3)
+                row[f"largest_room{size}"] = round(float(np.mean([r["largest_share"] for r in rooms])), 3)
+        results[path.stem] = row
+    return results
+
+
+def synthetic(n: int, seed: int) -> list[str]:
+    """n varied ideas: real-looking French and English sentences assembled from parts."""
+    from workshop.demo import IDEA_SUBJECTS
+
+    rng = random.Random(seed)
+    tails = ("", " avec les anciens collègues", " dans notre région", " entre PME", " pour les associations",
+             " en Bretagne", " for young founders", " grâce aux liens dormants", " avec la mairie")  # fmt: skip
+    subjects = list(IDEA_SUBJECTS)
+    return [f"{rng.choice(IDEA_SUBJECTS[rng.choice(subjects)])}{rng.choice(tails)} {i}" for i in range(n)]
+
+
+def speed() -> dict:
+    out = {}
+    cache = embed.default_cache()
+    one = synthetic(50, 99)
+    started = time.perf_counter()
+    for text in one:
+        cache.embedder.encode([text])
+    out["embed_one_ms"] = round((time.perf_counter() - started) / len(one) * 1000, 2)
+    for n in (200, 500, 2000):
+        texts = synthetic(n, n)
+        embed.vectors(texts)  # cached, as after the ideas were posted
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            labels = themes.cluster_texts(texts)
+            themes.theme_labels(texts, labels)
+            runs.append(time.perf_counter() - started)
+        out[f"group_{n}_s"] = round(sorted(runs)[1], 3)
+    cold = (
+        subprocess.run([sys.executable, "-c", COLD], capture_output=True, text=True, check=True, cwd=ROOT)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    out.update(json.loads(cold))
+    return out
+
+
+COLD = """
+import json, time, sys
+sys.path.insert(0, '.')
+from bench.themes import synthetic
+from workshop import themes
+
+def rss_mb():
+    for line in open('/proc/self/status'):
+        if line.startswith('VmRSS:'):
+            return int(line.split()[1]) / 1024
+
+texts = synthetic(200, 7)
+themes.theme_labels(texts[:3], [0, 0, 0])  # libraries imported and lemma tables loaded, as in the server
+before = rss_mb()
+started = time.perf_counter()
+labels = themes.cluster_texts(texts)
+themes.theme_labels(texts, labels)
+seconds = time.perf_counter() - started
+print(json.dumps({"first_group_200_s": round(seconds, 3), "added_memory_mb": round(rss_mb() - before, 1)}))
+"""
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ideas", type=int, default=500)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--sets", type=Path, default=DEV_SETS)
+    parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    cold, _ = run(ideas(args.ideas, args.seed + 1000))
-    warm = [run(ideas(args.ideas, args.seed + k)) for k in range(3)]
-    seconds = sorted(w[0] for w in warm)[1]  # median of three
-    result = {"ideas": args.ideas, "themes": warm[0][1], "seconds": round(seconds, 3), "cold_seconds": round(cold, 3)}
+    result = {"quality": quality(args.sets) if args.sets.is_dir() else {}}
+    if not args.no_speed:
+        result["speed"] = speed()
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     if args.json:
         print(json.dumps(result))
-    else:
-        print(f"{'ideas':>8} {'themes':>7} {'seconds (warm, median of 3)':>28} {'cold':>8}")
-        print(f"{result['ideas']:>8} {result['themes']:>7} {result['seconds']:>28.3f} {result['cold_seconds']:>8.3f}")
+        return
+    for name, row in result["quality"].items():
+        print(name, " ".join(f"{k}={v}" for k, v in row.items()))
+    for key, value in result.get("speed", {}).items():
+        print(f"{key}: {value}")
 
 
 if __name__ == "__main__":

@@ -2,41 +2,15 @@
 collectifs, settings, export. Every action names this workshop's id server-side."""
 
 import datetime as dt
-import hashlib
 
 import streamlit as st
 
-from workshop import config, export, links, network, security, store, themes, ui
-from workshop.errors import AccessDenied, WorkshopError
+from workshop import config, export, links, network, store, themes, ui
+from workshop.errors import WorkshopError
 from workshop.model import CIRCLES, FLOWS, REGIONS, ROUNDS
 
 code = st.query_params.get("w", "")
-token = st.query_params.get("k", "")
-client = ui.client_key()
-proof = hashlib.sha256(f"{code}:{token}".encode()).hexdigest()
-
-if st.session_state.get("console_auth") != proof:
-    wait = security.facilitator_limiter.delay_for(client)
-    if wait > 0:
-        st.error(ui.t("err.slow_down", seconds=int(wait) + 1))
-        st.stop()
-    try:
-        with ui.get_db() as db:
-            store.authenticate_facilitator(db, code, token)
-    except AccessDenied:
-        security.facilitator_limiter.failed(client)
-        st.error(ui.t("con.denied"))
-        st.stop()
-    security.facilitator_limiter.succeeded(client)
-    st.session_state["console_auth"] = proof
-
-try:
-    with ui.get_db() as db:
-        workshop = store.workshop_by_code(db, code)
-except WorkshopError:
-    st.session_state.pop("console_auth", None)
-    st.error(ui.t("con.denied"))
-    st.stop()
+workshop = ui.facilitator_gate(code, st.query_params.get("k", ""))
 WID = workshop.id
 ui.set_default_lang(workshop.language)
 

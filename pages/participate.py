@@ -389,22 +389,26 @@ def _withdraw(idea_id: int) -> None:
 def vote_section() -> None:
     writable = round_banner("vote")
     with ui.get_db() as db:
-        themes = store.themes_frame(db, workshop.id)
+        version = store.version(db, workshop.id)
         mine = store.votes_of(db, me.id)
-    if themes.empty:
+    cards = ui.theme_cards(ui.db_path(), workshop.id, version)
+    if not cards:
         st.info(ui.t("me.no_themes"))
         return
     st.markdown(ui.t("me.vote_intro", dots=workshop.vote_dots))
     with st.form("vote_form"):
-        for theme in themes.to_dict("records"):
+        for theme in cards:
             st.number_input(
                 ui.escape_md(theme["label"]), 0, workshop.vote_dots, value=mine.get(theme["id"], 0), step=1,
                 key=f"vote_{theme['id']}", disabled=not writable,
             )  # fmt: skip
+            # What the theme holds, in the room's own words: people choose ideas, not keywords.
+            if theme["representative"]:
+                ui.plain("\n".join(f"« {text} »" for text in theme["representative"][:3]), caption=True)
         st.caption(ui.t("me.vote_left", left=workshop.vote_dots - sum(mine.values())))
         st.form_submit_button(
             ui.t("me.vote_button"), type="primary", disabled=not writable, use_container_width=True,
-            on_click=ui.guarded(lambda: _vote([int(t) for t in themes["id"]]), success=ui.t("me.voted")),
+            on_click=ui.guarded(lambda: _vote([int(t["id"]) for t in cards]), success=ui.t("me.voted")),
         )  # fmt: skip
 
 

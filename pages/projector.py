@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from workshop import config, links, network, store, themes, ui
+from workshop import config, links, network, store, ui
 from workshop.errors import WorkshopError
 
 code = st.query_params.get("w", "")
@@ -129,9 +129,8 @@ def ideas_view(w, version: int, since: str) -> None:
 @st.cache_data(max_entries=32, show_spinner=False)
 def _cards(path: str, workshop_id: int, version: int) -> list[dict]:
     """Theme cards, each with who in the room could make it happen (tags matched to the network)."""
-    del version
+    cards = [dict(card) for card in ui.theme_cards(path, workshop_id, version)]
     with ui.get_db() as db:
-        cards = themes.theme_cards(db, workshop_id)
         contacts = store.contacts_frame(db, workshop_id)
     for card in cards:
         card["help"] = network.who_can_help(card["tags"], contacts)

@@ -1,4 +1,4 @@
-"""`python -m workshop`: demo, export, import, purge — a thin layer over the package."""
+"""`python -m workshop`: demo, migrate, export, import, themes, purge — a thin layer over the package."""
 
 from __future__ import annotations
 
@@ -74,6 +74,26 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_themes(args: argparse.Namespace) -> int:
+    """Group the ideas exactly as the console's button does (manual edits kept), then list the themes."""
+    from workshop import themes
+
+    with _db(args.db) as db:
+        w = store.workshop_by_code(db, args.code)
+        themes.cluster_workshop(db, w.id, n_themes=args.themes, fresh=True)
+        frame = store.themes_frame(db, w.id)
+        ideas = store.ideas_frame(db, w.id)
+    result = []
+    for theme in frame.to_dict("records"):
+        idea_ids = sorted(int(i) for i in ideas.loc[ideas["theme_id"] == theme["id"], "id"]) if not ideas.empty else []
+        result.append({"id": int(theme["id"]), "label": theme["label"], "idea_ids": idea_ids})
+    for theme in result:
+        print(f"{theme['id']:>5}  {theme['label']}  ({len(theme['idea_ids'])}: {', '.join(map(str, theme['idea_ids']))})")
+    if args.json:
+        print(json.dumps({"themes": result}, ensure_ascii=False))
+    return 0
+
+
 def cmd_purge(args: argparse.Namespace) -> int:
     with _db(args.db) as db:
         if args.expired:
@@ -115,6 +135,13 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--into", help="extend this workshop (code) instead of creating one")
     i.add_argument("--previous", help="code of the workshop this one follows (before/after)")
     i.set_defaults(func=cmd_import)
+
+    h = sub.add_parser("themes", help="group the ideas into themes, as the console's button does")
+    h.add_argument("--db", help="SQLite file")
+    h.add_argument("--code", required=True, help="workshop join code")
+    h.add_argument("--themes", type=int, default=None, help="number of themes (default: the room decides)")
+    h.add_argument("--json", action="store_true", help="also print one JSON object on the last line")
+    h.set_defaults(func=cmd_themes)
 
     u = sub.add_parser("purge", help="delete a workshop (or all expired ones) and VACUUM")
     u.add_argument("--db", help="SQLite file")

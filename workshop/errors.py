@@ -41,3 +41,7 @@ class StorageError(WorkshopError):
 
 class ImportRefused(WorkshopError):
     "A bundle that cannot be imported"
+
+
+class SlowDown(AccessDenied):
+    "Too many failed attempts from this client: the next one is not even checked yet"

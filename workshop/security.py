@@ -1,4 +1,11 @@
-"""Tokens (facilitator: argon2 hash; participant: SHA-256 of a 192-bit secret), codes, rate limit."""
+"""Tokens, codes, rate limits.
+
+Facilitator and participant tokens are 192-bit random secrets: a keyed SHA-256 (HMAC) compared in
+constant time protects them; a slow password hash (argon2, 64 MiB a check) would only hand a
+stranger on the Wi-Fi a way to exhaust the server's memory. Hashes made by earlier versions
+(argon2, in old databases and bundles) still verify, one at a time and only for a client under
+its failure limit.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +23,9 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 
 _hasher = PasswordHasher()
+_FACILITATOR_KEY = b"thinkdo facilitator token v1"  # domain separation, not a secret: the token is
+_FACILITATOR_PREFIX = "hmac-sha256$"
+_legacy_checks = threading.BoundedSemaphore(1)  # argon2 checks at once, whatever the load
 
 
 def new_code() -> str:
@@ -28,17 +38,27 @@ def new_token() -> str:
 
 
 def hash_facilitator_token(token: str) -> str:
-    return _hasher.hash(token)
+    """Microseconds, no memory: the token is random, so no key stretching is needed."""
+    digest = hmac.new(_FACILITATOR_KEY, token.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+    return _FACILITATOR_PREFIX + digest
+
+
+def is_legacy_hash(stored_hash: str) -> bool:
+    """True for an argon2 hash from an earlier version (slow and memory-hungry to check)."""
+    return not stored_hash.startswith(_FACILITATOR_PREFIX)
 
 
 def verify_facilitator_token(stored_hash: str, token: str) -> bool:
-    """argon2 verification (constant time inside the library); never raises."""
-    if not token:
+    """Constant-time comparison; a legacy argon2 hash is checked one at a time. Never raises."""
+    if not token or len(token) > 200:
         return False
-    try:
-        return _hasher.verify(stored_hash, token)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+    if not is_legacy_hash(stored_hash):
+        return hmac.compare_digest(stored_hash, hash_facilitator_token(token))
+    with _legacy_checks:
+        try:
+            return _hasher.verify(stored_hash, token)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
 
 
 def hash_participant_token(token: str) -> str:
@@ -53,10 +73,16 @@ def keyed_id(secret: str, value: str, *, prefix: str = "c") -> str:
 
 
 class RateLimiter:
-    """Counts failures per client key; after `free` failures each new attempt waits longer."""
+    """Counts attempts per client key and in all; past `free` recent failures a client waits longer
+    before its next attempt is even checked. An attempt is counted *before* it is checked, so a
+    burst of simultaneous tries cannot all slip through; a success takes its own count back."""
 
-    def __init__(self, *, free: int = 3, base_delay: float = 1.0, max_delay: float = 30.0, window: float = 600.0):
+    def __init__(
+        self, *, free: int = 3, base_delay: float = 1.0, max_delay: float = 30.0, window: float = 600.0,
+        max_clients: int = 10_000,
+    ):  # fmt: skip
         self.free, self.base_delay, self.max_delay, self.window = free, base_delay, max_delay, window
+        self.max_clients = max_clients
         self._failures: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
@@ -65,17 +91,33 @@ class RateLimiter:
         self._failures[key] = kept
         return kept
 
+    def _wait(self, recent: list[float], now: float) -> float:
+        if len(recent) < self.free:
+            return 0.0
+        wait = min(self.max_delay, self.base_delay * 2 ** (len(recent) - self.free))
+        return max(0.0, recent[-1] + wait - now)
+
     def delay_for(self, key: str, *, now: float | None = None) -> float:
         """Seconds this client must wait before its next attempt is even checked."""
         now = time.monotonic() if now is None else now
         with self._lock:
+            return self._wait(self._recent(key, now), now)
+
+    def attempt(self, key: str, *, now: float | None = None) -> float:
+        """Count an attempt before checking it: 0 when it may be checked now, else seconds to wait."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
             recent = self._recent(key, now)
-            if len(recent) < self.free:
-                return 0.0
-            wait = min(self.max_delay, self.base_delay * 2 ** (len(recent) - self.free))
-            return max(0.0, recent[-1] + wait - now)
+            wait = self._wait(recent, now)
+            if wait > 0:
+                return wait
+            if len(self._failures) > self.max_clients:  # bounded memory under rotating addresses
+                self._failures = {k: v for k, v in self._failures.items() if v and now - v[-1] < self.window}
+            recent.append(now)
+            return 0.0
 
     def failed(self, key: str, *, now: float | None = None) -> None:
+        """A failure not counted by attempt() (kept for callers that check first)."""
         now = time.monotonic() if now is None else now
         with self._lock:
             self._recent(key, now).append(now)

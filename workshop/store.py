@@ -17,7 +17,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from workshop import security, validation
-from workshop.errors import AccessDenied, InvalidInput, NotFound, RoundClosed, StorageError
+from workshop.errors import AccessDenied, InvalidInput, NotFound, RoundClosed, SlowDown, StorageError
 from workshop.model import LIMITS, ROUNDS, Participant, Round, Workshop
 
 # ---------------------------------------------------------------- helpers
@@ -190,27 +190,40 @@ def workshop_secret(db: Database, workshop_id: int) -> str:
     return row["secret"]
 
 
-def authenticate_facilitator(db: Database, code: str, token: str) -> Workshop:
-    """The workshop if the token is its facilitator token; the refusal says nothing more."""
+def authenticate_facilitator(
+    db: Database, code: str, token: str, *, client: str = "local", limiter: security.RateLimiter | None = None
+) -> Workshop:
+    """The workshop if the token is its facilitator token; the refusal says nothing more.
+
+    With a `limiter`: a client past its failure limit is told to wait (SlowDown) after a wrong
+    token, but the right token always gets in (checking it costs microseconds). A legacy argon2
+    hash is checked only when the client is under its limit, the attempt counted first.
+    """
     try:
         code = validation.clean_code(code)
     except InvalidInput:
         raise AccessDenied("err.facilitator") from None
     row = _one(db, "SELECT id, facilitator_hash FROM workshops WHERE code = ?", [code])
     # Verify against a dummy hash when the code is unknown, so timing reveals nothing.
-    stored = row["facilitator_hash"] if row else _DUMMY_HASH()
+    stored = row["facilitator_hash"] if row else _DUMMY_HASH
+    legacy = security.is_legacy_hash(stored)
+    if limiter and legacy:
+        wait = limiter.attempt(client)
+        if wait > 0:
+            raise SlowDown("err.slow_down", seconds=int(wait) + 1)
     if not security.verify_facilitator_token(stored, token or "") or not row:
+        if limiter and not legacy:
+            wait = limiter.delay_for(client)
+            if wait > 0:
+                raise SlowDown("err.slow_down", seconds=int(wait) + 1)
+            limiter.failed(client)
         raise AccessDenied("err.facilitator")
+    if limiter:
+        limiter.succeeded(client)
     return get_workshop(db, row["id"])
 
 
-_dummy: list[str] = []
-
-
-def _DUMMY_HASH() -> str:  # noqa: N802 - a lazily built constant
-    if not _dummy:
-        _dummy.append(security.hash_facilitator_token(security.new_token()))
-    return _dummy[0]
+_DUMMY_HASH = security.hash_facilitator_token(security.new_token())
 
 
 def version(db: Database, workshop_id: int) -> int:
@@ -862,11 +875,13 @@ def save_clustering(
 
 
 def reset_auto_themes(db: Database, workshop_id: int) -> None:
-    """Forget automatic placements and themes the facilitator never touched (a fresh clustering)."""
+    """Forget automatic placements and themes the facilitator never touched (a fresh clustering).
+    A theme the facilitator renamed keeps its ideas: renaming it said "this group is right"."""
     with write(db, workshop_id):
         db.conn.execute(
-            "DELETE FROM idea_themes WHERE manual = 0 AND idea_id IN (SELECT id FROM ideas WHERE workshop_id = ?)",
-            [workshop_id],
+            "DELETE FROM idea_themes WHERE manual = 0 AND idea_id IN (SELECT id FROM ideas WHERE workshop_id = ?)"
+            " AND theme_id NOT IN (SELECT id FROM themes WHERE workshop_id = ? AND renamed = 1)",
+            [workshop_id, workshop_id],
         )
         db.conn.execute(
             "DELETE FROM themes WHERE workshop_id = ? AND renamed = 0"

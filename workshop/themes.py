@@ -1,90 +1,64 @@
-"""Ideas into themes, offline: lemmas (simplemma), TF-IDF words + characters, agglomerative
-clustering on cosine distance, c-TF-IDF labels. Deterministic: same ideas, same themes.
+"""Ideas into themes, offline and by meaning, across French and English.
 
-The synonym table (data/synonyms.csv, columns term,canonical) lets French and English ideas
-on one subject meet: add a row `bikes,vélo` and "bikes" counts as "vélo" everywhere.
+Two signals per pair of ideas, averaged: the cosine of their sentence vectors (a multilingual
+model, `embed`, centred over the room so that what every idea shares does not count) and the
+cosine of their TF-IDF word features (lemmas in each idea's own language, synonyms table).
+The number of themes follows the room: communities of the nearest-neighbour graph (Leiden,
+modularity, seeded), a theme holding more than a third of the room split again, at most 12.
+The facilitator can still ask for a number (average linkage then cuts the tree there).
+Labels: each theme's most specific lemmas (c-TF-IDF); representatives: the ideas nearest its centre.
+Deterministic: same ideas, same themes.
 """
 
 from __future__ import annotations
 
-import csv
-import functools
-import re
+import random
+import threading
 from collections.abc import Sequence
 
+import igraph as ig
 import numpy as np
-import simplemma
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import hstack
+from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
-from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 from sqlite_utils import Database
 
-from workshop import config, store
+from workshop import embed, lexicon, store
+from workshop.model import LIMITS
 
-STOP_WORDS = frozenset(
-    """
-    a à au aux avec ce ces cet cette dans de des du elle en entre et eux il ils je la le les leur leurs
-    lui ma mais me même mes moi mon ne nos notre nous on ou où par pas pour qu que qui sa se ses son sur
-    ta te tes toi ton tu un une vos votre vous y d l j m n s t c qu être avoir faire plus tout tous
-    toute toutes grâce chaque chez via afin ainsi aussi autre autres bien comme donc dont ici lors
-    pendant peu sans selon sous tant très trop vers voici voilà celui celle ceux cela ça
-    the an and or of to in on for with by from at as is are be was were it its this that these those
-    our we you your their they them he she his her not no but if so than then into about between each
-    through using use via
-    """.split()
-)
-
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+TEXT_WEIGHT = 0.5  # share of the word signal; the rest is the sentence vectors' (measured in bench/themes.py)
+NEIGHBOURS = 10  # edges per idea in the graph the themes are found in
+LARGEST_SHARE = 1 / 3  # a theme above this share of the room (12 ideas or more) is split again
+MAX_THEMES = 12
+_graph_rng = threading.Lock()  # igraph's random generator is process-wide: one seeded run at a time
 
 
-@functools.cache
-def synonyms() -> dict[str, str]:
-    path = config.ROOT / "data" / "synonyms.csv"
-    with open(path, encoding="utf-8", newline="") as fh:
-        return {row["term"].casefold(): row["canonical"] for row in csv.DictReader(fh)}
+def _docs(texts: Sequence[str], language: str) -> list[str]:
+    names = lexicon.proper_names(texts)
+    return [" ".join(lexicon.tokens(t, default=language, names=names)) for t in texts]
 
 
-@functools.lru_cache(maxsize=50_000)
-def lemma(word: str) -> str:
-    """One word to its canonical lemma: synonym table first, then French, then English lemmas."""
-    word = word.casefold().replace("’", "'")
-    table = synonyms()
-    if word in table:
-        return table[word]
-    lem = simplemma.lemmatize(word, lang=("fr", "en")).casefold()
-    return table.get(lem, lem)
-
-
-def tokens(text: str) -> list[str]:
-    """Content lemmas of a text: elisions split (l'entreprise -> entreprise), stop words dropped."""
-    out = []
-    for raw in _WORD.findall(text or ""):
-        for part in re.split(r"['’]", raw):
-            if len(part) < 2 or part.casefold() in STOP_WORDS:
-                continue
-            lem = lemma(part)
-            if lem not in STOP_WORDS and len(lem) > 1:
-                out.append(lem)
-    return out
-
-
-def features(texts: Sequence[str]):
+def features(texts: Sequence[str], *, language: str = "fr"):
     """L2-normalised TF-IDF of lemmas (1-2 grams) joined with character 3-5 grams of the lemmas."""
-    docs = [" ".join(tokens(t)) or (t or "").casefold() or "_" for t in texts]
-    words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+")
+    docs = [d or "_" for d in _docs(texts, language)]
+    words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+", lowercase=False)
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, strip_accents="unicode")
     matrix = hstack([words.fit_transform(docs), 0.6 * chars.fit_transform(docs)]).tocsr()
     return normalize(matrix), docs
 
 
-def _cosine_distances(matrix) -> np.ndarray:
-    sim = (matrix @ matrix.T).toarray()
-    np.clip(sim, 0.0, 1.0, out=sim)
-    dist = 1.0 - sim
-    np.fill_diagonal(dist, 0.0)
-    return (dist + dist.T) / 2
+def similarity(texts: Sequence[str], vectors: np.ndarray, *, language: str = "fr") -> np.ndarray:
+    """Pairwise similarity of the ideas: TEXT_WEIGHT × word cosine + the rest × centred vector cosine."""
+    matrix, _ = features(texts, language=language)
+    words = (matrix @ matrix.T).toarray()
+    np.clip(words, 0.0, 1.0, out=words)
+    centred = normalize(vectors - vectors.mean(axis=0)) if len(vectors) > 2 else normalize(vectors)
+    sim = TEXT_WEIGHT * words + (1 - TEXT_WEIGHT) * (centred @ centred.T)
+    sim = (sim + sim.T) / 2
+    np.fill_diagonal(sim, 1.0)
+    return sim
 
 
 def _renumber(raw: Sequence[int]) -> list[int]:
@@ -93,50 +67,113 @@ def _renumber(raw: Sequence[int]) -> list[int]:
     return [order.setdefault(int(c), len(order)) for c in raw]
 
 
-def cluster_texts(texts: Sequence[str], *, n_clusters: int | None = None, max_clusters: int = 12) -> list[int]:
-    """A cluster number per text (0..k-1). k from the silhouette unless given. Deterministic.
+def _communities(sim: np.ndarray) -> np.ndarray:
+    """Leiden communities (modularity, seeded) of the graph joining each idea to its nearest ones."""
+    n = len(sim)
+    k = min(NEIGHBOURS, n - 1)
+    others = sim.copy()
+    np.fill_diagonal(others, -np.inf)
+    nearest = np.argsort(-others, axis=1, kind="stable")[:, :k]
+    weights: dict[tuple[int, int], float] = {}
+    for i in range(n):
+        for j in nearest[i]:
+            pair = (min(i, int(j)), max(i, int(j)))
+            weights[pair] = max(float(sim[i, j]), 1e-3)  # near-zero similarity is still a neighbour
+    graph = ig.Graph(n=n, edges=list(weights))
+    graph.es["weight"] = list(weights.values())
+    with _graph_rng:
+        ig.set_random_number_generator(random.Random(0))
+        parts = graph.community_leiden(objective_function="modularity", weights="weight", n_iterations=-1)
+    return np.asarray(parts.membership)
+
+
+def _split_largest(sim: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Split any theme holding more than LARGEST_SHARE of the room in its own communities."""
+    labels = labels.copy()
+    n = len(labels)
+    for _ in range(MAX_THEMES):
+        sizes = np.bincount(labels)
+        big = int(np.argmax(sizes))
+        if n < 12 or sizes[big] <= LARGEST_SHARE * n:
+            break
+        members = np.flatnonzero(labels == big)
+        parts = _communities(sim[np.ix_(members, members)])
+        if len(set(parts.tolist())) < 2:
+            break
+        for part in sorted(set(parts.tolist()) - {int(parts[0])}):
+            labels[members[parts == part]] = labels.max() + 1
+    return labels
+
+
+def _merge_smallest(sim: np.ndarray, labels: np.ndarray, cap: int) -> np.ndarray:
+    """Fold the smallest themes into their most similar neighbour until at most `cap` remain."""
+    labels = labels.copy()
+    while len(set(labels.tolist())) > cap:
+        ids = sorted(set(labels.tolist()), key=lambda c: ((labels == c).sum(), c))
+        small = ids[0]
+        mine = labels == small
+        best = max(ids[1:], key=lambda c: (sim[np.ix_(mine, labels == c)].mean(), -c))
+        labels[mine] = best
+    return labels
+
+
+def cluster_texts(
+    texts: Sequence[str],
+    *,
+    n_clusters: int | None = None,
+    max_clusters: int = MAX_THEMES,
+    vectors: np.ndarray | None = None,
+    language: str = "fr",
+) -> list[int]:
+    """A theme number per text (0..k-1), deterministic.
 
     Parameters
     ----------
     texts : the ideas, in a fixed order (e.g. by id)
-    n_clusters : force k (capped to the number of texts); None chooses it
-    max_clusters : the largest k tried automatically
+    n_clusters : force k (capped to the number of distinct texts); None lets the room decide
+    max_clusters : the most themes chosen automatically
+    vectors : the texts' sentence vectors (embed.vectors); computed when not given
+    language : the workshop's language, for ideas whose own language is unclear
     """
     n = len(texts)
     if n == 0:
         return []
-    if n < 3:
-        return list(range(n)) if n_clusters and n_clusters >= n else [0] * n
-    matrix, _ = features(texts)
-    dist = _cosine_distances(matrix)
-    if not dist.any():  # identical texts
-        return [0] * n
-    condensed = dist[np.triu_indices(n, k=1)]
-    tree = linkage(condensed, method="average")
+    # The same idea posted many times is one point: it lands with its copies and weighs once.
+    keys = [" ".join((t or "").casefold().split()) for t in texts]
+    unique = list(dict.fromkeys(keys))
+    first = {k: i for i, k in reversed(list(enumerate(keys)))}
+    if len(unique) < 3:
+        groups = list(range(len(unique))) if n_clusters and n_clusters >= len(unique) else [0] * len(unique)
+        by_key = dict(zip(unique, groups, strict=True))
+        return _renumber([by_key[k] for k in keys])
+    distinct = [texts[first[k]] for k in unique]
+    if vectors is None:
+        vectors = embed.vectors(distinct)
+    else:
+        vectors = np.asarray(vectors)[[first[k] for k in unique]]
+    sim = similarity(distinct, vectors, language=language)
     if n_clusters:
-        return _renumber(fcluster(tree, t=min(n_clusters, n), criterion="maxclust"))
-    best, best_score = [0] * n, -2.0
-    for k in range(2, min(max_clusters, n - 1) + 1):
-        labels = fcluster(tree, t=k, criterion="maxclust")
-        if len(set(labels)) < 2 or len(set(labels)) >= n:
-            continue
-        # Short notes make lone ideas look like good clusters: discount singleton themes.
-        singletons = sum(1 for c in set(labels) if (labels == c).sum() == 1)
-        score = silhouette_score(dist, labels, metric="precomputed") * (1 - singletons / n)
-        if score > best_score + 1e-9:
-            best, best_score = list(labels), score
-    return _renumber(best)
+        dist = np.clip(1.0 - sim, 0.0, None)
+        np.fill_diagonal(dist, 0.0)
+        tree = linkage(squareform(dist, checks=False), method="average")
+        raw = fcluster(tree, t=min(n_clusters, len(unique)), criterion="maxclust")
+    else:
+        raw = _merge_smallest(sim, _split_largest(sim, _communities(sim)), max_clusters)
+    by_key = dict(zip(unique, raw.tolist(), strict=True))
+    return _renumber([by_key[k] for k in keys])
 
 
-def theme_labels(texts: Sequence[str], labels: Sequence[int], *, top: int = 3) -> dict[int, str]:
-    """A readable label per cluster from its top c-TF-IDF lemmas ('compétence · partage · réseau')."""
+def theme_labels(texts: Sequence[str], labels: Sequence[int], *, top: int = 3, language: str = "fr") -> dict[int, str]:
+    """A readable label per cluster from its most specific lemmas ('vélo · piste · Garonne')."""
     clusters = sorted(set(labels))
     if not clusters:
         return {}
-    joined = [" ".join(" ".join(tokens(texts[i])) for i in range(len(texts)) if labels[i] == c).strip() for c in clusters]
+    docs = _docs(texts, language)
+    joined = [" ".join(docs[i] for i in range(len(texts)) if labels[i] == c).strip() for c in clusters]
+    fallback = {c: _short(texts[list(labels).index(c)]) for c in clusters}
     if not any(joined):
-        return {c: (texts[labels.index(c)] or "?")[:40] for c in clusters}
-    counter = CountVectorizer(token_pattern=r"\S+")
+        return fallback
+    counter = CountVectorizer(token_pattern=r"\S+", lowercase=False)
     counts = counter.fit_transform(joined).toarray().astype(float)
     words_per_class = counts.sum(axis=1)
     tf = counts / np.maximum(words_per_class[:, None], 1)  # c-TF-IDF: tf per class, L1-normalised
@@ -147,22 +184,34 @@ def theme_labels(texts: Sequence[str], labels: Sequence[int], *, top: int = 3) -
     for row, c in enumerate(clusters):
         order = sorted(range(len(vocab)), key=lambda j: (-scores[row, j], vocab[j]))
         words = [vocab[j] for j in order[:top] if scores[row, j] > 0]
-        out[c] = " · ".join(words) if words else (texts[list(labels).index(c)] or "?")[:40]
+        out[c] = _short(" · ".join(words)) if words else fallback[c]
     return out
 
 
-def representatives(texts: Sequence[str], labels: Sequence[int], *, k: int = 3) -> dict[int, list[int]]:
-    """Indices of the k texts closest to each cluster's centroid, best first."""
+def _short(text: str) -> str:
+    """A label within the theme limit, cut at a word with an ellipsis."""
+    text = " ".join((text or "?").split()) or "?"
+    limit = min(40, LIMITS["theme"])
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ·") + "…"
+
+
+def representatives(
+    texts: Sequence[str], labels: Sequence[int], *, k: int = 3, vectors: np.ndarray | None = None, language: str = "fr"
+) -> dict[int, list[int]]:
+    """Indices of the k texts nearest each cluster's centre (highest mean similarity), best first."""
     if not texts:
         return {}
-    matrix, _ = features(texts)
+    vectors = embed.vectors(texts) if vectors is None else np.asarray(vectors)
     out = {}
     labels = np.asarray(labels)
     for c in sorted(set(labels.tolist())):
         idx = np.flatnonzero(labels == c)
-        centroid = np.asarray(matrix[idx].mean(axis=0)).ravel()
-        sims = matrix[idx] @ centroid
-        order = sorted(range(len(idx)), key=lambda j: (-sims[j], idx[j]))
+        sim = similarity([texts[i] for i in idx], vectors[idx], language=language) if len(idx) > 1 else np.ones((1, 1))
+        centrality = sim.mean(axis=1)
+        order = sorted(range(len(idx)), key=lambda j: (-centrality[j], idx[j]))
         out[int(c)] = [int(idx[j]) for j in order[:k]]
     return out
 
@@ -183,14 +232,19 @@ def cluster_workshop(db: Database, workshop_id: int, *, n_themes: int | None = N
     return place_new_ideas(db, workshop_id)
 
 
+def _language(db: Database, workshop_id: int) -> str:
+    return store.get_workshop(db, workshop_id).language
+
+
 def _cluster_unplaced(db: Database, workshop_id: int, *, n_themes: int | None) -> dict:
     ideas = store.ideas_frame(db, workshop_id)
     unplaced = ideas[ideas["theme_id"].isna()] if not ideas.empty else ideas
     if unplaced.empty:
         return {"created": 0, "placed": 0}
+    language = _language(db, workshop_id)
     texts = unplaced["text"].tolist()
-    labels = cluster_texts(texts, n_clusters=n_themes)
-    names = theme_labels(texts, labels)
+    labels = cluster_texts(texts, n_clusters=n_themes, language=language)
+    names = theme_labels(texts, labels, language=language)
     groups: dict[str, list[int]] = {}
     for idea_id, c in zip(unplaced["id"].tolist(), labels, strict=True):
         groups.setdefault(_unique(c, names), []).append(int(idea_id))
@@ -207,27 +261,26 @@ def _unique(cluster: int, names: dict[int, str]) -> str:
     return name if same.index(cluster) == 0 else f"{name} ({same.index(cluster) + 1})"
 
 
-def place_new_ideas(db: Database, workshop_id: int, *, min_similarity: float = 0.12) -> dict:
-    """Put each idea without a theme into the most similar theme, if similar enough."""
+def place_new_ideas(db: Database, workshop_id: int, *, margin: float = 0.05) -> dict:
+    """Put each idea without a theme into the theme it is most similar to, when that theme stands
+    out (its mean similarity exceeds the idea's mean similarity to all placed ideas by `margin`)."""
     ideas = store.ideas_frame(db, workshop_id)
     if ideas.empty or ideas["theme_id"].isna().sum() == 0:
         return {"created": 0, "placed": 0}
-    texts = ideas["text"].tolist()
-    matrix, _ = features(texts)
     placed_mask = ideas["theme_id"].notna().to_numpy()
-    theme_ids = sorted({int(t) for t in ideas.loc[placed_mask, "theme_id"]})
-    if not theme_ids:
+    if not placed_mask.any():
         return _cluster_unplaced(db, workshop_id, n_themes=None)
-    centroids = np.vstack(
-        [np.asarray(matrix[np.flatnonzero(ideas["theme_id"].to_numpy() == t)].mean(axis=0)).ravel() for t in theme_ids]
-    )
-    centroids = normalize(centroids)
+    texts = ideas["text"].tolist()
+    sim = similarity(texts, embed.vectors(texts), language=_language(db, workshop_id))
+    theme_of = ideas["theme_id"].to_numpy()
+    theme_ids = sorted({int(t) for t in theme_of[placed_mask]})
+    members = {t: np.flatnonzero(placed_mask & (theme_of == t)) for t in theme_ids}
     placements = {}
     for row in np.flatnonzero(~placed_mask):
-        sims = np.asarray(matrix[row] @ centroids.T).ravel()
-        best = int(np.argmax(sims))
-        if sims[best] >= min_similarity:
-            placements[int(ideas.iloc[row]["id"])] = theme_ids[best]
+        means = {t: float(sim[row, idx].mean()) for t, idx in members.items()}
+        best = max(theme_ids, key=lambda t: (means[t], -t))
+        if means[best] >= float(sim[row, placed_mask].mean()) + margin:
+            placements[int(ideas.iloc[row]["id"])] = best
     store.save_clustering(db, workshop_id, new_themes={}, placements=placements)
     return {"created": 0, "placed": len(placements)}
 
@@ -238,11 +291,12 @@ def split_theme(db: Database, workshop_id: int, theme_id: int) -> int | None:
     mine = ideas[ideas["theme_id"] == theme_id]
     if len(mine) < 2:
         return None
+    language = _language(db, workshop_id)
     texts = mine["text"].tolist()
-    labels = cluster_texts(texts, n_clusters=2)
+    labels = cluster_texts(texts, n_clusters=2, language=language)
     if len(set(labels)) < 2:
         labels = [0] * (len(texts) // 2) + [1] * (len(texts) - len(texts) // 2)
-    names = theme_labels(texts, labels)
+    names = theme_labels(texts, labels, language=language)
     new_id = store.create_theme(db, workshop_id, names[1], renamed=True)
     for idea_id, c in zip(mine["id"].tolist(), labels, strict=True):
         if c == 1:
@@ -254,13 +308,13 @@ def theme_cards(db: Database, workshop_id: int, *, k: int = 3) -> list[dict]:
     """Each theme with counts, votes, its representative ideas and tags: what the wall shows."""
     themes_df = store.themes_frame(db, workshop_id)
     ideas = store.ideas_frame(db, workshop_id)
+    language = _language(db, workshop_id)
     cards = []
     for theme in themes_df.to_dict("records"):
         mine = ideas[ideas["theme_id"] == theme["id"]] if not ideas.empty else ideas
-        texts = mine["text"].tolist() if not mine.empty else []
         # Representatives without repeats: the same sentence posted twice shows once.
-        reps = representatives(texts, [0] * len(texts), k=len(texts)).get(0, []) if texts else []
-        reps = list(dict.fromkeys(texts[i] for i in reps))[:k]
+        texts = list(dict.fromkeys(mine["text"].tolist())) if not mine.empty else []
+        reps = representatives(texts, [0] * len(texts), k=k, language=language).get(0, []) if texts else []
         tags: dict[str, int] = {}
         for tag_list in mine["tags"] if not mine.empty else []:
             for tag in tag_list:
@@ -268,7 +322,7 @@ def theme_cards(db: Database, workshop_id: int, *, k: int = 3) -> list[dict]:
         cards.append(
             {
                 **theme,
-                "representative": reps,
+                "representative": [texts[i] for i in reps],
                 "tags": sorted(tags, key=lambda x: (-tags[x], x)),
             }
         )

@@ -3,6 +3,7 @@ cached computations keyed on (database, workshop, version), and safe rendering o
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -13,9 +14,9 @@ from contextlib import AbstractContextManager
 import streamlit as st
 from sqlite_utils import Database
 
-from workshop import charts, config, links, network, resolve, store
+from workshop import charts, config, links, network, resolve, security, store, themes
 from workshop import db as dbmod
-from workshop.errors import WorkshopError
+from workshop.errors import SlowDown, WorkshopError
 from workshop.i18n import t as translate
 
 
@@ -85,6 +86,23 @@ def client_key() -> str:
     return ip if isinstance(ip, str) and ip else "local"
 
 
+def facilitator_gate(code: str, token: str):
+    """The console's workshop for a facilitator link, or an error and st.stop(). The session
+    remembers a success, so later reruns do not check the key again."""
+    proof = hashlib.sha256(f"{code}:{token}".encode()).hexdigest()
+    try:
+        with get_db() as db:
+            if st.session_state.get("console_auth") == proof:
+                return store.workshop_by_code(db, code)
+            workshop = store.authenticate_facilitator(db, code, token, client=client_key(), limiter=security.facilitator_limiter)
+    except WorkshopError as exc:
+        st.session_state.pop("console_auth", None)
+        st.error(exc.message(lang()) if isinstance(exc, SlowDown) else t("con.denied"))
+        st.stop()
+    st.session_state["console_auth"] = proof
+    return workshop
+
+
 def show_error(exc: WorkshopError) -> None:
     st.error(escape_md(exc.message(lang())), icon=":material/error:")
 
@@ -108,9 +126,9 @@ def escape_md(text: str) -> str:
     return escaped.replace("\n", "  \n")
 
 
-def plain(text: str) -> None:
-    """Show user text as text (never Markdown or HTML)."""
-    st.markdown(escape_md(text))
+def plain(text: str, *, caption: bool = False) -> None:
+    """Show user text as text (never Markdown or HTML), its line breaks kept; small if `caption`."""
+    (st.caption if caption else st.markdown)("  \n".join(escape_md(line) for line in text.split("\n")))
 
 
 def esc(text: object) -> str:
@@ -179,6 +197,14 @@ def room_snapshot(path: str, workshop_id: int, version: int) -> dict:
             "counters": store.counters(conn, workshop_id),
             "workshop": store.get_workshop(conn, workshop_id),
         }
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def theme_cards(path: str, workshop_id: int, version: int) -> list[dict]:
+    """Themes with their representative ideas, once per version for every phone and wall."""
+    del version  # part of the cache key only
+    with _db_at(path) as conn:
+        return themes.theme_cards(conn, workshop_id)
 
 
 @st.cache_data(ttl=30, max_entries=64, show_spinner=False)
