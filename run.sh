@@ -11,6 +11,9 @@ elif [ -f "$(dirname "$DB")/demo.json" ]; then
   echo "Demo workshop: open http://localhost:${PORT:-8501}/ (links on the home page)"
 fi
 .venv/bin/python -m workshop migrate --db "$DB"
+# Client addresses (rate limits) come from the connection itself; a forwarded address is believed
+# only from the reverse proxy named here (e.g. WORKSHOP_TRUSTED_PROXY=127.0.0.1 behind Caddy).
+export FORWARDED_ALLOW_IPS="${WORKSHOP_TRUSTED_PROXY:-}"
 .venv/bin/python -m streamlit run app.py \
   --server.address "${WORKSHOP_ADDRESS:-0.0.0.0}" --server.port "${PORT:-8501}" &
 server=$!

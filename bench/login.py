@@ -90,7 +90,13 @@ def main() -> None:
         futures = [pool.submit(wrong, n) for n in range(args.attempts)]
         start.wait()
         started = time.perf_counter()
-        real = attempt(-1, token, "192.168.0.10")
+        tries = 0
+        real = "slow"
+        while real == "slow" and tries < 20:  # told "try again in 1 s", a person does
+            tries += 1
+            real = attempt(-1, token, "192.168.0.10")
+            if real == "slow":
+                time.sleep(1.0)
         real_seconds = time.perf_counter() - started
         for f in futures:
             f.result()
@@ -101,6 +107,7 @@ def main() -> None:
         "legacy_hash": args.legacy,
         "real_facilitator": real,
         "real_facilitator_s": round(real_seconds, 3),
+        "real_facilitator_tries": tries,
         "added_memory_mb": round(peak[0] - before, 1),
         **outcomes,
     }

@@ -432,6 +432,8 @@ def collectifs_section() -> None:
 
 
 def settings_section() -> None:
+    if workshop.retention_date < dt.date.today().isoformat():
+        st.warning(ui.t("con.retention_passed", date=dt.date.fromisoformat(workshop.retention_date).strftime("%d/%m/%Y")))
     with st.form("settings_form"):
         st.text_input(ui.t("field.title"), value=workshop.title, key="set_title", max_chars=120)
         st.text_area(ui.t("field.question"), value=workshop.question, key="set_question", max_chars=300)
@@ -442,9 +444,11 @@ def settings_section() -> None:
             format_func=lambda c: ui.t(f"lang.{c}"),
             key="set_lang",
         )
+        retention = dt.date.fromisoformat(workshop.retention_date)
         st.date_input(
             ui.t("field.retention"),
-            value=dt.date.fromisoformat(workshop.retention_date),
+            value=retention,
+            min_value=min(retention, dt.date.today()),
             key="set_retention",
             format="DD/MM/YYYY",
         )

@@ -93,3 +93,78 @@ def test_participant_keeps_input_when_the_database_is_read_only(app_env, monkeyp
     conn = dbmod.connect(app_env)
     assert store.counters(conn, workshop.id)["contacts"] == 0
     conn.close()
+
+
+@pytest.mark.parametrize("how", ["delete", "replace"])
+def test_writes_are_refused_once_the_file_is_deleted_or_replaced(db_path, room, how):
+    """`rm` of the live database, or another file moved over it: no write is confirmed after."""
+    import os
+    import shutil
+
+    conn = dbmod.connect(db_path)
+    store.add_contact(conn, room["alice"], submission_id="before", label="Avant", circle="family")
+    if how == "delete":
+        for path in db_path.parent.glob(db_path.name + "*"):
+            path.unlink()
+    else:
+        copy = db_path.with_name("copy.db")
+        dbmod.backup(db_path, copy)
+        shutil.move(copy, db_path)  # a new file (new inode) under the same name
+    with pytest.raises(StorageError) as err:
+        store.add_contact(conn, room["alice"], submission_id="after", label="Après", circle="family")
+    assert err.value.key == "err.db_moved" and "saisie est conservée" in err.value.message("fr")
+    conn.close()
+    if how == "replace":
+        check = dbmod.connect(db_path)
+        assert [c["label"] for c in store.contacts_of(check, room["alice"].id)] == ["Avant"]
+        check.close()
+    assert os.path.exists(db_path) == (how == "replace")
+
+
+def test_backup_while_the_room_writes_then_restore_loses_nothing(db_path, room, tmp_path):
+    """A consistent online copy: every write confirmed before the backup began is in it, the copy
+    passes the integrity check, and restoring it in place brings those writes back."""
+    acked: list[tuple[float, int]] = []
+    stop = threading.Event()
+
+    def writer() -> None:
+        conn = dbmod.connect(db_path)
+        n = 0
+        while not stop.is_set() and n < 900:
+            who = room["alice"] if n % 2 else room["bob"]
+            cid = store.add_contact(conn, who, submission_id=f"w{n}", label=f"Contact {n}", circle="family")
+            acked.append((time.monotonic(), cid))
+            n += 1
+            time.sleep(0.002)
+        conn.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    dbmod.backup(db_path, tmp_path / "backup.db")
+    time.sleep(0.2)
+    stop.set()
+    thread.join()
+    before_backup = {cid for at, cid in acked if at < started}
+    after_backup = {cid for at, cid in acked if at >= started}
+    assert len(before_backup) > 10 and after_backup
+    copy = sqlite3.connect(str(tmp_path / "backup.db"))
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    copy.close()
+    dbmod.restore(db_path, tmp_path / "backup.db")
+    conn = dbmod.connect(db_path)
+    restored = {c["id"] for p in ("alice", "bob") for c in store.contacts_of(conn, room[p].id)}
+    conn.close()
+    assert before_backup <= restored
+    assert list(db_path.parent.glob("*.partial")) == []
+
+
+def test_restore_refuses_a_file_that_is_not_a_workshop_database(db_path, room, tmp_path):
+    bogus = tmp_path / "bogus.db"
+    sqlite3.connect(str(bogus)).execute("CREATE TABLE t (x)").connection.close()
+    with pytest.raises(sqlite3.DatabaseError):
+        dbmod.restore(db_path, bogus)
+    conn = dbmod.connect(db_path)
+    assert store.get_workshop(conn, room["workshop"].id).title == "Atelier test"
+    conn.close()

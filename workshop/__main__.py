@@ -1,8 +1,10 @@
-"""`python -m workshop`: demo, migrate, export, import, themes, purge — a thin layer over the package."""
+"""`python -m workshop`: demo, migrate, export, import, themes, backup, restore, purge — a thin layer
+over the package."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -46,10 +48,40 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
+    """Create or migrate the database. It deletes nothing: expired workshops are only listed."""
     with _db(args.db) as db:
-        purged = store.purge_expired(db)
-    print(f"database ready ({purged} expired workshop(s) purged)")
+        expired = store.expired_workshops(db)
+    print("database ready")
+    if expired:
+        print(
+            f"{len(expired)} workshop(s) past their deletion date: `python -m workshop purge --expired` deletes them (after a backup)"
+        )
     return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    path = Path(args.db) if args.db else config.db_path()
+    pages = dbmod.backup(path, Path(args.out))
+    print(f"{args.out}: consistent copy of {path} ({pages} pages)")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    path = Path(args.db) if args.db else config.db_path()
+    safety = _backup_beside(path, "before-restore")
+    pages = dbmod.restore(path, Path(args.source))
+    print(f"{path}: restored from {args.source} ({pages} pages); the previous state is in {safety}")
+    return 0
+
+
+def _backup_beside(path: Path, reason: str) -> Path | None:
+    """A dated backup in data/backups/ before anything destructive (None if there is no database yet)."""
+    if not path.exists():
+        return None
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = path.parent / "backups" / f"{path.stem}-{reason}-{stamp}.db"
+    dbmod.backup(path, out)
+    return out
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -95,12 +127,21 @@ def cmd_themes(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    with _db(args.db) as db:
+    """Delete deliberately: a backup is taken first, and every deleted workshop is named."""
+    path = Path(args.db) if args.db else config.db_path()
+    with _db(str(path)) as db:
         if args.expired:
-            print(f"purged {store.purge_expired(db)} expired workshop(s)")
+            doomed = [w for w in store.workshops_list(db) if w["id"] in set(store.expired_workshops(db))]
         else:
-            store.delete_workshop(db, store.workshop_by_code(db, args.code).id)
-            print(f"purged {args.code}")
+            doomed = [w for w in store.workshops_list(db) if w["code"] == store.workshop_by_code(db, args.code).code]
+        if not doomed:
+            print("nothing to purge")
+            return 0
+        safety = _backup_beside(path, "before-purge")
+        for w in doomed:
+            print(f"purging {w['code']} «{w['title']}» (deletion date {w['retention_date']})", file=sys.stderr)
+        count = store.purge(db, [w["id"] for w in doomed])
+    print(f"purged {count} workshop(s); backup of the previous state: {safety}")
     return 0
 
 
@@ -117,7 +158,7 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--json", action="store_true", help="print one JSON object")
     d.set_defaults(func=cmd_demo)
 
-    m = sub.add_parser("migrate", help="create or migrate the database and purge expired workshops")
+    m = sub.add_parser("migrate", help="create or migrate the database (deletes nothing)")
     m.add_argument("--db", help="SQLite file")
     m.set_defaults(func=cmd_migrate)
 
@@ -143,7 +184,17 @@ def parser() -> argparse.ArgumentParser:
     h.add_argument("--json", action="store_true", help="also print one JSON object on the last line")
     h.set_defaults(func=cmd_themes)
 
-    u = sub.add_parser("purge", help="delete a workshop (or all expired ones) and VACUUM")
+    b = sub.add_parser("backup", help="consistent copy of the live database (safe while the room writes)")
+    b.add_argument("--db", help="SQLite file")
+    b.add_argument("--out", required=True, help="backup file to write")
+    b.set_defaults(func=cmd_backup)
+
+    r = sub.add_parser("restore", help="put a backup back in place (the current state is backed up first)")
+    r.add_argument("--db", help="SQLite file")
+    r.add_argument("--from", dest="source", required=True, help="backup file")
+    r.set_defaults(func=cmd_restore)
+
+    u = sub.add_parser("purge", help="delete a workshop (or all expired ones) after a backup, and VACUUM")
     u.add_argument("--db", help="SQLite file")
     grp = u.add_mutually_exclusive_group(required=True)
     grp.add_argument("--code", help="workshop join code")

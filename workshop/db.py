@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -166,7 +167,72 @@ def connect(path: str | Path, *, shared: bool = False) -> Database:
     conn.execute(f"PRAGMA busy_timeout = {int(config.busy_timeout_s() * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, per connection
-    return Database(conn)
+    conn.execute("PRAGMA secure_delete = ON")  # erased text is overwritten, not left in free pages
+    db = Database(conn)
+    # Which file this connection opened: a write checks the path still names it (same_file).
+    db.file_path = str(path)
+    db.file_identity = _identity(path)
+    return db
+
+
+def _identity(path: str | Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, ValueError):
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def same_file(db: Database) -> bool:
+    """False when the database's path no longer names the file this connection has open (the file
+    was deleted, moved, or replaced by another): writes would go to a file nobody will read."""
+    expected = getattr(db, "file_identity", None)
+    return expected is None or _identity(db.file_path) == expected
+
+
+def backup(source: str | Path, out: str | Path) -> int:
+    """A consistent copy of a live database (SQLite's online backup API: one snapshot, WAL
+    included, while the room keeps writing); written beside `out` then renamed. Returns pages."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    partial.unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{Path(source).resolve()}?mode=ro", uri=True, timeout=config.busy_timeout_s())
+    dst = sqlite3.connect(str(partial))
+    try:
+        src.backup(dst)
+        check = dst.execute("PRAGMA integrity_check").fetchone()[0]
+        pages = dst.execute("PRAGMA page_count").fetchone()[0]
+        dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+    finally:
+        dst.close()
+        src.close()
+    if check != "ok":
+        partial.unlink(missing_ok=True)
+        raise sqlite3.DatabaseError(f"backup failed its integrity check: {check}")
+    os.replace(partial, out)
+    return pages
+
+
+def restore(path: str | Path, source: str | Path) -> int:
+    """Copy a backup into the database at `path` through SQLite (in place, so running servers
+    read the restored data and no WAL is orphaned). The backup is checked first. Returns pages."""
+    src = sqlite3.connect(f"file:{Path(source).resolve()}?mode=ro", uri=True)
+    try:
+        check = src.execute("PRAGMA integrity_check").fetchone()[0]
+        tables = {r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if check != "ok" or "workshops" not in tables:
+            raise sqlite3.DatabaseError(f"{source} is not a sound workshop database ({check})")
+        dst = connect(path)
+        try:
+            src.backup(dst.conn)
+            pages = dst.conn.execute("PRAGMA page_count").fetchone()[0]
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    prepare(path)  # a backup from an older version gets its missing migrations
+    return pages
 
 
 class ConnectionPool:

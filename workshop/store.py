@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 import pandas as pd
 from sqlite_utils import Database
 
+from workshop import db as dbmod
 from workshop import security, validation
 from workshop.errors import AccessDenied, InvalidInput, NotFound, RoundClosed, SlowDown, StorageError
 from workshop.model import LIMITS, ROUNDS, Participant, Round, Workshop
@@ -55,6 +57,11 @@ def write(db: Database, workshop_id: int | None) -> Iterator[None]:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
         raise _storage_error(exc) from exc
+    if not dbmod.same_file(db):
+        # Deleted or replaced under us: a confirmed write would be lost at the next start.
+        conn.execute("ROLLBACK")
+        print(f"workshop: refusing writes, {db.file_path} was deleted or replaced", file=sys.stderr)
+        raise StorageError("err.db_moved")
     try:
         yield
         if workshop_id is not None:
@@ -211,7 +218,11 @@ def authenticate_facilitator(
         wait = limiter.attempt(client)
         if wait > 0:
             raise SlowDown("err.slow_down", seconds=int(wait) + 1)
-    if not security.verify_facilitator_token(stored, token or "") or not row:
+    try:
+        valid = security.verify_facilitator_token(stored, token or "")
+    except security.Busy:
+        raise SlowDown("err.slow_down", seconds=1) from None
+    if not valid or not row:
         if limiter and not legacy:
             wait = limiter.delay_for(client)
             if wait > 0:
@@ -220,6 +231,11 @@ def authenticate_facilitator(
         raise AccessDenied("err.facilitator")
     if limiter:
         limiter.succeeded(client)
+    if legacy:  # upgrade once: later checks cost microseconds
+        with write(db, None):
+            db.conn.execute(
+                "UPDATE workshops SET facilitator_hash = ? WHERE id = ?", [security.hash_facilitator_token(token), row["id"]]
+            )
     return get_workshop(db, row["id"])
 
 
@@ -240,7 +256,7 @@ _SETTABLE = {
         v, field="field.question", max_len=LIMITS["question"], required=False, multiline=True
     ),
     "language": lambda v: _choice(v, ("fr", "en"), "field.language"),
-    "retention_date": lambda v: _iso_date(v),
+    "retention_date": lambda v: _future_date(v),
     "show_labels": bool,
     "anonymous": bool,
     "join_locked": bool,
@@ -271,11 +287,25 @@ def _iso_date(value) -> str:
         raise InvalidInput("err.invalid", field="field.retention") from None
 
 
+def _future_date(value) -> str:
+    """A deletion date: today or later (a typo a year back would delete the workshop)."""
+    day = _iso_date(value)
+    if day < dt.date.today().isoformat():
+        raise InvalidInput("err.retention_past", date=_local_date(day))
+    return day
+
+
+def _local_date(day: str) -> str:
+    return dt.date.fromisoformat(day).strftime("%d/%m/%Y")
+
+
 def update_workshop(db: Database, workshop_id: int, **changes) -> Workshop:
     """Change the facilitator's settings (validated); unknown names are refused."""
     unknown = set(changes) - set(_SETTABLE)
     if unknown:
         raise InvalidInput("err.invalid", field=", ".join(sorted(unknown)))
+    if "retention_date" in changes and _iso_date(changes["retention_date"]) == get_workshop(db, workshop_id).retention_date:
+        del changes["retention_date"]  # unchanged: saving other settings never trips on it
     cleaned = {name: _SETTABLE[name](value) for name, value in changes.items()}
     if cleaned:
         assignments = ", ".join(f"{name} = ?" for name in cleaned)
@@ -1156,15 +1186,20 @@ def expired_workshops(db: Database, *, today: dt.date | None = None) -> list[int
     return [r["id"] for r in _rows(db, "SELECT id FROM workshops WHERE retention_date < ?", [day])]
 
 
-def purge_expired(db: Database, *, today: dt.date | None = None) -> int:
-    """Delete every workshop past its retention date; returns how many."""
-    ids = expired_workshops(db, today=today)
+def purge(db: Database, workshop_ids: Iterable[int]) -> int:
+    """Delete these workshops, then VACUUM and checkpoint so no page keeps their text."""
+    ids = list(workshop_ids)
     for workshop_id in ids:
         delete_workshop(db, workshop_id, vacuum=False)
     if ids:
         db.conn.execute("VACUUM")
         db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return len(ids)
+
+
+def purge_expired(db: Database, *, today: dt.date | None = None) -> int:
+    """Delete every workshop past its retention date; returns how many (callers back up first)."""
+    return purge(db, expired_workshops(db, today=today))
 
 
 def workshops_list(db: Database) -> list[dict]:

@@ -22,13 +22,10 @@ from workshop.i18n import t as translate
 
 @st.cache_resource
 def _pool(path: str) -> dbmod.ConnectionPool:
-    """Migrate once per process and database (never lazily per request), purge expired workshops,
-    then keep a pool of open connections for the script runs."""
+    """Migrate once per process and database (never lazily per request), then keep a pool of open
+    connections for the script runs. Nothing is deleted at start-up: purging is explicit."""
     dbmod.prepare(path)
-    pool = dbmod.ConnectionPool(path)
-    with pool.connection() as conn:
-        store.purge_expired(conn)
-    return pool
+    return dbmod.ConnectionPool(path)
 
 
 def db_path() -> str:

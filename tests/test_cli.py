@@ -1,0 +1,87 @@
+"""The command line on real SQLite files: migrate deletes nothing, purge backs up first and names
+what it deletes, backup/restore round-trip, export/import, demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zipfile
+
+import pytest
+
+from workshop import db as dbmod
+from workshop import store
+from workshop.__main__ import main
+from workshop.errors import InvalidInput
+
+
+def _expire(db, workshop_id: int, days: int = 30) -> None:
+    """Set a deletion date in the past, as a clock jump or an old import would."""
+    past = (dt.date.today() - dt.timedelta(days=days)).isoformat()
+    db.conn.execute("UPDATE workshops SET retention_date = ? WHERE id = ?", [past, workshop_id])
+
+
+def test_a_past_deletion_date_is_refused_with_a_clear_message(db, room):
+    wid = room["workshop"].id
+    last_year = dt.date.today() - dt.timedelta(days=365)
+    with pytest.raises(InvalidInput) as err:
+        store.update_workshop(db, wid, retention_date=last_year)
+    assert err.value.key == "err.retention_past"
+    assert last_year.strftime("%d/%m/%Y") in err.value.message("fr") and "passée" in err.value.message("fr")
+    store.update_workshop(db, wid, retention_date=dt.date.today())  # today is fine
+    store.update_workshop(db, wid, retention_date=dt.date.today() + dt.timedelta(days=10))
+    _expire(db, wid)
+    # Saving other settings of an already expired workshop does not trip on its unchanged date.
+    store.update_workshop(db, wid, title="Nouveau titre", retention_date=store.get_workshop(db, wid).retention_date)
+    assert store.get_workshop(db, wid).title == "Nouveau titre"
+
+
+def test_migrate_deletes_nothing_even_past_the_deletion_date(db, db_path, room, capsys):
+    _expire(db, room["workshop"].id)
+    store.add_contact(db, room["alice"], submission_id="keep", label="Gardé", circle="family")
+    assert main(["migrate", "--db", str(db_path)]) == 0
+    assert "purge --expired" in capsys.readouterr().out
+    assert store.counters(db, room["workshop"].id)["contacts"] == 1
+
+
+def test_purge_takes_a_backup_first_and_names_what_it_deletes(db, db_path, room, capsys):
+    keep, _ = store.create_workshop(db, title="Récent")
+    _expire(db, room["workshop"].id)
+    store.add_contact(db, room["alice"], submission_id="gone", label="Effacé", circle="family")
+    assert main(["purge", "--db", str(db_path), "--expired"]) == 0
+    out = capsys.readouterr()
+    assert room["workshop"].code in out.err and "purged 1 workshop(s)" in out.out
+    assert [w["id"] for w in store.workshops_list(db)] == [keep.id]
+    (backup,) = (db_path.parent / "backups").glob("*-before-purge-*.db")
+    old = dbmod.connect(backup)
+    assert store.counters(old, room["workshop"].id)["contacts"] == 1  # recoverable
+    old.close()
+    assert main(["purge", "--db", str(db_path), "--expired"]) == 0
+    assert "nothing to purge" in capsys.readouterr().out
+
+
+def test_backup_and_restore_commands_round_trip(db, db_path, room, tmp_path, capsys):
+    store.add_contact(db, room["alice"], submission_id="a", label="Avant", circle="family")
+    out = tmp_path / "copie.db"
+    assert main(["backup", "--db", str(db_path), "--out", str(out)]) == 0
+    store.add_contact(db, room["alice"], submission_id="b", label="Après", circle="family")
+    assert main(["restore", "--db", str(db_path), "--from", str(out)]) == 0
+    assert "restored" in capsys.readouterr().out
+    assert [c["label"] for c in store.contacts_of(db, room["alice"].id)] == ["Avant"]
+    (safety,) = (db_path.parent / "backups").glob("*-before-restore-*.db")
+    previous = dbmod.connect(safety)
+    assert sorted(c["label"] for c in store.contacts_of(previous, room["alice"].id)) == ["Après", "Avant"]
+    previous.close()
+
+
+def test_export_and_import_commands(db, db_path, room, tmp_path, capsys):
+    store.add_idea(db, room["alice"], submission_id="i1", text="Un jardin partagé")
+    bundle = tmp_path / "atelier.zip"
+    assert main(["export", "--db", str(db_path), "--code", room["workshop"].code, "--out", str(bundle)]) == 0
+    assert "workshop.json" in zipfile.ZipFile(bundle).namelist()
+    capsys.readouterr()
+    assert main(["import", str(bundle), "--db", str(db_path)]) == 0
+    created = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    copy = store.workshop_by_code(db, created["code"])
+    assert store.ideas_frame(db, copy.id)["text"].tolist() == ["Un jardin partagé"]
+    assert main(["export", "--db", str(db_path), "--code", "NOPE00", "--out", str(bundle)]) == 2
