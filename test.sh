@@ -3,11 +3,15 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh requirements-dev.txt
-if ! command -v chromium >/dev/null 2>&1; then
-  if [ "$(id -u)" = "0" ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  fi
-fi
+# Debian packages the tests drive for real: Chromium (browser tests), LibreOffice Calc (CSV
+# files opened as a French spreadsheet would).
+sudo=""
+[ "$(id -u)" = "0" ] || sudo="sudo"
+updated=""
+apt_install() {  # apt_install PACKAGE [apt options]: once, quietly
+  [ -n "$updated" ] || { $sudo apt-get update -qq; updated=1; }
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+command -v chromium >/dev/null 2>&1 || apt_install chromium
+command -v soffice >/dev/null 2>&1 || apt_install libreoffice-calc-nogui --no-install-recommends
 exec .venv/bin/python -m pytest "$@"

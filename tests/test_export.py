@@ -33,6 +33,8 @@ def demo_db(tmp_path_factory):
     store.add_contact(conn, p, submission_id="tricky-2", label='Dupont, "Zoé" Œuvrard', circle="family")
     store.add_idea(conn, p, submission_id="tricky-3", text="@SUM(A1)\nsur deux lignes, avec « guillemets »")
     store.add_idea(conn, p, submission_id="tricky-4", text="+cmd|' /C calc'!A0")
+    # Formulas hidden in a list field (tags, joined with ;): each yields a number no cell holds otherwise.
+    store.add_idea(conn, p, submission_id="tricky-5", text="Idée ordinaire", tags=["vert", "=1234+4321", "+777*3", "-100-11"])
     conn.close()
     return path, result
 
@@ -125,6 +127,38 @@ def test_no_formula_in_any_csv(full_bundle):
             frame = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
             for col in frame.columns:
                 assert not frame[col].str.startswith(export.DANGEROUS_PREFIXES).any(), (name, col)
+
+
+EVALUATED = ("5555", "2331", "-111")  # what =1234+4321, +777*3 and -100-11 would compute to
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("separator", [",", ";"])
+def test_libreoffice_evaluates_no_formula_in_any_csv(full_bundle, tmp_path, separator):
+    """Every CSV opened in LibreOffice Calc (headless) with `,` and with `;` (the French default):
+    no cell holds a computed value, and the hostile texts are there as text."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice (Debian's libreoffice-calc-nogui) is installed by test.sh"
+    names = sorted(n for n in full_bundle if n.endswith(".csv"))
+    for name in names:
+        (tmp_path / name).write_bytes(full_bundle[name])
+    out = tmp_path / "out"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+         f"--infilter=CSV:{ord(separator)},34,76", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76",
+         "--outdir", str(out), *[str(tmp_path / n) for n in names]],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    seen = ""
+    for name in names:
+        cells = {c.strip('"') for line in (out / name).read_text(encoding="utf-8").splitlines() for c in line.split(",")}
+        assert not cells & set(EVALUATED), (name, separator, cells & set(EVALUATED))
+        seen += (out / name).read_text(encoding="utf-8")
+    for text in ("=1234+4321", "+777*3", "-100-11", '=HYPERLINK("'.replace('"', '""')):
+        assert text in seen, (text, separator)
 
 
 def test_xlsx_cells_are_strings_with_frozen_header_and_filter(full_bundle):

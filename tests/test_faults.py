@@ -168,3 +168,43 @@ def test_restore_refuses_a_file_that_is_not_a_workshop_database(db_path, room, t
     conn = dbmod.connect(db_path)
     assert store.get_workshop(conn, room["workshop"].id).title == "Atelier test"
     conn.close()
+
+
+def test_reads_that_must_agree_see_one_moment_while_the_room_writes(db_path, room):
+    """Participants join and add a contact at once while the room and the export are read: no
+    read ever holds a contact whose participant is missing, and every export validates."""
+    from workshop import export, network
+
+    wid, code = room["workshop"].id, room["workshop"].code
+    stop = threading.Event()
+
+    def writer() -> None:
+        conn = dbmod.connect(db_path)
+        n = 0
+        while not stop.is_set() and n < 400:
+            p = store.join(conn, code, f"P{n}", token=f"tok-torn-{n:018d}")
+            store.add_contact(conn, p, submission_id=f"t{n}", label=f"Contact {n}", circle="family")
+            n += 1
+        conn.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    reader = dbmod.connect(db_path)
+    torn = reads = 0
+    try:
+        deadline = time.monotonic() + 1.5
+        while time.monotonic() < deadline:
+            room_now = network.load_room(reader, wid)
+            rows = store.workshop_rows(reader, wid)
+            known = set(room_now.participants["id"]) | {p["id"] for p in rows["participants"]}
+            torn += not set(room_now.contacts["participant_id"]) <= set(room_now.participants["id"])
+            torn += not {c["participant_id"] for c in rows["contacts"]} <= {p["id"] for p in rows["participants"]}
+            reads += 1
+            assert known
+        for _ in range(3):
+            export.validate_payload(export.payload(reader, wid))
+    finally:
+        stop.set()
+        thread.join()
+        reader.close()
+    assert reads > 5 and torn == 0

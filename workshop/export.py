@@ -46,8 +46,10 @@ def safe_cell(value: object) -> object:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """Every field quoted: opened with `,` or with `;` (the French default) no field splits, so no
+    fragment of participant text ever starts a cell; list elements are guarded one by one too."""
     buf = io.StringIO()
-    writer = csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    writer = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n")
     writer.writerow([safe_cell(c) for c in frame.columns])
     for row in frame.itertuples(index=False):
         writer.writerow([safe_cell(_flat(v)) for v in row])
@@ -56,7 +58,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def _flat(value: object) -> object:
     if isinstance(value, (list, tuple, set)):
-        return ";".join(str(v) for v in value)
+        return ";".join(str(safe_cell(str(v))) for v in value)
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     return value
@@ -118,9 +120,14 @@ def _node_id(key: str, level: str, secret: str) -> str:
 
 
 def payload(db: Database, workshop_id: int, *, level: str = "full") -> dict:
-    """workshop.json: the whole workshop at a privacy level (format_version 1)."""
+    """workshop.json: the whole workshop at a privacy level (format_version 1), one snapshot."""
     if level not in LEVELS:
         raise InvalidInput("err.invalid", field="con.export_level")
+    with store.snapshot(db):
+        return _payload(db, workshop_id, level=level)
+
+
+def _payload(db: Database, workshop_id: int, *, level: str) -> dict:
     rows = store.workshop_rows(db, workshop_id)
     w = rows["workshop"]
     secret = w["secret"]
@@ -360,8 +367,13 @@ def bundle(
     progress: Callable[[str], None] | None = None,
     positions: dict | None = None,
 ) -> bytes:
-    """The ZIP a facilitator downloads after the event."""
-    say = progress or (lambda _msg: None)
+    """The ZIP a facilitator downloads after the event; every file from one read snapshot, so
+    the files agree with each other even while the room writes."""
+    with store.snapshot(db):
+        return _bundle(db, workshop_id, level=level, say=progress or (lambda _msg: None), positions=positions)
+
+
+def _bundle(db: Database, workshop_id: int, *, level: str, say: Callable[[str], None], positions: dict | None) -> bytes:
     w = store.get_workshop(db, workshop_id)
     lang = w.language
     say("workshop.json")

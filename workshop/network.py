@@ -30,11 +30,13 @@ class Room:
 
 
 def load_room(db: Database, workshop_id: int) -> Room:
-    return Room(
-        participants=store.participants_frame(db, workshop_id, include_blocked=False),
-        contacts=store.contacts_frame(db, workshop_id),
-        merges=store.merges_frame(db, workshop_id),
-    )
+    """Participants, contacts and merges as of one moment (one read snapshot)."""
+    with store.snapshot(db):
+        return Room(
+            participants=store.participants_frame(db, workshop_id, include_blocked=False),
+            contacts=store.contacts_frame(db, workshop_id),
+            merges=store.merges_frame(db, workshop_id),
+        )
 
 
 def _most_common(values) -> str:

@@ -79,6 +79,23 @@ def write(db: Database, workshop_id: int | None) -> Iterator[None]:
         raise
 
 
+@contextmanager
+def snapshot(db: Database) -> Iterator[None]:
+    """Reads that must agree, in one read transaction: in WAL mode they all see the database as
+    it was at the first of them, whatever is written meanwhile. Inside an open transaction (a
+    snapshot already, or a write) it simply joins it."""
+    conn = db.conn
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
 def _loads(value: str | None) -> list:
     try:
         out = json.loads(value or "[]")
@@ -1332,7 +1349,12 @@ def insert_payload(
 
 
 def workshop_rows(db: Database, workshop_id: int) -> dict:
-    """Every row of a workshop, as plain dicts (what export serialises)."""
+    """Every row of a workshop, as plain dicts (what export serialises), read in one snapshot."""
+    with snapshot(db):
+        return _workshop_rows(db, workshop_id)
+
+
+def _workshop_rows(db: Database, workshop_id: int) -> dict:
     w = _one(db, "SELECT * FROM workshops WHERE id = ?", [workshop_id])
     if not w:
         raise NotFound("err.no_workshop")
