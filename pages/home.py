@@ -33,6 +33,7 @@ st.session_state.setdefault("home_token", security.new_token())
 
 def _join() -> None:
     typed_code = workshop.code if workshop else st.session_state.get("home_code", "")
+    ui.throttle(security.join_throttle)
     with ui.get_db() as db:
         participant = store.join(db, typed_code, st.session_state.get("home_name", ""), token=st.session_state["home_token"])
     st.session_state["me_show_link"] = True
@@ -62,6 +63,8 @@ if workshop:
 
 
 def _create() -> None:
+    ui.check_creation_key(st.session_state.get("create_key", ""))
+    ui.throttle(security.create_throttle)
     with ui.get_db() as db:
         created, token = store.create_workshop(
             db,
@@ -99,10 +102,13 @@ with st.expander(ui.t("home.create_title"), expanded="created" in st.session_sta
             )
             st.text_area(ui.t("field.question"), value=ui.t("home.default_question"), key="create_question", max_chars=300)
             st.number_input(ui.t("field.retention_days"), 1, 3650, config.DEFAULT_RETENTION_DAYS, key="create_days")
+            if config.creation_key():
+                st.text_input(ui.t("field.creation_key"), key="create_key", type="password")
             st.form_submit_button(ui.t("home.create_button"), type="primary", on_click=ui.guarded(_create))
 
 demo_file = config.db_path().parent / "demo.json"
-if demo_file.exists():
+# The demo's console link carries its key: offered only to a browser on this machine.
+if demo_file.exists() and ui.client_is_local():
     try:
         demo = json.loads(demo_file.read_text(encoding="utf-8"))
     except ValueError:

@@ -110,3 +110,37 @@ def test_three_thousand_labels_run_all_pairs():
     cands = resolve.contact_candidates(frame(rows))
     assert time.perf_counter() - started < 60
     assert cands and all(c.score >= 85 for c in cands)
+
+
+def test_identical_labels_are_one_chain_not_every_pair():
+    """Jean Martin written by 5 participants: 4 proposals (confirming them joins all five)."""
+    rows = frame([{"label": "Jean Martin"} for _ in range(5)])
+    rows["participant_id"] = range(1, 6)
+    cands = resolve.contact_candidates(rows)
+    assert [(c.a_id, c.b_id) for c in cands] == [(1, 2), (1, 3), (1, 4), (1, 5)]
+
+
+def test_pairs_already_one_node_are_never_proposed():
+    """Jean Martin (1) ≈ Jean Martin (3) and J. Martin (2) ≈ Jean Martin (3) confirmed: the pair
+    1 ≈ 2 is implied (one node already) and never proposed, even though nobody decided it."""
+    rows = frame([{"label": "Jean Martin"}, {"label": "J. Martin"}, {"label": "Jean Martin"}])
+    assert {(c.a_id, c.b_id) for c in resolve.contact_candidates(rows)} == {(1, 2), (1, 3)}
+    merges = pd.DataFrame([
+        {"kind": "contact", "a_id": 1, "b_id": 3, "status": "confirmed"},
+        {"kind": "contact", "a_id": 2, "b_id": 3, "status": "confirmed"},
+    ])  # fmt: skip
+    nodes = resolve.resolve(rows, merges)
+    assert resolve.contact_candidates(rows, decided={(1, 3), (2, 3)}, nodes=nodes) == []
+    assert [(c.a_id, c.b_id) for c in resolve.contact_candidates(rows, decided={(1, 3), (2, 3)})] == [(1, 2)]
+
+
+def test_thousands_of_near_identical_labels_stay_bounded():
+    """8 fake participants × 500 near-identical labels (the attack): the search compares blocks
+    only, returns at most MAX_CANDIDATES, and a real pair among the noise is still found."""
+    noise = [{"label": f"Jean Martin {i}{chr(97 + i % 26)}"} for i in range(4000)]
+    real = [{"label": "Hélène Dupont"}, {"label": "DUPONT Hélène"}]
+    rows = frame(noise + real)
+    rows["participant_id"] = [i % 8 + 1 for i in range(4000)] + [20, 21]
+    cands = resolve.contact_candidates(rows)
+    assert len(cands) <= resolve.MAX_CANDIDATES
+    assert (4001, 4002) in {(c.a_id, c.b_id) for c in cands}

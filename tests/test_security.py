@@ -152,3 +152,26 @@ def test_console_actions_are_bound_to_its_workshop(app_env):
     assert store.ideas_frame(conn, other.id)["text"].tolist() == ["Ne pas toucher"]
     conn.close()
     assert token
+
+
+def test_throttle_per_client_and_in_all():
+    throttle = security.Throttle(limit=2, window=60.0, total=3)
+    assert throttle.allow("a", now=0.0) == 0.0 and throttle.allow("a", now=1.0) == 0.0
+    assert throttle.allow("a", now=2.0) == pytest.approx(58.0)  # per client
+    assert throttle.allow("b", now=2.0) == 0.0
+    assert throttle.allow("c", now=3.0) == pytest.approx(57.0)  # in all: rotating addresses
+    assert throttle.allow("a", now=61.0) == 0.0  # the window passed
+
+
+def test_a_full_room_refuses_more_participants_clearly(db, monkeypatch):
+    from workshop.errors import InvalidInput
+    from workshop.model import LIMITS
+
+    monkeypatch.setitem(LIMITS, "participants_per_workshop", 3)
+    workshop, _ = store.create_workshop(db, title="Petite salle")
+    for n in range(3):
+        store.join(db, workshop.code, f"P{n}", token=f"tok-full-{n:016d}")
+    with pytest.raises(InvalidInput) as err:
+        store.join(db, workshop.code, "De trop", token="tok-full-extra-0000000")
+    assert "complet (3 participants)" in err.value.message("fr")
+    assert store.join(db, workshop.code, "P0", token="tok-full-0000000000000000").display_name == "P0"  # same link

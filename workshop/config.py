@@ -23,6 +23,11 @@ def busy_timeout_s() -> float:
     return float(os.environ.get("WORKSHOP_BUSY_TIMEOUT", "20"))
 
 
+def creation_key() -> str:
+    """When set (hosted use), creating a workshop asks for this key (env WORKSHOP_CREATION_KEY)."""
+    return os.environ.get("WORKSHOP_CREATION_KEY", "")
+
+
 REFRESH_SECONDS = 3  # projector and console live refresh interval
 NEW_WINDOW_SECONDS = 120  # "what's new" highlight window
 DEFAULT_RETENTION_DAYS = 90

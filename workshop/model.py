@@ -79,6 +79,7 @@ LIMITS = {
     "theme": 80,
     "next_step": 200,
     "contacts_per_participant": 500,
+    "participants_per_workshop": 2000,
     "ideas_per_participant": 100,
 }
 

@@ -1,7 +1,8 @@
 """Contact resolution: which labels written by different participants name the same person.
 
-Candidates come from rapidfuzz (all pairs in C, on normalised labels), refined with an
-initials-aware name score and agreement on circle, organisation, region and city. Only the
+Candidates come from rapidfuzz (in C, inside blocks of labels sharing a word's first letters;
+identical labels chained), refined with an initials-aware name score and agreement on circle,
+organisation, region and city, with every cost bounded (MAX_BLOCK, MAX_PAIRS, MAX_CANDIDATES). Only the
 facilitator's confirmed merges ever join two contacts into one node.
 """
 
@@ -104,36 +105,67 @@ def _agreement(row_a: dict, row_b: dict) -> tuple[float, list[str]]:
     return bonus, evidence
 
 
+MAX_BLOCK = 300  # labels sharing one key beyond this: the key is too common to mean anything
+MAX_PAIRS = 20_000  # pairs refined in Python, best prefilter scores first
+MAX_CANDIDATES = 1_000  # proposals kept for the facilitator, best first
+
+
 def contact_candidates(
-    contacts: pd.DataFrame, *, threshold: float = 85.0, prefilter: int = 70, decided: set | None = None
+    contacts: pd.DataFrame,
+    *,
+    threshold: float = 85.0,
+    prefilter: int = 70,
+    decided: set | None = None,
+    nodes: dict[int, str] | None = None,
 ) -> list[Candidate]:
     """Pairs of contacts of different participants that may be one person, best first.
+
+    Bounded whatever the labels: identical labels (after normalisation) are proposed as a chain,
+    not every pair; other labels are compared only inside blocks sharing a word's first three
+    letters (a block over MAX_BLOCK labels is skipped), at most MAX_PAIRS pairs are refined and
+    MAX_CANDIDATES proposed.
 
     Parameters
     ----------
     contacts : rows with id, participant_id, label, circle, organisation, region, city
     threshold : final score (name + agreement) to propose a pair
-    prefilter : rapidfuzz token_sort_ratio cut-off for the all-pairs pass
+    prefilter : rapidfuzz token_sort_ratio cut-off before the finer score
     decided : (a_id, b_id) pairs already confirmed or rejected: never proposed again
+    nodes : resolve() of the confirmed merges: a pair already one node is never proposed
     """
     decided = decided or set()
+    nodes = nodes or {}
     if len(contacts) < 2:
         return []
     rows = contacts.to_dict("records")
     norms = [normalise(r["label"]) for r in rows]
-    # All pairs at C speed, uint8 to keep 3,000 x 3,000 at 9 MB; then a sparse refinement.
-    matrix = process.cdist(norms, norms, scorer=fuzz.token_sort_ratio, score_cutoff=prefilter, dtype=np.uint8, workers=-1)
-    ii, jj = np.nonzero(np.triu(matrix, k=1))
-    pairs = set(zip(ii.tolist(), jj.tolist(), strict=True))
-    pairs |= _initial_pairs(norms)
     owners = [r["participant_id"] for r in rows]
+    members: dict[str, list[int]] = {}
+    for idx, norm in enumerate(norms):
+        members.setdefault(norm, []).append(idx)
+    unique = list(members)
+    pairs: set[tuple[int, int]] = set()
+    # Identical labels: each joined to the first of its kind from another participant (confirming
+    # them one after the other joins them all: merges are transitive).
+    for group in members.values():
+        for idx in group[1:]:
+            first = next((g for g in group if owners[g] != owners[idx]), None)
+            if first is not None:
+                pairs.add((min(first, idx), max(first, idx)))
+    similar = _similar_labels(unique, prefilter=prefilter)
+    similar |= {(u, v, 100) for u, v in _initial_pairs(unique)}
+    for u, v, _score in sorted(similar, key=lambda t: (-t[2], t[0], t[1]))[:MAX_PAIRS]:
+        # One pair per pair of labels: the first contacts of each from different participants.
+        pick = next(((i, j) for i in members[unique[u]] for j in members[unique[v]] if owners[i] != owners[j]), None)
+        if pick:
+            pairs.add((min(pick), max(pick)))
     out = []
     for i, j in pairs:
         if owners[i] == owners[j]:
             continue  # nobody lists the same person twice on purpose
         a, b = sorted((i, j), key=lambda k: rows[k]["id"])
         key = (rows[a]["id"], rows[b]["id"])
-        if key in decided:
+        if key in decided or (key[0] in nodes and nodes.get(key[0]) == nodes.get(key[1])):
             continue
         base = name_score(norms[a], norms[b])
         bonus, evidence = _agreement(rows[a], rows[b])
@@ -142,7 +174,28 @@ def contact_candidates(
             evidence.insert(0, f"name {base:.0f}")
             out.append(Candidate("contact", key[0], key[1], rows[a]["label"], rows[b]["label"], round(score, 1), evidence))
     out.sort(key=lambda c: (-c.score, c.a_id, c.b_id))
-    return out
+    return out[:MAX_CANDIDATES]
+
+
+def _blocks(labels: list[str]) -> list[list[int]]:
+    """Indices of labels sharing the first three letters of a word, each block at most MAX_BLOCK."""
+    by_key: dict[str, list[int]] = {}
+    for idx, norm in enumerate(labels):
+        for key in {tok[:3] for tok in _tokens(norm) if len(tok) >= 3}:
+            by_key.setdefault(key, []).append(idx)
+    return [group for group in by_key.values() if 1 < len(group) <= MAX_BLOCK]
+
+
+def _similar_labels(labels: list[str], *, prefilter: int) -> set[tuple[int, int, int]]:
+    """(i, j, score) of label pairs at or above `prefilter`, compared inside blocks only (C speed)."""
+    found: set[tuple[int, int, int]] = set()
+    for group in _blocks(labels):
+        texts = [labels[i] for i in group]
+        matrix = process.cdist(texts, texts, scorer=fuzz.token_sort_ratio, score_cutoff=prefilter, dtype=np.uint8)
+        for x, y in zip(*np.nonzero(np.triu(matrix, k=1)), strict=True):
+            i, j = group[int(x)], group[int(y)]
+            found.add((min(i, j), max(i, j), int(matrix[x, y])))
+    return found
 
 
 def _initial_pairs(norms: list[str]) -> set[tuple[int, int]]:
@@ -163,12 +216,14 @@ def _initial_pairs(norms: list[str]) -> set[tuple[int, int]]:
     pairs = set()
     for tok, short_ones in by_token.items():
         group = full_by_token.get(tok, [])
-        if len(group) > 400:  # a very common token explains nothing
+        if len(group) > MAX_BLOCK:  # a very common token explains nothing
             continue
         for i in short_ones:
             for j in group:
                 if i != j and initials_score(norms[i], norms[j]) > 0:
                     pairs.add((min(i, j), max(i, j)))
+                    if len(pairs) >= MAX_PAIRS:
+                        return pairs
     return pairs
 
 

@@ -136,3 +136,37 @@ class RateLimiter:
 
 
 facilitator_limiter = RateLimiter()
+
+
+class Throttle:
+    """At most `limit` actions per `window` seconds per client key, and `total` in all (a flood
+    from rotating addresses); answers how long to wait. Bounded memory: old keys are dropped."""
+
+    def __init__(self, *, limit: int, window: float, total: int | None = None, max_clients: int = 10_000):
+        self.limit, self.window, self.total, self.max_clients = limit, window, total, max_clients
+        self._events: dict[str, list[float]] = {}
+        self._all: list[float] = []
+        self._lock = threading.Lock()
+
+    def allow(self, key: str, *, now: float | None = None) -> float:
+        """0 and the action is counted, or the seconds to wait (nothing counted)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            mine = [t for t in self._events.get(key, []) if now - t < self.window]
+            self._all = [t for t in self._all if now - t < self.window]
+            if len(mine) >= self.limit:
+                return mine[0] + self.window - now
+            if self.total is not None and len(self._all) >= self.total:
+                return self._all[0] + self.window - now
+            if len(self._events) > self.max_clients:
+                self._events = {k: v for k, v in self._events.items() if v and now - v[-1] < self.window}
+            mine.append(now)
+            self._all.append(now)
+            self._events[key] = mine
+            return 0.0
+
+
+# A room behind one address (a venue's NAT in front of a hosted server) joins about 200 phones in
+# a few minutes: per-address joins are generous; workshop creation is rare and costs more.
+join_throttle = Throttle(limit=300, window=600.0)
+create_throttle = Throttle(limit=5, window=600.0, total=60)

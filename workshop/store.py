@@ -437,6 +437,9 @@ def join(db: Database, code: str, display_name: str, *, token: str, now: dt.date
             return _participant(existing)
         if _one(db, "SELECT join_locked FROM workshops WHERE id = ?", [workshop.id])["join_locked"]:
             raise RoundClosed("err.join_locked")
+        count = _one(db, "SELECT count(*) AS n FROM participants WHERE workshop_id = ?", [workshop.id])["n"]
+        if count >= LIMITS["participants_per_workshop"]:
+            raise InvalidInput("err.room_full", max=LIMITS["participants_per_workshop"])
         db.conn.execute(
             "INSERT INTO participants (workshop_id, display_name, token_hash, joined_at) VALUES (?,?,?,?)",
             [workshop.id, name, token_hash, now_iso(now)],

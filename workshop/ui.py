@@ -4,6 +4,7 @@ cached computations keyed on (database, workshop, version), and safe rendering o
 from __future__ import annotations
 
 import hashlib
+import hmac
 import html
 import json
 import re
@@ -16,7 +17,7 @@ from sqlite_utils import Database
 
 from workshop import charts, config, links, network, resolve, security, store, themes
 from workshop import db as dbmod
-from workshop.errors import SlowDown, WorkshopError
+from workshop.errors import AccessDenied, SlowDown, WorkshopError
 from workshop.i18n import t as translate
 
 
@@ -81,6 +82,25 @@ def client_key() -> str:
     """Who is knocking (for rate limits): the client's IP address when Streamlit knows it."""
     ip = st.context.ip_address
     return ip if isinstance(ip, str) and ip else "local"
+
+
+def client_is_local() -> bool:
+    """True for a browser on this machine (Streamlit gives no address for loopback)."""
+    return client_key() in ("local", "127.0.0.1", "::1")
+
+
+def throttle(limiter: security.Throttle) -> None:
+    """Count one action of this client; raise SlowDown when it comes too often."""
+    wait = limiter.allow(client_key())
+    if wait > 0:
+        raise SlowDown("err.too_fast", seconds=int(wait) + 1)
+
+
+def check_creation_key(typed: str) -> None:
+    """Hosted use: creating a workshop needs the host's key (compared in constant time)."""
+    expected = config.creation_key()
+    if expected and not hmac.compare_digest(expected.encode(), (typed or "").encode()):
+        raise AccessDenied("err.creation_key")
 
 
 def facilitator_gate(code: str, token: str):
@@ -298,7 +318,7 @@ def merge_candidates(path: str, workshop_id: int, version: int) -> list:
         merges = store.merges_frame(conn, workshop_id)
     decided_c = {(m.a_id, m.b_id) for m in merges.itertuples() if m.kind == "contact"}
     decided_p = {(m.a_id, m.b_id) for m in merges.itertuples() if m.kind == "participant"}
-    cands = resolve.contact_candidates(contacts, decided=decided_c)
+    cands = resolve.contact_candidates(contacts, decided=decided_c, nodes=resolve.resolve(contacts, merges))
     cands += resolve.participant_candidates(contacts, people, decided=decided_p)
     return sorted(cands, key=lambda c: (-c.score, c.kind, c.a_id, c.b_id))
 
