@@ -112,7 +112,7 @@ def room_section() -> None:
         st.page_link(
             "pages/projector.py", label=ui.t("home.open_projector"), icon=":material/tv:", query_params={"w": workshop.code}
         )
-        st.caption(ui.escape_md(links.projector_url(workshop)))
+        st.code(links.projector_url(workshop), language=None, wrap_lines=True)  # copied as is: never altered
 
 
 # ---------------------------------------------------------------- moderation
@@ -130,8 +130,10 @@ def moderation_section() -> None:
         for idea in ideas.sort_values("id", ascending=False).head(200).to_dict("records"):
             with st.container(border=True):
                 cols = st.columns([6, 2, 2], vertical_alignment="center")
-                text = ui.escape_md(idea["text"]) + f"  \n*{ui.escape_md(idea['author'])}*"
-                cols[0].markdown(("~~" + text + "~~") if idea["hidden"] else text)
+                with cols[0]:
+                    # The idea as typed, its author apart: no Markdown of ours wraps user text.
+                    ui.plain(idea["text"])
+                    st.caption(ui.escape_md(f"— {idea['author']}" + (f" · {ui.t('con.hidden')}" if idea["hidden"] else "")))
                 cols[1].button(
                     ui.t("con.show") if idea["hidden"] else ui.t("con.hide"), key=f"hide_{idea['id']}",
                     on_click=act(store.set_idea_hidden, idea["id"], hidden=not idea["hidden"]),

@@ -317,6 +317,12 @@ def tag_options() -> list[str]:
 
 def add_idea(sid: str) -> None:
     prefix = f"ni_{sid}"
+    typed = str(st.session_state.get(f"{prefix}_text") or "")
+    if len(typed) > LIMITS["idea"]:
+        # A long paste is cut to the limit and kept in the box for a re-read, never emptied.
+        st.session_state[f"{prefix}_text"] = typed[: LIMITS["idea"]]
+        ui.flash(ui.t("me.cut", max=LIMITS["idea"], length=len(typed)), "warning")
+        return
     try:
         with ui.get_db() as db:
             store.add_idea(
@@ -342,7 +348,7 @@ def ideas_section() -> None:
         prefix = f"ni_{sid}"
         with st.form(f"idea_form_{sid}", border=True):
             st.text_area(
-                ui.t("me.post_idea"), max_chars=LIMITS["idea"], key=f"{prefix}_text", height=100,
+                ui.t("me.post_idea"), key=f"{prefix}_text", height=100,
                 help=ui.t("me.idea_hint", max=LIMITS["idea"]),
             )  # fmt: skip
             st.multiselect(

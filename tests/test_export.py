@@ -366,3 +366,19 @@ def test_mutated_real_payload_never_crashes(conn, full_bundle, data):
         assert _counts(conn) == before
     else:
         store.delete_workshop(conn, new.id, vacuum=False)
+
+
+def test_pdf_marks_what_its_font_cannot_draw(tmp_path):
+    """Emoji and CJK are not in the embedded font: drawn as □ with a note, never dropped silently;
+    accents and Arabic letters stay."""
+    from workshop import db as dbmod
+    from workshop import report
+
+    assert report.printable("Famille 👨‍👩‍👧 👍🏽 日本 كلمة café") == "Famille □ □ □□ كلمة café"
+    conn = dbmod.open_db(tmp_path / "pdf.db")
+    workshop, _ = store.create_workshop(conn, title="Atelier 日本 👨‍👩‍👧 café")
+    pdf = unzip(export.bundle(conn, workshop.id, level="full"))["report.pdf"]
+    conn.close()
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Atelier □□ □ café" in text
+    assert "ne sait pas dessiner" in text

@@ -266,3 +266,19 @@ def test_joining_too_often_from_one_address_is_slowed_with_a_message(seeded, mon
     assert not at.exception
     assert any("Beaucoup de demandes" in e.value for e in at.error)
     assert _count(seeded["path"], "SELECT count(*) FROM participants WHERE display_name = 'Second'") == 0
+
+
+def test_a_paste_over_the_limit_is_cut_and_kept_never_emptied(seeded):
+    at = _app(p=seeded["ptoken"]).switch_page("pages/participate.py").run()
+    at.segmented_control(key="me_section").set_value("ideas").run()
+    box = next(w for w in at.text_area if w.key.endswith("_text"))
+    pasted = "Une très longue idée collée. " * 400  # 11,600 characters
+    box.input(pasted)
+    next(b for b in at.button if b.label == "Publier").click().run()
+    assert not at.exception
+    kept = next(w for w in at.text_area if w.key.endswith("_text"))
+    assert kept.value == pasted[:280]
+    assert any("coupé à 280" in w.value for w in at.warning)
+    assert _count(seeded["path"], "SELECT count(*) FROM ideas") == 0  # re-read first, then publish
+    next(b for b in at.button if b.label == "Publier").click().run()
+    assert _count(seeded["path"], "SELECT count(*) FROM ideas") == 1

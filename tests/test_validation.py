@@ -91,3 +91,13 @@ def test_other_validators_raise_only_workshop_errors(value):
             fn(value)
         except WorkshopError:
             pass
+
+
+def test_emoji_sequences_and_joiners_are_kept_bidi_overrides_dropped():
+    from workshop.validation import clean_text
+
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    assert clean_text(f"Famille {family} !", field="f", max_len=50) == f"Famille {family} !"
+    assert clean_text("\u200dseul", field="f", max_len=50) == "seul"  # a joiner joining nothing goes
+    assert clean_text("abc\u202edef", field="f", max_len=50) == "abcdef"  # right-to-left override
+    assert clean_text("می\u200cخواهم", field="f", max_len=50) == "می\u200cخواهم"

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import os
+import unicodedata
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
@@ -22,7 +24,43 @@ def _font_dir() -> str:
     return os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
 
 
+MISSING_GLYPH = "□"  # drawn where the font has no glyph (emoji, CJK): visible, never silent
+
+
+@functools.cache
+def _covered() -> frozenset[int]:
+    """Code points DejaVu Sans can draw (its character map)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(os.path.join(_font_dir(), "DejaVuSans.ttf"), lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def printable(text: str) -> str:
+    """Text with every character the font cannot draw replaced by MISSING_GLYPH; an emoji
+    sequence (joined by ZWJ, with variation selectors or skin tones) is marked once."""
+    covered = _covered()
+    out: list[str] = []
+    joining = False
+    for ch in text:
+        if out and out[-1] == MISSING_GLYPH and (ch in "\u200d\ufe0f" or unicodedata.category(ch) in ("Mn", "Sk")):
+            joining = joining or ch == "\u200d"  # modifiers of what was just marked: nothing to add
+        elif ord(ch) in covered or ch in "\n\t":
+            out.append(ch)
+            joining = False
+        elif joining and out and out[-1] == MISSING_GLYPH:
+            joining = False
+        else:
+            out.append(MISSING_GLYPH)
+    return "".join(out)
+
+
 class _Report(FPDF):
+    def normalize_text(self, text: str) -> str:
+        clean = printable(text)
+        self.marked = getattr(self, "marked", False) or MISSING_GLYPH in clean
+        return super().normalize_text(clean)
+
     def __init__(self, title: str, lang: str) -> None:
         super().__init__(format="A4")
         self.report_title, self.lang = title, lang
@@ -182,4 +220,7 @@ def pdf(db: Database, workshop_id: int, *, data: dict, level: str, network_png: 
             f"{t('cmp.reach', lang)}{NBSP}: "
             + ", ".join(f"{k} {v['before']}→{v['after']}" for k, v in comparison["reach"].items())
         )
+    if getattr(doc, "marked", False):
+        doc.ln(4)
+        doc.para(t("rep.missing_glyph", lang, mark=MISSING_GLYPH), style="I")
     return bytes(doc.output())

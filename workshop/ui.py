@@ -133,12 +133,19 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$:~=])")
 WORD_JOINER = "\u2060"  # invisible; breaks the URL and e-mail patterns the frontend auto-links
 
 
+_WWW = re.compile(r"(?i)(w)(ww)")
+_COLON_BEFORE_WORD = re.compile(r"\\:(?=\S)")  # ':material/…', '://'; not French " : "
+
+
 def escape_md(text: str) -> str:
     """User text made inert for st.markdown: every Markdown/directive character backslash-escaped,
-    and an invisible word joiner inside '://', 'www.' and '@', because the frontend turns bare
-    URLs and e-mail addresses into links even when escaped (stored text is never changed)."""
+    and an invisible word joiner after a ':' glued to what follows (icons like :material/x: and '://' survive a
+    backslash), inside 'www' whatever its case, and before '@', because the frontend turns bare
+    URLs, e-mail addresses and icon codes into links or icons even when escaped (stored text is
+    never changed; addresses meant to be copied are shown in st.code, never through here)."""
     escaped = _MD_SPECIAL.sub(r"\\\1", str(text)).replace("&", "&#38;")
-    escaped = escaped.replace("\\:/", "\\:" + WORD_JOINER + "/").replace("www", "w" + WORD_JOINER + "ww")
+    escaped = _COLON_BEFORE_WORD.sub("\\\\:" + WORD_JOINER, escaped)
+    escaped = _WWW.sub(r"\1" + WORD_JOINER + r"\2", escaped)
     escaped = escaped.replace("@", WORD_JOINER + "@")
     return escaped.replace("\n", "  \n")
 

@@ -12,10 +12,15 @@ from workshop.model import CIRCLES, FLOWS, LIMITS
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 
 
+_JOINERS = ("\u200d", "\u200c")  # ZWJ builds emoji sequences (👨‍👩‍👧); ZWNJ shapes Persian words
+
+
 def _drop_controls(text: str, *, keep_newlines: bool) -> str:
     kept = []
     for ch in text:
         if ch == "\n" and keep_newlines:
+            kept.append(ch)
+        elif ch in _JOINERS and kept and not kept[-1].isspace():
             kept.append(ch)
         elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
             kept.append(" " if ch in "\t\r\n" else "")

@@ -21,8 +21,9 @@ PAYLOADS = [
     '<a href="http://evil.example/b">clic</a> <span style="color:red">r</span> <b>b</b>',
     '=HYPERLINK("http://evil.example/c","x")',
     "@SUM(A1) +cmd|' /C calc'!A0",
+    "**Gras** _ital_ WWW.evil.example Www.evil.example/x wWw.evil.example",
 ]
-LABELS = ["<b>Zoé</b>", "=1+1", "[x](http://evil.example/d)"]
+LABELS = ["<b>Zoé</b>", "=1+1", "[x](http://evil.example/d)", ":red[rouge] :material/warning:"]
 
 
 def visible_text(locator) -> str:
@@ -35,6 +36,9 @@ def no_injection(page) -> None:
     assert page.locator('a[href*="evil.example"]').count() == 0
     assert page.locator('img[src="x"], img[src*="evil.example"]').count() == 0
     assert page.locator("main b, main span[style*='color:red']").filter(has_text="r").count() == 0
+    assert page.locator("main em, main strong").filter(has_text="ital").count() == 0
+    assert page.locator("main em, main strong").filter(has_text="Gras").count() == 0
+    assert page.locator("main [data-testid='stIconMaterial']").filter(has_text="warning").count() == 0
 
 
 def test_hostile_text_stays_text_everywhere(server, pages):
