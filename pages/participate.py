@@ -18,7 +18,10 @@ with ui.get_db() as db:
         workshop, me = store.participant_by_token(db, token)
     except WorkshopError as exc:
         ui.show_error(exc)
-        st.page_link("pages/home.py", label=ui.t("home.join_title"), icon=":material/login:")
+        if exc.key == "err.blocked":  # suspended, but their data stays theirs to erase
+            ui.delete_my_data(store.participant_by_token(db, token, allow_blocked=True)[1])
+        else:
+            st.page_link("pages/home.py", label=ui.t("home.join_title"), icon=":material/login:")
         st.stop()
     ui.set_default_lang(workshop.language)
     current = store.latest_open(store.rounds(db, workshop.id))
@@ -518,22 +521,6 @@ def place_section() -> None:
         ui.plain(f"{item['name']} — {', '.join(shared)}")
 
 
-def delete_my_data() -> None:
-    """Under "Ma place" (with the skills and the personal link), not on every section's rerun."""
-    with st.expander(ui.t("me.delete_my_data")):
-        confirm = st.checkbox(ui.t("me.delete_confirm"), key="me_delete_confirm")
-        if st.button(ui.t("me.delete_my_data"), disabled=not confirm, key="me_delete_btn", type="secondary"):
-            try:
-                with ui.get_db() as db:
-                    store.delete_participant(db, me)
-            except WorkshopError as exc:
-                ui.show_error(exc)
-            else:
-                st.query_params.clear()
-                st.success(ui.t("me.data_deleted"))
-                st.stop()
-
-
 def open_editor() -> None:
     """The edit dialog of the picked contact or idea, looked up among this participant's own rows."""
     editing = st.session_state.get("me_editing")
@@ -574,7 +561,7 @@ def section_view(name: str) -> None:
     }[name]()
     if name == "place":
         st.divider()
-        delete_my_data()
+        ui.delete_my_data(me)
 
 
 section_view(section)

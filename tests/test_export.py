@@ -208,6 +208,17 @@ def test_pseudonymised_level_hides_labels_everywhere(conn, demo_db):
     for label in labels:
         if len(label) > 6:
             assert label not in text
+    # Contacts are third parties: what could single them out is dropped, only categories stay.
+    assert all(c["city"] == "" and c["organisation"] == "" and c["skills"] == [] for c in doc["contacts"])
+    assert any(c["region"] for c in doc["contacts"]) and any(c["sector"] for c in doc["contacts"])
+    nodes = pd.read_csv(io.BytesIO(files["nodes.csv"]), dtype=str, keep_default_na=False)
+    contacts_rows = nodes[nodes["kind"] != "participant"]
+    assert (contacts_rows["city"] == "").all() and (contacts_rows["organisation"] == "").all()
+    cities = {c["city"] for c in store.contacts_frame(conn, demo_db[1].workshop.id).to_dict("records") if len(c["city"]) > 4}
+    organisations = {c["organisation"] for c in store.contacts_frame(conn, demo_db[1].workshop.id).to_dict("records")}
+    assert cities and organisations - {""}
+    for org in organisations - {""}:
+        assert f'"{org}"'.encode() not in files["network.gexf"] and f'"{org}"'.encode() not in files["workshop.json"]
 
 
 def test_aggregate_level_has_no_row_per_person(conn, demo_db):

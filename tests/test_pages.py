@@ -282,3 +282,18 @@ def test_a_paste_over_the_limit_is_cut_and_kept_never_emptied(seeded):
     assert _count(seeded["path"], "SELECT count(*) FROM ideas") == 0  # re-read first, then publish
     next(b for b in at.button if b.label == "Publier").click().run()
     assert _count(seeded["path"], "SELECT count(*) FROM ideas") == 1
+
+
+def test_a_suspended_participant_can_still_erase_their_data(seeded):
+    conn = dbmod.connect(seeded["path"])
+    alice = store.participant_by_token(conn, seeded["ptoken"])[1]
+    store.add_contact(conn, alice, submission_id="s-1", label="Tante Berthe", circle="family")
+    store.set_blocked(conn, seeded["workshop"].id, alice.id, blocked=True)
+    conn.close()
+    at = _app(p=seeded["ptoken"]).switch_page("pages/participate.py").run()
+    assert not at.exception and "suspendu" in at.error[0].value.casefold()
+    at.checkbox(key="me_delete_confirm").check().run()
+    at.button(key="me_delete_btn").click().run()
+    assert not at.exception
+    assert _count(seeded["path"], "SELECT count(*) FROM participants WHERE display_name = 'Alice'") == 0
+    assert _count(seeded["path"], "SELECT count(*) FROM contacts") == 0

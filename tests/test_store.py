@@ -247,3 +247,16 @@ def test_deleted_participant_leaves_no_trace_in_counters_or_exports(db, room):
     assert "Alice" not in blob and "Hélène Privée" not in blob and "Idée d'Alice" not in blob
     g = network.build_graph(network.load_room(db, wid))
     assert "Hélène Privée" not in g.vs["label"] and "Alice" not in g.vs["label"]
+
+
+def test_erased_text_leaves_no_trace_in_the_database_or_its_wal(db, db_path, room):
+    """'Delete my data': secure_delete zeroes the freed pages and a checkpoint empties the WAL,
+    so the erased words are in no file of the database."""
+    for n in range(30):
+        store.add_contact(db, room["alice"], submission_id=f"e{n}", label=f"Zéphyrin-Effacé {n}", circle="family")
+    store.add_idea(db, room["alice"], submission_id="e-idea", text="Idée de Zéphyrin-Effacé à oublier")
+    store.delete_participant(db, room["alice"])
+    files = list(db_path.parent.glob(db_path.name + "*"))
+    assert files
+    for path in files:
+        assert "Zéphyrin-Effacé".encode() not in path.read_bytes(), path.name

@@ -119,6 +119,11 @@ def _node_id(key: str, level: str, secret: str) -> str:
     return key if level == "full" else security.keyed_id(secret, f"node:{key}", prefix=key[0])
 
 
+# A contact is a third party: below the full level only generalised fields (circle, region,
+# sector) stay; what could single them out (city, organisation, their skills) is dropped.
+_HIDDEN_CONTACT_FIELDS = {"city": "", "organisation": "", "skills": []}
+
+
 def payload(db: Database, workshop_id: int, *, level: str = "full") -> dict:
     """workshop.json: the whole workshop at a privacy level (format_version 1), one snapshot."""
     if level not in LEVELS:
@@ -209,6 +214,7 @@ def _payload(db: Database, workshop_id: int, *, level: str) -> dict:
                     "created_at",
                 )
             },
+            **(_HIDDEN_CONTACT_FIELDS if level != "full" else {}),
         }  # fmt: skip
         for c in rows["contacts"]
     ]
@@ -271,6 +277,8 @@ def graph_files(
             "organisation": v["organisation"], "sector": v["sector"], "community": int(row.community),
             "degree": int(row.degree), "betweenness": float(row.betweenness), "known_by": len(v["known_by"]),
         }  # fmt: skip
+        if level != "full" and v["kind"] != "participant":
+            attrs.update({k: val for k, val in _HIDDEN_CONTACT_FIELDS.items() if k in attrs})
         size = 4.0 + 20.0 * float(row.degree) / max(1, int(table["degree"].max()))
         G.add_node(nid, **attrs, viz={"color": _rgb(colour), "size": size, "position": {"x": x * 1000, "y": y * 1000, "z": 0.0}})
         nodes.append({"Id": nid, "Label": label, **{k: v2 for k, v2 in attrs.items() if k != "label"}, "x": x, "y": y})

@@ -135,8 +135,10 @@ FR: dict[str, str] = {
         "Nous enregistrons le nom ou pseudonyme que vous choisissez, les contacts et les idées que vous saisissez. "
         "Les personnes que vous citez ne sont pas dans la salle et n'ont pas donné leur accord : "
         "notez-les par leurs **initiales ou un pseudonyme**. L'animateur voit vos saisies ; "
-        "l'écran de la salle ne montre que des totaux et des catégories, jamais les noms de vos contacts "
-        "(sauf si l'animateur l'annonce). Vous pouvez effacer vos données à tout moment. "
+        "l'écran de la salle montre votre nom ou pseudonyme sur le réseau, vos idées (avec votre nom, sauf atelier "
+        "anonyme), les totaux et les catégories, mais jamais les noms de vos contacts (sauf si l'animateur l'annonce). "
+        "Votre nom n'apparaît dans les exports anonymisés que si vous l'acceptez (Ma place dans la salle). "
+        "Vous pouvez effacer vos données à tout moment. "
         "Toutes les données de l'atelier sont effacées le {date}."
     ),
     "home.create_title": "Animer un atelier",
@@ -496,8 +498,10 @@ EN: dict[str, str] = {
         "We store the name or pseudonym you choose and the contacts and ideas you enter. "
         "The people you mention are not in the room and did not consent: "
         "enter them by their **initials or a pseudonym**. The facilitator sees your entries; "
-        "the room's screen shows only totals and categories, never your contacts' names "
-        "(unless the facilitator announces it). You can delete your data at any time. "
+        "the room's screen shows your name or pseudonym on the network, your ideas (with your name, unless the "
+        "workshop is anonymous), totals and categories, but never your contacts' names (unless the facilitator "
+        "announces it). Your name appears in pseudonymised exports only if you agree (My place in the room). "
+        "You can delete your data at any time. "
         "All the workshop's data is deleted on {date}."
     ),
     "home.create_title": "Run a workshop",

@@ -112,7 +112,7 @@ class Participant:
     skills_sought: list
     blocked: bool
     joined_at: str
-    show_name: bool = True
+    show_name: bool = False
 
 
 @dataclass(frozen=True)

@@ -440,21 +440,22 @@ def join(db: Database, code: str, display_name: str, *, token: str, now: dt.date
         count = _one(db, "SELECT count(*) AS n FROM participants WHERE workshop_id = ?", [workshop.id])["n"]
         if count >= LIMITS["participants_per_workshop"]:
             raise InvalidInput("err.room_full", max=LIMITS["participants_per_workshop"])
-        db.conn.execute(
-            "INSERT INTO participants (workshop_id, display_name, token_hash, joined_at) VALUES (?,?,?,?)",
+        db.conn.execute(  # show_name 0: a name appears in pseudonymised exports only if its owner says so
+            "INSERT INTO participants (workshop_id, display_name, token_hash, joined_at, show_name) VALUES (?,?,?,?,0)",
             [workshop.id, name, token_hash, now_iso(now)],
         )
     return participant_by_token(db, token)[1]
 
 
-def participant_by_token(db: Database, token: str) -> tuple[Workshop, Participant]:
-    """Who this personal link belongs to; refuses unknown, deleted and blocked participants."""
+def participant_by_token(db: Database, token: str, *, allow_blocked: bool = False) -> tuple[Workshop, Participant]:
+    """Who this personal link belongs to; refuses unknown, deleted and (unless `allow_blocked`,
+    for erasing their own data) suspended participants."""
     if not token or not isinstance(token, str) or len(token) > 100:
         raise AccessDenied("err.link")
     row = _one(db, "SELECT * FROM participants WHERE token_hash = ?", [security.hash_participant_token(token)])
     if not row:
         raise AccessDenied("err.link")
-    if row["blocked"]:
+    if row["blocked"] and not allow_blocked:
         raise AccessDenied("err.blocked")
     return get_workshop(db, row["workshop_id"]), _participant(row)
 
@@ -491,14 +492,14 @@ def set_own_skills(
 
 
 def skill_suggestions(db: Database, workshop_id: int, *, limit: int = 60) -> list[str]:
-    """Skills already typed in this workshop, most frequent first (suggestions for the next person)."""
+    """Skills participants gave as their own, most frequent first (suggestions for the next
+    person). Contacts' skills are never shown to others: they describe third parties."""
     counts: dict[str, tuple[int, str]] = {}
     rows = _rows(
         db,
         "SELECT skills_offered AS s FROM participants WHERE workshop_id = ?"
-        " UNION ALL SELECT skills_sought FROM participants WHERE workshop_id = ?"
-        " UNION ALL SELECT skills FROM contacts WHERE workshop_id = ?",
-        [workshop_id] * 3,
+        " UNION ALL SELECT skills_sought FROM participants WHERE workshop_id = ?",
+        [workshop_id] * 2,
     )
     for row in rows:
         for skill in _loads(row["s"]):
@@ -533,6 +534,9 @@ def delete_participant(db: Database, participant: Participant) -> None:
         )
         if cur.rowcount != 1:
             raise NotFound("err.not_found")
+    # secure_delete zeroed the freed pages; the WAL still holds earlier images of them until a
+    # checkpoint copies the pages back and truncates it (readers still open may delay part of it).
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _delete_merges(db: Database, workshop_id: int, contact_ids: list[int]) -> None:

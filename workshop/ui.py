@@ -120,6 +120,23 @@ def facilitator_gate(code: str, token: str):
     return workshop
 
 
+def delete_my_data(participant) -> None:
+    """ "Effacer mes données" behind a confirmation (under *Ma place*, or alone for a suspended
+    participant): everything they wrote goes, and their link stops working."""
+    with st.expander(t("me.delete_my_data")):
+        confirm = st.checkbox(t("me.delete_confirm"), key="me_delete_confirm")
+        if st.button(t("me.delete_my_data"), disabled=not confirm, key="me_delete_btn", type="secondary"):
+            try:
+                with get_db() as db:
+                    store.delete_participant(db, participant)
+            except WorkshopError as exc:
+                show_error(exc)
+            else:
+                st.query_params.clear()
+                st.success(t("me.data_deleted"))
+                st.stop()
+
+
 def show_error(exc: WorkshopError) -> None:
     st.error(escape_md(exc.message(lang())), icon=":material/error:")
 
