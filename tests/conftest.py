@@ -42,3 +42,14 @@ def app_env(db_path, monkeypatch):
     st.cache_data.clear()
     st.cache_resource.clear()
     return db_path
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests carry `e2e`, load tests `slow`: `pytest -m "not e2e and not slow"` is the
+    inner loop (the README's test command still runs everything)."""
+    for item in items:
+        path = str(item.fspath)
+        if "/tests/e2e/" in path:
+            item.add_marker(pytest.mark.e2e)
+        if path.endswith("test_load.py"):
+            item.add_marker(pytest.mark.slow)

@@ -393,3 +393,47 @@ def test_pdf_marks_what_its_font_cannot_draw(tmp_path):
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Atelier □□ □ café" in text
     assert "ne sait pas dessiner" in text
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.data())
+def test_any_accepted_import_leaves_console_wall_and_export_working(conn, full_bundle, data):
+    """Hostile bundles (settings of any shape, a NUL in a name, huge text): refused clearly, or
+    imported cleaned, after which the network, the themes and a full export all still work."""
+    from workshop import network, themes
+
+    doc = json.loads(full_bundle["workshop.json"])
+    doc["workshop"]["settings"] = data.draw(
+        st.one_of(json_values, st.fixed_dictionaries({"net_view": json_values, "color_by": json_values,
+                                                      "filters": st.one_of(json_values, st.dictionaries(st.text(), json_values))}))
+    )  # fmt: skip
+    doc["participants"][0]["display_name"] = data.draw(st.sampled_from(["Nul\x00Byte", "x" * 5000, "  ", "Zoé"]))
+    doc["workshop"]["title"] = data.draw(st.sampled_from(["Titre", "T" * 5_000_000, "\x00"]))
+    before = _counts(conn)
+    try:
+        new, _ = export.import_bundle(conn, json.dumps(doc).encode())
+    except ImportRefused as exc:
+        assert _counts(conn) == before and exc.message("fr").startswith("Import refusé")
+        return
+    try:
+        w = store.get_workshop(conn, new.id)
+        assert set(w.settings) <= {"net_view", "color_by", "size_by", "filters"}
+        assert "\x00" not in "".join(store.participants_frame(conn, new.id)["display_name"])
+        network.analyse(network.load_room(conn, new.id), filters=w.settings.get("filters", {}))
+        themes.theme_cards(conn, new.id)
+        assert "workshop.json" in unzip(export.bundle(conn, new.id, level="pseudonymised"))
+    finally:
+        store.delete_workshop(conn, new.id, vacuum=False)
+
+
+def test_import_obeys_the_rooms_limits_and_accepts_a_text_version(conn, full_bundle):
+    doc = json.loads(full_bundle["workshop.json"])
+    doc["format_version"] = "1"
+    many = dict(doc, contacts=doc["contacts"] + [dict(doc["contacts"][0], id=10_000 + n) for n in range(501)])
+    before = _counts(conn)
+    with pytest.raises(ImportRefused) as err:
+        export.import_bundle(conn, json.dumps(many).encode())
+    assert "plus de 500 contacts" in err.value.message("fr") and _counts(conn) == before
+    new, _ = export.import_bundle(conn, json.dumps(doc).encode())  # "1" as text is version 1
+    store.delete_workshop(conn, new.id, vacuum=False)

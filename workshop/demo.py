@@ -206,7 +206,6 @@ def seed_demo(
         question="Quels cas d'usage pour notre entreprise diffuse ?",
         public_base_url=public_base_url,
         token=facilitator_token,
-        settings={"demo": True},
     )
     for name in ("contacts", "ideas"):
         store.set_round(db, workshop.id, name, is_open=True)

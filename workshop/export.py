@@ -20,7 +20,7 @@ import networkx as nx
 import pandas as pd
 from sqlite_utils import Database
 
-from workshop import config, network, security, store
+from workshop import config, network, security, store, validation
 from workshop.errors import ImportRefused, InvalidInput
 from workshop.i18n import t
 from workshop.model import CIRCLES, FLOWS, LANGUAGES, Workshop
@@ -151,7 +151,7 @@ def _payload(db: Database, workshop_id: int, *, level: str) -> dict:
             "vote_dots": w["vote_dots"],
             "show_labels": bool(w["show_labels"]),
             "anonymous": bool(w["anonymous"]),
-            "settings": json.loads(w["settings"] or "{}"),
+            "settings": validation.clean_view_settings(json.loads(w["settings"] or "{}")),
         },  # fmt: skip
     }
     room = network.load_room(db, workshop_id)
@@ -534,6 +534,8 @@ def _is_int(v) -> bool:
 def validate_payload(doc: object) -> dict:
     """Check types and references of a workshop.json; returns it unchanged when sound."""
     _need(isinstance(doc, dict), "root")
+    if isinstance(doc.get("format_version"), str) and doc["format_version"].strip().isdigit():
+        doc = {**doc, "format_version": int(doc["format_version"])}  # "1" written by a hand-made tool
     if doc.get("format") != FORMAT or doc.get("format_version") != FORMAT_VERSION:
         found = doc.get("format_version") if doc.get("format") == FORMAT else doc.get("format")
         raise ImportRefused("imp.version", found=str(found)[:20], expected=FORMAT_VERSION)

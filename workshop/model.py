@@ -25,6 +25,12 @@ MARKET_FLOWS = ("goods", "money")
 NON_MARKET_FLOWS = ("knowledge", "trust", "emotion")
 
 ROUNDS = ("contacts", "ideas", "vote", "collectifs")
+
+# The network view's display settings (console → wall), each with its allowed values.
+NETWORK_VIEWS = ("full", "bridges", "circles", "reach", "flows")
+COLOUR_MODES = ("circle", "community", "sector", "region", "kind")
+SIZE_MODES = ("degree", "betweenness")
+DORMANT_MODES = ("all", "dormant", "active")
 LANGUAGES = ("fr", "en")
 
 # Small ordinal scales: 1 = weak / little, 3 = strong / full.

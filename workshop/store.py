@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from workshop import db as dbmod
 from workshop import security, validation
-from workshop.errors import AccessDenied, InvalidInput, NotFound, RoundClosed, SlowDown, StorageError
+from workshop.errors import AccessDenied, ImportRefused, InvalidInput, NotFound, RoundClosed, SlowDown, StorageError
 from workshop.model import LIMITS, ROUNDS, Participant, Round, Workshop
 
 # ---------------------------------------------------------------- helpers
@@ -96,6 +96,14 @@ def snapshot(db: Database) -> Iterator[None]:
             conn.execute("COMMIT")
 
 
+def _json_object(value: str | None) -> dict:
+    try:
+        out = json.loads(value or "{}")
+    except ValueError:
+        return {}
+    return out if isinstance(out, dict) else {}
+
+
 def _loads(value: str | None) -> list:
     try:
         out = json.loads(value or "[]")
@@ -132,7 +140,7 @@ def _workshop(row: Mapping) -> Workshop:
         vote_dots=row["vote_dots"],
         projector_view=row["projector_view"],
         version=row["version"],
-        settings=json.loads(row["settings"] or "{}"),
+        settings=validation.clean_view_settings(_json_object(row["settings"])),
     )
 
 
@@ -177,7 +185,7 @@ def create_workshop(
                 security.hash_facilitator_token(token),
                 security.new_token(),
                 base_url,
-                json.dumps(dict(settings or {}), ensure_ascii=False),
+                json.dumps(validation.clean_view_settings(dict(settings or {})), ensure_ascii=False),
             ],
         )
         workshop_id = cur.lastrowid
@@ -332,11 +340,11 @@ def update_workshop(db: Database, workshop_id: int, **changes) -> Workshop:
 
 
 def update_view_settings(db: Database, workshop_id: int, **settings) -> dict:
-    """Merge projector display settings (colour mode, filters) into the workshop's settings JSON."""
+    """Merge projector display settings (colour mode, filters) into the workshop's settings JSON;
+    only known keys with allowed values are kept."""
     with write(db, workshop_id):
         row = _one(db, "SELECT settings FROM workshops WHERE id = ?", [workshop_id])
-        current = json.loads(row["settings"] or "{}")
-        current.update(settings)
+        current = validation.clean_view_settings({**_json_object(row["settings"]), **settings})
         db.conn.execute(
             "UPDATE workshops SET settings = ? WHERE id = ?",
             [json.dumps(current, ensure_ascii=False), workshop_id],
@@ -1246,6 +1254,7 @@ def insert_payload(
     rows to workshop `into`, in ONE transaction: nothing is half-imported. Returns the workshop id."""
     w = payload["workshop"]
     created = dt.datetime.now(dt.UTC)
+    _within_limits(db, payload, into=into)
     with write(db, None):
         if into is None:
             for _ in range(20):
@@ -1255,12 +1264,17 @@ def insert_payload(
             retention = w.get("retention_date") or (created.date() + dt.timedelta(days=90)).isoformat()
             if retention < created.date().isoformat():
                 retention = (created.date() + dt.timedelta(days=90)).isoformat()
+            title = validation.clean_text(w["title"], field="field.title", max_len=LIMITS["title"])
+            question = validation.clean_text(
+                w["question"], field="field.question", max_len=LIMITS["question"], required=False, multiline=True
+            )
+            settings = validation.clean_view_settings(w.get("settings", {}))
             cur = db.conn.execute(
                 "INSERT INTO workshops (code, title, language, question, retention_date, created_at, facilitator_hash,"
                 " secret, vote_dots, show_labels, anonymous, settings, previous_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [code, w["title"], w["language"], w["question"], retention, now_iso(created),
+                [code, title, w["language"], question, retention, now_iso(created),
                  security.hash_facilitator_token(facilitator_token), security.new_token(), w["vote_dots"],
-                 int(w["show_labels"]), int(w["anonymous"]), json.dumps(w.get("settings", {}), ensure_ascii=False),
+                 int(w["show_labels"]), int(w["anonymous"]), json.dumps(settings, ensure_ascii=False),
                  previous_id],
             )  # fmt: skip
             workshop_id = cur.lastrowid
@@ -1280,8 +1294,10 @@ def insert_payload(
             cur = db.conn.execute(
                 "INSERT INTO participants (workshop_id, display_name, token_hash, skills_offered, skills_sought, show_name,"
                 " blocked, joined_at) VALUES (?,?,?,?,?,?,?,?)",
-                [workshop_id, p["display_name"], token_hash or security.hash_participant_token(security.new_token()),
-                 _dumps(p["skills_offered"]), _dumps(p["skills_sought"]), int(p["show_name"]), int(p["blocked"]),
+                [workshop_id, validation.clean_name(p["display_name"]),
+                 token_hash or security.hash_participant_token(security.new_token()),
+                 _dumps(validation.clean_skills(p["skills_offered"])), _dumps(validation.clean_skills(p["skills_sought"])),
+                 int(p["show_name"]), int(p["blocked"]),
                  p.get("joined_at") or now_iso(created)],
             )  # fmt: skip
             pmap[p["id"]] = cur.lastrowid
@@ -1353,6 +1369,22 @@ def insert_payload(
             )
         db.conn.execute("UPDATE workshops SET version = version + 1 WHERE id = ?", [workshop_id])
     return workshop_id
+
+
+def _within_limits(db: Database, payload: Mapping, *, into: int | None) -> None:
+    """An import obeys the room's limits as typing does: participants per workshop, contacts and
+    ideas per participant (a bundle cannot smuggle 170,000 contacts under one person)."""
+    already = 0
+    if into is not None:
+        already = _one(db, "SELECT count(*) AS n FROM participants WHERE workshop_id = ?", [into])["n"]
+    if already + len(payload["participants"]) > LIMITS["participants_per_workshop"]:
+        raise ImportRefused("imp.too_many_participants", max=LIMITS["participants_per_workshop"])
+    for table, limit in (("contacts", "contacts_per_participant"), ("ideas", "ideas_per_participant")):
+        per: dict = {}
+        for row in payload[table]:
+            per[row["participant_id"]] = per.get(row["participant_id"], 0) + 1
+        if per and max(per.values()) > LIMITS[limit]:
+            raise ImportRefused(f"imp.too_many_{table}", max=LIMITS[limit])
 
 
 def workshop_rows(db: Database, workshop_id: int) -> dict:

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from workshop.errors import InvalidInput
-from workshop.model import CIRCLES, FLOWS, LIMITS
+from workshop.model import CIRCLES, COLOUR_MODES, DORMANT_MODES, FLOWS, LIMITS, NETWORK_VIEWS, REGIONS, SIZE_MODES
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 
@@ -128,3 +128,28 @@ def clean_code(code: object) -> str:
     if not code or len(code) > 12 or not code.isalnum():
         raise InvalidInput("err.code")
     return code
+
+
+def clean_view_settings(settings: object) -> dict:
+    """The network display settings with only known keys and allowed values (anything else, as
+    an imported bundle may carry, is dropped, so the console and the wall always draw)."""
+    if not isinstance(settings, dict):
+        return {}
+    out: dict = {}
+    for key, allowed in (("net_view", NETWORK_VIEWS), ("color_by", COLOUR_MODES), ("size_by", SIZE_MODES)):
+        if settings.get(key) in allowed:
+            out[key] = settings[key]
+    filters = settings.get("filters")
+    if isinstance(filters, dict):
+        clean: dict = {}
+        for key, allowed in (("circles", CIRCLES), ("flows", FLOWS), ("regions", REGIONS)):
+            values = filters.get(key)
+            if isinstance(values, list):
+                clean[key] = [v for v in values if isinstance(v, str) and v in allowed]
+        for key in ("min_strength", "min_trust"):
+            if filters.get(key) in (1, 2, 3) and not isinstance(filters.get(key), bool):
+                clean[key] = filters[key]
+        if filters.get("dormant") in DORMANT_MODES:
+            clean["dormant"] = filters["dormant"]
+        out["filters"] = clean
+    return out
