@@ -437,3 +437,46 @@ def test_import_obeys_the_rooms_limits_and_accepts_a_text_version(conn, full_bun
     assert "plus de 500 contacts" in err.value.message("fr") and _counts(conn) == before
     new, _ = export.import_bundle(conn, json.dumps(doc).encode())  # "1" as text is version 1
     store.delete_workshop(conn, new.id, vacuum=False)
+
+
+def test_the_pseudonymisation_key_lives_outside_the_database(tmp_path, monkeypatch):
+    """The database alone cannot rebuild the pseudonyms: the master key is a file beside it
+    (or WORKSHOP_PSEUDONYM_KEY), created on first use, never stored in the database."""
+    from workshop import db as dbmod
+
+    monkeypatch.delenv("WORKSHOP_PSEUDONYM_KEY", raising=False)
+    conn = dbmod.open_db(tmp_path / "p.db")
+    w, _ = store.create_workshop(conn, title="Clé")
+    store.set_round(conn, w.id, "contacts", is_open=True)
+    p = store.join(conn, w.code, "Zoé", token="tok-key-00000000000000")
+    store.add_contact(conn, p, submission_id="k1", label="Marc", circle="family")
+    first = export.payload(conn, w.id, level="pseudonymised")
+    key = (tmp_path / "pseudonym.key").read_bytes()
+    assert len(key) == 64 and oct((tmp_path / "pseudonym.key").stat().st_mode)[-3:] == "600"
+    assert export.payload(conn, w.id, level="pseudonymised")["contacts"] == first["contacts"]  # stable
+    conn.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for path in tmp_path.glob("p.db*"):
+        assert key not in path.read_bytes()
+    monkeypatch.setenv("WORKSHOP_PSEUDONYM_KEY", "une-autre-cle")
+    assert export.payload(conn, w.id, level="pseudonymised")["contacts"][0]["node"] != first["contacts"][0]["node"]
+    conn.close()
+
+
+def test_delete_my_data_after_a_series_import_erases_every_copy(tmp_path):
+    """A link carried into the next workshop: "delete my data" there erases the earlier
+    workshop's copy too, and touches nobody else."""
+    from workshop import db as dbmod
+
+    c = dbmod.open_db(tmp_path / "serie.db")
+    result = demo.seed_demo(c, participants=3, seed=9, with_themes=False)
+    first = result.workshop.id
+    name = store.participant_by_token(c, result.participant_tokens[0])[1].display_name
+    before_others = len(store.participants_frame(c, first)) - 1
+    new, _ = export.import_bundle(c, export.bundle(c, first, level="full"), keep_links=True, previous_id=first)
+    _, me = store.participant_by_token(c, result.participant_tokens[0])
+    assert me.workshop_id == new.id
+    store.delete_participant(c, me)
+    for wid in (first, new.id):
+        assert name not in set(store.participants_frame(c, wid)["display_name"])
+    assert len(store.participants_frame(c, first)) == before_others
+    c.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +27,23 @@ def busy_timeout_s() -> float:
 def creation_key() -> str:
     """When set (hosted use), creating a workshop asks for this key (env WORKSHOP_CREATION_KEY)."""
     return os.environ.get("WORKSHOP_CREATION_KEY", "")
+
+
+def pseudonym_master(db_file: str | Path) -> bytes:
+    """The key that makes export pseudonyms, kept outside the database: env WORKSHOP_PSEUDONYM_KEY,
+    else the file `pseudonym.key` beside the database, created (mode 600) on first use. A copy of
+    the database alone cannot link a pseudonym back to a name."""
+    from_env = os.environ.get("WORKSHOP_PSEUDONYM_KEY", "")
+    if from_env:
+        return from_env.encode()
+    path = Path(db_file).resolve().parent / "pseudonym.key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_hex(32))
+    return path.read_bytes().strip()
 
 
 REFRESH_SECONDS = 3  # projector and console live refresh interval

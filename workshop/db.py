@@ -159,6 +159,19 @@ def initial(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations(name="0002_participant_copies")
+def participant_copies(db: Database) -> None:
+    """A participant carried into the next workshop of a series (import keeping links) remembers
+    the row it came from, so that "delete my data" erases every copy."""
+    db.execute(
+        """CREATE TABLE participant_copies (
+            copy_id INTEGER PRIMARY KEY REFERENCES participants(id) ON DELETE CASCADE,
+            original_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE
+        )"""
+    )
+    db.execute("CREATE INDEX participant_copies_original ON participant_copies(original_id)")
+
+
 def connect(path: str | Path, *, shared: bool = False) -> Database:
     """One connection for one command (or, shared, for a pool): WAL, busy timeout, foreign keys."""
     # isolation_level=None: we issue BEGIN IMMEDIATE ourselves for every write.

@@ -135,7 +135,7 @@ def payload(db: Database, workshop_id: int, *, level: str = "full") -> dict:
 def _payload(db: Database, workshop_id: int, *, level: str) -> dict:
     rows = store.workshop_rows(db, workshop_id)
     w = rows["workshop"]
-    secret = w["secret"]
+    secret = store.workshop_secret(db, workshop_id)
     out: dict = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,

@@ -74,6 +74,12 @@ def hash_participant_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def pseudonym_key(master: bytes, workshop_secret: str) -> str:
+    """The workshop's pseudonymisation key: its own secret (in the database) keyed with the master
+    key (outside it); neither alone reproduces the pseudonyms."""
+    return hmac.new(master, workshop_secret.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
 def keyed_id(secret: str, value: str, *, prefix: str = "c") -> str:
     """A stable pseudonymous id: HMAC with the workshop's secret, never a plain hash of a name."""
     digest = hmac.new(secret.encode(), value.encode("utf-8"), hashlib.sha256).hexdigest()

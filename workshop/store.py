@@ -17,8 +17,8 @@ from contextlib import contextmanager
 import pandas as pd
 from sqlite_utils import Database
 
+from workshop import config, security, validation
 from workshop import db as dbmod
-from workshop import security, validation
 from workshop.errors import AccessDenied, ImportRefused, InvalidInput, NotFound, RoundClosed, SlowDown, StorageError
 from workshop.model import LIMITS, ROUNDS, Participant, Round, Workshop
 
@@ -216,10 +216,12 @@ def workshop_by_code(db: Database, code: str) -> Workshop:
 
 
 def workshop_secret(db: Database, workshop_id: int) -> str:
+    """The key export pseudonyms are made with: the workshop's secret keyed with the master key
+    kept outside the database (config.pseudonym_master)."""
     row = _one(db, "SELECT secret FROM workshops WHERE id = ?", [workshop_id])
     if not row:
         raise NotFound("err.no_workshop")
-    return row["secret"]
+    return security.pseudonym_key(config.pseudonym_master(db.file_path), row["secret"])
 
 
 def authenticate_facilitator(
@@ -529,22 +531,35 @@ def set_blocked(db: Database, workshop_id: int, participant_id: int, *, blocked:
 
 
 def delete_participant(db: Database, participant: Participant) -> None:
-    """'Delete my data': the participant, their contacts, ideas, votes, memberships and merges."""
+    """'Delete my data': the participant, their contacts, ideas, votes, memberships and merges, in
+    this workshop and in every earlier workshop of the series their link was carried from."""
     with write(db, participant.workshop_id):
-        contact_ids = [r["id"] for r in _rows(db, "SELECT id FROM contacts WHERE participant_id = ?", [participant.id])]
-        _delete_merges(db, participant.workshop_id, contact_ids)
-        db.conn.execute(
-            "DELETE FROM merges WHERE workshop_id = ? AND kind = 'participant' AND b_id = ?",
-            [participant.workshop_id, participant.id],
-        )
-        cur = db.conn.execute(
-            "DELETE FROM participants WHERE id = ? AND workshop_id = ?", [participant.id, participant.workshop_id]
-        )
-        if cur.rowcount != 1:
+        if not _one(db, "SELECT 1 FROM participants WHERE id = ? AND workshop_id = ?", [participant.id, participant.workshop_id]):
             raise NotFound("err.not_found")
+        for person in _copies_of(db, participant.id):
+            contact_ids = [r["id"] for r in _rows(db, "SELECT id FROM contacts WHERE participant_id = ?", [person["id"]])]
+            _delete_merges(db, person["workshop_id"], contact_ids)
+            db.conn.execute(
+                "DELETE FROM merges WHERE workshop_id = ? AND kind = 'participant' AND b_id = ?",
+                [person["workshop_id"], person["id"]],
+            )
+            db.conn.execute("DELETE FROM participants WHERE id = ?", [person["id"]])
+            if person["workshop_id"] != participant.workshop_id:
+                db.conn.execute("UPDATE workshops SET version = version + 1 WHERE id = ?", [person["workshop_id"]])
     # secure_delete zeroed the freed pages; the WAL still holds earlier images of them until a
     # checkpoint copies the pages back and truncates it (readers still open may delay part of it).
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _copies_of(db: Database, participant_id: int) -> list[dict]:
+    """The participant and every row it was copied from (import keeping links), oldest last."""
+    rows = _rows(
+        db,
+        "WITH RECURSIVE chain(id) AS (SELECT ? UNION SELECT c.original_id FROM participant_copies c JOIN chain"
+        " ON c.copy_id = chain.id) SELECT p.id, p.workshop_id FROM participants p JOIN chain ON chain.id = p.id",
+        [participant_id],
+    )
+    return sorted(rows, key=lambda r: -r["id"])
 
 
 def _delete_merges(db: Database, workshop_id: int, contact_ids: list[int]) -> None:
@@ -1285,6 +1300,7 @@ def insert_payload(
         pmap: dict[int, int] = {}
         for p in payload["participants"]:
             token_hash = p.get("token_hash") if keep_links else None
+            original = _one(db, "SELECT id FROM participants WHERE token_hash = ?", [token_hash]) if token_hash else None
             if token_hash:
                 # The link now leads to the new workshop: the old participant gets an unusable hash.
                 db.conn.execute(
@@ -1301,6 +1317,10 @@ def insert_payload(
                  p.get("joined_at") or now_iso(created)],
             )  # fmt: skip
             pmap[p["id"]] = cur.lastrowid
+            if original:
+                db.conn.execute(
+                    "INSERT INTO participant_copies (copy_id, original_id) VALUES (?, ?)", [cur.lastrowid, original["id"]]
+                )
         cmap: dict[int, int] = {}
         for c in payload["contacts"]:
             values = clean_contact({k: c.get(k) for k in CONTACT_FIELDS})
