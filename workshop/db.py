@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -173,28 +172,6 @@ def participant_copies(db: Database) -> None:
     db.execute("CREATE INDEX participant_copies_original ON participant_copies(original_id)")
 
 
-@migrations(name="0003_instance")
-def instance(db: Database) -> None:
-    """A random mark in the file's header (application_id) per database file: a backup gets its
-    own, so a backup copied over the live file is noticed by the connections still open on it."""
-    db.execute(f"PRAGMA application_id = {_new_mark()}")
-
-
-def _new_mark() -> int:
-    return secrets.randbelow(2**31 - 1) + 1
-
-
-def _file_mark(path: str | Path) -> int:
-    """The application_id as written in the file itself (bytes 68-71 of the header), not as a
-    connection's cache or the WAL sees it: 0 when unreadable or not yet checkpointed."""
-    try:
-        with open(path, "rb") as fh:
-            header = fh.read(72)
-    except OSError:
-        return 0
-    return int.from_bytes(header[68:72], "big") if len(header) == 72 else 0
-
-
 def connect(path: str | Path, *, shared: bool = False) -> Database:
     """One connection for one command (or, shared, for a pool): WAL, busy timeout, foreign keys."""
     # isolation_level=None: we issue BEGIN IMMEDIATE ourselves for every write.
@@ -208,7 +185,6 @@ def connect(path: str | Path, *, shared: bool = False) -> Database:
     # Which file this connection opened: a write checks the path still names it (same_file).
     db.file_path = str(path)
     db.file_identity = _identity(path)
-    db.file_mark = _file_mark(path)
     return db
 
 
@@ -224,13 +200,7 @@ def same_file(db: Database) -> bool:
     """False when the database's path no longer names the file this connection has open (the file
     was deleted, moved, or replaced by another): writes would go to a file nobody will read."""
     expected = getattr(db, "file_identity", None)
-    if expected is not None and _identity(db.file_path) != expected:
-        return False
-    mark, now = getattr(db, "file_mark", 0), _file_mark(db.file_path)
-    if not mark:  # opened before the mark reached the file: learn it now
-        db.file_mark = now
-        return True
-    return now in (0, mark)
+    return expected is None or _identity(db.file_path) == expected
 
 
 def backup(source: str | Path, out: str | Path) -> int:
@@ -244,8 +214,6 @@ def backup(source: str | Path, out: str | Path) -> int:
     dst = sqlite3.connect(str(partial))
     try:
         src.backup(dst)
-        dst.execute(f"PRAGMA application_id = {_new_mark()}")  # a copy is another database: if it
-        dst.commit()  # is ever copied over the live file, the connections open on it notice
         check = dst.execute("PRAGMA integrity_check").fetchone()[0]
         pages = dst.execute("PRAGMA page_count").fetchone()[0]
         dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
@@ -270,11 +238,7 @@ def restore(path: str | Path, source: str | Path) -> int:
             raise sqlite3.DatabaseError(f"{source} is not a sound workshop database ({check})")
         dst = connect(path)
         try:
-            live = dst.conn.execute("PRAGMA application_id").fetchone()[0]
             src.backup(dst.conn)
-            # Restored in place through SQLite: still the database the servers have open.
-            dst.conn.execute(f"PRAGMA application_id = {int(live)}")
-            dst.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             pages = dst.conn.execute("PRAGMA page_count").fetchone()[0]
         finally:
             dst.close()
