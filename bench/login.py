@@ -23,17 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.memory import rss_mb  # noqa: E402
 from workshop import db as dbmod  # noqa: E402
 from workshop import security, store  # noqa: E402
 from workshop.errors import AccessDenied, SlowDown  # noqa: E402
-
-
-def rss_mb() -> float:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def main() -> None:

@@ -117,13 +117,9 @@ def speed() -> dict:
 COLD = """
 import json, time, sys
 sys.path.insert(0, '.')
+from bench.memory import rss_mb
 from bench.themes import synthetic
 from workshop import themes
-
-def rss_mb():
-    for line in open('/proc/self/status'):
-        if line.startswith('VmRSS:'):
-            return int(line.split()[1]) / 1024
 
 texts = synthetic(200, 7)
 themes.theme_labels(texts[:3], [0, 0, 0])  # libraries imported and lemma tables loaded, as in the server
