@@ -285,3 +285,13 @@ def test_cli_groups_like_the_console_button(db, db_path, ideas_room, capsys):
     assert len(by_label) == len(before) == 4  # the renamed theme kept its ideas: no duplicate "vélo" theme
     assert set(by_label["Mobilité douce"]) == set(before[bikes]) | {odd}
     assert main(["themes", "--db", str(db_path), "--code", "NOPE00"]) == 2
+
+
+def test_theme_cards_show_the_central_ideas_once(db, ideas_room):
+    wid = ideas_room["workshop"].id
+    themes.cluster_workshop(db, wid, fresh=True)
+    store.add_idea(db, ideas_room["bob"], submission_id="dup", text="Des vélos partagés pour les salariés")
+    store.move_idea(db, wid, int(store.ideas_frame(db, wid)["id"].max()), int(store.themes_frame(db, wid)["id"].iloc[2]))
+    cards = {c["label"]: c["representative"] for c in themes.theme_cards(db, wid, k=2)}
+    assert cards["vélo · salarié · partage"] == ["Des vélos partagés pour les salariés", "Bike sharing for employees"]
+    assert all(len(reps) == len(set(reps)) for reps in cards.values())

@@ -12,6 +12,7 @@ Deterministic: same ideas, same themes.
 
 from __future__ import annotations
 
+import functools
 import random
 import threading
 from collections.abc import Sequence
@@ -304,6 +305,15 @@ def split_theme(db: Database, workshop_id: int, theme_id: int) -> int | None:
     return new_id
 
 
+@functools.lru_cache(maxsize=512)
+def _representative_texts(texts: tuple[str, ...], *, k: int, language: str) -> tuple[str, ...]:
+    """A theme's k most central ideas, remembered by its ideas: a vote (which moves the data
+    version) does not recompute them, only a change of the theme's ideas does."""
+    if not texts:
+        return ()
+    return tuple(texts[i] for i in representatives(list(texts), [0] * len(texts), k=k, language=language)[0])
+
+
 def theme_cards(db: Database, workshop_id: int, *, k: int = 3) -> list[dict]:
     """Each theme with counts, votes, its representative ideas and tags: what the wall shows."""
     themes_df = store.themes_frame(db, workshop_id)
@@ -313,8 +323,7 @@ def theme_cards(db: Database, workshop_id: int, *, k: int = 3) -> list[dict]:
     for theme in themes_df.to_dict("records"):
         mine = ideas[ideas["theme_id"] == theme["id"]] if not ideas.empty else ideas
         # Representatives without repeats: the same sentence posted twice shows once.
-        texts = list(dict.fromkeys(mine["text"].tolist())) if not mine.empty else []
-        reps = representatives(texts, [0] * len(texts), k=k, language=language).get(0, []) if texts else []
+        texts = tuple(dict.fromkeys(mine["text"].tolist())) if not mine.empty else ()
         tags: dict[str, int] = {}
         for tag_list in mine["tags"] if not mine.empty else []:
             for tag in tag_list:
@@ -322,7 +331,7 @@ def theme_cards(db: Database, workshop_id: int, *, k: int = 3) -> list[dict]:
         cards.append(
             {
                 **theme,
-                "representative": [texts[i] for i in reps],
+                "representative": list(_representative_texts(texts, k=k, language=language)),
                 "tags": sorted(tags, key=lambda x: (-tags[x], x)),
             }
         )
