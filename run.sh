@@ -4,7 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh requirements.txt
 DB="${WORKSHOP_DB:-data/workshop.db}"
-export WORKSHOP_PUBLIC_URL="${WORKSHOP_PUBLIC_URL:-http://localhost:${PORT:-8501}}"
+# The join address: WORKSHOP_PUBLIC_URL if given, else the app finds this laptop's address on
+# the local network (config.public_base_url), so the projected QR opens on phones.
+export WORKSHOP_PORT="${PORT:-8501}"
 if [ ! -f "$DB" ] && [ "${WORKSHOP_DEMO:-1}" != "0" ]; then
   .venv/bin/python -m workshop demo --db "$DB"
 elif [ -f "$(dirname "$DB")/demo.json" ]; then

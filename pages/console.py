@@ -106,6 +106,8 @@ def room_section() -> None:
         )  # fmt: skip
     with right:
         st.subheader(ui.t("con.links"), anchor=False)
+        if links.is_loopback(links.join_url(workshop)):
+            st.warning(ui.t("con.qr_loopback"))
         ui.qr_image(links.join_url(workshop), width=220)
         st.caption(ui.t("home.join_link"))
         st.code(links.join_url(workshop), language=None, wrap_lines=True)

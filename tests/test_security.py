@@ -175,3 +175,33 @@ def test_a_full_room_refuses_more_participants_clearly(db, monkeypatch):
         store.join(db, workshop.code, "De trop", token="tok-full-extra-0000000")
     assert "complet (3 participants)" in err.value.message("fr")
     assert store.join(db, workshop.code, "P0", token="tok-full-0000000000000000").display_name == "P0"  # same link
+
+
+def test_the_join_address_defaults_to_the_lan_not_localhost(monkeypatch):
+    """With no address configured, the QR carries this machine's network address when it has
+    one (phones on the same Wi-Fi can open it); loopback addresses are recognised for the warning."""
+    from workshop import config, links
+
+    monkeypatch.delenv("WORKSHOP_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("WORKSHOP_PORT", "8765")
+    monkeypatch.setattr(config, "lan_address", lambda: "192.168.1.20")
+    assert config.public_base_url() == "http://192.168.1.20:8765"
+    monkeypatch.setattr(config, "lan_address", lambda: None)
+    assert config.public_base_url() == "http://localhost:8765"
+    monkeypatch.setenv("WORKSHOP_PUBLIC_URL", "https://atelier.example.org/")
+    assert config.public_base_url() == "https://atelier.example.org"
+    for url, loop in [("http://localhost:8501/?code=A", True), ("http://127.0.0.1:8501", True), ("http://[::1]:8501", True),
+                      ("http://192.168.1.20:8501", False), ("https://atelier.example.org", False)]:  # fmt: skip
+        assert links.is_loopback(url) == loop, url
+    found = config.lan_address()
+    assert found is None or not links.is_loopback(f"http://{found}")  # the real lookup never answers loopback
+
+
+def test_console_warns_when_the_qr_leads_to_localhost(app_env, monkeypatch):
+    conn = dbmod.connect(app_env)
+    workshop, token = store.create_workshop(conn, title="Boucle", public_base_url="http://localhost:8501")
+    conn.close()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["w"], at.query_params["k"] = workshop.code, token
+    at.switch_page("pages/console.py").run()
+    assert any("localhost" in w.value and "aucun téléphone" in w.value for w in at.warning)

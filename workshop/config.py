@@ -15,8 +15,38 @@ def db_path() -> Path:
 
 
 def public_base_url() -> str:
-    """The address participants type or scan, unless a workshop sets its own."""
-    return os.environ.get("WORKSHOP_PUBLIC_URL", "http://localhost:8501").rstrip("/")
+    """The address participants type or scan, unless a workshop sets its own: WORKSHOP_PUBLIC_URL,
+    else this machine's address on the local network (so the projected QR opens on phones on
+    the same Wi-Fi), else localhost."""
+    given = os.environ.get("WORKSHOP_PUBLIC_URL", "").rstrip("/")
+    if given:
+        return given
+    port = os.environ.get("WORKSHOP_PORT", "8501")
+    return f"http://{lan_address() or 'localhost'}:{port}"
+
+
+def lan_address() -> str | None:
+    """This machine's IPv4 address on its network, found without sending any traffic: the host
+    name's addresses, else the kernel's list of global addresses (`ip`), first private one first."""
+    import ipaddress
+    import socket
+    import subprocess
+
+    found: list[str] = []
+    try:
+        found += [info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)]
+    except OSError:
+        pass
+    try:
+        out = subprocess.run(
+            ["ip", "-4", "-o", "addr", "show", "scope", "global"], capture_output=True, text=True, timeout=2
+        ).stdout
+        found += [line.split()[3].split("/")[0] for line in out.splitlines() if len(line.split()) > 3]
+    except (OSError, subprocess.SubprocessError):
+        pass
+    usable = [a for a in dict.fromkeys(found) if not ipaddress.ip_address(a).is_loopback]
+    usable.sort(key=lambda a: not ipaddress.ip_address(a).is_private)
+    return usable[0] if usable else None
 
 
 def busy_timeout_s() -> float:

@@ -15,6 +15,20 @@ def base_url(workshop: Workshop) -> str:
     return workshop.public_base_url or config.public_base_url()
 
 
+def is_loopback(url: str) -> bool:
+    """True when the address only works on this machine (localhost, 127.x, ::1): no phone opens it."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    if host in ("localhost", "") or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def join_url(workshop: Workshop) -> str:
     return f"{base_url(workshop)}/?{urlencode({'code': workshop.code})}"
 
