@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 from pathlib import Path
@@ -25,9 +26,11 @@ def public_base_url() -> str:
     return f"http://{lan_address() or 'localhost'}:{port}"
 
 
+@functools.cache
 def lan_address() -> str | None:
     """This machine's IPv4 address on its network, found without sending any traffic: the host
-    name's addresses, else the kernel's list of global addresses (`ip`), first private one first."""
+    name's addresses, else the kernel's list of global addresses (`ip`), first private one first.
+    Looked up once per process: every link and QR asks for it, on every refresh."""
     import ipaddress
     import socket
     import subprocess

@@ -57,11 +57,13 @@ def printable(text: str) -> str:
 
 class _Report(FPDF):
     def normalize_text(self, text: str) -> str:
+        """Every piece of text fpdf2 draws passes here: undrawable characters become □."""
         clean = printable(text)
-        self.marked = getattr(self, "marked", False) or MISSING_GLYPH in clean
+        self.marked = self.marked or MISSING_GLYPH in clean
         return super().normalize_text(clean)
 
     def __init__(self, title: str, lang: str) -> None:
+        self.marked = False  # some character was drawn as MISSING_GLYPH (set before fpdf draws anything)
         super().__init__(format="A4")
         self.report_title, self.lang = title, lang
         fonts = _font_dir()
@@ -220,7 +222,7 @@ def pdf(db: Database, workshop_id: int, *, data: dict, level: str, network_png: 
             f"{t('cmp.reach', lang)}{NBSP}: "
             + ", ".join(f"{k} {v['before']}→{v['after']}" for k, v in comparison["reach"].items())
         )
-    if getattr(doc, "marked", False):
+    if doc.marked:
         doc.ln(4)
         doc.para(t("rep.missing_glyph", lang, mark=MISSING_GLYPH), style="I")
     return bytes(doc.output())

@@ -86,10 +86,15 @@ def keyed_id(secret: str, value: str, *, prefix: str = "c") -> str:
     return f"{prefix}-{digest[:12]}"
 
 
+def _drop_stale(events: dict[str, list[float]], now: float, window: float) -> dict[str, list[float]]:
+    """Keys whose last event is older than the window, dropped: bounded memory under rotating addresses."""
+    return {k: v for k, v in events.items() if v and now - v[-1] < window}
+
+
 class RateLimiter:
-    """Counts attempts per client key and in all; past `free` recent failures a client waits longer
-    before its next attempt is even checked. An attempt is counted *before* it is checked, so a
-    burst of simultaneous tries cannot all slip through; a success takes its own count back."""
+    """Counts failures per client key; past `free` recent failures a client waits longer before
+    its next attempt is even checked. attempt() counts an attempt *before* it is checked, so a
+    burst of simultaneous tries cannot all slip through; a success clears the client's count."""
 
     def __init__(
         self, *, free: int = 3, base_delay: float = 1.0, max_delay: float = 30.0, window: float = 600.0,
@@ -125,16 +130,19 @@ class RateLimiter:
             wait = self._wait(recent, now)
             if wait > 0:
                 return wait
-            if len(self._failures) > self.max_clients:  # bounded memory under rotating addresses
-                self._failures = {k: v for k, v in self._failures.items() if v and now - v[-1] < self.window}
-            recent.append(now)
+            self._record(key, now)
             return 0.0
 
     def failed(self, key: str, *, now: float | None = None) -> None:
-        """A failure not counted by attempt() (kept for callers that check first)."""
+        """A failure not counted by attempt() (for callers that check first)."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            self._recent(key, now).append(now)
+            self._record(key, now)
+
+    def _record(self, key: str, now: float) -> None:
+        if len(self._failures) > self.max_clients:
+            self._failures = _drop_stale(self._failures, now, self.window)
+        self._recent(key, now).append(now)
 
     def succeeded(self, key: str) -> None:
         with self._lock:
@@ -165,9 +173,10 @@ class Throttle:
             if self.total is not None and len(self._all) >= self.total:
                 return self._all[0] + self.window - now
             if len(self._events) > self.max_clients:
-                self._events = {k: v for k, v in self._events.items() if v and now - v[-1] < self.window}
+                self._events = _drop_stale(self._events, now, self.window)
             mine.append(now)
-            self._all.append(now)
+            if self.total is not None:
+                self._all.append(now)
             self._events[key] = mine
             return 0.0
 

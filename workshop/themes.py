@@ -46,13 +46,12 @@ def features(texts: Sequence[str], *, language: str = "fr"):
     docs = [d or "_" for d in _docs(texts, language)]
     words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+", lowercase=False)
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, strip_accents="unicode")
-    matrix = hstack([words.fit_transform(docs), 0.6 * chars.fit_transform(docs)]).tocsr()
-    return normalize(matrix), docs
+    return normalize(hstack([words.fit_transform(docs), 0.6 * chars.fit_transform(docs)]).tocsr())
 
 
 def similarity(texts: Sequence[str], vectors: np.ndarray, *, language: str = "fr") -> np.ndarray:
     """Pairwise similarity of the ideas: TEXT_WEIGHT × word cosine + the rest × centred vector cosine."""
-    matrix, _ = features(texts, language=language)
+    matrix = features(texts, language=language)
     words = (matrix @ matrix.T).toarray()
     np.clip(words, 0.0, 1.0, out=words)
     centred = normalize(vectors - vectors.mean(axis=0)) if len(vectors) > 2 else normalize(vectors)
