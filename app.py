@@ -5,10 +5,10 @@ import streamlit as st
 from workshop import ui
 
 PAGES = [
-    st.Page("pages/home.py", title="Think&Do", icon=":material/groups:", default=True),
-    st.Page("pages/participate.py", title="Think&Do", icon=":material/person:", url_path="me"),
-    st.Page("pages/console.py", title="Console", icon=":material/tune:", url_path="console"),
-    st.Page("pages/projector.py", title="Projecteur", icon=":material/tv:", url_path="projector"),
+    st.Page("pages/home.py", title="Think&Do", default=True),
+    st.Page("pages/participate.py", title="Think&Do", url_path="me"),
+    st.Page("pages/console.py", title="Console", url_path="console"),
+    st.Page("pages/projector.py", title="Projecteur", url_path="projector"),
 ]
 
 # Participants must not see the facilitator's pages in a menu: each page is reached by its link.

@@ -16,7 +16,9 @@ fi
 # Client addresses (rate limits) come from the connection itself; a forwarded address is believed
 # only from the reverse proxy named here (e.g. WORKSHOP_TRUSTED_PROXY=127.0.0.1 behind Caddy).
 export FORWARDED_ALLOW_IPS="${WORKSHOP_TRUSTED_PROXY:-}"
-.venv/bin/python -m streamlit run app.py \
+# serve.py = app.py behind the front door (workshop/web.py): static files precompressed (brotli,
+# gzip) and cached for a year, the page shell in French; WebSocket messages deflated.
+.venv/bin/python -m streamlit run serve.py \
   --server.address "${WORKSHOP_ADDRESS:-0.0.0.0}" --server.port "${PORT:-8501}" &
 server=$!
 trap 'kill "$server" 2>/dev/null' INT TERM EXIT

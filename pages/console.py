@@ -30,7 +30,7 @@ head[0].title(ui.t("con.title"), anchor=False)
 head[0].caption(ui.escape_md(f"{workshop.title} · {ui.t('proj.code')} {workshop.code}"))
 with head[1]:
     ui.language_switch("con_lang")
-    ui.hide_form_hints()
+    ui.page_chrome()
 ui.show_flashes()
 
 SECTIONS = ["room", "moderation", "network", "themes", "collectifs", "settings", "export"]
@@ -79,12 +79,11 @@ def room_section() -> None:
             rounds = store.rounds(db, WID)
         for name in ROUNDS:
             r = rounds[name]
-            cols = st.columns([3, 2, 2], vertical_alignment="center")
+            cols = st.columns([3, 2, 2], vertical_alignment="bottom")
             state = ui.t("round.open") if r.is_open else ui.t("round.closed")
             cols[0].markdown(f"**{ui.t(f'round.{name}')}** — {state}")
             cols[1].number_input(
-                ui.t("field.timer"), 0, 600, 0, key=f"timer_{name}", label_visibility="collapsed",
-                help=ui.t("field.timer"), disabled=r.is_open,
+                ui.t("field.timer"), 0, 600, 0, key=f"timer_{name}", disabled=r.is_open,
             )  # fmt: skip
             if r.is_open:
                 cols[2].button(ui.t("con.close"), key=f"close_{name}", on_click=act(store.set_round, name, is_open=False))
@@ -108,13 +107,10 @@ def room_section() -> None:
         st.subheader(ui.t("con.links"), anchor=False)
         if links.is_loopback(links.join_url(workshop)):
             st.warning(ui.t("con.qr_loopback"))
-        ui.qr_image(links.join_url(workshop), width=220)
-        st.caption(ui.t("home.join_link"))
-        st.code(links.join_url(workshop), language=None, wrap_lines=True)
-        st.page_link(
-            "pages/projector.py", label=ui.t("home.open_projector"), icon=":material/tv:", query_params={"w": workshop.code}
-        )
-        st.code(links.projector_url(workshop), language=None, wrap_lines=True)  # copied as is: never altered
+        ui.qr_image(links.join_url(workshop), workshop.code, width=220)
+        ui.copyable(links.join_url(workshop), label=ui.t("home.join_link"))
+        st.page_link("pages/projector.py", label=ui.t("home.open_projector"), query_params={"w": workshop.code})
+        ui.copyable(links.projector_url(workshop), label=ui.t("home.open_projector"))  # copied as is: never altered
 
 
 # ---------------------------------------------------------------- moderation
@@ -185,7 +181,7 @@ def network_section() -> None:
         format_func=lambda v: ui.t(f"net.size.{v}"), key="net_size",
         on_change=lambda: _save_view(size_by=st.session_state["net_size"]),
     )  # fmt: skip
-    with c[3].popover(ui.t("con.filters"), icon=":material/filter_alt:"):
+    with c[3].popover(ui.t("con.filters")):
         with st.form("net_filters", border=False):
             st.multiselect(
                 ui.t("field.circle"),
@@ -516,7 +512,7 @@ def export_section() -> None:
             ui.show_error(exc)
         else:
             st.success(ui.t("con.imported", code=new.code))
-            st.code(links.facilitator_url(new, new_token), language=None, wrap_lines=True)
+            ui.copyable(links.facilitator_url(new, new_token), label=ui.t("home.facilitator_link"))
     with ui.get_db() as db:
         comparison = export.compare_with_previous(db, WID)
     if comparison:

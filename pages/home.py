@@ -18,7 +18,7 @@ with ui.get_db() as db:
             ui.show_error(exc)
 
 ui.language_switch("home_lang")
-ui.hide_form_hints()
+ui.page_chrome()
 st.title(ui.escape_md(workshop.title) if workshop else ui.t("app.title"), anchor=False)
 if workshop and workshop.question:
     ui.plain(workshop.question)
@@ -42,7 +42,7 @@ def _join() -> None:
 
 
 with st.form("join_form", border=True):
-    st.subheader(ui.t("home.join_title"), anchor=False)
+    st.header(ui.t("home.join_title"), anchor=False)
     if not workshop:
         st.text_input(ui.t("field.code"), key="home_code", max_chars=12, placeholder="ABC234")
     st.text_input(ui.t("field.name"), key="home_name", max_chars=40, autocomplete="nickname")
@@ -52,8 +52,9 @@ if "joined_token" in st.session_state:
     token = st.session_state.pop("joined_token")
     st.switch_page("pages/participate.py", query_params={"p": token})
 
-with st.expander(ui.t("home.notice_title"), expanded=bool(workshop)):
-    date = workshop.retention_date if workshop else "…"
+# Joining with the QR: what is recorded and shown is on screen before the name is typed.
+if ui.disclosure(ui.t("home.notice_title"), key="home_notice", expanded=bool(workshop)):
+    date = ui.date_text(workshop.retention_date) if workshop else "…"
     st.markdown(ui.t("home.notice", date=date))
 
 if workshop:
@@ -77,18 +78,16 @@ def _create() -> None:
 
 
 st.divider()
-with st.expander(ui.t("home.create_title"), expanded="created" in st.session_state):
+if ui.disclosure(ui.t("home.create_title"), key="home_create", expanded="created" in st.session_state):
     created = st.session_state.get("created")
     if created:
         with ui.get_db() as db:
             made = store.get_workshop(db, created["id"])
         st.success(ui.t("home.created"))
-        st.caption(ui.t("home.facilitator_link"))
-        st.code(links.facilitator_url(made, created["token"]), language=None)
+        ui.copyable(links.facilitator_url(made, created["token"]), label=ui.t("home.facilitator_link"))
         st.page_link(
             "pages/console.py",
             label=ui.t("home.open_console"),
-            icon=":material/tune:",
             query_params={"w": made.code, "k": created["token"]},
         )
     else:

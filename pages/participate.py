@@ -1,7 +1,9 @@
 """A participant's own page (personal link ?p=TOKEN): network, ideas, vote, collectifs, my place.
 
-No timer here: 200 idle phones must cost the server nothing. The page refreshes on the
-participant's own actions, and follows the facilitator's current round when it does.
+The page refreshes on the participant's own actions. An idle phone costs the server no script
+run: its boot script polls the room's marker over plain HTTP every few seconds (served by the
+front door, workshop/web.py) and presses the hidden follow button only when the facilitator
+opened another round (or, in the collectifs round, when the room changed).
 """
 
 import datetime as dt
@@ -21,10 +23,11 @@ with ui.get_db() as db:
         if exc.key == "err.blocked":  # suspended, but their data stays theirs to erase
             ui.delete_my_data(store.participant_by_token(db, token, allow_blocked=True)[1])
         else:
-            st.page_link("pages/home.py", label=ui.t("home.join_title"), icon=":material/login:")
+            st.page_link("pages/home.py", label=ui.t("home.join_title"))
         st.stop()
     ui.set_default_lang(workshop.language)
     current = store.latest_open(store.rounds(db, workshop.id))
+    marker = store.room_marker(db, workshop.id)
 # Read again by section_view on every run, the fragment's own reruns included.
 rounds, my_contacts, my_ideas = {}, [], []
 suggestions = ui.skill_suggestions(ui.db_path(), workshop.id)
@@ -45,8 +48,9 @@ def scale_name(v: int) -> str:
 # Every element costs the server a wake-up on each of 200 phones' reruns: the header is one
 # element and the language switch, in one row.
 with st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="distribute"):
-    ui.greeting(ui.t("me.hello", name=me.display_name), workshop.title)
+    ui.greeting(ui.t("me.hello", name=me.display_name), workshop.title, watch=(workshop.code, marker))
     ui.language_switch("me_lang")
+    ui.follow_button()
 
 # Follow the facilitator: when the current round changes, show it.
 sections = [*ROUNDS, "place"]
@@ -72,7 +76,7 @@ def round_banner(name: str) -> bool:
     if r.is_open:
         return True
     key = "round.closed_banner" if r.opened_at else "round.not_yet"
-    st.warning(ui.t(key, round=f"round.{name}"), icon=":material/lock:")
+    st.warning(ui.t(key, round=f"round.{name}"))
     return False
 
 
@@ -94,12 +98,12 @@ def manage_list(kind: str, items: list[dict], line, option, delete, writable: bo
         st.selectbox(ui.t("me.pick"), ids, format_func=lambda i: labels.get(i, "?"), key=f"pick_{kind}")
         if writable:
             st.button(
-                "", icon=":material/edit:", key=f"edit_{kind}", help=ui.t("me.edit"),
+                ui.t("me.edit"), key=f"edit_{kind}",
                 on_click=lambda: st.session_state.update(me_editing=(kind, st.session_state.get(f"pick_{kind}"))),
             )  # fmt: skip
         # A tap on a phone can land on the wrong button: deleting asks once more, by name.
         st.button(
-            "", icon=":material/delete:", key=f"del_{kind}", help=ui.t("me.delete"),
+            ui.t("me.delete"), key=f"del_{kind}",
             on_click=lambda: st.session_state.update({f"confirm_{kind}": st.session_state.get(f"pick_{kind}")}),
         )  # fmt: skip
     if st.session_state.get(f"confirm_{kind}") != picked:
@@ -200,8 +204,8 @@ def link_box() -> None:
     if not st.session_state.get("me_show_link"):
         return
     with st.container(border=True):
-        st.info(ui.t("me.keep_link"), icon=":material/bookmark:")
-        st.code(links.participant_url(workshop, token), language=None, wrap_lines=True)
+        st.info(ui.t("me.keep_link"))
+        ui.copyable(links.participant_url(workshop, token), label=ui.t("me.link_copy_hint"))
         st.button(ui.t("me.keep_link_done"), key="me_link_done", on_click=hide_link_box)
 
 
@@ -249,7 +253,8 @@ def contacts_section() -> None:
     circles = {c["circle"] for c in my_contacts}
     dormant = sum(1 for c in my_contacts if c["dormant"])
     count = ui.t("me.count", contacts=len(my_contacts), circles=len(circles), dormant=dormant)
-    st.markdown(f"### {ui.t('me.my_contacts')}\n:gray[{count}]")
+    st.markdown(f"## {ui.t('me.my_contacts')}")
+    st.caption(count)
     if not my_contacts:
         st.caption(ui.t("me.no_contacts"))
     manage_list("contact", my_contacts, contact_line, contact_option, _delete_contact, writable, ui.t("me.deleted"))
@@ -273,7 +278,7 @@ def close_if_saved() -> None:
     ui.show_flashes()
 
 
-@st.dialog(" ", width="medium", on_dismiss=stop_editing)
+@st.dialog(ui.t("me.edit_contact"), width="medium", on_dismiss=stop_editing)
 def edit_contact_dialog(c: dict) -> None:
     close_if_saved()
     prefix = f"ec_{c['id']}"
@@ -344,7 +349,7 @@ def add_idea(sid: str) -> None:
 def ideas_section() -> None:
     if workshop.question:
         with st.container(border=True):
-            st.markdown(f"#### {ui.escape_md(workshop.question)}")
+            st.markdown(f"**{ui.escape_md(workshop.question)}**")
     writable = round_banner("ideas")
     if writable:
         sid = ui.submission_id("idea")
@@ -352,7 +357,7 @@ def ideas_section() -> None:
         with st.form(f"idea_form_{sid}", border=True):
             st.text_area(
                 ui.t("me.post_idea"), key=f"{prefix}_text", height=100,
-                help=ui.t("me.idea_hint", max=LIMITS["idea"]),
+                placeholder=ui.t("me.idea_hint", max=LIMITS["idea"]),
             )  # fmt: skip
             st.multiselect(
                 ui.t("field.tags"), tag_options(), key=f"{prefix}_tags", accept_new_options=True, max_selections=6,
@@ -363,13 +368,13 @@ def ideas_section() -> None:
             )
         if st.session_state.pop("me_focus", False):
             ui.focus_first_input("textarea")
-    st.markdown(f"### {ui.t('me.my_ideas')}")
+    st.markdown(f"## {ui.t('me.my_ideas')}")
     if not my_ideas:
         st.caption(ui.t("me.no_ideas"))
     manage_list("idea", my_ideas, idea_line, lambda i: i["text"][:60], _withdraw, writable, ui.t("me.withdrawn"))
 
 
-@st.dialog(" ", width="medium", on_dismiss=stop_editing)
+@st.dialog(ui.t("me.edit_idea"), width="medium", on_dismiss=stop_editing)
 def edit_idea_dialog(idea: dict) -> None:
     close_if_saved()
     with st.form(f"edit_idea_{idea['id']}", border=False):
@@ -405,20 +410,25 @@ def vote_section() -> None:
         st.info(ui.t("me.no_themes"))
         return
     st.markdown(ui.t("me.vote_intro", dots=workshop.vote_dots))
-    with st.form("vote_form"):
-        for theme in cards:
-            st.number_input(
-                ui.escape_md(theme["label"]), 0, workshop.vote_dots, value=mine.get(theme["id"], 0), step=1,
-                key=f"vote_{theme['id']}", disabled=not writable,
-            )  # fmt: skip
-            # What the theme holds, in the room's own words: people choose ideas, not keywords.
-            if theme["representative"]:
-                ui.plain("\n".join(f"« {text} »" for text in theme["representative"][:3]), caption=True)
-        st.caption(ui.t("me.vote_left", left=workshop.vote_dots - sum(mine.values())))
-        st.form_submit_button(
-            ui.t("me.vote_button"), type="primary", disabled=not writable, use_container_width=True,
-            on_click=ui.guarded(lambda: _vote([int(t["id"]) for t in cards]), success=ui.t("me.voted")),
-        )  # fmt: skip
+    # No form: the dots left follow each tap on + and − (a form would wait for its button).
+    placed = 0
+    for theme in cards:
+        key = f"vote_{theme['id']}"
+        st.session_state.setdefault(key, mine.get(theme["id"], 0))
+        st.number_input(ui.escape_md(theme["label"]), 0, workshop.vote_dots, step=1, key=key, disabled=not writable)
+        placed += int(st.session_state.get(key) or 0)
+        # What the theme holds, in the room's own words: people choose ideas, not keywords.
+        if theme["representative"]:
+            ui.plain("\n".join(f"« {text} »" for text in theme["representative"][:3]), caption=True)
+    left = workshop.vote_dots - placed
+    if left >= 0:
+        st.markdown(f"**{ui.t('me.vote_left', left=left)}**")
+    else:
+        st.warning(ui.t("me.vote_over", over=-left))
+    st.button(
+        ui.t("me.vote_button"), type="primary", disabled=not writable or left < 0, use_container_width=True, key="vote_btn",
+        on_click=ui.guarded(lambda: _vote([int(t["id"]) for t in cards]), success=ui.t("me.voted")),
+    )  # fmt: skip
 
 
 def _vote(theme_ids: list[int]) -> None:
@@ -441,15 +451,15 @@ def collectifs_section() -> None:
     for group in groups:
         member = any(m["id"] == me.id for m in group["members"])
         with st.container(border=True):
-            st.markdown(f"#### {ui.escape_md(group['name'])}")
+            st.markdown(f"## {ui.escape_md(group['name'])}")
             st.caption(ui.escape_md(f"{ui.t('me.members')}: " + ", ".join(m["display_name"] for m in group["members"])))
             for step in group["next_steps"]:
-                ui.plain(f"→ {step['text']} — {step['owner']} {step['due_date']}")
+                ui.plain(f"→ {step['text']} — {step['owner']} {ui.date_text(step['due_date'])}".rstrip())
             if not writable:
                 continue
             cid = group["id"]
             if member:
-                st.success(ui.t("me.member"), icon=":material/check:")
+                st.success(ui.t("me.member"))
                 mine = [c["id"] for c in group["contacts"] if c["participant_id"] == me.id]
                 st.multiselect(
                     ui.t("me.mobilise"), list(labels), default=mine, format_func=lambda i: labels[i], placeholder=ui.t("me.choose"),
@@ -501,21 +511,21 @@ def _add_step(collectif_id: int, sid: str) -> None:
 
 
 def place_section() -> None:
-    st.markdown(f"#### {ui.t('me.my_skills')}")
+    st.markdown(f"## {ui.t('me.my_skills')}")
     skills_form()
-    with st.expander(ui.t("me.my_link")):
-        st.code(links.participant_url(workshop, token), language=None, wrap_lines=True)
+    if ui.disclosure(ui.t("me.my_link"), key="me_link_open"):
+        ui.copyable(links.participant_url(workshop, token), label=ui.t("me.link_copy_hint"))
     if not st.button(ui.t("me.show_place"), type="primary", key="me_place_btn") and not st.session_state.get("me_place"):
         return
     st.session_state["me_place"] = True
     with ui.get_db() as db:
         place = network.my_place(db, workshop.id, me.id)
-    st.markdown(f"#### {ui.t('me.shared_contacts')}")
+    st.markdown(f"## {ui.t('me.shared_contacts')}")
     if not place["shared"]:
         st.caption(ui.t("me.no_shared"))
     for item in place["shared"]:
         ui.plain(f"{item['label']} — {ui.t('con.known_by')} {', '.join(item['known_by'])}")
-    st.markdown(f"#### {ui.t('me.same_circles')}")
+    st.markdown(f"## {ui.t('me.same_circles')}")
     for item in place["neighbours"]:
         shared = [circle_name(c) for c in item["circles"]] + item["regions"]
         ui.plain(f"{item['name']} — {', '.join(shared)}")
@@ -565,3 +575,4 @@ def section_view(name: str) -> None:
 
 
 section_view(section)
+

@@ -18,6 +18,7 @@ except WorkshopError:
     st.stop()
 
 ui.projector_css()
+ui.page_chrome()
 
 
 def fmt_time(seconds: int) -> str:
@@ -74,7 +75,7 @@ def wall() -> None:
             f'<p class="proj-url">{ui.esc(ui.t("proj.join_at"))} {ui.esc(links.base_url(w))}</p>'
         )
     with head[2]:
-        ui.qr_image(links.join_url(w), width=230)
+        ui.qr_image(links.join_url(w), w.code, width=230)
 
     view = w.projector_view
     if view == "counters":

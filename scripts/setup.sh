@@ -13,3 +13,5 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$REQ"
   touch "$stamp"
 fi
+# Streamlit's frontend, precompressed once per Streamlit version (.cache/, a few seconds).
+.venv/bin/python -c "from workshop import web; web.precompress()"

@@ -1,4 +1,4 @@
-"""Start the real app (`streamlit run`) on a free loopback port with its own database; used by
+"""Start the real app (`streamlit run serve.py`, as run.sh does) on a free loopback port with its own database; used by
 the browser tests, the load test and the benchmarks. Stops by its own PID."""
 
 from __future__ import annotations
@@ -23,21 +23,26 @@ def free_port() -> int:
 class Server:
     """One streamlit process on its own database; can be killed and restarted on the same port."""
 
-    def __init__(self, db_path: Path, *, log: Path | None = None, extra_args: list[str] | None = None) -> None:
+    def __init__(
+        self, db_path: Path, *, log: Path | None = None, extra_args: list[str] | None = None, script: str = "serve.py",
+        env: dict | None = None,
+    ) -> None:
         self.db_path = Path(db_path)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
         self.log = log or self.db_path.with_suffix(".log")
         self.extra_args = extra_args or []
+        self.script = script  # serve.py: the app behind its front door; app.py: bare Streamlit (for before/after)
+        self.env = env or {}
 
     def start(self, *, warm: bool = True) -> None:
-        env = {**os.environ, "WORKSHOP_DB": str(self.db_path), "WORKSHOP_PUBLIC_URL": self.url}
+        env = {**os.environ, "WORKSHOP_DB": str(self.db_path), "WORKSHOP_PUBLIC_URL": self.url, **self.env}
         self.log.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run([sys.executable, "-m", "workshop", "migrate", "--db", str(self.db_path)], cwd=ROOT, check=True,
                        env=env, stdout=subprocess.DEVNULL)  # fmt: skip
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", self.script, "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port), *self.extra_args],
             cwd=ROOT, env=env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT,
         )  # fmt: skip

@@ -111,9 +111,10 @@ def test_deleting_asks_once_more_by_name(seeded, kind, table, add):
 def test_delete_my_data_lives_under_my_place(seeded):
     at = _app(p=seeded["ptoken"]).switch_page("pages/participate.py").run()
     at.segmented_control(key="me_section").set_value("contacts").run()
-    assert not any(e.label == "Effacer toutes mes données" for e in at.expander)
+    assert not any(e.label == "Effacer toutes mes données" for e in at.toggle)
     at.segmented_control(key="me_section").set_value("place").run()
-    assert any(e.label == "Effacer toutes mes données" for e in at.expander)
+    assert any(e.label == "Effacer toutes mes données" for e in at.toggle)
+    at.toggle(key="me_delete_open").set_value(True).run()
     at.checkbox(key="me_delete_confirm").check().run()
     at.button(key="me_delete_btn").click().run()
     assert not at.exception
@@ -242,6 +243,7 @@ def test_console_shows_before_after_for_a_series(app_env):
 def test_creation_asks_for_the_hosts_key_when_one_is_set(seeded, monkeypatch):
     monkeypatch.setenv("WORKSHOP_CREATION_KEY", "cle-de-l-hebergeur")
     at = _app().run()
+    at.toggle(key="home_create").set_value(True).run()
     at.text_input(key="create_title").input("Sans clé")
     at.text_input(key="create_key").input("mauvaise")
     next(b for b in at.button if b.label == "Créer l'atelier").click().run()
@@ -292,6 +294,7 @@ def test_a_suspended_participant_can_still_erase_their_data(seeded):
     conn.close()
     at = _app(p=seeded["ptoken"]).switch_page("pages/participate.py").run()
     assert not at.exception and "suspendu" in at.error[0].value.casefold()
+    at.toggle(key="me_delete_open").set_value(True).run()
     at.checkbox(key="me_delete_confirm").check().run()
     at.button(key="me_delete_btn").click().run()
     assert not at.exception

@@ -80,6 +80,7 @@ def pseudonym_master(db_file: str | Path) -> bytes:
 
 
 REFRESH_SECONDS = 3  # projector and console live refresh interval
+PHONE_WATCH_SECONDS = 5  # how often an idle phone checks whether the facilitator opened another round
 NEW_WINDOW_SECONDS = 120  # "what's new" highlight window
 DEFAULT_RETENTION_DAYS = 90
 MAX_IMPORT_BYTES = 20 * 1024 * 1024

@@ -156,6 +156,12 @@ FR: dict[str, str] = {
     "home.join_link": "Lien pour les participants",
     # participant
     "me.hello": "Bonjour {name}",
+    "me.edit_contact": "Modifier le contact",
+    "me.refresh": "Actualiser",
+    "me.edit_idea": "Modifier l'idée",
+    "me.vote_over": "C'est {over} de trop : retirez-en avant de voter.",
+    "me.link_copy_hint": "Touchez le lien pour le sélectionner, puis copiez-le.",
+    "qr.alt": "QR code pour rejoindre l'atelier {code} : {url}",
     "me.choose": "Choisir ou ajouter",
     "me.pick": "Modifier / supprimer",
     "me.my_link": "Mon lien personnel",
@@ -522,6 +528,12 @@ EN: dict[str, str] = {
     "home.facilitator_link": "Facilitator link (private)",
     "home.join_link": "Link for participants",
     "me.hello": "Hello {name}",
+    "me.edit_contact": "Edit contact",
+    "me.refresh": "Refresh",
+    "me.edit_idea": "Edit idea",
+    "me.vote_over": "That is {over} too many: remove some before voting.",
+    "me.link_copy_hint": "Tap the link to select it, then copy it.",
+    "qr.alt": "QR code to join workshop {code}: {url}",
     "me.choose": "Choose or add",
     "me.pick": "Edit / delete",
     "me.my_link": "My personal link",
@@ -753,6 +765,26 @@ def t(key: str, lang: str = "fr", **params) -> str:
         except (KeyError, IndexError, ValueError):
             pass
     return text
+
+
+MONTHS = {
+    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+
+
+def format_date(value, lang: str = "fr") -> str:
+    """A date as people write it: '8 déc. 2026' / '8 Dec 2026' (ISO text or a date; '' if none)."""
+    import datetime as dt
+
+    if not value:
+        return ""
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    months = MONTHS.get(lang, MONTHS["fr"])
+    return f"{day.day}\u00a0{months[day.month - 1]}\u00a0{day.year}"
 
 
 def label(prefix: str, value: str, lang: str) -> str:

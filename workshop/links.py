@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from urllib.parse import urlencode
 
 import segno
@@ -45,8 +44,8 @@ def projector_url(workshop: Workshop) -> str:
     return f"{base_url(workshop)}/projector?{urlencode({'w': workshop.code})}"
 
 
-def qr_png(url: str, *, scale: int = 10) -> bytes:
-    """A crisp PNG QR code (show it with output_format='PNG': JPEG blurs the modules)."""
-    buf = io.BytesIO()
-    segno.make(url, error="m").save(buf, kind="png", scale=scale, border=2, dark="#111111", light="#ffffff")
-    return buf.getvalue()
+
+
+def qr_svg_data_uri(url: str, *, scale: int = 10) -> str:
+    """The same QR as an SVG data URI: drawn inline, no media file to fetch from one server."""
+    return segno.make(url, error="m").svg_data_uri(scale=scale, border=2, dark="#111111", light="#ffffff")

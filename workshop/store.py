@@ -8,6 +8,7 @@ may submit twice (a UNIQUE submission id).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import sqlite3
 import sys
@@ -361,6 +362,23 @@ def rounds(db: Database, workshop_id: int) -> dict[str, Round]:
     rows = _rows(db, "SELECT * FROM rounds WHERE workshop_id = ?", [workshop_id])
     found = {r["name"]: Round(r["name"], bool(r["is_open"]), r["ends_at"], r["opened_at"]) for r in rows}
     return {name: found.get(name, Round(name, False, None, None)) for name in ROUNDS}
+
+
+def room_marker(db: Database, workshop_id: int) -> str:
+    """What an idle phone watches (one indexed read): the rounds' state, and while the collectifs
+    round is open the data version too (members and next steps change on other phones)."""
+    row = _one(
+        db,
+        "SELECT w.version, (SELECT group_concat(r.name || ':' || r.is_open || ':' || coalesce(r.opened_at, ''), ',')"
+        " FROM rounds r WHERE r.workshop_id = w.id) AS rounds,"
+        " (SELECT r.is_open FROM rounds r WHERE r.workshop_id = w.id AND r.name = 'collectifs') AS collectifs_open"
+        " FROM workshops w WHERE w.id = ?",
+        [workshop_id],
+    )
+    if not row:
+        raise NotFound("err.no_workshop")
+    state = f"{row['rounds'] or ''}|{row['version'] if row['collectifs_open'] else ''}"
+    return hashlib.sha256(state.encode()).hexdigest()[:16]  # opaque: a phone only compares it
 
 
 def current_round(db: Database, workshop_id: int) -> Round | None:

@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from workshop import charts, config, links, network, resolve, security, store, themes
 from workshop import db as dbmod
 from workshop.errors import AccessDenied, SlowDown, WorkshopError
+from workshop.i18n import format_date
 from workshop.i18n import t as translate
 
 
@@ -123,7 +124,7 @@ def facilitator_gate(code: str, token: str):
 def delete_my_data(participant) -> None:
     """ "Effacer mes données" behind a confirmation (under *Ma place*, or alone for a suspended
     participant): everything they wrote goes, and their link stops working."""
-    with st.expander(t("me.delete_my_data")):
+    if disclosure(t("me.delete_my_data"), key="me_delete_open"):
         confirm = st.checkbox(t("me.delete_confirm"), key="me_delete_confirm")
         if st.button(t("me.delete_my_data"), disabled=not confirm, key="me_delete_btn", type="secondary"):
             try:
@@ -137,8 +138,15 @@ def delete_my_data(participant) -> None:
                 st.stop()
 
 
+def disclosure(label: str, *, key: str, expanded: bool = False) -> bool:
+    """A switch that shows what follows: on participant pages instead of st.expander, whose
+    chevron is an icon font (375 KB more for every phone)."""
+    st.session_state.setdefault(key, expanded)
+    return st.toggle(label, key=key)
+
+
 def show_error(exc: WorkshopError) -> None:
-    st.error(escape_md(exc.message(lang())), icon=":material/error:")
+    st.error(escape_md(exc.message(lang())))
 
 
 # ---------------------------------------------------------------- user text
@@ -256,13 +264,57 @@ def skill_suggestions(path: str, workshop_id: int) -> list[str]:
         return store.skill_suggestions(conn, workshop_id)
 
 
-def qr_image(url: str, *, width: int = 260) -> None:
-    st.image(_qr(url), width=width, output_format="PNG")
+def qr_image(url: str, code: str, *, width: int = 260) -> None:
+    """The join QR as an inline SVG image with its alt text: no media file (any server of several
+    can draw it), and a screen reader says what it is."""
+    alt = esc(t("qr.alt", code=code, url=url))
+    st.html(f'<img class="td-qr" src="{_qr(url)}" alt="{alt}" width="{width}" height="{width}">', width="content")
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _qr(url: str) -> bytes:
-    return links.qr_png(url)
+def _qr(url: str) -> str:
+    return links.qr_svg_data_uri(url)
+
+
+def copyable(url: str, *, label: str) -> None:
+    """An address to copy, as plain selectable text (one tap selects it all): st.code would pull a
+    1.5 MB syntax highlighter onto every phone. Shown exactly as given."""
+    st.html(
+        f'<div class="td-copy"><span class="td-copy-label">{esc(label)}</span>'
+        f'<code class="td-copy-url" tabindex="0">{esc(url)}</code></div>'
+    )
+
+
+def date_text(value) -> str:
+    """A date in the page's language: '8 déc. 2026'."""
+    return format_date(value, lang())
+
+
+# Every page: readable contrast, 16 px fields (an iPhone zooms into smaller ones on each tap),
+# 44 px tap targets, and the page's language for the boot script (<html lang>, control names).
+_PAGE_CSS = """
+[data-testid="InputInstructions"] {display: none;}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .stCaption {color: #4a4d57 !important;}
+[data-testid="stWidgetLabel"] p {color: #31333f;}
+input, textarea, [data-baseweb="select"] div, [data-baseweb="input"] input {font-size: 16px !important;}
+button[kind], [data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"],
+[data-testid="stBaseButton-secondaryFormSubmit"], [data-testid="stBaseButton-primaryFormSubmit"],
+[data-testid="stBaseButton-pills"], [data-testid="stBaseButton-pillsActive"],
+[data-testid="stBaseButton-segmented_control"], [data-testid="stBaseButton-segmented_controlActive"] {min-height: 44px;}
+[data-testid="stNumberInputStepDown"], [data-testid="stNumberInputStepUp"] {min-width: 44px; min-height: 44px;}
+[data-baseweb="tag"] span[role="presentation"], [data-baseweb="tag"] [role="button"] {min-width: 28px; min-height: 28px;}
+[data-testid="stExpander"] summary {min-height: 44px;}
+[data-testid="stMarkdownContainer"] h2, [data-testid="stHeading"] h2 {font-size: 1.4rem; padding: .5rem 0 .25rem 0;}
+.td-copy {display: flex; flex-direction: column; gap: .25rem; margin: .25rem 0;}
+.td-copy-label {font-size: .9rem; color: #4a4d57;}
+.td-copy-url {display: block; user-select: all; -webkit-user-select: all; word-break: break-all; font-size: 1rem;
+  padding: .6rem .75rem; background: #f0f2f6; color: #1f2330; border-radius: .5rem; font-family: ui-monospace, monospace;}
+"""
+
+
+def page_chrome() -> None:
+    """One element per page: the shared styles and the page's language marker."""
+    st.html(f'<style>{_PAGE_CSS}</style><span hidden data-td-lang="{esc(lang())}"></span>')
 
 
 def focus_first_input(selector: str = "input") -> None:
@@ -276,23 +328,25 @@ def focus_first_input(selector: str = "input") -> None:
     )
 
 
-# Streamlit's "Press Enter to submit form" under a form field exists in English only: hidden on
-# our French-first pages (Enter still submits; max_chars still stops typing at the limit).
-_FORM_HINTS_CSS = '[data-testid="InputInstructions"] {display: none;}'
-
-
-def hide_form_hints() -> None:
-    st.html(f"<style>{_FORM_HINTS_CSS}</style>")
-
-
-def greeting(heading: str, subtitle: str) -> None:
-    """The participant page's header (user text, escaped) and its styles, as ONE element."""
+def greeting(heading: str, subtitle: str, *, watch: tuple[str, str]) -> None:
+    """The participant page's header (user text, escaped), the page's styles and language marker,
+    as ONE element (Streamlit's "Press Enter to submit form" hint exists in English only: hidden).
+    `watch` = (workshop code, room marker): the boot script polls the marker over plain HTTP and
+    redraws the page through `follow_button` when the facilitator opened another round."""
+    code, marker = watch
     st.html(
-        f"<style>{_FORM_HINTS_CSS} .me-hello {{font-size: 1.75rem; font-weight: 700; line-height: 1.2; margin: 0;}}"
-        " .me-sub {color: rgba(49, 51, 63, .65); margin: .2rem 0 0 0;}</style>"
-        f'<h3 class="me-hello">{esc(heading)}</h3><p class="me-sub">{esc(subtitle)}</p>',
+        f"<style>{_PAGE_CSS} .me-hello {{font-size: 1.75rem; font-weight: 700; line-height: 1.2; margin: 0;}}"
+        " .me-sub {color: #4a4d57; margin: .2rem 0 0 0;} .st-key-td_follow {display: none;}</style>"
+        f'<span hidden data-td-lang="{esc(lang())}" data-td-watch="{esc(code)}" data-td-marker="{esc(marker)}"'
+        f' data-td-every="{config.PHONE_WATCH_SECONDS}"></span>'
+        f'<h1 class="me-hello">{esc(heading)}</h1><p class="me-sub">{esc(subtitle)}</p>',
         width="content",
     )
+
+
+def follow_button() -> None:
+    """Hidden; the boot script presses it when the room's marker moved (a full redraw)."""
+    st.button(t("me.refresh"), key="td_follow")
 
 
 def projector_css() -> None:

@@ -11,13 +11,13 @@ import pytest
 from playwright.sync_api import expect
 
 from scripts.stserver import Server
+from scripts.wire import READY, wait_ready  # noqa: F401 - the tests import both from here
 
 expect.set_options(timeout=15_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-READY = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
 
 
 @pytest.fixture(scope="session")
@@ -96,13 +96,6 @@ def pages(browser, request):
     yield p
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
     p.close(failed)
-
-
-def wait_ready(page, timeout: float = 30_000) -> None:
-    """The script has finished its run (checked twice: a click can start a rerun a moment later)."""
-    page.wait_for_selector(READY, timeout=timeout)
-    page.wait_for_timeout(250)
-    page.wait_for_selector(READY, timeout=timeout)
 
 
 def goto(page, url: str) -> None:

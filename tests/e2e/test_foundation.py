@@ -23,7 +23,7 @@ def test_create_join_contribute_and_console_follows(server, pages):
     fac.get_by_role("button", name="Créer l'atelier").click()
     wait_ready(fac)
     expect(fac.get_by_text("Atelier créé")).to_be_visible()
-    link = fac.locator('[data-testid="stCode"]').first.inner_text().strip()
+    link = fac.locator(".td-copy-url").first.inner_text().strip()
     assert "/console?w=" in link and "&k=" in link
     code = re.search(r"w=([A-Z0-9]+)", link).group(1)
     pages.shot(fac, "created")

@@ -89,7 +89,7 @@ def test_participant_flow_on_a_phone(server, pages):
     conn.close()
 
     # Deleting asks once more, by name, before anything goes.
-    me.get_by_role("button", name="delete icon").click()  # the bin next to the picker
+    me.get_by_role("button", name="Supprimer", exact=True).click()  # next to the picker
     wait_ready(me)
     expect(me.get_by_text("Supprimer « Zoé (Association) » ?")).to_be_visible()
     no_horizontal_scroll(me)
@@ -160,7 +160,7 @@ def test_edit_a_contact_in_its_dialog(server, pages):
     wait_ready(me)
     expect(me.get_by_text("Ajouté : A. B.")).to_be_visible()
     # Dismissed with Escape: it stays closed through the next entry.
-    me.get_by_role("button", name="edit icon").click()
+    me.get_by_role("button", name="Modifier", exact=True).click()
     expect(me.get_by_role("dialog")).to_be_visible()
     me.keyboard.press("Escape")
     expect(me.get_by_role("dialog")).to_have_count(0)
@@ -171,7 +171,7 @@ def test_edit_a_contact_in_its_dialog(server, pages):
     expect(me.get_by_text("Ajouté : C. D.")).to_be_visible()
     expect(me.get_by_role("dialog")).to_have_count(0)
     # The picker keeps its pick (A. B.): rename it in the dialog.
-    me.get_by_role("button", name="edit icon").click()
+    me.get_by_role("button", name="Modifier", exact=True).click()
     dialog = me.get_by_role("dialog")
     expect(dialog).to_be_visible()
     fill(dialog.get_by_label("Initiales ou pseudonyme"), "C. Dé")

@@ -3,6 +3,8 @@ round makes the participant's form read-only, hiding an idea removes it from the
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import fill, goto, new_workshop, server_db, wait_ready
@@ -94,7 +96,7 @@ def test_console_projector_participant(server, pages):
     small = pages.new("projector-720", width=1280, height=720)
     goto(small, links.projector_url(workshop))
     expect(small.get_by_text(workshop.code)).to_be_visible()
-    expect(small.get_by_test_id("stImage")).to_be_visible()
+    expect(small.get_by_role("img", name=re.compile("QR code pour rejoindre"))).to_be_visible()
     pages.shot(small, "projector-720", full_page=False)
     conn = server_db(server)
     assert store.counters(conn, workshop.id)["contacts"] == 1

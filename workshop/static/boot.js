@@ -1,0 +1,127 @@
+/* Think&Do boot script, inline in the page shell (workshop/web.py). No request of its own.
+   - Streamlit connects at the site's root: no probe of /me/_stcore/... (two 404s per phone).
+   - <html lang> follows the page's language (a [data-td-lang] marker the app draws).
+   - Streamlit's own English control names are given in French on French pages.
+   - An idle personal page follows the room: it polls its room's marker over plain HTTP (a few
+     bytes, no script run on the server) and presses the hidden follow button when it moved.
+   - A lost connection shows a banner in the page's language instead of Streamlit's dialog,
+     and the page comes back by itself when the server answers again. */
+(() => {
+  window.__streamlit = Object.assign({}, window.__streamlit, { BACKEND_BASE_URL: window.location.origin + "/" });
+
+  const NAMES_FR = {
+    "Increment": "Augmenter", "Decrement": "Diminuer", "Open": "Ouvrir", "Close": "Fermer",
+    "Clear all": "Tout effacer", "Clear": "Effacer", "Choose date": "Choisir une date",
+    "Choose a date": "Choisir une date", "Previous month": "Mois précédent", "Next month": "Mois suivant",
+    "Show password text": "Afficher le mot de passe", "Hide password text": "Masquer le mot de passe",
+    "Fullscreen": "Plein écran", "Close fullscreen": "Quitter le plein écran", "Selected": "Sélectionné",
+    "Upload": "Téléverser", "Browse files": "Parcourir", "Download": "Télécharger",
+  };
+  const TEXT_FR = { "Upload": "Téléverser", "Browse files": "Parcourir", "Drag and drop file here": "Déposez un fichier ici" };
+  const OFFLINE = {
+    fr: ["Connexion au serveur perdue", "Reconnexion en cours… Vos saisies restent dans la page."],
+    en: ["Connection to the server lost", "Reconnecting… What you typed stays on the page."],
+  };
+
+  let pending = false;
+  let lostSince = 0;
+  let everConnected = false;
+
+  function pageLang() {
+    const marker = document.querySelector("[data-td-lang]");
+    return marker ? marker.getAttribute("data-td-lang") : (document.documentElement.lang || "fr");
+  }
+
+  function nameControls(lang) {
+    if (lang !== "fr") return;
+    for (const el of document.querySelectorAll("[aria-label]")) {
+      const label = el.getAttribute("aria-label");
+      let fr = NAMES_FR[label];
+      if (!fr && label.startsWith("Remove ")) fr = "Retirer " + label.slice(7);
+      if (fr && fr !== label) el.setAttribute("aria-label", fr);
+    }
+    for (const el of document.querySelectorAll('[data-testid="stFileUploaderDropzone"] span, [data-testid="stFileUploaderDropzone"] button, [data-testid="stBaseButton-secondary"]')) {
+      const text = el.childNodes.length === 1 && el.firstChild.nodeType === 3 ? el.firstChild.nodeValue : null;
+      if (text && TEXT_FR[text.trim()]) el.firstChild.nodeValue = TEXT_FR[text.trim()];
+    }
+  }
+
+  function banner(lang) {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const state = app ? app.getAttribute("data-test-connection-state") : null;
+    if (state === "CONNECTED") { everConnected = true; lostSince = 0; }
+    else if (everConnected && !lostSince) { lostSince = Date.now(); }
+    const offline = everConnected && lostSince && Date.now() - lostSince > 1500;
+    document.documentElement.classList.toggle("td-offline", Boolean(offline));
+    let box = document.getElementById("td-offline");
+    if (!offline) { if (box) box.hidden = true; return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "td-offline";
+      box.setAttribute("role", "alert");
+      document.body.appendChild(box);
+    }
+    const [title, text] = OFFLINE[lang] || OFFLINE.fr;
+    box.innerHTML = "";
+    const strong = document.createElement("strong");
+    strong.textContent = title;
+    const span = document.createElement("span");
+    span.textContent = " — " + text;
+    box.append(strong, span);
+    box.hidden = false;
+  }
+
+  let watching = false;
+  let lastFollow = 0;
+
+  async function watch() {
+    const marker = document.querySelector("[data-td-watch]");
+    if (!marker || watching || document.hidden) return;
+    const every = 1000 * Number(marker.getAttribute("data-td-every") || 5);
+    if (Date.now() - (marker._tdPolled || 0) < every - 200) return;
+    marker._tdPolled = Date.now();
+    watching = true;
+    try {
+      const reply = await fetch("/api/marker/" + encodeURIComponent(marker.getAttribute("data-td-watch")), { cache: "no-store" });
+      const now = reply.ok ? await reply.text() : null;
+      const button = document.querySelector(".st-key-td_follow button");
+      // At most one redraw per 8 s, whatever the marker says: never a loop.
+      if (now !== null && now !== marker.getAttribute("data-td-marker") && button && Date.now() - lastFollow > 8000) {
+        lastFollow = Date.now();
+        button.click();
+      }
+    } catch (e) { /* offline: the banner says so; the next poll tries again */ }
+    finally { watching = false; }
+  }
+
+  function apply() {
+    pending = false;
+    const lang = pageLang();
+    if (document.documentElement.lang !== lang) document.documentElement.lang = lang;
+    nameControls(lang);
+    banner(lang);
+  }
+
+  function schedule() {
+    if (!pending) { pending = true; requestAnimationFrame(apply); }
+  }
+
+  const style = document.createElement("style");
+  style.textContent = [
+    // Streamlit's English connection dialog and status give way to our banner.
+    ".td-offline [data-testid='stStatusWidget'], .td-offline [role='dialog']:has([data-testid='stException'], [data-testid='stConnectionError']) {display: none !important;}",
+    "#td-offline {position: fixed; top: 0; left: 0; right: 0; z-index: 1000100; padding: .9rem 1.2rem; font: 600 1.25rem/1.35 'Source Sans', sans-serif;",
+    " background: #8a1c1c; color: #fff; text-align: center; box-shadow: 0 2px 8px rgba(0,0,0,.35);}",
+    "#td-offline[hidden] {display: none;}",
+  ].join("\n");
+  document.head.appendChild(style);
+
+  document.addEventListener("DOMContentLoaded", () => {
+    new MutationObserver(schedule).observe(document.body, {
+      subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label", "data-test-connection-state", "data-td-lang"],
+    });
+    schedule();
+  });
+  setInterval(() => { schedule(); watch(); }, 1000);  // the banner's grace period ends without a DOM change
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) watch(); });
+})();
