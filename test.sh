@@ -14,4 +14,5 @@ apt_install() {  # apt_install PACKAGE [apt options]: once, quietly
 }
 command -v chromium >/dev/null 2>&1 || apt_install chromium
 command -v soffice >/dev/null 2>&1 || apt_install libreoffice-calc-nogui --no-install-recommends
+command -v zbarimg >/dev/null 2>&1 || apt_install zbar-tools --no-install-recommends  # decodes the projected QR
 exec .venv/bin/python -m pytest "$@"

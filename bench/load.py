@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import os
 import random
 import re
 import sys
@@ -212,7 +213,9 @@ async def main_async(args) -> dict:
     # Opened a second later: the current round, the one pages open on (as in a real room).
     store.set_round(conn, workshop.id, "contacts", is_open=True, now=opened + dt.timedelta(seconds=1))
     conn.close()
-    server = Server(db_path)
+    deflate = getattr(args, "ws_compression", False)
+    extra = ["--server.enableWebsocketCompression", "true"] if deflate else []
+    server = Server(db_path, extra_args=extra)
     server.start()
     stats = Stats()
     rng = random.Random(args.seed)
@@ -259,6 +262,7 @@ async def main_async(args) -> dict:
     submits = max(1, stats.sent)
     return {
         "sessions": args.sessions,
+        "ws_compression": deflate,
         "projectors": args.projectors,
         "burst": args.burst,
         "sessions_opened": stats.sessions,
@@ -304,8 +308,11 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=600.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--projector-rounds", type=int, default=4, help="refresh intervals of the projector-only phase")
+    parser.add_argument("--ws-compression", action="store_true", help="server and clients deflate WebSocket messages")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    if args.ws_compression:
+        os.environ["STCLIENT_DEFLATE"] = "1"  # every Session of this run offers deflate, as browsers do
     result = asyncio.run(main_async(args))
     if args.json:
         print(json.dumps(result))

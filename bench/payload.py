@@ -87,11 +87,43 @@ def measure(browser, url: str, code: str) -> dict:
         ctx.close()
 
 
+def projector_redraw(browser, url: str, db_path: Path, *, participants: int) -> dict:
+    """The wall on the network view of a demo room: what one redraw after a write sends."""
+    from workshop import demo
+
+    conn = dbmod.open_db(db_path)
+    try:
+        room = demo.seed_demo(conn, participants=participants, seed=7, public_base_url=url)
+        store.update_workshop(conn, room.workshop.id, projector_view="network")
+        person = store.participant_by_token(conn, room.participant_tokens[0])[1]
+        store.set_round(conn, room.workshop.id, "contacts", is_open=True)
+    finally:
+        conn.close()
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="fr-FR")
+    try:
+        page = ctx.new_page()
+        rec = Recorder.attach(page)
+        page.goto(f"{url}/projector?w={room.workshop.code}")
+        wait_ready(page)
+        page.wait_for_timeout(4000)
+        rec.mark()
+        conn = dbmod.open_db(db_path)
+        try:
+            store.add_contact(conn, person, submission_id="bench-redraw", label="Nouveau contact", circle="clients")
+        finally:
+            conn.close()
+        page.wait_for_timeout(4500)  # one refresh interval and a half: exactly one redraw with data
+        return {"participants": participants, "ws_bytes": rec.ws_received, "ws_deflated_bytes": rec.ws_received_deflated}
+    finally:
+        ctx.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--script", default="serve.py")
     parser.add_argument("--wifi-mbit", type=float, default=20.0)
     parser.add_argument("--phones", type=int, default=200)
+    parser.add_argument("--room", type=int, default=25, help="participants of the demo room on the projector")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
@@ -104,6 +136,7 @@ def main() -> int:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 result = measure(browser, server.url, code)
+                result["projector"] = projector_redraw(browser, server.url, server.db_path, participants=args.room)
                 browser.close()
         finally:
             server.stop()
@@ -123,6 +156,9 @@ def main() -> int:
     print(f"second visit (warm cache): {s['bytes'] / 1e3:.1f} KB in {s['requests']} requests; errors: {s['errors'] or 'none'}")
     print(f"a submit: {w['ws_bytes'] / 1e3:.1f} KB over the WebSocket ({w['ws_frames']} frames, before deflate), {w['http_bytes']} B HTTP")
     print(f"{args.phones} phones on {args.wifi_mbit:g} Mbit/s: {result['room_seconds']} s")
+    pr = result["projector"]
+    print(f"projector network redraw after a write ({pr['participants']} people): {pr['ws_bytes'] / 1e3:.0f} KB, "
+          f"{pr['ws_deflated_bytes'] / 1e3:.0f} KB deflated")  # fmt: skip
     return 0
 
 

@@ -74,7 +74,7 @@ def open_round(name: str) -> None:
 def room_section() -> None:
     left, right = st.columns([3, 2])
     with left:
-        st.subheader(ui.t("con.rounds"), anchor=False)
+        st.header(ui.t("con.rounds"), anchor=False)
         with ui.get_db() as db:
             rounds = store.rounds(db, WID)
         for name in ROUNDS:
@@ -104,7 +104,7 @@ def room_section() -> None:
             key="con_view", on_change=lambda: act(store.update_workshop, projector_view=st.session_state["con_view"] or workshop.projector_view)(),
         )  # fmt: skip
     with right:
-        st.subheader(ui.t("con.links"), anchor=False)
+        st.header(ui.t("con.links"), anchor=False)
         if links.is_loopback(links.join_url(workshop)):
             st.warning(ui.t("con.qr_loopback"))
         ui.qr_image(links.join_url(workshop), workshop.code, width=220)
@@ -122,7 +122,7 @@ def moderation_section() -> None:
         people = store.participants_frame(db, WID)
     left, right = st.columns(2)
     with left:
-        st.subheader(ui.t("view.ideas"), anchor=False)
+        st.header(ui.t("view.ideas"), anchor=False)
         if ideas.empty:
             st.caption(ui.t("con.no_ideas"))
         for idea in ideas.sort_values("id", ascending=False).head(200).to_dict("records"):
@@ -138,7 +138,7 @@ def moderation_section() -> None:
                 )  # fmt: skip
                 cols[2].button(ui.t("con.delete"), key=f"delidea_{idea['id']}", on_click=act(store.delete_idea, idea["id"]))
     with right:
-        st.subheader(ui.t("con.participants"), anchor=False)
+        st.header(ui.t("con.participants"), anchor=False)
         if people.empty:
             st.caption(ui.t("con.no_participants"))
         for p in people.to_dict("records"):
@@ -233,29 +233,20 @@ def findings_panel(version: int) -> None:
     left, mid, right = st.columns(3)
     with left:
         st.markdown(f"**{ui.t('net.bridge_contacts')}**")
-        st.dataframe(
-            [{ui.t("net.contact"): b["label"], "n": b["count"], ui.t("con.known_by"): ", ".join(b["known_by"])} for b in a["bridges"][:20]],
-            hide_index=True, width="stretch",
-        )  # fmt: skip
+        ui.table([{ui.t("net.contact"): b["label"], "n": b["count"], ui.t("con.known_by"): ", ".join(b["known_by"])} for b in a["bridges"][:20]])
     with mid:
         st.markdown(f"**{ui.t('net.brokers')}**")
-        st.dataframe(
+        ui.table(
             [{ui.t("net.participant"): b["name"], ui.t("net.communities"): b["communities"], ui.t("net.size.betweenness"): round(b["betweenness"], 3)}
-             for b in a["brokers"]],
-            hide_index=True, width="stretch",
+             for b in a["brokers"]]
         )  # fmt: skip
         st.markdown(f"**{ui.t('net.dormant')}**")
-        st.dataframe(
-            [{ui.t("field.circle"): ui.t(f"circle.{k}"), "n": v} for k, v in a["sleeping"].items()],
-            hide_index=True,
-            width="stretch",
-        )
+        ui.table([{ui.t("field.circle"): ui.t(f"circle.{k}"), "n": v} for k, v in a["sleeping"].items()])
     with right:
         st.markdown(f"**{ui.t('net.introductions')}**")
-        st.dataframe(
+        ui.table(
             [{"": ui.t("net.offers", who=m["via"] + (f" → {m['contact']}" if m["contact"] else ""), skill=m["skill"], seeker=m["seeker"])}
-             for m in a["matches"][:30]],
-            hide_index=True, width="stretch",
+             for m in a["matches"][:30]]
         )  # fmt: skip
 
 
@@ -296,13 +287,13 @@ def candidates_panel(version: int) -> None:
     cands = ui.merge_candidates(ui.db_path(), WID, version)
     left, right = st.columns([3, 2])
     with left:
-        st.subheader(ui.t("con.candidates"), anchor=False)
+        st.header(ui.t("con.candidates"), anchor=False)
         if not cands:
             st.caption(ui.t("con.no_candidates"))
         for cand in cands[:25]:
             cols = st.columns([6, 2, 2], vertical_alignment="center")
             other = cand.b_label if cand.kind == "contact" else f"👤 {cand.b_label}"
-            cols[0].markdown(ui.escape_md(f"{cand.a_label} ≈ {other} · {cand.score:.0f} · {', '.join(cand.evidence)}"))
+            cols[0].markdown(ui.escape_md(f"{cand.a_label} ≈ {other} · {cand.score:.0f} · {ui.evidence_text(cand.evidence)}"))
             kw = {"kind": cand.kind, "a_id": cand.a_id, "b_id": cand.b_id, "score": cand.score}
             cols[1].button(
                 ui.t("con.confirm"),
@@ -315,7 +306,7 @@ def candidates_panel(version: int) -> None:
                 on_click=act(store.decide_merge, status="rejected", **kw),
             )
     with right:
-        st.subheader(ui.t("con.decided"), anchor=False)
+        st.header(ui.t("con.decided"), anchor=False)
         labels = dict(zip(room_contacts["id"], room_contacts["label"], strict=True))
         pnames = dict(zip(people["id"], people["display_name"], strict=True))
         for m in merges.sort_values("id", ascending=False).head(30).itertuples():
@@ -421,9 +412,9 @@ def collectifs_section() -> None:
     for group in groups:
         with st.container(border=True):
             st.markdown(f"**{ui.escape_md(group['name'])}**")
-            st.markdown(ui.escape_md(f"{ui.t('me.members')}: " + ", ".join(m["display_name"] for m in group["members"])))
+            st.markdown(ui.escape_md(ui.t("me.members_list", names=", ".join(m["display_name"] for m in group["members"]))))
             for step in group["next_steps"]:
-                ui.plain(f"→ {step['text']} — {step['owner']} {step['due_date']}")
+                ui.plain(f"→ {step['text']} — {step['owner']} {ui.date_text(step['due_date'])}".rstrip())
             st.caption(f"{ui.t('proj.mobilises')} {len(group['contacts'])}")
             st.button(ui.t("con.delete"), key=f"delcol_{group['id']}", on_click=act(store.delete_collectif, group["id"]))
 
@@ -433,7 +424,7 @@ def collectifs_section() -> None:
 
 def settings_section() -> None:
     if workshop.retention_date < dt.date.today().isoformat():
-        st.warning(ui.t("con.retention_passed", date=dt.date.fromisoformat(workshop.retention_date).strftime("%d/%m/%Y")))
+        st.warning(ui.t("con.retention_passed", date=ui.date_text(workshop.retention_date)))
     with st.form("settings_form"):
         st.text_input(ui.t("field.title"), value=workshop.title, key="set_title", max_chars=120)
         st.text_area(ui.t("field.question"), value=workshop.question, key="set_question", max_chars=300)
@@ -501,7 +492,7 @@ def export_section() -> None:
             mime="application/zip", key="exp_download", type="primary", on_click="ignore",
         )  # fmt: skip
     st.divider()
-    st.subheader(ui.t("con.import"), anchor=False)
+    st.header(ui.t("con.import"), anchor=False)
     upload = st.file_uploader(ui.t("con.import"), type=["zip"], key="imp_file", label_visibility="collapsed")
     keep = st.checkbox(ui.t("con.keep_links"), key="imp_keep")
     if upload is not None and st.button(ui.t("con.import_button"), key="imp_btn"):
@@ -516,7 +507,7 @@ def export_section() -> None:
     with ui.get_db() as db:
         comparison = export.compare_with_previous(db, WID)
     if comparison:
-        st.subheader(ui.t("con.comparison"), anchor=False)
+        st.header(ui.t("con.comparison"), anchor=False)
         cols = st.columns(3)
         cols[0].metric(ui.t("cmp.participants"), len(comparison["new_participants"]))
         cols[1].metric(ui.t("cmp.contacts"), comparison["new_contacts"])
@@ -527,7 +518,7 @@ def export_section() -> None:
             {"": ui.t(f"net.{k}"), "←": f"{v['before']:.0%}", "→": f"{v['after']:.0%}"}
             for k, v in comparison["diversity"].items()
         ]
-        st.dataframe(rows, hide_index=True, width="stretch")
+        ui.table(rows)
 
 
 {

@@ -253,7 +253,7 @@ def contacts_section() -> None:
     circles = {c["circle"] for c in my_contacts}
     dormant = sum(1 for c in my_contacts if c["dormant"])
     count = ui.t("me.count", contacts=len(my_contacts), circles=len(circles), dormant=dormant)
-    st.markdown(f"## {ui.t('me.my_contacts')}")
+    st.header(ui.t('me.my_contacts'), anchor=False)
     st.caption(count)
     if not my_contacts:
         st.caption(ui.t("me.no_contacts"))
@@ -368,7 +368,7 @@ def ideas_section() -> None:
             )
         if st.session_state.pop("me_focus", False):
             ui.focus_first_input("textarea")
-    st.markdown(f"## {ui.t('me.my_ideas')}")
+    st.header(ui.t('me.my_ideas'), anchor=False)
     if not my_ideas:
         st.caption(ui.t("me.no_ideas"))
     manage_list("idea", my_ideas, idea_line, lambda i: i["text"][:60], _withdraw, writable, ui.t("me.withdrawn"))
@@ -451,8 +451,8 @@ def collectifs_section() -> None:
     for group in groups:
         member = any(m["id"] == me.id for m in group["members"])
         with st.container(border=True):
-            st.markdown(f"## {ui.escape_md(group['name'])}")
-            st.caption(ui.escape_md(f"{ui.t('me.members')}: " + ", ".join(m["display_name"] for m in group["members"])))
+            st.header(ui.escape_md(group['name']), anchor=False)
+            st.caption(ui.escape_md(ui.t("me.members_list", names=", ".join(m["display_name"] for m in group["members"]))))
             for step in group["next_steps"]:
                 ui.plain(f"→ {step['text']} — {step['owner']} {ui.date_text(step['due_date'])}".rstrip())
             if not writable:
@@ -461,9 +461,11 @@ def collectifs_section() -> None:
             if member:
                 st.success(ui.t("me.member"))
                 mine = [c["id"] for c in group["contacts"] if c["participant_id"] == me.id]
+                # Keyed by language too: the labels change with it, and Streamlit keeps a
+                # multiselect's choice by label (a switch to English turned ids into labels).
                 st.multiselect(
                     ui.t("me.mobilise"), list(labels), default=mine, format_func=lambda i: labels[i], placeholder=ui.t("me.choose"),
-                    key=f"mob_{cid}", on_change=ui.guarded(lambda cid=cid: _mobilise(cid), success=ui.t("me.saved")),
+                    key=f"mob_{cid}_{ui.lang()}", on_change=ui.guarded(lambda cid=cid: _mobilise(cid), success=ui.t("me.saved")),
                 )  # fmt: skip
                 sid = ui.submission_id(f"step_{cid}")
                 with st.form(f"step_form_{cid}_{sid}"):
@@ -490,7 +492,7 @@ def _membership(collectif_id: int, member: bool) -> None:
 
 def _mobilise(collectif_id: int) -> None:
     with ui.get_db() as db:
-        store.set_mobilised_contacts(db, me, collectif_id, st.session_state.get(f"mob_{collectif_id}") or [])
+        store.set_mobilised_contacts(db, me, collectif_id, st.session_state.get(f"mob_{collectif_id}_{ui.lang()}") or [])
 
 
 def _add_step(collectif_id: int, sid: str) -> None:
@@ -511,7 +513,7 @@ def _add_step(collectif_id: int, sid: str) -> None:
 
 
 def place_section() -> None:
-    st.markdown(f"## {ui.t('me.my_skills')}")
+    st.header(ui.t('me.my_skills'), anchor=False)
     skills_form()
     if ui.disclosure(ui.t("me.my_link"), key="me_link_open"):
         ui.copyable(links.participant_url(workshop, token), label=ui.t("me.link_copy_hint"))
@@ -520,12 +522,12 @@ def place_section() -> None:
     st.session_state["me_place"] = True
     with ui.get_db() as db:
         place = network.my_place(db, workshop.id, me.id)
-    st.markdown(f"## {ui.t('me.shared_contacts')}")
+    st.header(ui.t('me.shared_contacts'), anchor=False)
     if not place["shared"]:
         st.caption(ui.t("me.no_shared"))
     for item in place["shared"]:
         ui.plain(f"{item['label']} — {ui.t('con.known_by')} {', '.join(item['known_by'])}")
-    st.markdown(f"## {ui.t('me.same_circles')}")
+    st.header(ui.t('me.same_circles'), anchor=False)
     for item in place["neighbours"]:
         shared = [circle_name(c) for c in item["circles"]] + item["regions"]
         ui.plain(f"{item['name']} — {', '.join(shared)}")

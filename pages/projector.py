@@ -18,7 +18,6 @@ except WorkshopError:
     st.stop()
 
 ui.projector_css()
-ui.page_chrome()
 
 
 def fmt_time(seconds: int) -> str:
@@ -33,6 +32,7 @@ with ui.get_db() as db:
 snap = ui.room_snapshot(ui.db_path(), workshop.id, version)
 w = snap["workshop"]
 ui.set_default_lang(w.language)
+ui.page_chrome()
 st.session_state["proj_version"] = version
 st.session_state["proj_drawn_at"] = time.monotonic()
 
@@ -67,7 +67,7 @@ def wall() -> None:
         fresh = store.recent(db, workshop.id, since=since)
     head = st.columns([5, 3, 2], vertical_alignment="center")
     with head[0]:
-        st.html(f'<p class="proj-title">{ui.esc(w.title)}</p><p class="proj-sub">{ui.esc(w.question)}</p>')
+        st.html(f'<h1 class="proj-title">{ui.esc(w.title)}</h1><p class="proj-sub">{ui.esc(w.question)}</p>')
         live_header()
     with head[1]:
         st.html(
@@ -163,7 +163,7 @@ def themes_view(w, version: int, *, ranking: bool) -> None:
             help_line = f'<div class="meta">{ui.esc(ui.t("th.could_help", text=", ".join(card["tags"][:4])))}</div>'
 
         cols[n % 3].html(
-            f'<div class="card"><h3>{ui.esc(card["label"])}</h3>'
+            f'<div class="card"><h2>{ui.esc(card["label"])}</h2>'
             f'<div class="meta">{card["ideas"]} {ui.esc(ui.t("th.ideas"))} · {card["votes"]} {ui.esc(ui.t("th.votes"))}</div>'
             f"<ul>{reps}</ul>{help_line}</div>"
         )
@@ -179,13 +179,13 @@ def collectifs_view(w, version: int) -> None:
     for n, group in enumerate(groups):
         members = "" if w.anonymous else ", ".join(m["display_name"] for m in group["members"])
         steps = "".join(
-            f"<li>{ui.esc(s['text'])} — {ui.esc(s['owner'])} {ui.esc(s['due_date'])}</li>" for s in group["next_steps"][:4]
+            f"<li>{ui.esc(s['text'])} — {ui.esc(s['owner'])} {ui.esc(ui.date_text(s['due_date']))}</li>" for s in group["next_steps"][:4]
         )
         regions = sorted({c["region"] for c in group["contacts"] if c["region"]})
         sectors = sorted({c["sector"] for c in group["contacts"] if c["sector"]})
         reach = ", ".join(regions[:3] + sectors[:3])
         cols[n % len(cols)].html(
-            f'<div class="card"><h3>{ui.esc(group["name"])}</h3>'
+            f'<div class="card"><h2>{ui.esc(group["name"])}</h2>'
             f'<div class="meta">{len(group["members"])} · {ui.esc(members)}</div>'
             f"<ul>{steps}</ul>"
             f'<div class="meta">{ui.esc(ui.t("proj.mobilises"))} {len(group["contacts"])} {ui.esc(ui.t("net.contact").lower())}s'

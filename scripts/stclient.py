@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -62,7 +63,7 @@ class Run:
 class Session:
     """One browser tab, spoken at the protocol level."""
 
-    def __init__(self, base: str, *, page_name: str = "", query: dict | None = None) -> None:
+    def __init__(self, base: str, *, page_name: str = "", query: dict | None = None, compress: bool | None = None) -> None:
         self.ws_url = base.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
         self.base = base.rstrip("/")
         self.page_name = page_name
@@ -70,11 +71,13 @@ class Session:
         self.page_hash = ""
         self.fragment_ids: list[str] = []
         self.ws = None
+        # Browsers offer permessage-deflate; the load test can too (compress=True or STCLIENT_DEFLATE=1).
+        self.compress = compress if compress is not None else os.environ.get("STCLIENT_DEFLATE") == "1"
 
     async def __aenter__(self) -> Session:
         self.ws = await websockets.connect(
             self.ws_url, subprotocols=["streamlit", "PLACEHOLDER_AUTH_TOKEN"], max_size=None,
-            ping_interval=None, compression=None, open_timeout=30,
+            ping_interval=None, compression="deflate" if self.compress else None, open_timeout=30,
         )  # fmt: skip
         return self
 

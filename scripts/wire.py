@@ -5,6 +5,7 @@ payload bench and its small run in the test suite."""
 from __future__ import annotations
 
 import base64
+import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
@@ -27,6 +28,7 @@ class Recorder:
     ws_sent: int = 0
     ws_received: int = 0
     ws_frames: int = 0
+    ws_received_deflated: int = 0  # the same frames through permessage-deflate (no context takeover)
 
     @classmethod
     def attach(cls, page) -> Recorder:
@@ -66,16 +68,18 @@ class Recorder:
     def _frame(self, e, *, sent: bool) -> None:
         data = e["response"].get("payloadData", "")
         # Binary frames come base64-encoded: count the frame's own bytes (before deflate).
-        size = len(base64.b64decode(data)) if e["response"].get("opcode") == 2 else len(data.encode())
+        raw = base64.b64decode(data) if e["response"].get("opcode") == 2 else data.encode()
         self.ws_frames += 1
         if sent:
-            self.ws_sent += size
+            self.ws_sent += len(raw)
         else:
-            self.ws_received += size
+            self.ws_received += len(raw)
+            packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+            self.ws_received_deflated += len(packer.compress(raw) + packer.flush(zlib.Z_SYNC_FLUSH)) - 4
 
     def mark(self) -> None:
         self.requests.clear()
-        self.ws_sent = self.ws_received = self.ws_frames = 0
+        self.ws_sent = self.ws_received = self.ws_frames = self.ws_received_deflated = 0
 
     @property
     def http_bytes(self) -> int:

@@ -22,7 +22,7 @@ from sqlite_utils import Database
 
 from workshop import config, network, security, store, validation
 from workshop.errors import ImportRefused, InvalidInput
-from workshop.i18n import t
+from workshop.i18n import format_date, t
 from workshop.model import CIRCLES, FLOWS, LANGUAGES, Workshop
 
 FORMAT = "thinkdo-workshop"
@@ -397,6 +397,7 @@ def _bundle(db: Database, workshop_id: int, *, level: str, say: Callable[[str], 
     if level != "aggregate":
         files["network.gexf"], files["network.graphml"] = gexf, graphml
     say("csv")
+    tables = {name: readable(frame, lang) for name, frame in tables.items()}
     for name, frame in tables.items():
         files[f"{name}.csv"] = csv_bytes(frame)
     say("xlsx")
@@ -459,7 +460,8 @@ def _tables(
                 "theme_id": c["theme_id"],
                 "members": [people.get(m, "") for m in c["members"]],
                 "mobilised_contacts": len(c["contacts"]),
-                "next_steps": [f"{s['text']} ({s['owner']}, {s['due_date']})" for s in c["next_steps"]],
+                "next_steps": [f"{s['text']} ({s['owner']}, {format_date(s['due_date'], w.language)})".replace(", )", ")")
+                               for s in c["next_steps"]],
             }
             for c in data["collectifs"]
         ],  # fmt: skip
@@ -481,6 +483,20 @@ _HEADERS = {"label": "field.theme", "text": "field.idea", "author": "field.name"
             "strength": "field.strength", "trust": "field.trust", "dormant": "field.dormant", "votes": "th.votes",
             "ideas": "th.ideas", "dots": "field.dots", "name": "field.collectif", "members": "me.members",
             "next_steps": "me.steps", "last_contact": "field.last_contact"}  # fmt: skip
+
+
+def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Vocabulary codes as the workshop's words for people reading the tables (family -> Famille,
+    also in the reach table's circle rows); workshop.json and the graph files keep the codes."""
+    out = frame.copy()
+    if "circle" in out.columns:
+        out["circle"] = out["circle"].map(lambda v: t(f"circle.{v}", lang) if isinstance(v, str) and v else v)
+    if {"dimension", "value"} <= set(out.columns):
+        rows = out["dimension"] == "circle"
+        out.loc[rows, "value"] = out.loc[rows, "value"].map(lambda v: t(f"circle.{v}", lang))
+    if "flow" in out.columns:
+        out["flow"] = out["flow"].map(lambda v: t(f"flow.{v}", lang))
+    return out
 
 
 def _headers(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -1071,7 +1071,10 @@ def set_membership(db: Database, participant: Participant, collectif_id: int, *,
 
 def set_mobilised_contacts(db: Database, participant: Participant, collectif_id: int, contact_ids: Iterable[int]) -> None:
     """Which of their own contacts a member could mobilise for this collectif (replaces the list)."""
-    ids = sorted({int(c) for c in contact_ids})
+    try:
+        ids = sorted({int(c) for c in contact_ids})
+    except (TypeError, ValueError):
+        raise AccessDenied("err.not_yours") from None  # not one of their contacts' ids
     with write(db, participant.workshop_id):
         _fresh(db, participant)
         _require_open(db, participant.workshop_id, "collectifs")

@@ -285,6 +285,29 @@ def copyable(url: str, *, label: str) -> None:
     )
 
 
+def evidence_text(evidence: list[str]) -> str:
+    """Why two contacts may be one person, in the page's language: "name 90", "city=", "region≠"
+    (resolve's evidence) become « nom 90 %, même ville, région différente »."""
+    words = []
+    for item in evidence:
+        if item.startswith("name "):
+            words.append(t("ev.name", score=item.removeprefix("name ")))
+        elif item[-1:] in ("=", "≠"):
+            field = t(f"field.{item[:-1]}").lower()
+            words.append(t("ev.same" if item.endswith("=") else "ev.differs", field=field))
+        else:
+            words.append(item)
+    return ", ".join(words)
+
+
+def table(rows: list[dict]) -> None:
+    """A small table, or "Rien pour l'instant." when empty (Streamlit's empty grid says "empty")."""
+    if rows:
+        st.dataframe(rows, hide_index=True, width="stretch")
+    else:
+        st.caption(t("con.nothing_yet"))
+
+
 def date_text(value) -> str:
     """A date in the page's language: '8 déc. 2026'."""
     return format_date(value, lang())
@@ -294,13 +317,15 @@ def date_text(value) -> str:
 # 44 px tap targets, and the page's language for the boot script (<html lang>, control names).
 _PAGE_CSS = """
 [data-testid="InputInstructions"] {display: none;}
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .stCaption {color: #4a4d57 !important;}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .stCaption {color: #4a4d57 !important; opacity: 1 !important;}
 [data-testid="stWidgetLabel"] p {color: #31333f;}
-input, textarea, [data-baseweb="select"] div, [data-baseweb="input"] input {font-size: 16px !important;}
-button[kind], [data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"],
-[data-testid="stBaseButton-secondaryFormSubmit"], [data-testid="stBaseButton-primaryFormSubmit"],
-[data-testid="stBaseButton-pills"], [data-testid="stBaseButton-pillsActive"],
-[data-testid="stBaseButton-segmented_control"], [data-testid="stBaseButton-segmented_controlActive"] {min-height: 44px;}
+input, textarea, [data-testid="stSelectbox"] div, [data-testid="stMultiSelect"] div {font-size: 16px !important;}
+button[kind], [data-testid="stButtonGroup"] button, [data-testid^="stBaseButton"] {min-height: 44px;}
+[data-testid="stTextInputRootElement"], [data-testid="stNumberInputContainer"] {min-height: 44px;}
+[data-testid="stTextInputField"], [data-testid="stNumberInputField"] {min-height: 42px;}
+[data-testid="stCheckbox"] label {min-height: 44px; align-items: center;}
+[data-testid="stToolbar"], [data-testid="stMainMenu"] {display: none;}
+@media (max-width: 640px) {h1 {font-size: 2rem !important;}}
 [data-testid="stNumberInputStepDown"], [data-testid="stNumberInputStepUp"] {min-width: 44px; min-height: 44px;}
 [data-baseweb="tag"] span[role="presentation"], [data-baseweb="tag"] [role="button"] {min-width: 28px; min-height: 28px;}
 [data-testid="stExpander"] summary {min-height: 44px;}
@@ -355,7 +380,7 @@ def projector_css() -> None:
         """<style>
         header[data-testid="stHeader"] {display: none;}
         .block-container, [data-testid="stMainBlockContainer"] {padding-top: 1.2rem !important; padding-bottom: 0; max-width: 100%;}
-        .proj-title {font-size: 2.6rem; font-weight: 800; line-height: 1.1; margin: 0;}
+        .proj-title {font-size: 2.6rem; font-weight: 800; line-height: 1.1; margin: 0; padding: 0;}
         .proj-sub {font-size: 1.6rem; opacity: .85; margin: .2rem 0 0 0;}
         .proj-code {font-size: 3.4rem; font-weight: 900; letter-spacing: .35rem; margin: 0;}
         .proj-url {font-size: 1.2rem; word-break: break-all;}
@@ -369,7 +394,7 @@ def projector_css() -> None:
         .note.fresh {background: #c8f7c5; outline: 4px solid #2e7d32;}
         .card {font-size: 1.4rem; padding: .8rem 1rem; border-radius: .6rem; background: #eef3fb; color: #111;
                margin-bottom: .8rem;}
-        .card h3 {font-size: 1.9rem; margin: 0 0 .3rem 0;}
+        .card h2 {font-size: 1.9rem; margin: 0 0 .3rem 0; padding: 0;}
         .card .meta {font-size: 1.3rem; opacity: .8;}
         .card ul {margin: .3rem 0 0 1.2rem; padding: 0;}
         .card li {margin-bottom: .2rem; font-size: 1.4rem; line-height: 1.3;}

@@ -10,7 +10,6 @@ frontend at the root).
 
 from __future__ import annotations
 
-import brotli
 import gzip
 import hashlib
 import importlib.metadata
@@ -24,6 +23,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+import brotli
 
 from workshop import config
 

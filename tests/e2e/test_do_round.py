@@ -67,7 +67,7 @@ def test_ideas_to_collectifs(server, pages):
     section(console, "Salle")
     console.get_by_role("radiogroup", name="Vue affichée au projecteur").get_by_role("radio", name="Thèmes").click()
     wait_ready(console)
-    expect(wall.locator(".card h3", has_text="Mobilité douce")).to_be_visible(timeout=10_000)
+    expect(wall.locator(".card h2", has_text="Mobilité douce")).to_be_visible(timeout=10_000)
     pages.shot(wall, "2-themes", full_page=False)
 
     console.locator(".st-key-open_vote button").click()

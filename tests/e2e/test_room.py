@@ -50,11 +50,14 @@ def test_console_projector_participant(server, pages):
     expect(wall.get_by_text("+1 en 2 min").first).to_be_visible()
     pages.shot(wall, "projector-after-contact", full_page=False)
 
-    # The facilitator closes the contacts round: the participant's next submit is refused
-    # (their text stays), and the page becomes read-only.
+    # The facilitator closes the contacts round while the participant types: the page does not
+    # redraw under their fingers, their submit is refused (their text stays, quoted), and the
+    # page becomes read-only.
+    fill(me.get_by_label("Initiales ou pseudonyme"), "C. D.")
     console.get_by_role("button", name="Fermer", exact=True).first.click()
     wait_ready(console)
-    fill(me.get_by_label("Initiales ou pseudonyme"), "C. D.")
+    me.wait_for_timeout(7_000)  # more than one poll of the phone's boot script
+    expect(me.get_by_label("Initiales ou pseudonyme")).to_have_value("C. D.")
     me.get_by_test_id("stForm").get_by_text("Famille", exact=True).click()
     me.get_by_role("button", name="Ajouter", exact=True).click()
     wait_ready(me)

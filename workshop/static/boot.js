@@ -1,13 +1,21 @@
 /* Think&Do boot script, inline in the page shell (workshop/web.py). No request of its own.
    - Streamlit connects at the site's root: no probe of /me/_stcore/... (two 404s per phone).
+   - Streamlit's icon font is not preloaded (375 KB a phone never draws).
    - <html lang> follows the page's language (a [data-td-lang] marker the app draws).
    - Streamlit's own English control names are given in French on French pages.
    - An idle personal page follows the room: it polls its room's marker over plain HTTP (a few
-     bytes, no script run on the server) and presses the hidden follow button when it moved.
+     bytes, no script run on the server) and presses the hidden follow button when it moved,
+     once nothing typed is pending in a form.
    - A lost connection shows a banner in the page's language instead of Streamlit's dialog,
      and the page comes back by itself when the server answers again. */
 (() => {
   window.__streamlit = Object.assign({}, window.__streamlit, { BACKEND_BASE_URL: window.location.origin + "/" });
+  // Streamlit preloads its 375 KB icon font on every page; ours draw no icon on phones. A page
+  // that does show one still gets the font, loaded by the browser when the icon appears.
+  if (document.fonts && document.fonts.load) {
+    const load = document.fonts.load.bind(document.fonts);
+    document.fonts.load = (font, text) => (/Material Symbols/.test(String(font)) ? Promise.resolve([]) : load(font, text));
+  }
 
   const NAMES_FR = {
     "Increment": "Augmenter", "Decrement": "Diminuer", "Open": "Ouvrir", "Close": "Fermer",
@@ -16,8 +24,12 @@
     "Show password text": "Afficher le mot de passe", "Hide password text": "Masquer le mot de passe",
     "Fullscreen": "Plein écran", "Close fullscreen": "Quitter le plein écran", "Selected": "Sélectionné",
     "Upload": "Téléverser", "Browse files": "Parcourir", "Download": "Télécharger",
+    "Main menu": "Menu principal", "Link to heading": "Lien vers ce titre",
   };
-  const TEXT_FR = { "Upload": "Téléverser", "Browse files": "Parcourir", "Drag and drop file here": "Déposez un fichier ici" };
+  const TEXT_FR = {
+    "Upload": "Téléverser", "Browse files": "Parcourir", "Drag and drop file here": "Déposez un fichier ici",
+    "Skip to main content": "Aller au contenu",
+  };
   const OFFLINE = {
     fr: ["Connexion au serveur perdue", "Reconnexion en cours… Vos saisies restent dans la page."],
     en: ["Connection to the server lost", "Reconnecting… What you typed stays on the page."],
@@ -32,17 +44,30 @@
     return marker ? marker.getAttribute("data-td-lang") : (document.documentElement.lang || "fr");
   }
 
+  // Names given in French keep Streamlit's original beside them, so a switch to English restores it
+  // (React does not rewrite an attribute whose value it did not change).
   function nameControls(lang) {
-    if (lang !== "fr") return;
     for (const el of document.querySelectorAll("[aria-label]")) {
       const label = el.getAttribute("aria-label");
+      if (lang !== "fr") {
+        if (el.hasAttribute("data-td-en")) { el.setAttribute("aria-label", el.getAttribute("data-td-en")); el.removeAttribute("data-td-en"); }
+        continue;
+      }
       let fr = NAMES_FR[label];
       if (!fr && label.startsWith("Remove ")) fr = "Retirer " + label.slice(7);
-      if (fr && fr !== label) el.setAttribute("aria-label", fr);
+      if (fr && fr !== label) { el.setAttribute("data-td-en", label); el.setAttribute("aria-label", fr); }
     }
-    for (const el of document.querySelectorAll('[data-testid="stFileUploaderDropzone"] span, [data-testid="stFileUploaderDropzone"] button, [data-testid="stBaseButton-secondary"]')) {
-      const text = el.childNodes.length === 1 && el.firstChild.nodeType === 3 ? el.firstChild.nodeValue : null;
-      if (text && TEXT_FR[text.trim()]) el.firstChild.nodeValue = TEXT_FR[text.trim()];
+    for (const el of document.querySelectorAll('[data-testid="stFileUploaderDropzone"] span, [data-testid="stFileUploaderDropzone"] small, [data-testid="stFileUploaderDropzone"] button, [data-testid="stBaseButton-secondary"], [data-testid="stSkipToContent"]')) {
+      const node = el.childNodes.length === 1 && el.firstChild.nodeType === 3 ? el.firstChild : null;
+      if (!node) continue;
+      if (lang !== "fr") {
+        if (el._tdEn) { node.nodeValue = el._tdEn; el._tdEn = null; }
+        continue;
+      }
+      const text = node.nodeValue.trim();
+      const limit = /^(?:Limit )?(\d+)\s?MB per file(.*)$/.exec(text);
+      const fr = TEXT_FR[text] || (limit ? `${limit[1]} Mo au plus par fichier${limit[2]}` : null);
+      if (fr) { el._tdEn = node.nodeValue; node.nodeValue = fr; }
     }
   }
 
@@ -53,8 +78,13 @@
     else if (everConnected && !lostSince) { lostSince = Date.now(); }
     const offline = everConnected && lostSince && Date.now() - lostSince > 1500;
     document.documentElement.classList.toggle("td-offline", Boolean(offline));
+    if (offline) hideStreamlitDialog();
     let box = document.getElementById("td-offline");
-    if (!offline) { if (box) box.hidden = true; return; }
+    if (!offline) {
+      if (box) box.hidden = true;
+      for (const el of document.querySelectorAll("[data-td-hidden]")) el.removeAttribute("data-td-hidden");
+      return;
+    }
     if (!box) {
       box = document.createElement("div");
       box.id = "td-offline";
@@ -69,6 +99,19 @@
     span.textContent = " — " + text;
     box.append(strong, span);
     box.hidden = false;
+  }
+
+  // What the person is typing lives only in the browser until they press the form's button: a
+  // redraw for a new round waits while a field they typed in still holds text, a dialog is open,
+  // or a refusal is on screen (it quotes what they typed); their next action clears it.
+  document.addEventListener("input", (e) => { if (e.target && "value" in e.target) e.target._tdTyped = true; }, true);
+  function typing() {
+    if (document.querySelector('[role="dialog"]:not([data-td-hidden] *)')) return true;
+    if (document.querySelector('[data-testid="stAlertContentError"]')) return true;  // a refusal to read first
+    for (const el of document.querySelectorAll("input, textarea")) {
+      if (el._tdTyped && el.isConnected && el.value && el.value.trim()) return true;
+    }
+    return false;
   }
 
   let watching = false;
@@ -86,12 +129,22 @@
       const now = reply.ok ? await reply.text() : null;
       const button = document.querySelector(".st-key-td_follow button");
       // At most one redraw per 8 s, whatever the marker says: never a loop.
-      if (now !== null && now !== marker.getAttribute("data-td-marker") && button && Date.now() - lastFollow > 8000) {
+      if (now !== null && now !== marker.getAttribute("data-td-marker") && button && !typing() && Date.now() - lastFollow > 8000) {
         lastFollow = Date.now();
         button.click();
       }
     } catch (e) { /* offline: the banner says so; the next poll tries again */ }
     finally { watching = false; }
+  }
+
+  // Streamlit's own English "Connection error" modal: hidden up to its overlay (our banner says it).
+  function hideStreamlitDialog() {
+    for (const dialog of document.querySelectorAll('[role="dialog"]')) {
+      if (!/Streamlit|Connection|connect/.test(dialog.textContent || "")) continue;
+      let top = dialog;
+      while (top.parentElement && top.parentElement !== document.body) top = top.parentElement;
+      top.setAttribute("data-td-hidden", "");
+    }
   }
 
   function apply() {
@@ -109,7 +162,7 @@
   const style = document.createElement("style");
   style.textContent = [
     // Streamlit's English connection dialog and status give way to our banner.
-    ".td-offline [data-testid='stStatusWidget'], .td-offline [role='dialog']:has([data-testid='stException'], [data-testid='stConnectionError']) {display: none !important;}",
+    ".td-offline [data-testid='stStatusWidget'], [data-td-hidden] {display: none !important;}",
     "#td-offline {position: fixed; top: 0; left: 0; right: 0; z-index: 1000100; padding: .9rem 1.2rem; font: 600 1.25rem/1.35 'Source Sans', sans-serif;",
     " background: #8a1c1c; color: #fff; text-align: center; box-shadow: 0 2px 8px rgba(0,0,0,.35);}",
     "#td-offline[hidden] {display: none;}",
