@@ -215,7 +215,7 @@ async def main_async(args) -> dict:
     conn.close()
     deflate = getattr(args, "ws_compression", False)
     extra = ["--server.enableWebsocketCompression", "true"] if deflate else []
-    server = Server(db_path, extra_args=extra)
+    server = Server(db_path, extra_args=extra, script=getattr(args, "script", "serve.py"))
     server.start()
     stats = Stats()
     rng = random.Random(args.seed)
@@ -263,6 +263,7 @@ async def main_async(args) -> dict:
     return {
         "sessions": args.sessions,
         "ws_compression": deflate,
+        "script": getattr(args, "script", "serve.py"),
         "projectors": args.projectors,
         "burst": args.burst,
         "sessions_opened": stats.sessions,
@@ -309,6 +310,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--projector-rounds", type=int, default=4, help="refresh intervals of the projector-only phase")
     parser.add_argument("--ws-compression", action="store_true", help="server and clients deflate WebSocket messages")
+    parser.add_argument("--script", default="serve.py", help="serve.py (front door) or app.py (bare Streamlit), for before/after")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.ws_compression:

@@ -284,31 +284,36 @@ def candidates_panel(version: int) -> None:
         room_contacts = store.contacts_frame(db, WID)
         people = store.participants_frame(db, WID, include_blocked=False)
         merges = store.merges_frame(db, WID)
-    cands = ui.merge_candidates(ui.db_path(), WID, version)
+    todo = ui.merge_decisions(ui.db_path(), WID, version)
+    owner = dict(zip(room_contacts["id"], room_contacts["participant_id"], strict=True))
+    pnames = dict(zip(people["id"], people["display_name"], strict=True))
     left, right = st.columns([3, 2])
     with left:
         st.header(ui.t("con.candidates"), anchor=False)
-        if not cands:
+        if not todo:
             st.caption(ui.t("con.no_candidates"))
-        for cand in cands[:25]:
+        else:
+            same = sum(1 for d in todo if d.same_label)
+            st.markdown(f"**{ui.t('con.decisions_left', n=len(todo), same=same)}**")
+        for n, decision in enumerate(todo[:25]):
             cols = st.columns([6, 2, 2], vertical_alignment="center")
-            other = cand.b_label if cand.kind == "contact" else f"👤 {cand.b_label}"
-            cols[0].markdown(ui.escape_md(f"{cand.a_label} ≈ {other} · {cand.score:.0f} · {ui.evidence_text(cand.evidence)}"))
-            kw = {"kind": cand.kind, "a_id": cand.a_id, "b_id": cand.b_id, "score": cand.score}
-            cols[1].button(
-                ui.t("con.confirm"),
-                key=f"ok_{cand.kind}_{cand.a_id}_{cand.b_id}",
-                on_click=act(store.decide_merge, status="confirmed", **kw),
-            )
-            cols[2].button(
-                ui.t("con.reject"),
-                key=f"no_{cand.kind}_{cand.a_id}_{cand.b_id}",
-                on_click=act(store.decide_merge, status="rejected", **kw),
-            )
+            pairs = [{"kind": c.kind, "a_id": c.a_id, "b_id": c.b_id, "score": c.score} for c in decision.candidates]
+            if decision.same_label:
+                who = sorted({pnames.get(owner.get(cid), "?") for cid in decision.contact_ids})
+                cols[0].markdown(ui.escape_md(ui.t("con.same_label", label=decision.label, n=len(who), who=", ".join(who))))
+                confirm = ui.t("con.confirm_all", n=len(decision.contact_ids))
+            else:
+                cand = decision.candidates[0]
+                other = cand.b_label if cand.kind == "contact" else f"👤 {cand.b_label}"
+                cols[0].markdown(ui.escape_md(f"{cand.a_label} ≈ {other} · {cand.score:.0f} · {ui.evidence_text(cand.evidence)}"))
+                confirm = ui.t("con.confirm")
+            first = decision.candidates[0]
+            key = f"{first.kind}_{first.a_id}_{first.b_id}"
+            cols[1].button(confirm, key=f"ok_{key}", on_click=act(store.decide_merges, pairs, status="confirmed"))
+            cols[2].button(ui.t("con.reject"), key=f"no_{key}", on_click=act(store.decide_merges, pairs, status="rejected"))
     with right:
         st.header(ui.t("con.decided"), anchor=False)
         labels = dict(zip(room_contacts["id"], room_contacts["label"], strict=True))
-        pnames = dict(zip(people["id"], people["display_name"], strict=True))
         for m in merges.sort_values("id", ascending=False).head(30).itertuples():
             other = labels.get(m.b_id, "?") if m.kind == "contact" else f"👤 {pnames.get(m.b_id, '?')}"
             mark = "✅" if m.status == "confirmed" else "✖️"

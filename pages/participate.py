@@ -46,11 +46,11 @@ def scale_name(v: int) -> str:
 
 
 # Every element costs the server a wake-up on each of 200 phones' reruns: the header is one
-# element and the language switch, in one row.
-with st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="distribute"):
-    ui.greeting(ui.t("me.hello", name=me.display_name), workshop.title, watch=(workshop.code, marker))
-    ui.language_switch("me_lang")
-    ui.follow_button()
+# element. The language switch has a row of its own whose height is known before Streamlit
+# draws it (a switch beside the greeting wrapped under it a moment later: the form jumped).
+ui.language_switch("me_lang")
+ui.greeting(ui.t("me.hello", name=me.display_name), workshop.title, watch=(workshop.code, marker))
+ui.follow_button()
 
 # Follow the facilitator: when the current round changes, show it.
 sections = [*ROUNDS, "place"]
@@ -62,7 +62,7 @@ st.session_state.setdefault("me_section", now_round)
 section = st.segmented_control(
     ui.t("me.sections"),
     sections,
-    format_func=lambda s: ui.t("me.my_place") if s == "place" else ui.t(f"round.{s}"),
+    format_func=lambda s: ui.t("me.my_place_short") if s == "place" else ui.t(f"round.{s}"),
     key="me_section",
     label_visibility="collapsed",
     width="stretch",

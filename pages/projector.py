@@ -56,7 +56,8 @@ def live_header() -> None:
         timer = ""
         if left is not None:
             timer = f'&nbsp;&nbsp;<span class="proj-timer">{fmt_time(left) if left else ui.esc(ui.t("proj.time_up"))}</span>'
-        st.html(f'<span class="proj-round">{ui.esc(ui.t(f"round.{current.name}"))}</span>{timer}')
+        label = ui.t("proj.current_round", round=f"round.{current.name}")
+        st.html(f'<span class="proj-round">{ui.esc(label)}</span>{timer}')
     else:
         st.html(f'<span class="proj-round">{ui.esc(ui.t("proj.waiting"))}</span>')
 

@@ -107,3 +107,4 @@ def wait_ready(page, timeout: float = 30_000) -> None:
     page.wait_for_selector(READY, timeout=timeout)
     page.wait_for_timeout(250)
     page.wait_for_selector(READY, timeout=timeout)
+    page.wait_for_selector("html:not(.td-loading)", state="attached", timeout=timeout)  # first view settled

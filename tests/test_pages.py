@@ -77,7 +77,7 @@ def test_participant_page_runs(seeded):
     assert not at.exception
     header = at.get("html")[0].proto.body
     assert "Bonjour Alice" in header and "Atelier AppTest" in header
-    assert "InputInstructions" in header  # the English-only "Press Enter" hint is hidden
+    assert 'data-td-lang="fr"' in header  # the page's language, for <html lang> (boot script)
 
 
 @pytest.mark.parametrize(
@@ -300,3 +300,21 @@ def test_a_suspended_participant_can_still_erase_their_data(seeded):
     assert not at.exception
     assert _count(seeded["path"], "SELECT count(*) FROM participants WHERE display_name = 'Alice'") == 0
     assert _count(seeded["path"], "SELECT count(*) FROM contacts") == 0
+
+
+def test_identical_names_are_confirmed_in_one_decision(seeded):
+    conn = dbmod.connect(seeded["path"])
+    wid = seeded["workshop"].id
+    for n, name in enumerate(["Bruno", "Chloé", "Dani"]):
+        person = store.join(conn, seeded["workshop"].code, name, token=f"tok-same-{n}-00000000000")
+        store.add_contact(conn, person, submission_id=f"same-{n}", label="Jean Martin", circle="clients")
+    conn.close()
+    at = _app(w=seeded["workshop"].code, k=seeded["token"]).switch_page("pages/console.py").run()
+    at.segmented_control(key="con_section").set_value("network").run()
+    assert not at.exception
+    assert any("Décisions à prendre : 1, dont noms identiques : 1" in m.value for m in at.markdown)
+    assert any("« Jean Martin » cité par 3 participants : Bruno, Chloé, Dani" in m.value.replace("\\", "") for m in at.markdown)
+    next(b for b in at.button if b.label == "Confirmer les 3").click().run()
+    assert not at.exception
+    assert _count(seeded["path"], f"SELECT count(*) FROM merges WHERE workshop_id = {wid} AND status = 'confirmed'") == 2
+    assert any(c.value == "Aucune proposition de fusion." for c in at.caption)

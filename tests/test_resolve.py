@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workshop import resolve
+from workshop import resolve, store
+from workshop.errors import NotFound
 
 
 @pytest.mark.parametrize(
@@ -144,3 +145,35 @@ def test_thousands_of_near_identical_labels_stay_bounded():
     cands = resolve.contact_candidates(rows)
     assert len(cands) <= resolve.MAX_CANDIDATES
     assert (4001, 4002) in {(c.a_id, c.b_id) for c in cands}
+
+
+def test_identical_labels_are_one_decision_and_pairs_stay_pairs():
+    contacts = frame(
+        [{"label": "Jean Martin"}, {"label": "jean  MARTIN"}, {"label": "Jean Martin"}, {"label": "Paul Girard"},
+         {"label": "Paul Girard"}, {"label": "Marie Dupont"}, {"label": "M. Dupont"}]
+    )  # fmt: skip
+    todo = resolve.decisions(resolve.contact_candidates(contacts))
+    assert [(d.same_label, d.contact_ids) for d in todo] == [(True, [1, 2, 3]), (True, [4, 5]), (False, [6, 7])]
+    assert len(todo[0].candidates) == 2  # a chain: confirming the group confirms 2 pairs
+
+
+def test_a_confirmed_group_is_one_node_and_leaves_the_queue(db):
+    w, _ = store.create_workshop(db, title="Résolution")
+    store.set_round(db, w.id, "contacts", is_open=True)
+    ids = []
+    for n, name in enumerate(["Alice", "Bob", "Carla"]):
+        person = store.join(db, w.code, name, token=f"tok-resolve-{n}-0000000000")
+        ids.append(store.add_contact(db, person, submission_id=f"s{n}", label="Jean Martin", circle="clients"))
+    contacts = store.contacts_frame(db, w.id)
+    group = resolve.decisions(resolve.contact_candidates(contacts))[0]
+    pairs = [{"kind": c.kind, "a_id": c.a_id, "b_id": c.b_id, "score": c.score} for c in group.candidates]
+    # All or nothing: one unknown contact and no pair of the group is recorded.
+    with pytest.raises(NotFound):
+        store.decide_merges(db, w.id, [*pairs, {"kind": "contact", "a_id": ids[0], "b_id": 999_999}], status="confirmed")
+    assert store.merges_frame(db, w.id).empty
+    assert store.decide_merges(db, w.id, pairs, status="confirmed") == 2
+    merges = store.merges_frame(db, w.id)
+    nodes = resolve.resolve(contacts, merges)
+    assert len({nodes[i] for i in ids}) == 1
+    decided = {(m.a_id, m.b_id) for m in merges.itertuples()}
+    assert resolve.contact_candidates(contacts, decided=decided, nodes=nodes) == []

@@ -13,7 +13,11 @@ import pytest
 
 from workshop import store, web
 
-INDEX = '<!--\n licence\n-->\n<!DOCTYPE html>\n<html lang="en">\n<head><title>Streamlit</title></head><body><div id="root"></div></body></html>'
+INDEX = (
+    '<!--\n licence\n-->\n<!DOCTYPE html>\n<html lang="en">\n<head><title>Streamlit</title>'
+    '<script type="module" crossorigin src="./static/js/index.Ab12Cd34.js"></script></head>'
+    '<body><div id="root"></div></body></html>'
+)
 
 
 def call(app, path: str, *, headers: dict | None = None, method: str = "GET") -> tuple[int, dict, bytes]:
@@ -56,10 +60,16 @@ def static_root(tmp_path):
 
 
 def test_shell_is_french_titled_and_carries_the_boot_script():
-    shell = web.build_shell(INDEX, boot_js="window.tdBoot = 1;")
+    shell = web.build_shell(INDEX, boot_js="window.tdBoot = 1;", css=".td-x {color: red;}")
     html = shell.body.decode()
     assert '<html lang="fr">' in html and "<title>Think&Do</title>" in html
     assert "<script>window.tdBoot = 1;</script>" in html and "licence" not in html
+    assert html.index("<style>.td-x {color: red;}</style>") < html.index("</head>")  # styles from the first paint
+    assert 'class="td-splash"' in html and "Chargement" in html
+    # The entry module is preloaded at once but started after the first paint (the splash).
+    assert '<link rel="modulepreload" crossorigin href="./static/js/index.Ab12Cd34.js">' in html
+    assert '<script type="module" crossorigin src=' not in html
+    assert html.index("s.src = './static/js/index.Ab12Cd34.js'") > html.index('class="td-splash"')
     assert brotli.decompress(shell.br) == shell.body and gzip.decompress(shell.gz) == shell.body
 
 
@@ -137,3 +147,14 @@ def test_the_marker_moves_in_the_collectifs_round_only_with_the_room(db):
     assert during != before
     store.add_contact(db, alice, submission_id="s2", label="J. P.", circle="family")
     assert store.room_marker(db, workshop.id) != during
+
+
+def test_the_real_shell_hides_english_hints_and_boots():
+    """The shell Streamlit's own index.html becomes: our styles and boot script, in French."""
+    door = web.front_door(streamlit_stand_in)
+    status, _, body = call(door, "/me")
+    html = body.decode()
+    assert status == 200 and '<html lang="fr">' in html
+    assert '[data-testid="InputInstructions"] {display: none;}' in html  # English-only "Press Enter" hint
+    assert "BACKEND_BASE_URL" in html and "/api/marker/" in html  # boot script inline
+    assert "Material Symbols" in html  # its icon-font preload is stopped

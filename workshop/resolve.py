@@ -90,6 +90,41 @@ class Candidate:
     evidence: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Decision:
+    """One thing the facilitator decides: a pair, or every contact with the same label (after
+    normalisation) from several participants, confirmed or rejected at once."""
+
+    label: str
+    candidates: tuple[Candidate, ...]
+
+    @property
+    def same_label(self) -> bool:
+        return len(self.candidates) > 1 or (
+            self.candidates[0].kind == "contact" and normalise(self.candidates[0].a_label) == normalise(self.candidates[0].b_label)
+        )
+
+    @property
+    def contact_ids(self) -> list[int]:
+        ids = {c.a_id for c in self.candidates} | {c.b_id for c in self.candidates if c.kind == "contact"}
+        return sorted(ids)
+
+
+def decisions(candidates: list[Candidate]) -> list[Decision]:
+    """The proposals as decisions: identical labels grouped (largest groups first), then the
+    other pairs in their order. "Jean Martin" named by 3 participants is one decision, not 2."""
+    groups: dict[str, list[Candidate]] = {}
+    others: list[Decision] = []
+    for cand in candidates:
+        if cand.kind == "contact" and normalise(cand.a_label) == normalise(cand.b_label):
+            groups.setdefault(normalise(cand.a_label), []).append(cand)
+        else:
+            others.append(Decision(cand.a_label, (cand,)))
+    same = [Decision(group[0].a_label, tuple(group)) for group in groups.values()]
+    same.sort(key=lambda d: (-len(d.contact_ids), normalise(d.label)))
+    return same + others
+
+
 def _agreement(row_a: dict, row_b: dict) -> tuple[float, list[str]]:
     """Bonus or penalty from the other fields; the evidence a facilitator reads."""
     bonus, evidence = 0.0, []

@@ -313,33 +313,10 @@ def date_text(value) -> str:
     return format_date(value, lang())
 
 
-# Every page: readable contrast, 16 px fields (an iPhone zooms into smaller ones on each tap),
-# 44 px tap targets, and the page's language for the boot script (<html lang>, control names).
-_PAGE_CSS = """
-[data-testid="InputInstructions"] {display: none;}
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .stCaption {color: #4a4d57 !important; opacity: 1 !important;}
-[data-testid="stWidgetLabel"] p {color: #31333f;}
-input, textarea, [data-testid="stSelectbox"] div, [data-testid="stMultiSelect"] div {font-size: 16px !important;}
-button[kind], [data-testid="stButtonGroup"] button, [data-testid^="stBaseButton"] {min-height: 44px;}
-[data-testid="stTextInputRootElement"], [data-testid="stNumberInputContainer"] {min-height: 44px;}
-[data-testid="stTextInputField"], [data-testid="stNumberInputField"] {min-height: 42px;}
-[data-testid="stCheckbox"] label {min-height: 44px; align-items: center;}
-[data-testid="stToolbar"], [data-testid="stMainMenu"] {display: none;}
-@media (max-width: 640px) {h1 {font-size: 2rem !important;}}
-[data-testid="stNumberInputStepDown"], [data-testid="stNumberInputStepUp"] {min-width: 44px; min-height: 44px;}
-[data-baseweb="tag"] span[role="presentation"], [data-baseweb="tag"] [role="button"] {min-width: 28px; min-height: 28px;}
-[data-testid="stExpander"] summary {min-height: 44px;}
-[data-testid="stMarkdownContainer"] h2, [data-testid="stHeading"] h2 {font-size: 1.4rem; padding: .5rem 0 .25rem 0;}
-.td-copy {display: flex; flex-direction: column; gap: .25rem; margin: .25rem 0;}
-.td-copy-label {font-size: .9rem; color: #4a4d57;}
-.td-copy-url {display: block; user-select: all; -webkit-user-select: all; word-break: break-all; font-size: 1rem;
-  padding: .6rem .75rem; background: #f0f2f6; color: #1f2330; border-radius: .5rem; font-family: ui-monospace, monospace;}
-"""
-
-
 def page_chrome() -> None:
-    """One element per page: the shared styles and the page's language marker."""
-    st.html(f'<style>{_PAGE_CSS}</style><span hidden data-td-lang="{esc(lang())}"></span>')
+    """The page's language, for the boot script (<html lang>, control names); the shared styles
+    are in the page shell (workshop/static/app.css)."""
+    st.html(f'<span hidden data-td-lang="{esc(lang())}"></span>')
 
 
 def focus_first_input(selector: str = "input") -> None:
@@ -354,14 +331,12 @@ def focus_first_input(selector: str = "input") -> None:
 
 
 def greeting(heading: str, subtitle: str, *, watch: tuple[str, str]) -> None:
-    """The participant page's header (user text, escaped), the page's styles and language marker,
-    as ONE element (Streamlit's "Press Enter to submit form" hint exists in English only: hidden).
+    """The participant page's header (user text, escaped) and the page's language marker, as ONE
+    element (its styles are in the page shell, workshop/static/app.css).
     `watch` = (workshop code, room marker): the boot script polls the marker over plain HTTP and
     redraws the page through `follow_button` when the facilitator opened another round."""
     code, marker = watch
     st.html(
-        f"<style>{_PAGE_CSS} .me-hello {{font-size: 1.75rem; font-weight: 700; line-height: 1.2; margin: 0;}}"
-        " .me-sub {color: #4a4d57; margin: .2rem 0 0 0;} .st-key-td_follow {display: none;}</style>"
         f'<span hidden data-td-lang="{esc(lang())}" data-td-watch="{esc(code)}" data-td-marker="{esc(marker)}"'
         f' data-td-every="{config.PHONE_WATCH_SECONDS}"></span>'
         f'<h1 class="me-hello">{esc(heading)}</h1><p class="me-sub">{esc(subtitle)}</p>',
@@ -424,6 +399,11 @@ def merge_candidates(path: str, workshop_id: int, version: int) -> list:
     cands = resolve.contact_candidates(contacts, decided=decided_c, nodes=resolve.resolve(contacts, merges))
     cands += resolve.participant_candidates(contacts, people, decided=decided_p)
     return sorted(cands, key=lambda c: (-c.score, c.kind, c.a_id, c.b_id))
+
+
+def merge_decisions(path: str, workshop_id: int, version: int) -> list[resolve.Decision]:
+    """The proposals as the facilitator decides them: identical labels grouped, then pairs."""
+    return resolve.decisions(merge_candidates(path, workshop_id, version))
 
 
 def wall_positions(workshop_id: int) -> dict | None:

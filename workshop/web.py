@@ -31,6 +31,7 @@ from workshop import config
 BROTLI_QUALITY = 9  # measured: q9 is 25x faster than q11 and 8% larger
 COMPRESSIBLE = (".js", ".css", ".svg", ".json", ".html", ".txt", ".ttf", ".map")
 BOOT_JS = Path(__file__).resolve().parent / "static" / "boot.js"
+APP_CSS = Path(__file__).resolve().parent / "static" / "app.css"
 _PAGE = re.compile(r"^/(?:[A-Za-z0-9_-]+/?)?$")
 _MARKER = re.compile(r"^/api/marker/([A-Za-z0-9]{4,12})$")
 MARKER_TTL_S = 1.0  # a workshop's marker is read from the database at most once a second
@@ -119,6 +120,12 @@ def precompress(*, source: Path | None = None, target: Path | None = None) -> Pa
     return target
 
 
+SPLASH = (
+    '<div class="td-splash" role="status"><p class="td-splash-name">Think&amp;Do</p>'
+    '<p class="td-splash-text">Chargement de l\u2019atelier\u2026 \u00b7 Loading\u2026</p></div>'
+)
+
+
 @dataclass(frozen=True)
 class Shell:
     """The page every URL of the app loads first (then the frontend takes over)."""
@@ -129,12 +136,28 @@ class Shell:
     etag: str
 
 
-def build_shell(index_html: str, *, lang: str = "fr", title: str = "Think&Do", boot_js: str = "") -> Shell:
-    """Streamlit's index.html in the room's language, with our boot script inline and a title
-    that is not "Streamlit" while the app loads."""
+def build_shell(
+    index_html: str, *, lang: str = "fr", title: str = "Think&Do", boot_js: str = "", css: str = ""
+) -> Shell:
+    """Streamlit's index.html in the room's language, with our styles and boot script inline and a
+    title that is not "Streamlit" while the app loads."""
     html = re.sub(r'<html lang="[^"]*"', f'<html lang="{lang}"', index_html, count=1)
     html = re.sub(r"<title>[^<]*</title>", f"<title>{title}</title>", html, count=1)
     html = re.sub(r"<!--.*?-->", "", html, flags=re.S)  # licence header and comments: not for phones
+    if css:
+        html = html.replace("</head>", f"<style>{css}</style>\n</head>", 1)
+    # Something to read while the frontend loads on a slow Wi-Fi (boot.js lifts it), painted
+    # before the app's entry module runs: its files are preloaded meanwhile (modulepreload), but
+    # evaluating them holds the main thread, so it starts one frame after the first paint.
+    html = html.replace('<div id="root"></div>', f'<div id="root"></div>{SPLASH}', 1)
+    entry = re.search(r'<script type="module" crossorigin src="(\./static/js/index\.[^"]+\.js)"></script>', html)
+    if entry:
+        html = html.replace(entry.group(0), f'<link rel="modulepreload" crossorigin href="{entry.group(1)}">', 1)
+        start = (
+            "requestAnimationFrame(() => setTimeout(() => {const s = document.createElement('script');"
+            f" s.type = 'module'; s.crossOrigin = ''; s.src = '{entry.group(1)}'; document.head.appendChild(s);}}, 0));"
+        )
+        html = html.replace("</body>", f"<script>{start}</script>\n</body>", 1)
     if boot_js:
         html = html.replace("</head>", f"<script>{boot_js}</script>\n</head>", 1)
     body = html.encode("utf-8")
@@ -226,5 +249,7 @@ class FrontDoor:
 def front_door(app, *, lang: str = "fr"):
     """Wrap an ASGI app (Streamlit's) with the front door, precompressing on first use."""
     index = (streamlit_static_dir() / "index.html").read_text(encoding="utf-8")
-    boot = BOOT_JS.read_text(encoding="utf-8") if BOOT_JS.exists() else ""
-    return FrontDoor(app, shell=build_shell(index, lang=lang, boot_js=boot), static_root=precompress())
+    boot = BOOT_JS.read_text(encoding="utf-8")
+    css = APP_CSS.read_text(encoding="utf-8")
+    shell = build_shell(index, lang=lang, boot_js=boot, css=css)
+    return FrontDoor(app, shell=shell, static_root=precompress())

@@ -68,7 +68,7 @@ def test_participant_pages_have_no_serious_violation(server, pages, room, lang):
     goto(phone, links.participant_url(room.workshop, room.participant_tokens[0]))
     set_language(phone, lang)
     for section in SECTIONS:
-        label = t("me.my_place", lang) if section == "place" else t(f"round.{section}", lang)
+        label = t("me.my_place_short", lang) if section == "place" else t(f"round.{section}", lang)
         phone.get_by_role("radio", name=label, exact=True).click()
         wait_ready(phone)
         check(phone, pages, f"me-{section}", lang, found)

@@ -6,6 +6,8 @@
    - An idle personal page follows the room: it polls its room's marker over plain HTTP (a few
      bytes, no script run on the server) and presses the hidden follow button when it moved,
      once nothing typed is pending in a form.
+   - The first view appears whole: the page stays behind its splash until Streamlit's widgets,
+     loaded piece by piece, have stopped moving (they used to push the form down, CLS 0.3).
    - A lost connection shows a banner in the page's language instead of Streamlit's dialog,
      and the page comes back by itself when the server answers again. */
 (() => {
@@ -34,6 +36,33 @@
     fr: ["Connexion au serveur perdue", "Reconnexion en cours… Vos saisies restent dans la page."],
     en: ["Connection to the server lost", "Reconnecting… What you typed stays on the page."],
   };
+
+  // Until the first view has settled: hidden behind the splash, at most 6 s.
+  document.documentElement.classList.add("td-loading");
+  let revealed = false;
+  let lastHeight = -1;
+  let steady = 0;
+  function reveal() {
+    if (revealed) return;
+    revealed = true;
+    window.tdRevealedAt = Math.round(performance.now());
+    document.documentElement.classList.remove("td-loading");
+  }
+  setTimeout(reveal, 6000);
+  function settle() {
+    if (revealed) return;
+    const app = document.querySelector('[data-testid="stApp"]');
+    const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+    // Streamlit draws a skeleton where a widget's piece has not loaded yet.
+    const ready = app && main && app.getAttribute("data-test-connection-state") === "CONNECTED"
+      && app.getAttribute("data-test-script-state") === "notRunning" && !main.querySelector('[data-testid="stSkeleton"]');
+    if (!ready) { steady = 0; return; }
+    const height = main.getBoundingClientRect().height;
+    steady = height === lastHeight ? steady + 1 : 0;
+    lastHeight = height;
+    if (steady >= 5) reveal();
+  }
+  setInterval(settle, 100);
 
   let pending = false;
   let lostSince = 0;
