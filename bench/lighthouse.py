@@ -33,7 +33,9 @@ def lighthouse() -> Path:
     cli = HOME / "node_modules" / ".bin" / "lighthouse"
     if not cli.exists():
         HOME.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(HOME), "lighthouse@12"], check=True)
+        subprocess.run(
+            ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(HOME), "lighthouse@12"], check=True
+        )
     return cli
 
 

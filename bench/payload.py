@@ -154,7 +154,9 @@ def main() -> int:
     print(f"  errors: {j['errors'] or 'none'}; hosts: {', '.join(j['hosts'])}")
     print(f"  JS/CSS without content-encoding: {len(j['uncompressed_text'])}")
     print(f"second visit (warm cache): {s['bytes'] / 1e3:.1f} KB in {s['requests']} requests; errors: {s['errors'] or 'none'}")
-    print(f"a submit: {w['ws_bytes'] / 1e3:.1f} KB over the WebSocket ({w['ws_frames']} frames, before deflate), {w['http_bytes']} B HTTP")
+    print(
+        f"a submit: {w['ws_bytes'] / 1e3:.1f} KB over the WebSocket ({w['ws_frames']} frames, before deflate), {w['http_bytes']} B HTTP"
+    )
     print(f"{args.phones} phones on {args.wifi_mbit:g} Mbit/s: {result['room_seconds']} s")
     pr = result["projector"]
     print(f"projector network redraw after a write ({pr['participants']} people): {pr['ws_bytes'] / 1e3:.0f} KB, "

@@ -295,7 +295,7 @@ def candidates_panel(version: int) -> None:
         else:
             same = sum(1 for d in todo if d.same_label)
             st.markdown(f"**{ui.t('con.decisions_left', n=len(todo), same=same)}**")
-        for n, decision in enumerate(todo[:25]):
+        for decision in todo[:25]:
             cols = st.columns([6, 2, 2], vertical_alignment="center")
             pairs = [{"kind": c.kind, "a_id": c.a_id, "b_id": c.b_id, "score": c.score} for c in decision.candidates]
             if decision.same_label:

@@ -136,9 +136,7 @@ class Shell:
     etag: str
 
 
-def build_shell(
-    index_html: str, *, lang: str = "fr", title: str = "Think&Do", boot_js: str = "", css: str = ""
-) -> Shell:
+def build_shell(index_html: str, *, lang: str = "fr", title: str = "Think&Do", boot_js: str = "", css: str = "") -> Shell:
     """Streamlit's index.html in the room's language, with our styles and boot script inline and a
     title that is not "Streamlit" while the app loads."""
     html = re.sub(r'<html lang="[^"]*"', f'<html lang="{lang}"', index_html, count=1)
@@ -196,8 +194,9 @@ class FrontDoor:
         self.markers = MarkerCache(marker or marker_from_db)
         # Hashed file names: a phone keeps them for a year, a second visit downloads none.
         self.static = (
-            ServeStaticASGI(app, root=str(static_root / "static"), prefix="static/", max_age=31_536_000,
-                            immutable_file_test=r".*")  # fmt: skip
+            ServeStaticASGI(
+                app, root=str(static_root / "static"), prefix="static/", max_age=31_536_000, immutable_file_test=r".*"
+            )  # fmt: skip
             if static_root
             else app
         )

@@ -33,7 +33,9 @@ def test_join_is_compressed_from_one_host_in_french(server, pages):
     assert rec.hosts() == {host}, rec.hosts()  # no font or icon from anyone else's host
     assert not rec.errors(), [f"{r.status} {r.url}" for r in rec.errors()]
     scripts = [r for r in rec.requests.values() if r.url.endswith((".js", ".css"))]
-    assert scripts and all(r.encoding in ("br", "gzip") for r in scripts), [(r.url, r.encoding) for r in scripts if not r.encoding]
+    assert scripts and all(r.encoding in ("br", "gzip") for r in scripts), [
+        (r.url, r.encoding) for r in scripts if not r.encoding
+    ]
     assert not [r for r in rec.requests.values() if "SyntaxHighlighter" in r.url or "MaterialSymbols" in r.url]
 
     assert phone.evaluate("document.documentElement.lang") == "fr"
@@ -45,7 +47,9 @@ def test_join_is_compressed_from_one_host_in_french(server, pages):
     expect(phone.get_by_role("button", name="Diminuer")).to_be_visible()
     assert not phone.locator('[aria-label="Increment"], [aria-label="Decrement"], [aria-label="Open"]').count()
     # iPhones zoom into fields under 16 px; the core path's taps are at least 44 px tall.
-    sizes = phone.evaluate("[...document.querySelectorAll('input, textarea')].filter(e => e.offsetParent).map(e => getComputedStyle(e).fontSize)")
+    sizes = phone.evaluate(
+        "[...document.querySelectorAll('input, textarea')].filter(e => e.offsetParent).map(e => getComputedStyle(e).fontSize)"
+    )
     assert sizes and all(float(s.removesuffix("px")) >= 16 for s in sizes), sizes
     for name in CORE_TAPS:
         box = phone.get_by_text(name, exact=True).first.locator("xpath=ancestor-or-self::button[1]").bounding_box()
