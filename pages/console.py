@@ -342,6 +342,8 @@ def themes_section() -> None:
         frame = store.themes_frame(db, WID)
         ideas = store.ideas_frame(db, WID)
         room_contacts = store.contacts_frame(db, WID)
+        people = store.participants_frame(db, WID, include_blocked=False)
+    pnames = dict(zip(people["id"], people["display_name"], strict=True))
     dots = st.number_input(ui.t("field.vote_dots"), 1, 20, workshop.vote_dots, key="vote_dots")
     if dots != workshop.vote_dots:
         st.button(ui.t("me.save"), key="save_dots", on_click=act(store.update_workshop, vote_dots=int(dots)))
@@ -370,9 +372,12 @@ def themes_section() -> None:
             )
             mine = ideas[ideas["theme_id"] == tid] if not ideas.empty else ideas
             tags = sorted({tag for tag_list in mine["tags"] for tag in tag_list}) if not mine.empty else []
-            reach = network.who_can_help(tags, room_contacts)
-            if reach["participants"]:
-                st.caption(ui.escape_md(ui.t("th.reach_line", n=reach["participants"], what=", ".join(reach["tags"][:3]))))
+            helped = network.describe_help(
+                network.who_can_help(tags, room_contacts, texts=mine["text"].tolist() if not mine.empty else []),
+                pnames, lang=ui.lang(),
+            )  # fmt: skip
+            if helped:
+                st.caption(ui.escape_md(helped))
             for idea in mine.to_dict("records"):
                 move_row(idea, options)
             st.button(ui.t("con.delete"), key=f"delth_{tid}", on_click=act(store.delete_theme, tid))

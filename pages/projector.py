@@ -129,13 +129,18 @@ def ideas_view(w, version: int, since: str) -> None:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _cards(path: str, workshop_id: int, version: int) -> list[dict]:
-    """Theme cards, each with who in the room could make it happen (tags matched to the network)."""
+def _cards(path: str, workshop_id: int, version: int, lang: str) -> list[dict]:
+    """Theme cards, each with what it needs that only some of the room reaches, and who."""
     cards = [dict(card) for card in ui.theme_cards(path, workshop_id, version)]
     with ui.get_db() as db:
         contacts = store.contacts_frame(db, workshop_id)
+        ideas = store.ideas_frame(db, workshop_id)
+        people = store.participants_frame(db, workshop_id, include_blocked=False)
+    names = dict(zip(people["id"], people["display_name"], strict=True))
     for card in cards:
-        card["help"] = network.who_can_help(card["tags"], contacts)
+        texts = ideas.loc[ideas["theme_id"] == card["id"], "text"].tolist() if not ideas.empty else []
+        needs = network.who_can_help(card["tags"], contacts, texts=texts)
+        card["help"] = {anonymous: network.describe_help(needs, names, lang=lang, anonymous=anonymous) for anonymous in (False, True)}
     return cards
 
 
@@ -151,22 +156,17 @@ def themes_view(w, version: int, *, ranking: bool) -> None:
         st.html(f'<p class="proj-round">{ui.esc(ui.t("proj.ranking"))}</p>')
         st.plotly_chart(charts.votes_figure(frame, lang=ui.lang(), height=680), key="proj_votes")
         return
-    cards = sorted(_cards(ui.db_path(), w.id, version), key=lambda c: (-c["votes"], -c["ideas"], c["id"]))
+    cards = sorted(_cards(ui.db_path(), w.id, version, ui.lang()), key=lambda c: (-c["votes"], -c["ideas"], c["id"]))
     cols = st.columns(3)
     for n, card in enumerate(cards[:9]):
         reps = "".join(f"<li>{ui.esc(text)}</li>" for text in card["representative"][:3])
-        reach = card["help"]
-        help_line = ""
-        if reach["participants"]:
-            what = ", ".join(reach["tags"][:3])
-            help_line = f'<div class="meta">🤝 {ui.esc(ui.t("th.reach_line", n=reach["participants"], what=what))}</div>'
-        elif card["tags"]:
-            help_line = f'<div class="meta">{ui.esc(ui.t("th.could_help", text=", ".join(card["tags"][:4])))}</div>'
+        helped = card["help"][w.anonymous]
+        help_html = f'<div class="meta">🤝 {ui.esc(helped)}</div>' if helped else ""
 
         cols[n % 3].html(
             f'<div class="card"><h2>{ui.esc(card["label"])}</h2>'
             f'<div class="meta">{card["ideas"]} {ui.esc(ui.t("th.ideas"))} · {card["votes"]} {ui.esc(ui.t("th.votes"))}</div>'
-            f"<ul>{reps}</ul>{help_line}</div>"
+            f"<ul>{reps}</ul>{help_html}</div>"
         )
 
 

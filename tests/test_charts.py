@@ -35,3 +35,29 @@ def test_labels_shown_escaped_when_opted_in(db):
 def test_anonymous_mode_hides_participant_names(db):
     fig = _figure(db, anonymous=True)
     assert "Ana" not in str(fig.to_dict()) and "Ben" not in str(fig.to_dict())
+
+
+def _circle_colours(db, rows):
+    w, _, _ = make_room(db, rows)
+    room = network.load_room(db, w.id)
+    g = network.build_graph(room)
+    fig = charts.network_figure(g, network.layout(g), network.metrics(g), lang="fr", color_by="circle")
+    return {trace.name: trace.marker.color for trace in fig.data if trace.mode and "markers" in trace.mode}
+
+
+def test_a_circle_family_keeps_its_colour_whatever_the_sizes(db):
+    many_clients = _circle_colours(db, {
+        "Ana": [{"label": f"C{n}", "circle": "clients"} for n in range(5)] + [{"label": "F1", "circle": "family"}],
+    })  # fmt: skip
+    many_family = _circle_colours(db, {
+        "Ben": [{"label": f"F{n}", "circle": "family"} for n in range(5)] + [{"label": "C1", "circle": "suppliers"}],
+    })  # fmt: skip
+    assert many_clients["Clients et partenaires"] == many_family["Clients et partenaires"] == charts.FAMILY_COLOURS["business"]
+    assert many_clients["Famille et proches"] == many_family["Famille et proches"] == charts.FAMILY_COLOURS["close"]
+
+
+def test_twelve_circles_make_at_most_seven_legend_entries(db):
+    from workshop.model import CIRCLES
+
+    colours = _circle_colours(db, {"Cléo": [{"label": f"X{n}", "circle": c} for n, c in enumerate(CIRCLES)]})
+    assert len(colours) <= 7 and "Participant" in colours

@@ -245,20 +245,32 @@ def test_builder_never_crashes_and_undo_restores(rows, merge_specs):
     assert sorted(map(tuple, undone["graph"].get_edgelist())) == sorted(map(tuple, base["graph"].get_edgelist()))
 
 
-def test_who_can_help_matches_theme_tags_against_the_room(db):
-    w, _, _ = make_room(db, {
-        "Ana": [{"label": "A", "circle": "clients", "sector": "collectivité locale", "region": "Auvergne-Rhône-Alpes"}],
+def test_who_can_help_names_what_only_some_of_the_room_reaches(db):
+    w, people, _ = make_room(db, {
+        "Ana": [{"label": "A", "circle": "clients", "sector": "collectivité locale", "region": "Auvergne-Rhône-Alpes"},
+                {"label": "A2", "circle": "family", "region": "Bretagne"}],
         "Ben": [{"label": "B", "circle": "family", "region": "auvergne-rhone-alpes"}],
-        "Cleo": [{"label": "C", "circle": "hobby", "skills": ["Comptabilité"]}],
-        "Dan": [{"label": "D", "circle": "other"}],
+        "Cleo": [{"label": "C", "circle": "family", "skills": ["Comptabilité"]}],
+        "Dan": [{"label": "D", "circle": "family"}],
+        "Eve": [{"label": "E", "circle": "family"}],
     })  # fmt: skip
     contacts = network.load_room(db, w.id).contacts
-    assert network.who_can_help(["Auvergne-Rhône-Alpes", "collectivité locale"], contacts) == {
-        "participants": 2, "contacts": 2, "tags": ["Auvergne-Rhône-Alpes", "collectivité locale"],
-    }  # fmt: skip
-    assert network.who_can_help(["comptabilite", "Loisirs"], contacts) == {
-        "participants": 1,
-        "contacts": 1,
-        "tags": ["comptabilite", "Loisirs"],
-    }
-    assert network.who_can_help([], contacts)["participants"] == 0
+    ids = {name: p.id for name, p in people.items()}
+    # A tag, and a sector the ideas name: both reached by a few; "Famille" by everyone: left out.
+    needs = network.who_can_help(["Famille", "Auvergne-Rhône-Alpes"], contacts,
+                                 texts=["Un marché avec la collectivité locale", "Des vélos"])  # fmt: skip
+    assert needs == [
+        {"what": "Auvergne-Rhône-Alpes", "participants": [ids["Ana"], ids["Ben"]], "contacts": 2},
+        {"what": "collectivité locale", "participants": [ids["Ana"]], "contacts": 1},
+    ]
+    assert network.who_can_help([], contacts, texts=["Tenir la comptabilité ensemble"]) == [
+        {"what": "Comptabilité", "participants": [ids["Cleo"]], "contacts": 1}
+    ]
+    assert network.who_can_help(["Famille", "Inconnu"], contacts) == []  # nothing stands out: say nothing
+    names = {p.id: name for name, p in people.items()}
+    text = network.describe_help(needs, names, lang="fr")
+    assert text == "Qui peut aider — Auvergne-Rhône-Alpes : Ana, Ben · collectivité locale : Ana"
+    assert network.describe_help(needs, names, lang="fr", anonymous=True) == (
+        "Qui peut aider — Auvergne-Rhône-Alpes : 2 participants · collectivité locale : 1 participant"
+    )
+    assert network.describe_help([], names, lang="fr") == ''

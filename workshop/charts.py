@@ -10,11 +10,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workshop.i18n import t
+from workshop.model import CIRCLE_FAMILIES, CIRCLE_FAMILY
 
 PALETTE = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
     "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
 )  # fmt: skip
+# One colour per circle family, fixed (Okabe–Ito: told apart by colour-blind eyes too).
+FAMILY_COLOURS = dict(zip(CIRCLE_FAMILIES, ("#0072B2", "#CC79A7", "#009E73", "#E69F00", "#D55E00", "#999999"), strict=True))
 FONT = {"size": 20}
 
 
@@ -28,7 +31,7 @@ def _base(fig: go.Figure, *, height: int = 620, legend: bool = True) -> go.Figur
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         font=FONT,
         showlegend=legend,
-        legend={"font": {"size": 18}, "itemsizing": "constant"},
+        legend={"font": {"size": 24}, "itemsizing": "constant"},
         plot_bgcolor="white",
         paper_bgcolor="white",
     )
@@ -40,7 +43,7 @@ def node_category(v: ig.Vertex, color_by: str, community: int, lang: str) -> str
     if v["kind"] == "participant" and color_by != "community":
         return t("net.participant", lang)
     if color_by == "circle":
-        return t(f"circle.{v['circle']}", lang) if v["circle"] else t("net.unknown", lang)
+        return t(f"family.{CIRCLE_FAMILY.get(v['circle'], 'other')}", lang)
     if color_by == "community":
         return f"{t('net.by.community', lang)} {community + 1}"
     if color_by in ("sector", "region"):
@@ -98,9 +101,12 @@ def network_figure(
             groups.setdefault(node_category(v, color_by, comm[v["key"]], lang), []).append(v.index)
     participant_group = t("net.participant", lang)
     ordered = sorted(groups.items(), key=lambda kv: (kv[0] == participant_group, -len(kv[1]), kv[0]))
+    family_colour = {t(f"family.{f}", lang): c for f, c in FAMILY_COLOURS.items()}
     for n, (name, members) in enumerate(ordered):
         vs = g.vs[members]
         colour = "#222222" if name == participant_group else PALETTE[n % len(PALETTE)]
+        if color_by == "circle" and name in family_colour:
+            colour = family_colour[name]  # never by rank: "Marché" stays orange after the merges
         sizes, symbols, lines, texts, hovers = [], [], [], [], []
         for v in vs:
             participant = v["kind"] == "participant"

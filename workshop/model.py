@@ -19,6 +19,18 @@ CIRCLES = (
     "other",
 )
 
+# The wall colours circles by family: at most 7 legend entries (with participants) that a room
+# learns once, each keeping its colour all day whatever the sizes.
+CIRCLE_FAMILIES = {
+    "close": ("family", "home_region", "hobby"),
+    "studies": ("classmates",),
+    "work": ("current_colleagues", "former_colleagues"),
+    "business": ("clients", "suppliers", "partners"),
+    "commitment": ("association", "investment_club"),
+    "other": ("other",),
+}
+CIRCLE_FAMILY = {circle: family for family, circles in CIRCLE_FAMILIES.items() for circle in circles}
+
 # Market flows first, then the three non-market ones (Officience's five flows).
 FLOWS = ("goods", "money", "knowledge", "trust", "emotion")
 MARKET_FLOWS = ("goods", "money")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -479,27 +480,56 @@ def reach_by(contacts: pd.DataFrame, attr: str) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def who_can_help(tags: list[str], contacts: pd.DataFrame) -> dict:
-    """Who in the room reaches what a theme needs: contacts whose circle, sector, region, city,
-    organisation or skills match one of the theme's tags. Returns the number of distinct
-    participants, of matching contacts, and the tags that matched (most reached first)."""
+MAX_NEED_VALUES = 5000  # distinct contact field values looked for in a theme's ideas
+
+
+def who_can_help(tags: list[str], contacts: pd.DataFrame, *, texts: Iterable[str] = (), top: int = 2) -> list[dict]:
+    """What a theme needs that only some of the room reaches, best first: the theme's tags, and
+    the sectors, regions, cities, organisations and skills of the room's contacts that its ideas
+    name. A need reached by more than half of the participants who mapped contacts (everyone has
+    family) tells the room nothing and is left out; so is one nobody reaches. Each need:
+    {"what", "participants" (ids, most contacts first), "contacts"}; [] when nothing stands out."""
     from workshop.i18n import EN, FR
 
-    wanted = {resolve.normalise(tag): tag for tag in tags if tag and resolve.normalise(tag)}
-    if not wanted or contacts.empty:
-        return {"participants": 0, "contacts": 0, "tags": []}
-    owners, hits, matched = set(), 0, Counter()
-    for row in contacts[["participant_id", "circle", "sector", "region", "city", "organisation", "skills"]].itertuples(
-        index=False
-    ):
-        words = {
-            resolve.normalise(FR.get(f"circle.{row.circle}", "")), resolve.normalise(EN.get(f"circle.{row.circle}", "")),
-            resolve.normalise(row.sector), resolve.normalise(row.region), resolve.normalise(row.city),
-            resolve.normalise(row.organisation), *(resolve.normalise(s) for s in row.skills),
-        } - {""}  # fmt: skip
-        found = [tag for key, tag in wanted.items() if key in words]
-        if found:
-            owners.add(int(row.participant_id))
-            hits += 1
-            matched.update(found)
-    return {"participants": len(owners), "contacts": hits, "tags": [tag for tag, _ in matched.most_common()]}
+    if contacts.empty:
+        return []
+    rows = contacts[["participant_id", "circle", "sector", "region", "city", "organisation", "skills"]].itertuples(index=False)
+    words_of: list[tuple[int, set[str]]] = []
+    shown: dict[str, str] = {}  # normalised value -> how a person wrote it
+    for row in rows:
+        values = [row.sector, row.region, row.city, row.organisation, *row.skills]
+        words = {resolve.normalise(v) for v in values if v} - {""}
+        for v in values:
+            if v and len(shown) < MAX_NEED_VALUES:
+                shown.setdefault(resolve.normalise(v), str(v))
+        words |= {resolve.normalise(FR.get(f"circle.{row.circle}", "")), resolve.normalise(EN.get(f"circle.{row.circle}", ""))} - {""}
+        words_of.append((int(row.participant_id), words))
+    needs = {resolve.normalise(tag): tag for tag in tags if tag and resolve.normalise(tag)}
+    said = " " + " ".join(resolve.normalise(text) for text in texts) + " "
+    for key, written in shown.items():
+        if len(key) >= 3 and f" {key} " in said:
+            needs.setdefault(key, written)
+    mapped = {pid for pid, _ in words_of}
+    out = []
+    for key, what in needs.items():
+        reach = Counter(pid for pid, words in words_of if key in words)
+        if reach and len(reach) <= len(mapped) / 2:
+            out.append({"what": what, "participants": [p for p, _ in reach.most_common()], "contacts": sum(reach.values())})
+    out.sort(key=lambda n: (-n["contacts"], len(n["participants"]), resolve.normalise(n["what"])))
+    return out[:top]
+
+
+def describe_help(needs: list[dict], names: dict[int, str], *, lang: str, anonymous: bool = False) -> str:
+    """ "Qui peut aider — Santé : Ana, Ben (+1) · Lyon : Cléo" ('' when nothing stands out);
+    counts instead of names in an anonymous workshop."""
+    from workshop.i18n import t
+
+    parts = []
+    for need in needs:
+        people = [names[p] for p in need["participants"] if p in names]
+        if anonymous:
+            who = t("th.one_participant" if len(people) == 1 else "th.n_participants", lang, n=len(people))
+        else:
+            who = ", ".join(people[:3]) + (f" (+{len(people) - 3})" if len(people) > 3 else "")
+        parts.append(t("th.help_need", lang, what=need["what"], who=who))
+    return f"{t('th.help_title', lang)} — {' · '.join(parts)}" if parts else ""

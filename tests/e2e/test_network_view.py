@@ -33,7 +33,7 @@ def test_network_on_the_wall(server, pages):
     goto(wall, links.projector_url(workshop))
     expect(wall.locator(".js-plotly-plot")).to_have_count(1)
     expect(wall.locator(".legendtext").first).to_be_visible()
-    assert {"Participant", "Famille"} <= legend(wall)
+    assert {"Participant", "Famille et proches"} <= legend(wall)  # circles by family, 7 entries at most
     wall.wait_for_timeout(500)
     pages.shot(wall, "network-by-circle", full_page=False)
     page_text = wall.locator("body").inner_text()
