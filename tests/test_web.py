@@ -84,6 +84,7 @@ def test_pages_get_the_shell_compressed_then_a_304(static_root):
     assert status == 304 and body == b""
     status, headers, body = call(door, "/projector")
     assert status == 200 and "content-encoding" not in headers and b"<html" in body
+    assert call(door, "/me/")[0] == 299  # Streamlit redirects it (relative paths would break)
 
 
 def test_static_files_are_served_precompressed_and_kept_a_year(static_root):
@@ -133,6 +134,11 @@ def test_the_marker_follows_the_rounds_and_is_read_at_most_once_a_second(db, db_
         door.markers.entries[f"C{n:05d}"] = (0.0, None)
     call(door, "/api/marker/ABCDEF")
     assert len(door.markers.entries) <= 2001
+    # A flood of random codes: at most MAX_MARKER_READS_PER_S database reads a second.
+    reads.clear()
+    for n in range(5 * web.MAX_MARKER_READS_PER_S):
+        call(door, f"/api/marker/R{n:05d}")
+    assert len(reads) <= 2 * web.MAX_MARKER_READS_PER_S  # the loop may straddle a second
 
 
 def test_the_marker_moves_in_the_collectifs_round_only_with_the_room(db):

@@ -172,12 +172,12 @@ def bar_figure(counts: dict[str, int], *, title: str = "", height: int = 480, co
             marker_color=color,
             text=[v for _, v in items][::-1],
             textposition="auto",
-            textfont={"size": 20},
+            textfont={"size": 24},
         )
     )
-    fig.update_layout(title={"text": _esc(title), "font": {"size": 24}})
-    fig.update_xaxes(showgrid=True, gridcolor="#eee")
-    fig.update_yaxes(automargin=True, tickfont={"size": 18})
+    fig.update_layout(title={"text": _esc(title), "font": {"size": 28}})
+    fig.update_xaxes(showgrid=True, gridcolor="#eee", tickfont={"size": 20})
+    fig.update_yaxes(automargin=True, tickfont={"size": 24, "color": "#222222"})  # read from the back of the room
     return _base(fig, height=height, legend=False)
 
 
@@ -233,5 +233,8 @@ def votes_figure(themes_df: pd.DataFrame, *, lang: str = "fr", height: int = 560
     if themes_df.empty:
         return _base(go.Figure(), height=height, legend=False)
     ranked = themes_df.sort_values(["votes", "ideas", "id"], ascending=[False, False, True])
-    counts = {f"{row.label} ({row.ideas} {t('th.ideas', lang)})": int(row.votes) for row in ranked.itertuples()}
+    counts = {
+        f"{row.label} ({t('th.one_idea' if row.ideas == 1 else 'th.n_ideas', lang, n=row.ideas)})": int(row.votes)
+        for row in ranked.itertuples()
+    }
     return bar_figure(counts, height=height, color="#d62728", top=15)

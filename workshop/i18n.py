@@ -376,6 +376,8 @@ FR: dict[str, str] = {
     "net.unknown": "Non renseigné",
     # themes
     "th.ideas": "idées",
+    "th.one_idea": "1 idée",
+    "th.n_ideas": "{n} idées",
     "th.votes": "gommettes",
     "th.help_title": "Qui peut aider",
     "th.help_need": "{what} : {who}",
@@ -761,6 +763,8 @@ EN: dict[str, str] = {
     "net.communities": "communities",
     "net.unknown": "Not given",
     "th.ideas": "ideas",
+    "th.one_idea": "1 idea",
+    "th.n_ideas": "{n} ideas",
     "th.votes": "dots",
     "th.help_title": "Who can help",
     "th.help_need": "{what}: {who}",

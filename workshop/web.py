@@ -32,9 +32,10 @@ BROTLI_QUALITY = 9  # measured: q9 is 25x faster than q11 and 8% larger
 COMPRESSIBLE = (".js", ".css", ".svg", ".json", ".html", ".txt", ".ttf", ".map")
 BOOT_JS = Path(__file__).resolve().parent / "static" / "boot.js"
 APP_CSS = Path(__file__).resolve().parent / "static" / "app.css"
-_PAGE = re.compile(r"^/(?:[A-Za-z0-9_-]+/?)?$")
+_PAGE = re.compile(r"^/(?:[A-Za-z0-9_-]+)?$")  # "/me/" is Streamlit's to redirect: its relative paths differ
 _MARKER = re.compile(r"^/api/marker/([A-Za-z0-9]{4,12})$")
 MARKER_TTL_S = 1.0  # a workshop's marker is read from the database at most once a second
+MAX_MARKER_READS_PER_S = 50  # database reads for codes not in the cache: a stranger's random codes cost no more
 
 
 def marker_from_db(code: str) -> str | None:
@@ -54,11 +55,13 @@ def marker_from_db(code: str) -> str | None:
 
 class MarkerCache:
     """Markers by workshop code, each kept MARKER_TTL_S: 200 phones polling every 5 s cost one
-    read a second. Bounded: unknown codes are cached too, and the table is emptied past 2,000."""
+    read a second. Bounded: unknown codes are cached too, the table is emptied past 2,000, and
+    at most MAX_MARKER_READS_PER_S database reads a second are made whatever is asked."""
 
     def __init__(self, lookup: Callable[[str], str | None], *, ttl: float = MARKER_TTL_S) -> None:
         self.lookup, self.ttl = lookup, ttl
         self.entries: dict[str, tuple[float, str | None]] = {}
+        self.reads_second, self.reads = 0, 0
 
     async def get(self, code: str) -> str | None:
         import asyncio
@@ -67,6 +70,11 @@ class MarkerCache:
         hit = self.entries.get(code)
         if hit and now - hit[0] < self.ttl:
             return hit[1]
+        second = int(now)
+        self.reads = self.reads + 1 if second == self.reads_second else 1
+        self.reads_second = second
+        if self.reads > MAX_MARKER_READS_PER_S:
+            return hit[1] if hit else None  # over budget: the last known answer, or none (phones ask again)
         value = await asyncio.to_thread(self.lookup, code)
         if len(self.entries) > 2000:
             self.entries.clear()

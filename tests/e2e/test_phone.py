@@ -20,11 +20,18 @@ from workshop import config, demo, links, store
 CORE_TAPS = ["Mon réseau", "Idées", "Famille", "Clients", "Ajouter"]
 
 
+def open_round(server, workshop, name: str) -> None:
+    """The facilitator opens a round (straight in the server's database)."""
+    conn = server_db(server)
+    try:
+        store.set_round(conn, workshop.id, name, is_open=True)
+    finally:
+        conn.close()
+
+
 def test_join_is_compressed_from_one_host_in_french(server, pages):
     workshop, _ = new_workshop(server)
-    conn = server_db(server)
-    store.set_round(conn, workshop.id, "contacts", is_open=True)
-    conn.close()
+    open_round(server, workshop, "contacts")
     phone = pages.new("phone", width=390, height=844)
     rec = Recorder.attach(phone)
     join_by_link(phone, server, workshop.code, "Camille")
@@ -67,15 +74,11 @@ def test_join_is_compressed_from_one_host_in_french(server, pages):
 
 def test_an_idle_phone_follows_the_new_round_without_a_tap(server, pages):
     workshop, _ = new_workshop(server)
-    conn = server_db(server)
-    store.set_round(conn, workshop.id, "contacts", is_open=True)
-    conn.close()
+    open_round(server, workshop, "contacts")
     phone = pages.new("phone", width=390, height=844)
     join_by_link(phone, server, workshop.code, "Inès")
     expect(phone.get_by_label("Initiales ou pseudonyme")).to_be_visible()
-    conn = server_db(server)
-    store.set_round(conn, workshop.id, "ideas", is_open=True)
-    conn.close()
+    open_round(server, workshop, "ideas")
     # The boot script polls every 5 s; 15 s is the promise to the room.
     expect(phone.get_by_role("textbox", name="Publier une idée")).to_be_visible(timeout=15_000)
     pages.shot(phone, "followed-to-ideas")
@@ -162,15 +165,11 @@ def test_the_projected_qr_opens_on_a_phone(browser, tmp_path, pages):
 def test_typing_in_progress_is_never_lost_to_a_new_round(server, pages):
     """The page waits for the form to be sent before it follows the facilitator."""
     workshop, _ = new_workshop(server)
-    conn = server_db(server)
-    store.set_round(conn, workshop.id, "contacts", is_open=True)
-    conn.close()
+    open_round(server, workshop, "contacts")
     phone = pages.new("phone", width=390, height=844)
     join_by_link(phone, server, workshop.code, "Lou")
     phone.get_by_label("Initiales ou pseudonyme").press_sequentially("R. T.")
-    conn = server_db(server)
-    store.set_round(conn, workshop.id, "ideas", is_open=True)
-    conn.close()
+    open_round(server, workshop, "ideas")
     phone.wait_for_timeout(12_000)  # more than two polls
     expect(phone.get_by_label("Initiales ou pseudonyme")).to_have_value("R. T.")
     phone.get_by_test_id("stForm").get_by_text("Famille", exact=True).click()

@@ -35,7 +35,7 @@ def test_console_projector_participant(server, pages):
     expect(proj_metric(wall, "participants")).to_have_text("1")
     expect(proj_metric(wall, "contacts")).to_have_text("0")
     expect(wall.locator(".proj-timer")).to_have_text(re.compile(r"^(09|10):\d\d$"))
-    expect(wall.locator(".proj-round")).to_have_text("Manche en cours : Mon réseau")  # labelled, not a bare title
+    expect(wall.locator(".proj-round")).to_have_text("Manche en cours : Idées")  # the latest opened, labelled
     pages.shot(wall, "projector-start", full_page=False)
 
     me = pages.new("participant", width=390, height=844)
