@@ -10,6 +10,7 @@ frontend at the root).
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 import importlib.metadata
@@ -63,9 +64,10 @@ class MarkerCache:
         self.entries: dict[str, tuple[float, str | None]] = {}
         self.reads_second, self.reads = 0, 0
 
-    async def get(self, code: str) -> str | None:
-        import asyncio
+    BUSY = object()  # over the read budget: asked again later, never taken for a change
 
+    async def get(self, code: str):
+        """The marker, None for an unknown code, or BUSY."""
         now = time.monotonic()
         hit = self.entries.get(code)
         if hit and now - hit[0] < self.ttl:
@@ -74,7 +76,7 @@ class MarkerCache:
         self.reads = self.reads + 1 if second == self.reads_second else 1
         self.reads_second = second
         if self.reads > MAX_MARKER_READS_PER_S:
-            return hit[1] if hit else None  # over budget: the last known answer, or none (phones ask again)
+            return hit[1] if hit else self.BUSY  # over budget: the last known answer, or "ask again"
         value = await asyncio.to_thread(self.lookup, code)
         if len(self.entries) > 2000:
             self.entries.clear()
@@ -224,8 +226,9 @@ class FrontDoor:
         """What an idle phone polls: its room's marker, a few bytes, never cached by the browser
         (empty for a workshop that is gone: the page then redraws once and says so)."""
         value = await self.markers.get(code)
-        body = (value or "").encode()
-        await send({"type": "http.response.start", "status": 200,
+        busy = value is MarkerCache.BUSY
+        body = b"" if busy or value is None else value.encode()
+        await send({"type": "http.response.start", "status": 503 if busy else 200,
                     "headers": [(b"content-type", b"text/plain"), (b"cache-control", b"no-store"),
                                 (b"content-length", str(len(body)).encode())]})  # fmt: skip
         await send({"type": "http.response.body", "body": body})

@@ -7,7 +7,8 @@
      bytes, no script run on the server) and presses the hidden follow button when it moved,
      once nothing typed is pending in a form.
    - The first view appears whole: the page stays behind its splash until Streamlit's widgets,
-     loaded piece by piece, have stopped moving (they used to push the form down, CLS 0.3).
+     drawn as skeletons until their pieces load, have stopped moving (app.css reserves the core
+     path's sizes, which is what keeps the layout shift near 0).
    - A lost connection shows a banner in the page's language instead of Streamlit's dialog,
      and the page comes back by itself when the server answers again. */
 (() => {
@@ -42,10 +43,11 @@
   let revealed = false;
   let lastHeight = -1;
   let steady = 0;
+  let settling = null;
   function reveal() {
     if (revealed) return;
     revealed = true;
-    window.tdRevealedAt = Math.round(performance.now());
+    clearInterval(settling);
     document.documentElement.classList.remove("td-loading");
   }
   setTimeout(reveal, 6000);
@@ -62,7 +64,7 @@
     lastHeight = height;
     if (steady >= 5) reveal();
   }
-  setInterval(settle, 100);
+  settling = setInterval(settle, 100);
 
   let pending = false;
   let lostSince = 0;
