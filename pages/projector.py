@@ -124,7 +124,7 @@ def ideas_view(w, version: int, since: str) -> None:
     cols = st.columns(4)
     for n, idea in enumerate(ideas):
         cls = "note fresh" if idea["created_at"] >= since else "note"
-        author = "" if w.anonymous else f'<div style="font-size:1rem;opacity:.7">— {ui.esc(idea["author"])}</div>'
+        author = "" if w.anonymous else f'<div class="note-author">— {ui.esc(idea["author"])}</div>'
         cols[n % 4].html(f'<div class="{cls}">{ui.esc(idea["text"])}{author}</div>')
 
 

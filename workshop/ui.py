@@ -358,7 +358,7 @@ def projector_css() -> None:
         .proj-title {font-size: 2.6rem; font-weight: 800; line-height: 1.1; margin: 0; padding: 0;}
         .proj-sub {font-size: 1.6rem; opacity: .85; margin: .2rem 0 0 0;}
         .proj-code {font-size: 3.4rem; font-weight: 900; letter-spacing: .35rem; margin: 0;}
-        .proj-url {font-size: 1.2rem; word-break: break-all;}
+        .proj-url {font-size: 1.5rem; word-break: break-all;}
         .proj-round {font-size: 2rem; font-weight: 700;}
         .proj-timer {font-size: 3rem; font-weight: 900; font-variant-numeric: tabular-nums;}
         .proj-metric {font-size: 5rem; font-weight: 900; line-height: 1;}
@@ -370,7 +370,8 @@ def projector_css() -> None:
         .card {font-size: 1.4rem; padding: .8rem 1rem; border-radius: .6rem; background: #eef3fb; color: #111;
                margin-bottom: .8rem;}
         .card h2 {font-size: 1.9rem; margin: 0 0 .3rem 0; padding: 0;}
-        .card .meta {font-size: 1.3rem; opacity: .8;}
+        .card .meta {font-size: 1.5rem; color: #333;}
+        .note-author {font-size: 1.5rem; color: #444;}
         .card ul {margin: .3rem 0 0 1.2rem; padding: 0;}
         .card li {margin-bottom: .2rem; font-size: 1.4rem; line-height: 1.3;}
         </style>"""
