@@ -287,7 +287,7 @@ def copyable(url: str, *, label: str) -> None:
 
 def evidence_text(evidence: list[str]) -> str:
     """Why two contacts may be one person, in the page's language: "name 90", "city=", "region≠"
-    (resolve's evidence) become « nom 90 %, même ville, région différente »."""
+    (resolve's evidence) become « nom 90 %, ville identique, région différente »."""
     words = []
     for item in evidence:
         if item.startswith("name "):
@@ -313,10 +313,16 @@ def date_text(value) -> str:
     return format_date(value, lang())
 
 
+def _lang_marker(**data: object) -> str:
+    """The hidden element the boot script reads: the page's language, and `data` as data-td-*."""
+    extra = "".join(f' data-td-{name}="{esc(value)}"' for name, value in data.items())
+    return f'<span hidden data-td-lang="{esc(lang())}"{extra}></span>'
+
+
 def page_chrome() -> None:
     """The page's language, for the boot script (<html lang>, control names); the shared styles
     are in the page shell (workshop/static/app.css)."""
-    st.html(f'<span hidden data-td-lang="{esc(lang())}"></span>')
+    st.html(_lang_marker())
 
 
 def focus_first_input(selector: str = "input") -> None:
@@ -337,9 +343,8 @@ def greeting(heading: str, subtitle: str, *, watch: tuple[str, str]) -> None:
     redraws the page through `follow_button` when the facilitator opened another round."""
     code, marker = watch
     st.html(
-        f'<span hidden data-td-lang="{esc(lang())}" data-td-watch="{esc(code)}" data-td-marker="{esc(marker)}"'
-        f' data-td-every="{config.PHONE_WATCH_SECONDS}"></span>'
-        f'<h1 class="me-hello">{esc(heading)}</h1><p class="me-sub">{esc(subtitle)}</p>',
+        _lang_marker(watch=code, marker=marker, every=config.PHONE_WATCH_SECONDS)
+        + f'<h1 class="me-hello">{esc(heading)}</h1><p class="me-sub">{esc(subtitle)}</p>',
         width="content",
     )
 
