@@ -363,7 +363,7 @@ def projector_css() -> None:
         .proj-title {font-size: 2.6rem; font-weight: 800; line-height: 1.1; margin: 0; padding: 0;}
         .proj-sub {font-size: 1.6rem; opacity: .85; margin: .2rem 0 0 0;}
         .proj-code {font-size: 3.4rem; font-weight: 900; letter-spacing: .35rem; margin: 0;}
-        .proj-url {font-size: 1.5rem; word-break: break-all;}
+        .proj-url {font-size: 1.5rem; overflow-wrap: anywhere;}  /* breaks after "Rejoignez sur", not inside the port */
         .proj-round {font-size: 2rem; font-weight: 700;}
         .proj-timer {font-size: 3rem; font-weight: 900; font-variant-numeric: tabular-nums;}
         .proj-metric {font-size: 5rem; font-weight: 900; line-height: 1;}
