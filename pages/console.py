@@ -424,7 +424,7 @@ def collectifs_section() -> None:
             st.markdown(f"**{ui.escape_md(group['name'])}**")
             st.markdown(ui.escape_md(ui.t("me.members_list", names=", ".join(m["display_name"] for m in group["members"]))))
             for step in group["next_steps"]:
-                ui.plain(f"→ {step['text']} — {step['owner']} {ui.date_text(step['due_date'])}".rstrip())
+                ui.plain(f"→ {ui.step_text(step)}")
             st.caption(f"{ui.t('proj.mobilises')} {len(group['contacts'])}")
             st.button(ui.t("con.delete"), key=f"delcol_{group['id']}", on_click=act(store.delete_collectif, group["id"]))
 

@@ -454,7 +454,7 @@ def collectifs_section() -> None:
             st.header(ui.escape_md(group['name']), anchor=False)
             st.caption(ui.escape_md(ui.t("me.members_list", names=", ".join(m["display_name"] for m in group["members"]))))
             for step in group["next_steps"]:
-                ui.plain(f"→ {step['text']} — {step['owner']} {ui.date_text(step['due_date'])}".rstrip())
+                ui.plain(f"→ {ui.step_text(step)}")
             if not writable:
                 continue
             cid = group["id"]

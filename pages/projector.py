@@ -134,12 +134,10 @@ def _cards(path: str, workshop_id: int, version: int, lang: str) -> list[dict]:
     cards = [dict(card) for card in ui.theme_cards(path, workshop_id, version)]
     with ui.get_db() as db:
         contacts = store.contacts_frame(db, workshop_id)
-        ideas = store.ideas_frame(db, workshop_id)
         people = store.participants_frame(db, workshop_id, include_blocked=False)
     names = dict(zip(people["id"], people["display_name"], strict=True))
     for card in cards:
-        texts = ideas.loc[ideas["theme_id"] == card["id"], "text"].tolist() if not ideas.empty else []
-        needs = network.who_can_help(card["tags"], contacts, texts=texts)
+        needs = network.who_can_help(card["tags"], contacts, texts=card["texts"])
         card["help"] = {anonymous: network.describe_help(needs, names, lang=lang, anonymous=anonymous) for anonymous in (False, True)}
     return cards
 
@@ -180,7 +178,7 @@ def collectifs_view(w, version: int) -> None:
     for n, group in enumerate(groups):
         members = "" if w.anonymous else ", ".join(m["display_name"] for m in group["members"])
         steps = "".join(
-            f"<li>{ui.esc(s['text'])} — {ui.esc(s['owner'])} {ui.esc(ui.date_text(s['due_date']))}</li>" for s in group["next_steps"][:4]
+            f"<li>{ui.esc(ui.step_text(s))}</li>" for s in group["next_steps"][:4]
         )
         regions = sorted({c["region"] for c in group["contacts"] if c["region"]})
         sectors = sorted({c["sector"] for c in group["contacts"] if c["sector"]})

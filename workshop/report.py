@@ -174,7 +174,6 @@ def pdf(db: Database, workshop_id: int, *, data: dict, level: str, network_png: 
     doc.h2(t("rep.themes", lang))
     doc.image(io.BytesIO(themes_png), w=doc.epw * 0.9)
     cards = sorted(themes.theme_cards(db, workshop_id), key=lambda x: (-x["votes"], -x["ideas"], x["id"]))
-    room_ideas = store.ideas_frame(db, workshop_id)
     names = dict(zip(room.participants["id"], room.participants["display_name"], strict=True))
     if not cards:
         doc.para(t("rep.none", lang))
@@ -182,9 +181,8 @@ def pdf(db: Database, workshop_id: int, *, data: dict, level: str, network_png: 
         doc.para(f"{card['label']} — {card['ideas']} {t('th.ideas', lang)}, {card['votes']} {t('th.votes', lang)}", style="B")
         for text in card["representative"]:
             doc.para(f"   «{NBSP}{text}{NBSP}»")
-        texts = room_ideas.loc[room_ideas["theme_id"] == card["id"], "text"].tolist() if not room_ideas.empty else []
         helped = network.describe_help(
-            network.who_can_help(card["tags"], room.contacts, texts=texts), names, lang=lang, anonymous=level != "full"
+            network.who_can_help(card["tags"], room.contacts, texts=card["texts"]), names, lang=lang, anonymous=level != "full"
         )
         if helped:
             doc.para("   " + helped, style="I")

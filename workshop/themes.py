@@ -314,7 +314,8 @@ def _representative_texts(texts: tuple[str, ...], *, k: int, language: str) -> t
 
 
 def theme_cards(db: Database, workshop_id: int, *, k: int = 3) -> list[dict]:
-    """Each theme with counts, votes, its representative ideas and tags: what the wall shows."""
+    """Each theme with counts, votes, its ideas' texts (each once), its representative ideas and
+    tags: what the wall shows."""
     themes_df = store.themes_frame(db, workshop_id)
     ideas = store.ideas_frame(db, workshop_id)
     language = _language(db, workshop_id)
@@ -331,6 +332,7 @@ def theme_cards(db: Database, workshop_id: int, *, k: int = 3) -> list[dict]:
             {
                 **theme,
                 "representative": list(_representative_texts(texts, k=k, language=language)),
+                "texts": list(texts),  # every idea once: what "who can help" reads
                 "tags": sorted(tags, key=lambda x: (-tags[x], x)),
             }
         )

@@ -308,6 +308,11 @@ def table(rows: list[dict]) -> None:
         st.caption(t("con.nothing_yet"))
 
 
+def step_text(step: dict) -> str:
+    """A collectif's next step as one line: "text — owner 8 déc. 2026" (no date: no trailing space)."""
+    return f"{step['text']} — {step['owner']} {date_text(step['due_date'])}".rstrip()
+
+
 def date_text(value) -> str:
     """A date in the page's language: '8 déc. 2026'."""
     return format_date(value, lang())
