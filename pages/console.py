@@ -45,7 +45,7 @@ def live_counters() -> None:
     with ui.get_db() as db:
         version = store.version(db, WID)
         current = store.current_round(db, WID)
-    snap = ui.room_snapshot(ui.db_path(), WID, version)
+    snap = ui.room_snapshot(ui.database(), WID, version)
     c = snap["counters"]
     cols = st.columns(6)
     cols[0].metric(ui.t("con.participants"), c["participants"])
@@ -222,7 +222,7 @@ def network_section() -> None:
 def findings_panel(version: int) -> None:
     """The room's findings as tables (the console may show labels; the wall shows counts)."""
     filters_json, _ = ui.view_settings(workshop)
-    a = ui.network_analysis(ui.db_path(), WID, version, filters_json)
+    a = ui.network_analysis(ui.database(), WID, version, filters_json)
     div = a["diversity"]["room"]
     cols = st.columns(5)
     cols[0].metric(ui.t("proj.bridges").capitalize(), len(a["bridges"]))
@@ -263,7 +263,7 @@ def _save_filters() -> None:
 
 def node_details(version: int, key: str) -> None:
     filters_json, _ = ui.view_settings(workshop)
-    analysis = ui.network_analysis(ui.db_path(), WID, version, filters_json)
+    analysis = ui.network_analysis(ui.database(), WID, version, filters_json)
     g = analysis["graph"]
     found = g.vs.select(key=key)
     if not len(found):
@@ -284,7 +284,7 @@ def candidates_panel(version: int) -> None:
         room_contacts = store.contacts_frame(db, WID)
         people = store.participants_frame(db, WID, include_blocked=False)
         merges = store.merges_frame(db, WID)
-    todo = ui.merge_decisions(ui.db_path(), WID, version)
+    todo = ui.merge_decisions(ui.database(), WID, version)
     owner = dict(zip(room_contacts["id"], room_contacts["participant_id"], strict=True))
     pnames = dict(zip(people["id"], people["display_name"], strict=True))
     left, right = st.columns([3, 2])

@@ -4,7 +4,7 @@ import json
 
 import streamlit as st
 
-from workshop import config, links, security, store, ui
+from workshop import config, engine, links, security, store, ui
 from workshop.errors import WorkshopError
 
 code = st.query_params.get("code", "")
@@ -105,14 +105,14 @@ if ui.disclosure(ui.t("home.create_title"), key="home_create", expanded="created
                 st.text_input(ui.t("field.creation_key"), key="create_key", type="password")
             st.form_submit_button(ui.t("home.create_button"), type="primary", on_click=ui.guarded(_create))
 
-demo_file = config.db_path().parent / "demo.json"
+demo_file = config.data_dir() / "demo.json"
 # The demo's console link carries its key: offered only to a browser on this machine.
 if demo_file.exists() and ui.client_is_local():
     try:
         demo = json.loads(demo_file.read_text(encoding="utf-8"))
     except ValueError:
         demo = None
-    if demo and demo.get("db") == str(config.db_path()):
+    if demo and demo.get("db") == engine.redact(config.database()):
         with st.container(border=True):
             st.markdown(f"**{ui.t('home.demo_title')}** — " + ui.escape_md(ui.t("home.demo_text", code=demo["code"])))
             cols = st.columns(3)

@@ -30,7 +30,7 @@ with ui.get_db() as db:
     marker = store.room_marker(db, workshop.id)
 # Read again by section_view on every run, the fragment's own reruns included.
 rounds, my_contacts, my_ideas = {}, [], []
-suggestions = ui.skill_suggestions(ui.db_path(), workshop.id)
+suggestions = ui.skill_suggestions(ui.database(), workshop.id)
 
 
 def circle_name(c: str) -> str:
@@ -405,7 +405,7 @@ def vote_section() -> None:
     with ui.get_db() as db:
         version = store.version(db, workshop.id)
         mine = store.votes_of(db, me.id)
-    cards = ui.theme_cards(ui.db_path(), workshop.id, version)
+    cards = ui.theme_cards(ui.database(), workshop.id, version)
     if not cards:
         st.info(ui.t("me.no_themes"))
         return

@@ -29,7 +29,7 @@ FULL_REDRAW_SECONDS = 30  # "what's new" highlights age even when nothing is wri
 
 with ui.get_db() as db:
     version = store.version(db, workshop.id)
-snap = ui.room_snapshot(ui.db_path(), workshop.id, version)
+snap = ui.room_snapshot(ui.database(), workshop.id, version)
 w = snap["workshop"]
 ui.set_default_lang(w.language)
 ui.page_chrome()
@@ -117,7 +117,7 @@ def _ideas(path: str, workshop_id: int, version: int) -> list[dict]:
 
 
 def ideas_view(w, version: int, since: str) -> None:
-    ideas = _ideas(ui.db_path(), w.id, version)
+    ideas = _ideas(ui.database(), w.id, version)
     if not ideas:
         st.info(ui.t("proj.no_ideas"))
         return
@@ -154,7 +154,7 @@ def themes_view(w, version: int, *, ranking: bool) -> None:
         st.html(f'<p class="proj-round">{ui.esc(ui.t("proj.ranking"))}</p>')
         st.plotly_chart(charts.votes_figure(frame, lang=ui.lang(), height=680), key="proj_votes")
         return
-    cards = sorted(_cards(ui.db_path(), w.id, version, ui.lang()), key=lambda c: (-c["votes"], -c["ideas"], c["id"]))
+    cards = sorted(_cards(ui.database(), w.id, version, ui.lang()), key=lambda c: (-c["votes"], -c["ideas"], c["id"]))
     cols = st.columns(3)
     for n, card in enumerate(cards[:9]):
         reps = "".join(f"<li>{ui.esc(text)}</li>" for text in card["representative"][:3])

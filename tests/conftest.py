@@ -1,11 +1,46 @@
-"""Tiny fixtures: a real SQLite file per test, and an app environment pointing at it."""
+"""Tiny fixtures: a real database per test, on both engines (a SQLite file, and a database of
+its own on a real PostgreSQL server), and an app environment pointing at it."""
 
 from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+from pathlib import Path
 
 import pytest
 
 from workshop import db as dbmod
-from workshop import store
+from workshop import engine, store
+
+ROOT = Path(__file__).resolve().parent.parent
+_TEMPLATE = "workshop_template"
+_serial = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    """The throwaway PostgreSQL server (scripts/pg.sh creates and starts it), and a migrated
+    template database each test's database is copied from. Returns the server's admin URL."""
+    url = subprocess.run(["bash", str(ROOT / "scripts" / "pg.sh"), "start"], check=True, capture_output=True,
+                         text=True).stdout.strip()  # fmt: skip
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with engine.connect_postgres(admin) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {_TEMPLATE} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {_TEMPLATE}")
+    dbmod.prepare(url.rsplit("/", 1)[0] + "/" + _TEMPLATE)
+    return admin
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, migrated PostgreSQL database for this test, dropped after it."""
+    name = f"test_{os.getpid()}_{next(_serial)}"
+    with engine.connect_postgres(pg_server) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {_TEMPLATE}")
+    yield pg_server.rsplit("/", 1)[0] + "/" + name
+    with engine.connect_postgres(pg_server) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture
@@ -13,10 +48,28 @@ def db_path(tmp_path):
     return tmp_path / "workshop.db"
 
 
+def pytest_generate_tests(metafunc):
+    """Every test that takes a database runs on both engines, but those marked `sqlite_only`
+    (what they test is a SQLite file: its WAL, locks, backup, a deleted file)."""
+    if "database" in metafunc.fixturenames:
+        only = metafunc.definition.get_closest_marker("sqlite_only")
+        engines = [engine.SQLITE] if only else [engine.SQLITE, engine.POSTGRESQL]
+        metafunc.parametrize("database", engines, indirect=True)
+
+
 @pytest.fixture
-def db(db_path):
-    """A migrated database in a real file (WAL), closed after the test."""
-    conn = dbmod.open_db(db_path)
+def database(request, db_path):
+    """The database target of this test: a SQLite file or a PostgreSQL URL."""
+    if request.param == engine.SQLITE:
+        return str(db_path)
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def db(database):
+    """A migrated database (a real file in WAL mode, or a real PostgreSQL database), closed after
+    the test."""
+    conn = dbmod.open_db(database)
     yield conn
     conn.close()
 

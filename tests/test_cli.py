@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from workshop import db as dbmod
-from workshop import store
+from workshop import engine, store
 from workshop.__main__ import main
 from workshop.errors import InvalidInput
 
@@ -36,36 +36,43 @@ def test_a_past_deletion_date_is_refused_with_a_clear_message(db, room):
     assert store.get_workshop(db, wid).title == "Nouveau titre"
 
 
-def test_migrate_deletes_nothing_even_past_the_deletion_date(db, db_path, room, capsys):
+def test_migrate_deletes_nothing_even_past_the_deletion_date(db, database, room, capsys):
     _expire(db, room["workshop"].id)
     store.add_contact(db, room["alice"], submission_id="keep", label="Gardé", circle="family")
-    assert main(["migrate", "--db", str(db_path)]) == 0
+    assert main(["migrate", "--db", database]) == 0
     assert "purge --expired" in capsys.readouterr().out
     assert store.counters(db, room["workshop"].id)["contacts"] == 1
 
 
-def test_purge_takes_a_backup_first_and_names_what_it_deletes(db, db_path, room, capsys):
+def test_purge_takes_a_backup_first_and_names_what_it_deletes(db, database, db_path, room, capsys, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_DB", str(db_path))  # PostgreSQL's safety bundles go to its data/ folder
     keep, _ = store.create_workshop(db, title="Récent")
     _expire(db, room["workshop"].id)
     store.add_contact(db, room["alice"], submission_id="gone", label="Effacé", circle="family")
-    assert main(["purge", "--db", str(db_path), "--expired"]) == 0
+    assert main(["purge", "--db", database, "--expired"]) == 0
     out = capsys.readouterr()
     assert room["workshop"].code in out.err and "purged 1 workshop(s)" in out.out
     assert [w["id"] for w in store.workshops_list(db)] == [keep.id]
-    (backup,) = (db_path.parent / "backups").glob("*-before-purge-*.db")
-    old = dbmod.connect(backup)
-    assert store.counters(old, room["workshop"].id)["contacts"] == 1  # recoverable
-    old.close()
-    assert main(["purge", "--db", str(db_path), "--expired"]) == 0
+    if engine.of(db) == engine.SQLITE:
+        (backup,) = (db_path.parent / "backups").glob("*-before-purge-*.db")
+        old = dbmod.connect(backup)
+        assert store.counters(old, room["workshop"].id)["contacts"] == 1  # recoverable
+        old.close()
+    else:  # the workshop's full bundle, re-importable
+        (backup,) = (db_path.parent / "backups").glob(f"{room['workshop'].code}-before-purge-*.zip")
+        saved = json.loads(zipfile.ZipFile(backup).read("workshop.json"))
+        assert [c["label"] for c in saved["contacts"]] == ["Effacé"]
+    assert main(["purge", "--db", database, "--expired"]) == 0
     assert "nothing to purge" in capsys.readouterr().out
 
 
-def test_backup_and_restore_commands_round_trip(db, db_path, room, tmp_path, capsys):
+@pytest.mark.sqlite_only
+def test_backup_and_restore_commands_round_trip(db, database, db_path, room, tmp_path, capsys):
     store.add_contact(db, room["alice"], submission_id="a", label="Avant", circle="family")
     out = tmp_path / "copie.db"
-    assert main(["backup", "--db", str(db_path), "--out", str(out)]) == 0
+    assert main(["backup", "--db", database, "--out", str(out)]) == 0
     store.add_contact(db, room["alice"], submission_id="b", label="Après", circle="family")
-    assert main(["restore", "--db", str(db_path), "--from", str(out)]) == 0
+    assert main(["restore", "--db", database, "--from", str(out)]) == 0
     assert "restored" in capsys.readouterr().out
     assert [c["label"] for c in store.contacts_of(db, room["alice"].id)] == ["Avant"]
     (safety,) = (db_path.parent / "backups").glob("*-before-restore-*.db")
@@ -74,14 +81,14 @@ def test_backup_and_restore_commands_round_trip(db, db_path, room, tmp_path, cap
     previous.close()
 
 
-def test_export_and_import_commands(db, db_path, room, tmp_path, capsys):
+def test_export_and_import_commands(db, database, room, tmp_path, capsys):
     store.add_idea(db, room["alice"], submission_id="i1", text="Un jardin partagé")
     bundle = tmp_path / "atelier.zip"
-    assert main(["export", "--db", str(db_path), "--code", room["workshop"].code, "--out", str(bundle)]) == 0
+    assert main(["export", "--db", database, "--code", room["workshop"].code, "--out", str(bundle)]) == 0
     assert "workshop.json" in zipfile.ZipFile(bundle).namelist()
     capsys.readouterr()
-    assert main(["import", str(bundle), "--db", str(db_path)]) == 0
+    assert main(["import", str(bundle), "--db", database]) == 0
     created = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     copy = store.workshop_by_code(db, created["code"])
     assert store.ideas_frame(db, copy.id)["text"].tolist() == ["Un jardin partagé"]
-    assert main(["export", "--db", str(db_path), "--code", "NOPE00", "--out", str(bundle)]) == 2
+    assert main(["export", "--db", database, "--code", "NOPE00", "--out", str(bundle)]) == 2

@@ -27,6 +27,7 @@ def test_a_given_back_connection_is_lent_again(pool):
         assert second.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
+@pytest.mark.sqlite_only
 def test_a_connection_moves_between_threads(pool, room):
     """Streamlit runs each script run on its own thread: a pooled connection must follow."""
     with pool.connection() as conn:

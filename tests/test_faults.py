@@ -18,6 +18,7 @@ from workshop.errors import StorageError
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.sqlite_only
 def test_write_waits_for_a_backup_holding_the_lock(db_path, room):
     """Another process holds the write lock for 1.5 s (a backup): the write waits, then lands."""
     holder = sqlite3.connect(str(db_path), isolation_level=None, check_same_thread=False)
@@ -44,6 +45,7 @@ def _full(conn) -> None:
     "breaker,key",
     [(_full, "err.db_full"), (lambda c: c.execute("PRAGMA query_only = ON"), "err.db_readonly")],
 )
+@pytest.mark.sqlite_only
 def test_full_or_read_only_database_gives_clear_error(db_path, room, breaker, key):
     conn = dbmod.connect(db_path)
     breaker(conn)
@@ -60,6 +62,7 @@ def test_full_or_read_only_database_gives_clear_error(db_path, room, breaker, ke
     check.close()
 
 
+@pytest.mark.sqlite_only
 def test_participant_keeps_input_when_the_database_is_read_only(app_env, monkeypatch):
     conn = dbmod.connect(app_env)
     workshop, _ = store.create_workshop(conn, title="Disque")
@@ -95,6 +98,7 @@ def test_participant_keeps_input_when_the_database_is_read_only(app_env, monkeyp
     conn.close()
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("how", ["delete", "replace"])
 def test_writes_are_refused_once_the_file_is_deleted_or_replaced(db_path, room, how):
     """`rm` of the live database, or another file moved over it: no write is confirmed after."""
@@ -121,6 +125,7 @@ def test_writes_are_refused_once_the_file_is_deleted_or_replaced(db_path, room, 
     assert os.path.exists(db_path) == (how == "replace")
 
 
+@pytest.mark.sqlite_only
 def test_backup_while_the_room_writes_then_restore_loses_nothing(db_path, room, tmp_path):
     """A consistent online copy: every write confirmed before the backup began is in it, the copy
     passes the integrity check, and restoring it in place brings those writes back."""
@@ -160,6 +165,7 @@ def test_backup_while_the_room_writes_then_restore_loses_nothing(db_path, room, 
     assert list(db_path.parent.glob("*.partial")) == []
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_a_file_that_is_not_a_workshop_database(db_path, room, tmp_path):
     bogus = tmp_path / "bogus.db"
     sqlite3.connect(str(bogus)).execute("CREATE TABLE t (x)").connection.close()
@@ -170,6 +176,7 @@ def test_restore_refuses_a_file_that_is_not_a_workshop_database(db_path, room, t
     conn.close()
 
 
+@pytest.mark.sqlite_only
 def test_reads_that_must_agree_see_one_moment_while_the_room_writes(db_path, room):
     """Participants join and add a contact at once while the room and the export are read: no
     read ever holds a contact whose participant is missing, and every export validates."""

@@ -26,7 +26,7 @@ def test_pages_have_no_sql_and_no_analysis_libraries():
 
 def test_sql_lives_in_the_store_and_the_migrations():
     for module in (ROOT / "workshop").glob("*.py"):
-        if module.name in ("store.py", "db.py"):
+        if module.name in ("store.py", "db.py", "engine.py"):
             continue
         text = module.read_text()
         assert not re.search(r"\"(SELECT|INSERT|UPDATE|DELETE|CREATE)\s", text), module.name

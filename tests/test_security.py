@@ -50,6 +50,7 @@ def test_legacy_argon2_hashes_still_verify():
     assert not security.verify_facilitator_token(legacy, token + "x")
 
 
+@pytest.mark.sqlite_only
 def test_simultaneous_wrong_keys_on_a_legacy_hash_are_counted_before_the_check(db, db_path, monkeypatch):
     """60 wrong keys at once from one client: only the free attempts reach argon2 (64 MiB each)."""
     from concurrent.futures import ThreadPoolExecutor

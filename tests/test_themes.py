@@ -262,7 +262,7 @@ def test_every_idea_lands_in_a_theme_whatever_the_room(db, room):
     assert all(0 < len(label) <= 40 for label in store.themes_frame(db, wid)["label"])
 
 
-def test_cli_groups_like_the_console_button(db, db_path, ideas_room, capsys):
+def test_cli_groups_like_the_console_button(db, database, ideas_room, capsys):
     from workshop.__main__ import main
 
     wid, code = ideas_room["workshop"].id, ideas_room["workshop"].code
@@ -274,17 +274,17 @@ def test_cli_groups_like_the_console_button(db, db_path, ideas_room, capsys):
     odd = int(ideas[ideas["text"].str.startswith("Créer un club")]["id"].iloc[0])
     store.move_idea(db, wid, odd, bikes)  # a manual edit the CLI must keep
     before = {int(t): sorted(ideas.loc[ideas["theme_id"] == t, "id"]) for t in set(ideas["theme_id"])}
-    assert main(["themes", "--db", str(db_path), "--code", code]) == 0
+    assert main(["themes", "--db", database, "--code", code]) == 0
     text = capsys.readouterr().out
     assert "Mobilité douce" in text and "club · local · financement" not in text.splitlines()[0]
-    assert main(["themes", "--db", str(db_path), "--code", code, "--json"]) == 0
+    assert main(["themes", "--db", database, "--code", code, "--json"]) == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     by_label = {t["label"]: t["idea_ids"] for t in result["themes"]}
     assert odd in by_label["Mobilité douce"]
     assert sorted(i for ids in by_label.values() for i in ids) == sorted(ideas["id"].tolist())
     assert len(by_label) == len(before) == 4  # the renamed theme kept its ideas: no duplicate "vélo" theme
     assert set(by_label["Mobilité douce"]) == set(before[bikes]) | {odd}
-    assert main(["themes", "--db", str(db_path), "--code", "NOPE00"]) == 2
+    assert main(["themes", "--db", database, "--code", "NOPE00"]) == 2
 
 
 def test_theme_cards_show_the_central_ideas_once(db, ideas_room):

@@ -109,6 +109,7 @@ def test_precompress_is_done_once(static_root, tmp_path):
     assert marker.stat().st_mtime_ns == before
 
 
+@pytest.mark.sqlite_only
 def test_the_marker_follows_the_rounds_and_is_read_at_most_once_a_second(db, db_path, monkeypatch):
     monkeypatch.setenv("WORKSHOP_DB", str(db_path))
     workshop, _ = store.create_workshop(db, title="Veille")

@@ -9,20 +9,34 @@ import json
 import sys
 from pathlib import Path
 
-from workshop import config, links, store
+from workshop import config, engine, links, store
 from workshop import db as dbmod
 from workshop.errors import WorkshopError
 
 
-def _db(path: str | None):
-    return dbmod.open_db(Path(path) if path else config.db_path())
+def _target(given: str | None) -> str:
+    """--db as given (a SQLite file or a postgresql:// URL), else the app's database."""
+    return given or config.database()
+
+
+def _db(given: str | None):
+    return dbmod.open_db(_target(given))
+
+
+def _sqlite_path(given: str | None, command: str) -> Path:
+    target = _target(given)
+    if engine.kind(target) != engine.SQLITE:
+        from workshop.errors import StorageError
+
+        raise StorageError("err.sqlite_only", what=command)
+    return Path(target)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from workshop import demo
 
-    path = Path(args.db) if args.db else config.db_path()
-    with _db(str(path)) as db:
+    target = _target(args.db)
+    with _db(target) as db:
         result = demo.seed_demo(
             db, participants=args.participants, seed=args.seed, public_base_url=args.base_url or "",
             with_themes=not args.no_themes,
@@ -35,8 +49,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         "projector_url": links.projector_url(w),
     }
     # The home page offers the demo's links when it serves this same database.
-    (path.parent / "demo.json").write_text(
-        json.dumps({"db": str(path), "code": w.code, "token": result.facilitator_token}), encoding="utf-8"
+    folder = Path(target).parent if engine.kind(target) == engine.SQLITE else config.data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "demo.json").write_text(
+        json.dumps({"db": engine.redact(target), "code": w.code, "token": result.facilitator_token}), encoding="utf-8"
     )
     if args.json:
         print(json.dumps(info))
@@ -60,14 +76,14 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    path = Path(args.db) if args.db else config.db_path()
+    path = _sqlite_path(args.db, "backup")
     pages = dbmod.backup(path, Path(args.out))
     print(f"{args.out}: consistent copy of {path} ({pages} pages)")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    path = Path(args.db) if args.db else config.db_path()
+    path = _sqlite_path(args.db, "restore")
     safety = _backup_beside(path, "before-restore")
     pages = dbmod.restore(path, Path(args.source))
     print(f"{path}: restored from {args.source} ({pages} pages); the previous state is in {safety}")
@@ -82,6 +98,19 @@ def _backup_beside(path: Path, reason: str) -> Path | None:
     out = path.parent / "backups" / f"{path.stem}-{reason}-{stamp}.db"
     dbmod.backup(path, out)
     return out
+
+
+def _bundles_before_purge(db, doomed: list[dict]) -> Path:
+    """PostgreSQL's safety copy before a purge: each doomed workshop's full bundle in
+    data/backups/ (re-importable with `import --keep-links`)."""
+    from workshop import export
+
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = config.data_dir() / "backups"
+    folder.mkdir(parents=True, exist_ok=True)
+    for w in doomed:
+        export.write_bundle(db, w["id"], folder / f"{w['code']}-before-purge-{stamp}.zip", level="full")
+    return folder
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -128,8 +157,8 @@ def cmd_themes(args: argparse.Namespace) -> int:
 
 def cmd_purge(args: argparse.Namespace) -> int:
     """Delete deliberately: a backup is taken first, and every deleted workshop is named."""
-    path = Path(args.db) if args.db else config.db_path()
-    with _db(str(path)) as db:
+    target = _target(args.db)
+    with _db(target) as db:
         if args.expired:
             doomed = [w for w in store.workshops_list(db) if w["id"] in set(store.expired_workshops(db))]
         else:
@@ -137,7 +166,10 @@ def cmd_purge(args: argparse.Namespace) -> int:
         if not doomed:
             print("nothing to purge")
             return 0
-        safety = _backup_beside(path, "before-purge")
+        if engine.kind(target) == engine.SQLITE:
+            safety = _backup_beside(Path(target), "before-purge")
+        else:
+            safety = _bundles_before_purge(db, doomed)
         for w in doomed:
             print(f"purging {w['code']} «{w['title']}» (deletion date {w['retention_date']})", file=sys.stderr)
         count = store.purge(db, [w["id"] for w in doomed])
@@ -145,12 +177,15 @@ def cmd_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+_DB_HELP = "SQLite file or postgresql:// URL (default: $WORKSHOP_DATABASE_URL, else $WORKSHOP_DB, else data/workshop.db)"
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m workshop", description="Think&Do workshop tool")
     sub = p.add_subparsers(dest="command", required=True)
 
     d = sub.add_parser("demo", help="seed a realistic French demo workshop")
-    d.add_argument("--db", help="SQLite file (default: data/workshop.db or $WORKSHOP_DB)")
+    d.add_argument("--db", help=_DB_HELP)
     d.add_argument("--participants", type=int, default=25, help="room size (default 25; 200 for a large room)")
     d.add_argument("--seed", type=int, default=42, help="random seed (same seed, same room)")
     d.add_argument("--base-url", help="public address used in the links")
@@ -159,11 +194,11 @@ def parser() -> argparse.ArgumentParser:
     d.set_defaults(func=cmd_demo)
 
     m = sub.add_parser("migrate", help="create or migrate the database (deletes nothing)")
-    m.add_argument("--db", help="SQLite file")
+    m.add_argument("--db", help=_DB_HELP)
     m.set_defaults(func=cmd_migrate)
 
     e = sub.add_parser("export", help="write the session bundle (ZIP)")
-    e.add_argument("--db", help="SQLite file")
+    e.add_argument("--db", help=_DB_HELP)
     e.add_argument("--code", required=True, help="workshop join code")
     e.add_argument("--out", required=True, help="ZIP file to write")
     e.add_argument("--level", choices=("full", "pseudonymised", "aggregate"), default="full")
@@ -171,31 +206,31 @@ def parser() -> argparse.ArgumentParser:
 
     i = sub.add_parser("import", help="create (or extend) a workshop from a bundle")
     i.add_argument("file", help="bundle ZIP (or workshop.json)")
-    i.add_argument("--db", help="SQLite file")
+    i.add_argument("--db", help=_DB_HELP)
     i.add_argument("--keep-links", action="store_true", help="participants' personal links stay valid")
     i.add_argument("--into", help="extend this workshop (code) instead of creating one")
     i.add_argument("--previous", help="code of the workshop this one follows (before/after)")
     i.set_defaults(func=cmd_import)
 
     h = sub.add_parser("themes", help="group the ideas into themes, as the console's button does")
-    h.add_argument("--db", help="SQLite file")
+    h.add_argument("--db", help=_DB_HELP)
     h.add_argument("--code", required=True, help="workshop join code")
     h.add_argument("--themes", type=int, default=None, help="number of themes (default: the room decides)")
     h.add_argument("--json", action="store_true", help="also print one JSON object on the last line")
     h.set_defaults(func=cmd_themes)
 
     b = sub.add_parser("backup", help="consistent copy of the live database (safe while the room writes)")
-    b.add_argument("--db", help="SQLite file")
+    b.add_argument("--db", help=_DB_HELP)
     b.add_argument("--out", required=True, help="backup file to write")
     b.set_defaults(func=cmd_backup)
 
     r = sub.add_parser("restore", help="put a backup back in place (the current state is backed up first)")
-    r.add_argument("--db", help="SQLite file")
+    r.add_argument("--db", help=_DB_HELP)
     r.add_argument("--from", dest="source", required=True, help="backup file")
     r.set_defaults(func=cmd_restore)
 
     u = sub.add_parser("purge", help="delete a workshop (or all expired ones) after a backup, and VACUUM")
-    u.add_argument("--db", help="SQLite file")
+    u.add_argument("--db", help=_DB_HELP)
     grp = u.add_mutually_exclusive_group(required=True)
     grp.add_argument("--code", help="workshop join code")
     grp.add_argument("--expired", action="store_true", help="every workshop past its retention date")

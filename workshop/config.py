@@ -15,6 +15,32 @@ def db_path() -> Path:
     return Path(os.environ.get("WORKSHOP_DB", ROOT / "data" / "workshop.db"))
 
 
+def database() -> str:
+    """The database the app serves: WORKSHOP_DATABASE_URL (postgresql://…, shared by several app
+    servers) if set, else the SQLite file db_path()."""
+    return os.environ.get("WORKSHOP_DATABASE_URL", "").strip() or str(db_path())
+
+
+def data_dir() -> Path:
+    """Where files beside the database live (the pseudonym key, demo links, backups)."""
+    return db_path().resolve().parent
+
+
+def pool_size() -> int:
+    """PostgreSQL connections per app server (env WORKSHOP_DB_POOL, default 8)."""
+    return int(os.environ.get("WORKSHOP_DB_POOL", "8"))
+
+
+def pool_wait_s() -> float:
+    """How long a page waits for a free PostgreSQL connection before saying the base is busy."""
+    return float(os.environ.get("WORKSHOP_DB_POOL_WAIT", "5"))
+
+
+def pool_queue() -> int:
+    """How many page runs may wait for a connection at once; beyond, refused at once (busy)."""
+    return int(os.environ.get("WORKSHOP_DB_POOL_QUEUE", "200"))
+
+
 def public_base_url() -> str:
     """The address participants type or scan, unless a workshop sets its own: WORKSHOP_PUBLIC_URL,
     else this machine's address on the local network (so the projected QR opens on phones on
@@ -62,14 +88,17 @@ def creation_key() -> str:
     return os.environ.get("WORKSHOP_CREATION_KEY", "")
 
 
-def pseudonym_master(db_file: str | Path) -> bytes:
-    """The key that makes export pseudonyms, kept outside the database: env WORKSHOP_PSEUDONYM_KEY,
-    else the file `pseudonym.key` beside the database, created (mode 600) on first use. A copy of
-    the database alone cannot link a pseudonym back to a name."""
+def pseudonym_master(key_dir: str | Path) -> bytes:
+    """The key that makes export pseudonyms, kept outside the database: env WORKSHOP_PSEUDONYM_KEY
+    (several servers: give them the same), else the file `pseudonym.key` in `key_dir` (beside a
+    SQLite database; data/ for PostgreSQL), created (mode 600) on first use. A copy of the
+    database alone cannot link a pseudonym back to a name."""
     from_env = os.environ.get("WORKSHOP_PSEUDONYM_KEY", "")
     if from_env:
         return from_env.encode()
-    path = Path(db_file).resolve().parent / "pseudonym.key"
+    folder = Path(key_dir).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "pseudonym.key"
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

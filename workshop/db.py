@@ -1,19 +1,40 @@
-"""Opening the SQLite database and its numbered migrations (the only place the schema changes)."""
+"""Opening a database (a SQLite file, or PostgreSQL by URL) and its numbered migrations, the
+only place the schema changes. One list of migrations serves both engines (engine.ddl)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database
 
-from workshop import config
+from workshop import config, engine
+from workshop.errors import StorageError
 
-migrations = Migrations("workshop")
+# (name, function(db)) in the order they apply; a name, once released, never changes.
+MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = []
+
+
+def migration(name: str) -> Callable:
+    """Register the next numbered migration."""
+
+    def register(fn: Callable[[Any], None]) -> Callable[[Any], None]:
+        assert all(n != name for n, _ in MIGRATIONS), name
+        MIGRATIONS.append((name, fn))
+        return fn
+
+    return register
+
+
+def _run_ddl(db: Any, statement: str) -> None:
+    db.conn.execute(engine.ddl(statement, engine.of(db)))
 
 _SCHEMA_0001 = [
     """CREATE TABLE workshops (
@@ -153,27 +174,78 @@ _SCHEMA_0001 = [
 ]
 
 
-@migrations(name="0001_initial")
-def initial(db: Database) -> None:
+@migration("0001_initial")
+def initial(db: Any) -> None:
     for statement in _SCHEMA_0001:
-        db.execute(statement)
+        _run_ddl(db, statement)
 
 
-@migrations(name="0002_participant_copies")
-def participant_copies(db: Database) -> None:
+@migration("0002_participant_copies")
+def participant_copies(db: Any) -> None:
     """A participant carried into the next workshop of a series (import keeping links) remembers
     the row it came from, so that "delete my data" erases every copy."""
-    db.execute(
+    _run_ddl(
+        db,
         """CREATE TABLE participant_copies (
             copy_id INTEGER PRIMARY KEY REFERENCES participants(id) ON DELETE CASCADE,
             original_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE
-        )"""
+        )""",
     )
-    db.execute("CREATE INDEX participant_copies_original ON participant_copies(original_id)")
+    _run_ddl(db, "CREATE INDEX participant_copies_original ON participant_copies(original_id)")
 
 
-def connect(path: str | Path, *, shared: bool = False) -> Database:
-    """One connection for one command (or, shared, for a pool): WAL, busy timeout, foreign keys."""
+# Where applied migrations are recorded: SQLite keeps the table sqlite-utils created before
+# this runner existed (so older files migrate on), PostgreSQL a plainly named one.
+_APPLIED_TABLE = {engine.SQLITE: "_sqlite_migrations", engine.POSTGRESQL: "schema_migrations"}
+_MIGRATION_SET = "workshop"
+_PG_MIGRATION_LOCK = 7_340_001  # pg_advisory_xact_lock key: servers starting together migrate one by one
+
+
+def applied(db: Any) -> list[str]:
+    """Names of the migrations this database has, in the order they were applied."""
+    table = _APPLIED_TABLE[engine.of(db)]
+    if table not in db.table_names():
+        return []
+    rows = db.conn.execute(f"SELECT name FROM {table} WHERE migration_set = ? ORDER BY applied_at, name", [_MIGRATION_SET])
+    return [r[0] for r in rows.fetchall()]
+
+
+def migrate(db: Any) -> list[str]:
+    """Apply the pending migrations, each in its own transaction with its record; returns their
+    names. On PostgreSQL an advisory lock makes several servers starting at once take turns."""
+    table = _APPLIED_TABLE[engine.of(db)]
+    db.conn.execute(
+        f"CREATE TABLE IF NOT EXISTS {table} (migration_set TEXT, name TEXT, applied_at TEXT)"
+    )
+    done = []
+    for name, fn in MIGRATIONS:
+        engine.begin_write(db)
+        try:
+            if engine.of(db) == engine.POSTGRESQL:
+                db.conn.execute("SELECT pg_advisory_xact_lock(?)", [_PG_MIGRATION_LOCK])
+            applied = db.conn.execute(
+                f"SELECT 1 FROM {table} WHERE migration_set = ? AND name = ?", [_MIGRATION_SET, name]
+            ).fetchall()
+            if not applied:
+                fn(db)
+                db.conn.execute(
+                    f"INSERT INTO {table} (migration_set, name, applied_at) VALUES (?, ?, ?)",
+                    [_MIGRATION_SET, name, dt.datetime.now(dt.UTC).isoformat()],
+                )
+                done.append(name)
+        except BaseException:
+            engine.end(db, commit=False)
+            raise
+        engine.end(db, commit=True)
+    return done
+
+
+def connect(target: str | Path, *, shared: bool = False) -> Any:
+    """One connection for one command (or, shared, for a pool): a SQLite file (WAL, busy timeout,
+    foreign keys) or a PostgreSQL URL."""
+    if engine.kind(target) == engine.POSTGRESQL:
+        return engine.connect_postgres(str(target))
+    path = target
     # isolation_level=None: we issue BEGIN IMMEDIATE ourselves for every write.
     # shared: handed from thread to thread by a ConnectionPool, never used by two at once.
     conn = sqlite3.connect(str(path), timeout=config.busy_timeout_s(), isolation_level=None, check_same_thread=not shared)
@@ -182,6 +254,8 @@ def connect(path: str | Path, *, shared: bool = False) -> Database:
     conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, per connection
     conn.execute("PRAGMA secure_delete = ON")  # erased text is overwritten, not left in free pages
     db = Database(conn)
+    db.engine = engine.SQLITE
+    db.target = str(path)
     # Which file this connection opened: a write checks the path still names it (same_file).
     db.file_path = str(path)
     db.file_identity = _identity(path)
@@ -196,16 +270,24 @@ def _identity(path: str | Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino)
 
 
-def same_file(db: Database) -> bool:
+def same_file(db: Any) -> bool:
     """False when the database's path no longer names the file this connection has open (the file
-    was deleted, moved, or replaced by another): writes would go to a file nobody will read."""
+    was deleted, moved, or replaced by another): writes would go to a file nobody will read.
+    Always True on PostgreSQL (the server owns its files)."""
     expected = getattr(db, "file_identity", None)
     return expected is None or _identity(db.file_path) == expected
 
 
+def _sqlite_only(target: str | Path, what: str) -> None:
+    if engine.kind(target) != engine.SQLITE:
+        raise StorageError("err.sqlite_only", what=what)
+
+
 def backup(source: str | Path, out: str | Path) -> int:
     """A consistent copy of a live database (SQLite's online backup API: one snapshot, WAL
-    included, while the room keeps writing); written beside `out` then renamed. Returns pages."""
+    included, while the room keeps writing); written beside `out` then renamed. Returns pages.
+    PostgreSQL has its own tools (pg_dump); `export` moves one workshop between engines."""
+    _sqlite_only(source, "backup")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
@@ -230,6 +312,7 @@ def backup(source: str | Path, out: str | Path) -> int:
 def restore(path: str | Path, source: str | Path) -> int:
     """Copy a backup into the database at `path` through SQLite (in place, so running servers
     read the restored data and no WAL is orphaned). The backup is checked first. Returns pages."""
+    _sqlite_only(path, "restore")
     src = sqlite3.connect(f"file:{Path(source).resolve()}?mode=ro", uri=True)
     try:
         check = src.execute("PRAGMA integrity_check").fetchone()[0]
@@ -249,7 +332,7 @@ def restore(path: str | Path, source: str | Path) -> int:
 
 
 class ConnectionPool:
-    """Open connections to one database, lent to one script run at a time and taken back.
+    """Open SQLite connections to one file, lent to one script run at a time and taken back.
 
     Measured under load: opening and closing a connection on every Streamlit run cost about a
     tenth of a participant's submit (file open, schema parse, and a WAL checkpoint whenever the
@@ -291,19 +374,85 @@ class ConnectionPool:
             db.close()
 
 
-def prepare(path: str | Path) -> None:
-    """Create the folder, turn WAL on and apply pending migrations: once per process, at start."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = connect(path)
+class PostgresPool:
+    """psycopg's pool for one app server: at most `size` connections, each checked before it is
+    lent (a database restart leaves broken ones behind); a run waits at most `wait_s` for one,
+    and at most `queue` runs wait, after which the page says the database is busy."""
+
+    def __init__(self, url: str, *, size: int | None = None, wait_s: float | None = None, queue: int | None = None) -> None:
+        from psycopg_pool import ConnectionPool as PsycopgPool
+
+        self.url = url
+        self._pool = PsycopgPool(
+            url,
+            min_size=1,
+            max_size=size or config.pool_size(),
+            timeout=wait_s if wait_s is not None else config.pool_wait_s(),
+            max_waiting=queue if queue is not None else config.pool_queue(),
+            kwargs={"autocommit": True, "connect_timeout": 5},
+            check=PsycopgPool.check_connection,
+            open=False,
+            name="workshop",
+        )
+        self._pool.open(wait=False)
+
+    @contextmanager
+    def connection(self) -> Iterator[engine.PgDatabase]:
+        try:
+            lent = self._pool.connection()
+            raw = lent.__enter__()
+        except Exception as exc:
+            key = engine.error_key(exc)
+            if key is None:
+                raise
+            raise StorageError(key) from exc
+        failure: BaseException | None = None
+        try:
+            yield engine.PgDatabase(raw, target=self.url)
+        except BaseException as exc:
+            failure = exc
+            raise
+        finally:
+            if failure is None:
+                lent.__exit__(None, None, None)
+            else:
+                lent.__exit__(type(failure), failure, failure.__traceback__)
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def pool(target: str | Path) -> ConnectionPool | PostgresPool:
+    """The app server's pool for this database."""
+    if engine.kind(target) == engine.POSTGRESQL:
+        return PostgresPool(str(target))
+    return ConnectionPool(target)
+
+
+@functools.lru_cache(maxsize=8)
+def shared_pool(target: str) -> ConnectionPool | PostgresPool:
+    """One pool per process and database for code outside Streamlit's script runs (the front
+    door's marker endpoint); the database is prepared on first use."""
+    prepare(target)
+    return pool(target)
+
+
+def prepare(target: str | Path) -> None:
+    """Apply pending migrations, once per process at start. SQLite: create the folder and turn WAL
+    on first. Migrations only add: nothing is deleted at start-up."""
+    if engine.kind(target) == engine.SQLITE:
+        path = Path(target)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = connect(target)
     try:
-        db.execute("PRAGMA journal_mode = WAL")
-        migrations.apply(db)
+        if engine.of(db) == engine.SQLITE:
+            db.execute("PRAGMA journal_mode = WAL")
+        migrate(db)
     finally:
         db.close()
 
 
-def open_db(path: str | Path) -> Database:
+def open_db(target: str | Path) -> Any:
     """Prepare (idempotent) and connect: for the CLI, tests and benchmarks."""
-    prepare(path)
-    return connect(path)
+    prepare(target)
+    return connect(target)

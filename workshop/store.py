@@ -1,8 +1,9 @@
 """All SQL of the product: every read and write of a workshop goes through here.
 
-Writes run in `BEGIN IMMEDIATE` transactions (WAL cannot upgrade a stale read snapshot),
-bump the workshop's `version` (what live views poll), and are idempotent where a person
-may submit twice (a UNIQUE submission id).
+Writes run in one transaction each (engine.begin_write: BEGIN IMMEDIATE on SQLite, the room's
+row locked first on PostgreSQL), bump the workshop's `version` (what live views poll), and are
+idempotent where a person may submit twice (a UNIQUE submission id). The SQL is one dialect
+that both engines run (engine.py spells it for PostgreSQL).
 """
 
 from __future__ import annotations
@@ -10,15 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 
 import pandas as pd
 from sqlite_utils import Database
 
-from workshop import config, security, validation
+from workshop import config, engine, security, validation
 from workshop import db as dbmod
 from workshop.errors import AccessDenied, ImportRefused, InvalidInput, NotFound, RoundClosed, SlowDown, StorageError
 from workshop.model import LIMITS, ROUNDS, Participant, Round, Workshop
@@ -31,7 +32,10 @@ def now_iso(now: dt.datetime | None = None) -> str:
 
 
 def _rows(db: Database, sql: str, params: Iterable | Mapping = ()) -> list[dict]:
-    return list(db.query(sql, params if isinstance(params, Mapping) else list(params)))
+    try:
+        return list(db.query(sql, params if isinstance(params, Mapping) else list(params)))
+    except Exception as exc:
+        raise _as_storage_error(exc) from exc
 
 
 def _one(db: Database, sql: str, params: Iterable | Mapping = ()) -> dict | None:
@@ -39,62 +43,63 @@ def _one(db: Database, sql: str, params: Iterable | Mapping = ()) -> dict | None
     return rows[0] if rows else None
 
 
-def _storage_error(exc: sqlite3.Error) -> StorageError:
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        return StorageError("err.db_locked")
-    if "full" in text:
-        return StorageError("err.db_full")
-    if "readonly" in text or "read-only" in text:
-        return StorageError("err.db_readonly")
-    return StorageError("err.db_other")
+def _insert(db: Database, sql: str, params: Iterable) -> int:
+    """Run one INSERT and return the new row's id (RETURNING: the same on both engines)."""
+    return db.conn.execute(sql + " RETURNING id", list(params)).fetchall()[0][0]
+
+
+def _as_storage_error(exc: BaseException) -> BaseException:
+    """A database failure as the message a page shows; anything else unchanged."""
+    key = engine.error_key(exc)
+    if key is None:
+        return exc
+    return InvalidInput(key, field="") if key == "err.invalid" else StorageError(key)
 
 
 @contextmanager
 def write(db: Database, workshop_id: int | None) -> Iterator[None]:
-    """One write transaction; bumps the workshop's version so live views notice it."""
-    conn = db.conn
+    """One write transaction; bumps the workshop's version so live views notice it. The bump
+    comes first: on PostgreSQL it locks the room's row, so one room's writes take turns."""
     try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        raise _storage_error(exc) from exc
+        engine.begin_write(db)
+    except Exception as exc:
+        raise _as_storage_error(exc) from exc
     if not dbmod.same_file(db):
         # Deleted or replaced under us: a confirmed write would be lost at the next start.
-        conn.execute("ROLLBACK")
+        engine.end(db, commit=False)
         print(f"workshop: refusing writes, {db.file_path} was deleted or replaced", file=sys.stderr)
         raise StorageError("err.db_moved")
     try:
-        yield
         if workshop_id is not None:
-            conn.execute("UPDATE workshops SET version = version + 1 WHERE id = ?", [workshop_id])
-        conn.execute("COMMIT")
+            db.conn.execute("UPDATE workshops SET version = version + 1 WHERE id = ?", [workshop_id])
+        yield
+        db.conn.execute("COMMIT")
     except BaseException as exc:
         # Roll back only if the transaction is still alive: a ROLLBACK after a
         # failed statement that already ended it would hide the real error.
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        if isinstance(exc, sqlite3.IntegrityError):
-            raise InvalidInput("err.invalid", field="") from exc
-        if isinstance(exc, sqlite3.OperationalError):
-            raise _storage_error(exc) from exc
+        engine.end(db, commit=False)
+        mapped = _as_storage_error(exc)
+        if mapped is not exc:
+            raise mapped from exc
         raise
 
 
 @contextmanager
 def snapshot(db: Database) -> Iterator[None]:
-    """Reads that must agree, in one read transaction: in WAL mode they all see the database as
-    it was at the first of them, whatever is written meanwhile. Inside an open transaction (a
-    snapshot already, or a write) it simply joins it."""
-    conn = db.conn
-    if conn.in_transaction:
+    """Reads that must agree, in one read transaction: they all see the database as it was at
+    the first of them, whatever is written meanwhile. Inside an open transaction (a snapshot
+    already, or a write) it simply joins it."""
+    if db.conn.in_transaction:
         yield
         return
-    conn.execute("BEGIN")
+    try:
+        engine.begin_read(db)
+    except Exception as exc:
+        raise _as_storage_error(exc) from exc
     try:
         yield
     finally:
-        if conn.in_transaction:
-            conn.execute("COMMIT")
+        engine.end(db, commit=True)
 
 
 def _json_object(value: str | None) -> dict:
@@ -173,7 +178,8 @@ def create_workshop(
             code = security.new_code()
             if not _one(db, "SELECT 1 FROM workshops WHERE code = ?", [code]):
                 break
-        cur = db.conn.execute(
+        new_id = _insert(
+            db,
             "INSERT INTO workshops (code, title, language, question, retention_date, created_at,"
             " facilitator_hash, secret, public_base_url, settings) VALUES (?,?,?,?,?,?,?,?,?,?)",
             [
@@ -189,7 +195,7 @@ def create_workshop(
                 json.dumps(validation.clean_view_settings(dict(settings or {})), ensure_ascii=False),
             ],
         )
-        workshop_id = cur.lastrowid
+        workshop_id = new_id
         db.conn.executemany("INSERT INTO rounds (workshop_id, name) VALUES (?, ?)", [(workshop_id, r) for r in ROUNDS])
     return get_workshop(db, workshop_id), token
 
@@ -222,7 +228,8 @@ def workshop_secret(db: Database, workshop_id: int) -> str:
     row = _one(db, "SELECT secret FROM workshops WHERE id = ?", [workshop_id])
     if not row:
         raise NotFound("err.no_workshop")
-    return security.pseudonym_key(config.pseudonym_master(db.file_path), row["secret"])
+    key_dir = Path(db.file_path).parent if engine.of(db) == engine.SQLITE else config.data_dir()
+    return security.pseudonym_key(config.pseudonym_master(key_dir), row["secret"])
 
 
 def authenticate_facilitator(
@@ -367,17 +374,17 @@ def rounds(db: Database, workshop_id: int) -> dict[str, Round]:
 def room_marker(db: Database, workshop_id: int) -> str:
     """What an idle phone watches (one indexed read): the rounds' state, and while the collectifs
     round is open the data version too (members and next steps change on other phones)."""
-    row = _one(
+    rows = _rows(
         db,
-        "SELECT w.version, (SELECT group_concat(r.name || ':' || r.is_open || ':' || coalesce(r.opened_at, ''), ',')"
-        " FROM rounds r WHERE r.workshop_id = w.id) AS rounds,"
-        " (SELECT r.is_open FROM rounds r WHERE r.workshop_id = w.id AND r.name = 'collectifs') AS collectifs_open"
-        " FROM workshops w WHERE w.id = ?",
+        "SELECT w.version, r.name, r.is_open, r.opened_at FROM workshops w"
+        " LEFT JOIN rounds r ON r.workshop_id = w.id WHERE w.id = ? ORDER BY r.name",
         [workshop_id],
     )
-    if not row:
+    if not rows:
         raise NotFound("err.no_workshop")
-    state = f"{row['rounds'] or ''}|{row['version'] if row['collectifs_open'] else ''}"
+    state = ",".join(f"{r['name']}:{r['is_open']}:{r['opened_at'] or ''}" for r in rows if r["name"])
+    collectifs_open = any(r["name"] == "collectifs" and r["is_open"] for r in rows)
+    state = f"{state}|{rows[0]['version'] if collectifs_open else ''}"
     return hashlib.sha256(state.encode()).hexdigest()[:16]  # opaque: a phone only compares it
 
 
@@ -413,7 +420,7 @@ def set_round(
         db.conn.execute(
             "INSERT INTO rounds (workshop_id, name, is_open, opened_at, ends_at) VALUES (?,?,?,?,?)"
             " ON CONFLICT (workshop_id, name) DO UPDATE SET is_open = excluded.is_open,"
-            " opened_at = CASE WHEN excluded.is_open THEN excluded.opened_at ELSE opened_at END,"
+            " opened_at = CASE WHEN excluded.is_open = 1 THEN excluded.opened_at ELSE rounds.opened_at END,"
             " ends_at = excluded.ends_at",
             [workshop_id, name, int(is_open), now_iso(moment), ends],
         )
@@ -564,16 +571,16 @@ def delete_participant(db: Database, participant: Participant) -> None:
             db.conn.execute("DELETE FROM participants WHERE id = ?", [person["id"]])
             if person["workshop_id"] != participant.workshop_id:
                 db.conn.execute("UPDATE workshops SET version = version + 1 WHERE id = ?", [person["workshop_id"]])
-    # secure_delete zeroed the freed pages; the WAL still holds earlier images of them until a
-    # checkpoint copies the pages back and truncates it (readers still open may delay part of it).
-    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    # SQLite: secure_delete zeroed the freed pages; the WAL still holds earlier images of them until
+    # a checkpoint copies the pages back and truncates it (readers still open may delay part of it).
+    engine.erase_traces(db, rewrite=False)
 
 
 def _copies_of(db: Database, participant_id: int) -> list[dict]:
     """The participant and every row it was copied from (import keeping links), oldest last."""
     rows = _rows(
         db,
-        "WITH RECURSIVE chain(id) AS (SELECT ? UNION SELECT c.original_id FROM participant_copies c JOIN chain"
+        "WITH RECURSIVE chain(id) AS (SELECT CAST(? AS BIGINT) UNION SELECT c.original_id FROM participant_copies c JOIN chain"
         " ON c.copy_id = chain.id) SELECT p.id, p.workshop_id FROM participants p JOIN chain ON chain.id = p.id",
         [participant_id],
     )
@@ -675,11 +682,12 @@ def add_contact(db: Database, participant: Participant, *, submission_id: str, n
         if existing is not None:
             return existing
         cols = ["workshop_id", "participant_id", *values, "submission_id", "created_at", "updated_at"]
-        cur = db.conn.execute(
+        new_id = _insert(
+            db,
             f"INSERT INTO contacts ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
             [participant.workshop_id, participant.id, *values.values(), submission_id, stamp, stamp],
         )
-        return cur.lastrowid
+        return new_id
 
 
 def update_contact(db: Database, participant: Participant, contact_id: int, *, now: dt.datetime | None = None, **fields) -> None:
@@ -765,12 +773,13 @@ def add_idea(
         existing = _admit(db, participant, "ideas", submission_id, "ideas", "ideas_per_participant")
         if existing is not None:
             return existing
-        cur = db.conn.execute(
+        new_id = _insert(
+            db,
             "INSERT INTO ideas (workshop_id, participant_id, text, tags, submission_id, created_at, updated_at)"
             " VALUES (?,?,?,?,?,?,?)",
             [participant.workshop_id, participant.id, text, _dumps(clean_tags), submission_id, stamp, stamp],
         )
-        return cur.lastrowid
+        return new_id
 
 
 def update_idea(db: Database, participant: Participant, idea_id: int, *, text: str, tags: Iterable[str] | None = None) -> None:
@@ -846,7 +855,7 @@ def themes_frame(db: Database, workshop_id: int) -> pd.DataFrame:
         " (SELECT count(*) FROM idea_themes it JOIN ideas i ON i.id = it.idea_id"
         "   JOIN participants p ON p.id = i.participant_id"
         "   WHERE it.theme_id = t.id AND i.hidden = 0 AND p.blocked = 0) AS ideas,"
-        " (SELECT coalesce(sum(v.dots), 0) FROM votes v JOIN participants p ON p.id = v.participant_id"
+        " (SELECT CAST(coalesce(sum(v.dots), 0) AS BIGINT) FROM votes v JOIN participants p ON p.id = v.participant_id"
         "   WHERE v.theme_id = t.id AND p.blocked = 0) AS votes"
         " FROM themes t WHERE t.workshop_id = ? ORDER BY t.id",
         [workshop_id],
@@ -872,11 +881,12 @@ def create_theme(db: Database, workshop_id: int, label: str, *, renamed: bool = 
     label = validation.clean_text(label, field="field.theme", max_len=LIMITS["theme"])
     with write(db, workshop_id):
         get_workshop(db, workshop_id)
-        cur = db.conn.execute(
+        new_id = _insert(
+            db,
             "INSERT INTO themes (workshop_id, label, renamed, created_at) VALUES (?,?,?,?)",
             [workshop_id, label, int(renamed), now_iso()],
         )
-        return cur.lastrowid
+        return new_id
 
 
 def rename_theme(db: Database, workshop_id: int, theme_id: int, label: str) -> None:
@@ -904,7 +914,7 @@ def merge_themes(db: Database, workshop_id: int, into_id: int, other_ids: Iterab
             db.conn.execute(
                 "INSERT INTO votes (participant_id, theme_id, workshop_id, dots)"
                 " SELECT participant_id, ?, workshop_id, dots FROM votes WHERE theme_id = ? AND true"
-                " ON CONFLICT (participant_id, theme_id) DO UPDATE SET dots = dots + excluded.dots",
+                " ON CONFLICT (participant_id, theme_id) DO UPDATE SET dots = votes.dots + excluded.dots",
                 [into_id, other],
             )
             db.conn.execute("UPDATE collectifs SET theme_id = ? WHERE theme_id = ?", [into_id, other])
@@ -949,16 +959,17 @@ def save_clustering(
             )
         for label, idea_ids in new_themes.items():
             label = validation.clean_text(label, field="field.theme", max_len=LIMITS["theme"])
-            cur = db.conn.execute(
+            new_id = _insert(
+                db,
                 "INSERT INTO themes (workshop_id, label, renamed, created_at) VALUES (?,?,0,?)",
                 [workshop_id, label, now_iso()],
             )
-            created[label] = cur.lastrowid
+            created[label] = new_id
             for idea_id in idea_ids:
                 _idea_in(db, workshop_id, idea_id)
                 db.conn.execute(
                     "INSERT INTO idea_themes (idea_id, theme_id, manual) VALUES (?,?,0) ON CONFLICT (idea_id) DO NOTHING",
-                    [idea_id, cur.lastrowid],
+                    [idea_id, new_id],
                 )
         for theme_id, label in (relabel or {}).items():
             label = validation.clean_text(label, field="field.theme", max_len=LIMITS["theme"])
@@ -1028,11 +1039,12 @@ def create_collectif(db: Database, workshop_id: int, *, name: str, theme_id: int
         get_workshop(db, workshop_id)
         if theme_id is not None:
             _theme_in(db, workshop_id, theme_id)
-        cur = db.conn.execute(
+        new_id = _insert(
+            db,
             "INSERT INTO collectifs (workshop_id, theme_id, name, created_at) VALUES (?,?,?,?)",
             [workshop_id, theme_id, name, now_iso()],
         )
-        return cur.lastrowid
+        return new_id
 
 
 def delete_collectif(db: Database, workshop_id: int, collectif_id: int) -> None:
@@ -1118,12 +1130,13 @@ def add_next_step(
         _fresh(db, participant)
         _require_open(db, participant.workshop_id, "collectifs")
         _collectif_in(db, participant.workshop_id, collectif_id)
-        cur = db.conn.execute(
+        new_id = _insert(
+            db,
             "INSERT INTO next_steps (collectif_id, participant_id, text, due_date, owner, submission_id, created_at)"
             " VALUES (?,?,?,?,?,?,?)",
             [collectif_id, participant.id, text, due, owner or participant.display_name, submission_id, now_iso()],
         )
-        return cur.lastrowid
+        return new_id
 
 
 def collectifs(db: Database, workshop_id: int) -> list[dict]:
@@ -1224,7 +1237,7 @@ def counters(db: Database, workshop_id: int) -> dict:
         "   WHERE i.workshop_id = :w AND i.hidden = 0 AND p.blocked = 0) AS ideas,"
         " (SELECT count(DISTINCT v.participant_id) FROM votes v JOIN participants p ON p.id = v.participant_id"
         "   WHERE v.workshop_id = :w AND p.blocked = 0) AS voters,"
-        " (SELECT coalesce(sum(v.dots), 0) FROM votes v JOIN participants p ON p.id = v.participant_id"
+        " (SELECT CAST(coalesce(sum(v.dots), 0) AS BIGINT) FROM votes v JOIN participants p ON p.id = v.participant_id"
         "   WHERE v.workshop_id = :w AND p.blocked = 0) AS dots,"
         " (SELECT count(*) FROM participants p WHERE p.workshop_id = :w AND p.blocked = 0"
         "   AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.participant_id = p.id)"
@@ -1258,8 +1271,7 @@ def delete_workshop(db: Database, workshop_id: int, *, vacuum: bool = True) -> N
         if cur.rowcount != 1:
             raise NotFound("err.no_workshop")
     if vacuum:
-        db.conn.execute("VACUUM")
-        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.erase_traces(db, rewrite=True)
 
 
 def expired_workshops(db: Database, *, today: dt.date | None = None) -> list[int]:
@@ -1273,8 +1285,7 @@ def purge(db: Database, workshop_ids: Iterable[int]) -> int:
     for workshop_id in ids:
         delete_workshop(db, workshop_id, vacuum=False)
     if ids:
-        db.conn.execute("VACUUM")
-        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.erase_traces(db, rewrite=True)
     return len(ids)
 
 
@@ -1318,7 +1329,8 @@ def insert_payload(
                 w["question"], field="field.question", max_len=LIMITS["question"], required=False, multiline=True
             )
             settings = validation.clean_view_settings(w.get("settings", {}))
-            cur = db.conn.execute(
+            new_id = _insert(
+                db,
                 "INSERT INTO workshops (code, title, language, question, retention_date, created_at, facilitator_hash,"
                 " secret, vote_dots, show_labels, anonymous, settings, previous_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [code, title, w["language"], question, retention, now_iso(created),
@@ -1326,7 +1338,7 @@ def insert_payload(
                  int(w["show_labels"]), int(w["anonymous"]), json.dumps(settings, ensure_ascii=False),
                  previous_id],
             )  # fmt: skip
-            workshop_id = cur.lastrowid
+            workshop_id = new_id
             db.conn.executemany("INSERT INTO rounds (workshop_id, name) VALUES (?, ?)", [(workshop_id, r) for r in ROUNDS])
         else:
             get_workshop(db, into)
@@ -1341,7 +1353,8 @@ def insert_payload(
                     "UPDATE participants SET token_hash = ? WHERE token_hash = ?",
                     [security.hash_participant_token(security.new_token()), token_hash],
                 )
-            cur = db.conn.execute(
+            new_id = _insert(
+                db,
                 "INSERT INTO participants (workshop_id, display_name, token_hash, skills_offered, skills_sought, show_name,"
                 " blocked, joined_at) VALUES (?,?,?,?,?,?,?,?)",
                 [workshop_id, validation.clean_name(p["display_name"]),
@@ -1350,39 +1363,42 @@ def insert_payload(
                  int(p["show_name"]), int(p["blocked"]),
                  p.get("joined_at") or now_iso(created)],
             )  # fmt: skip
-            pmap[p["id"]] = cur.lastrowid
+            pmap[p["id"]] = new_id
             if original:
                 db.conn.execute(
-                    "INSERT INTO participant_copies (copy_id, original_id) VALUES (?, ?)", [cur.lastrowid, original["id"]]
+                    "INSERT INTO participant_copies (copy_id, original_id) VALUES (?, ?)", [new_id, original["id"]]
                 )
         cmap: dict[int, int] = {}
         for c in payload["contacts"]:
             values = clean_contact({k: c.get(k) for k in CONTACT_FIELDS})
             stamp = c.get("created_at") or now_iso(created)
             cols = ["workshop_id", "participant_id", *values, "created_at", "updated_at"]
-            cur = db.conn.execute(
+            new_id = _insert(
+                db,
                 f"INSERT INTO contacts ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                 [workshop_id, pmap[c["participant_id"]], *values.values(), stamp, stamp],
             )
-            cmap[c["id"]] = cur.lastrowid
+            cmap[c["id"]] = new_id
         tmap: dict[int, int] = {}
         for th in payload["themes"]:
-            cur = db.conn.execute(
+            new_id = _insert(
+                db,
                 "INSERT INTO themes (workshop_id, label, renamed, created_at) VALUES (?,?,?,?)",
                 [workshop_id, validation.clean_text(th["label"], field="field.theme", max_len=LIMITS["theme"]),
                  int(th.get("renamed", True)), now_iso(created)],
             )  # fmt: skip
-            tmap[th["id"]] = cur.lastrowid
+            tmap[th["id"]] = new_id
         for i in payload["ideas"]:
             stamp = i.get("created_at") or now_iso(created)
-            cur = db.conn.execute(
+            new_id = _insert(
+                db,
                 "INSERT INTO ideas (workshop_id, participant_id, text, tags, hidden, created_at, updated_at) VALUES (?,?,?,?,?,?,?)",
                 [workshop_id, pmap[i["participant_id"]], validation.clean_idea(i["text"]), _dumps(_clean_tags(i.get("tags"))),
                  int(i.get("hidden", False)), stamp, stamp],
             )  # fmt: skip
             if i.get("theme_id") is not None:
                 db.conn.execute(
-                    "INSERT INTO idea_themes (idea_id, theme_id, manual) VALUES (?,?,1)", [cur.lastrowid, tmap[i["theme_id"]]]
+                    "INSERT INTO idea_themes (idea_id, theme_id, manual) VALUES (?,?,1)", [new_id, tmap[i["theme_id"]]]
                 )
         for v in payload["votes"]:
             db.conn.execute(
@@ -1390,12 +1406,13 @@ def insert_payload(
                 [pmap[v["participant_id"]], tmap[v["theme_id"]], workshop_id, int(v["dots"])],
             )
         for col in payload["collectifs"]:
-            cur = db.conn.execute(
+            new_id = _insert(
+                db,
                 "INSERT INTO collectifs (workshop_id, theme_id, name, created_at) VALUES (?,?,?,?)",
                 [workshop_id, tmap.get(col.get("theme_id")), validation.clean_text(col["name"], field="field.collectif",
                  max_len=LIMITS["theme"]), now_iso(created)],
             )  # fmt: skip
-            new_col = cur.lastrowid
+            new_col = new_id
             for pid in col["members"]:
                 db.conn.execute(
                     "INSERT INTO collectif_members (collectif_id, participant_id, joined_at) VALUES (?,?,?)",

@@ -23,26 +23,27 @@ from workshop.i18n import t as translate
 
 
 @st.cache_resource
-def _pool(path: str) -> dbmod.ConnectionPool:
+def _pool(target: str) -> dbmod.ConnectionPool | dbmod.PostgresPool:
     """Migrate once per process and database (never lazily per request), then keep a pool of open
     connections for the script runs. Nothing is deleted at start-up: purging is explicit."""
-    dbmod.prepare(path)
-    return dbmod.ConnectionPool(path)
+    dbmod.prepare(target)
+    return dbmod.pool(target)
 
 
-def db_path() -> str:
-    return str(config.db_path())
+def database() -> str:
+    """The app's database (a SQLite path or a PostgreSQL URL): cached computations name it, as it
+    is part of their key."""
+    return config.database()
 
 
-def _db_at(path: str) -> AbstractContextManager[Database]:
-    """A connection lent for one `with` block (then given back to the pool); cached computations
-    name the path, as it is part of their key."""
-    return _pool(path).connection()
+def _db_at(target: str) -> AbstractContextManager[Database]:
+    """A connection lent for one `with` block (then given back to the pool)."""
+    return _pool(target).connection()
 
 
 def get_db() -> AbstractContextManager[Database]:
     """A connection to the app's database, for one `with` block of this script run."""
-    return _db_at(db_path())
+    return _db_at(database())
 
 
 # ---------------------------------------------------------------- language
@@ -419,7 +420,7 @@ def merge_decisions(path: str, workshop_id: int, version: int) -> list[resolve.D
 
 def wall_positions(workshop_id: int) -> dict | None:
     """The layout the projector drew last for this workshop (for the Gephi export)."""
-    return _layout_memory().last((db_path(), workshop_id))
+    return _layout_memory().last((database(), workshop_id))
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
@@ -464,7 +465,7 @@ def view_settings(workshop, *, height: int = 760) -> tuple[str, str]:
 def render_network(workshop, version: int, *, height: int = 760, key: str | None = None, on_select=None):
     """The network view the facilitator chose (full, bridges, circles, reach, flows)."""
     filters_json, view_json = view_settings(workshop, height=height)
-    analysis = network_analysis(db_path(), workshop.id, version, filters_json)
+    analysis = network_analysis(database(), workshop.id, version, filters_json)
     net_view = json.loads(view_json)["net_view"]
     room = analysis["room"]
     contacts = network.apply_filters(room.contacts, json.loads(filters_json))
@@ -495,7 +496,7 @@ def render_network(workshop, version: int, *, height: int = 760, key: str | None
     if net_view == "flows":
         st.plotly_chart(charts.flows_figure(analysis["flows"], lang=lang(), height=height), key=key)
         return None
-    fig = network_figure(db_path(), workshop.id, version, view_json, lang())
+    fig = network_figure(database(), workshop.id, version, view_json, lang())
     if on_select:
         return st.plotly_chart(fig, key=key, on_select=on_select, selection_mode=("points",), config={"displayModeBar": False})
     st.plotly_chart(fig, key=key, config={"displayModeBar": False, "staticPlot": False})

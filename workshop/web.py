@@ -45,13 +45,11 @@ def marker_from_db(code: str) -> str | None:
     from workshop import store
     from workshop.errors import WorkshopError
 
-    conn = dbmod.connect(config.db_path())
     try:
-        return store.room_marker(conn, store.workshop_by_code(conn, code).id)
+        with dbmod.shared_pool(config.database()).connection() as conn:
+            return store.room_marker(conn, store.workshop_by_code(conn, code).id)
     except WorkshopError:
         return None
-    finally:
-        conn.close()
 
 
 class MarkerCache:
