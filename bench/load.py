@@ -5,6 +5,11 @@ fragment. Then the database is compared with what was acknowledged. A last phase
 projectors alone: refreshes with nothing written, then with one write per refresh interval.
 
     python bench/load.py --sessions 200 --submits 3 --projectors 2 --think 20 [--burst] [--json]
+    python bench/load.py --servers 2 --database postgresql [--kill-one-after 5]   # behind Caddy
+
+With --servers N > 1 the app servers share a PostgreSQL database behind the project's Caddy proxy
+(scripts/servers.py); --kill-one-after S kills one of them (SIGKILL) S seconds into the submits:
+its participants reconnect through the proxy with their personal link and submit again.
 
 Every loop is bounded in count and time; traffic goes to 127.0.0.1 only.
 """
@@ -22,6 +27,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
+
+import websockets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,8 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scripts.stclient import Session, choice_state, text_state, trigger  # noqa: E402
-from scripts.stserver import Server  # noqa: E402
-from workshop import config, store  # noqa: E402
+from scripts.servers import Cluster  # noqa: E402
+from scripts.stserver import Server, free_port  # noqa: E402
+from workshop import config, engine, store  # noqa: E402
 from workshop import db as dbmod  # noqa: E402
 
 METRIC = re.compile(r'data-testid="proj-(contacts|ideas)"><div class="proj-metric">(\d+)</div>')
@@ -52,6 +60,9 @@ class Stats:
     joined: int = 0
     projector_runs: int = 0
     projector_seen: list = field(default_factory=list)  # (time, contacts, ideas)
+    interrupted: list = field(default_factory=list)  # (kind, text) whose server died before answering
+    failover_s: list = field(default_factory=list)  # kill → that participant's next acknowledged submit
+    killed_at: float | None = None
 
 
 async def participant(base: str, code: str, n: int, args, stats: Stats, start_gate: asyncio.Event, rng: random.Random):
@@ -80,6 +91,14 @@ async def participant(base: str, code: str, n: int, args, stats: Stats, start_ga
                     stats.unanswered.append((kind, name, text))
                     stats.errors["timeout"] += 1
                     return
+                except websockets.ConnectionClosed:
+                    # Its server died: as a browser does, reconnect (through the proxy, to a live
+                    # server) and reopen the personal link; the person presses the button again.
+                    stats.interrupted.append((kind, text))
+                    session, page = await reconnect(base, session, stats)
+                    page = await submit(session, page, kind, text, stats, double=False, timeout=args.timeout)
+                    if stats.killed_at is not None:
+                        stats.failover_s.append(time.monotonic() - stats.killed_at)
                 if n % 10 == 7 and k == 0:  # disconnect, then come back with the personal link
                     await session.close()
                     resumed = Session(base, page_name="me", query=dict(q.split("=", 1) for q in session.query_string.split("&")))
@@ -93,6 +112,24 @@ async def participant(base: str, code: str, n: int, args, stats: Stats, start_ga
             await session.close()
     except Exception as exc:  # noqa: BLE001 - a load client reports, it does not stop
         stats.errors[f"{type(exc).__name__}: {str(exc)[:80]}"] += 1
+
+
+async def reconnect(base: str, dead: Session, stats: Stats, *, within: float = 60.0):
+    """A new session on the personal link, retried until a server answers (bounded)."""
+    query = dict(q.split("=", 1) for q in dead.query_string.split("&"))
+    deadline = time.monotonic() + within
+    while True:
+        session = Session(base, page_name="me", query=query)
+        try:
+            await session.__aenter__()
+            page = await session.run()
+            stats.resumes += 1
+            return session, page
+        except (OSError, websockets.WebSocketException, TimeoutError):
+            await session.close()
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.5)
 
 
 async def submit(session: Session, page, kind: str, text: str, stats: Stats, *, double: bool, timeout: float):
@@ -116,7 +153,11 @@ async def submit(session: Session, page, kind: str, text: str, stats: Stats, *, 
     stats.sent += 1
     stats.reruns += 1
     started = time.perf_counter()
-    run = await session.run(widgets=widgets, fragment_id=fragment, timeout=timeout)
+    try:
+        run = await session.run(widgets=widgets, fragment_id=fragment, timeout=timeout)
+    except websockets.ConnectionClosed:
+        stats.sent -= 1  # never answered: the caller counts it as interrupted and sends it again
+        raise
     latency = time.perf_counter() - started
     if double:  # the same submission again, as a double click or a resent message would
         stats.doubles += 1
@@ -147,35 +188,40 @@ def _has(run, kind: str, label: str) -> bool:
 
 
 async def projector(base: str, code: str, stats: Stats, stop: asyncio.Event, interval: float):
-    session = Session(base, page_name="projector", query={"w": code})
-    async with session:
-        run = await session.run()
-        while not stop.is_set():
-            await asyncio.sleep(interval)
-            run = (
-                await session.run(fragment_id=session.fragment_ids[0], auto=True) if session.fragment_ids else await session.run()
-            )
-            stats.projector_runs += 1
-            seen = dict((k, int(v)) for k, v in METRIC.findall(" ".join(run.texts)))
-            if seen:
-                stats.projector_seen.append((time.monotonic(), seen.get("contacts", 0), seen.get("ideas", 0)))
+    while not stop.is_set():
+        session = Session(base, page_name="projector", query={"w": code})
+        try:
+            async with session:
+                run = await session.run()
+                while not stop.is_set():
+                    await asyncio.sleep(interval)
+                    run = (
+                        await session.run(fragment_id=session.fragment_ids[0], auto=True)
+                        if session.fragment_ids else await session.run()
+                    )  # fmt: skip
+                    stats.projector_runs += 1
+                    seen = dict((k, int(v)) for k, v in METRIC.findall(" ".join(run.texts)))
+                    if seen:
+                        stats.projector_seen.append((time.monotonic(), seen.get("contacts", 0), seen.get("ideas", 0)))
+        except (OSError, websockets.WebSocketException):
+            await asyncio.sleep(0.5)  # its server died: the projector reconnects by itself, as the page does
 
 
-async def projector_phase(server: Server, db_path: Path, code: str, stats: Stats, rounds: int) -> dict:
+async def projector_phase(servers: list[Server], target: str, code: str, stats: Stats, rounds: int) -> dict:
     """The projectors alone: first with nothing written, then with one idea written (by a bench
     participant, left out of the counts) before each refresh interval. CPU per projector refresh."""
     out = {}
-    conn = dbmod.connect(db_path)
+    conn = dbmod.connect(target)
     try:
         bench_person = store.join(conn, code, "Bench projecteur", token="bench-projector-token-000")
         for phase in ("unchanged", "changed"):
-            cpu0, runs0 = server.cpu_seconds(), stats.projector_runs
+            cpu0, runs0 = cpu_seconds(servers), stats.projector_runs
             for k in range(rounds):
                 if phase == "changed":
                     store.add_idea(conn, bench_person, submission_id=f"bench-projector-{k}", text=f"bench projector {k}")
                 await asyncio.sleep(config.REFRESH_SECONDS)
             runs = stats.projector_runs - runs0
-            out[phase] = round(1000 * (server.cpu_seconds() - cpu0) / max(1, runs), 1)
+            out[phase] = round(1000 * (cpu_seconds(servers) - cpu0) / max(1, runs), 1)
             out["refreshes"] = out.get("refreshes", 0) + runs
     finally:
         conn.close()
@@ -204,9 +250,45 @@ def pct(values: list[float], q: float) -> float | None:
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
+def cpu_seconds(servers: list[Server]) -> float:
+    """CPU of the app servers still running (a killed one's last reading is kept)."""
+    total = 0.0
+    for server in servers:
+        if server.proc and server.proc.poll() is None:
+            server.last_cpu = server.cpu_seconds()
+        total += getattr(server, "last_cpu", 0.0)
+    return total
+
+
+def fresh_database(kind: str) -> str:
+    """An empty database for one run: a SQLite file, or a new database on the project's
+    PostgreSQL server (scripts/pg.sh)."""
+    if kind == engine.SQLITE:
+        return str(Path(tempfile.mkdtemp()) / "load.db")
+    import subprocess
+
+    url = subprocess.run(["bash", str(ROOT / "scripts" / "pg.sh"), "start"], check=True, capture_output=True, text=True).stdout.strip()
+    name = f"bench_{os.getpid()}_{int(time.time())}"
+    with engine.connect_postgres(url.rsplit("/", 1)[0] + "/postgres") as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+async def kill_one(cluster: Cluster, after: float, stats: Stats) -> None:
+    """SIGKILL the first app server `after` seconds into the submits (a crash, no goodbye)."""
+    await asyncio.sleep(after)
+    stats.killed_at = time.monotonic()
+    cluster.servers[0].last_cpu = cluster.servers[0].cpu_seconds()
+    cluster.servers[0].proc.kill()
+
+
 async def main_async(args) -> dict:
-    db_path = Path(tempfile.mkdtemp()) / "load.db"
-    conn = dbmod.open_db(db_path)
+    servers_n = getattr(args, "servers", 1)
+    kind = getattr(args, "database", engine.SQLITE)
+    if servers_n > 1 and kind != engine.POSTGRESQL:
+        raise SystemExit("several servers share a PostgreSQL database: add --database postgresql")
+    target = fresh_database(kind)
+    conn = dbmod.open_db(target)
     workshop, _ = store.create_workshop(conn, title="Charge", question="Quels cas d'usage ?")
     opened = dt.datetime.now(dt.UTC)
     store.set_round(conn, workshop.id, "ideas", is_open=True, now=opened)
@@ -215,15 +297,22 @@ async def main_async(args) -> dict:
     conn.close()
     deflate = getattr(args, "ws_compression", False)
     extra = ["--server.enableWebsocketCompression", "true"] if deflate else []
-    server = Server(db_path, extra_args=extra, script=getattr(args, "script", "serve.py"))
-    server.start()
+    cluster = None
+    if servers_n > 1:
+        cluster = Cluster(target, servers=servers_n, port=free_port(), address="127.0.0.1")
+        cluster.start()
+        servers, base = cluster.servers, cluster.url
+    else:
+        servers = [Server(target, extra_args=extra, script=getattr(args, "script", "serve.py"))]
+        servers[0].start()
+        base = servers[0].url
     stats = Stats()
     rng = random.Random(args.seed)
     try:
-        cpu0 = server.cpu_seconds()
+        cpu0 = cpu_seconds(servers)
         stop = asyncio.Event()
         projectors = [
-            asyncio.create_task(projector(server.url, workshop.code, stats, stop, config.REFRESH_SECONDS))
+            asyncio.create_task(projector(base, workshop.code, stats, stop, config.REFRESH_SECONDS))
             for _ in range(args.projectors)
         ]
         gate = asyncio.Event()
@@ -231,25 +320,37 @@ async def main_async(args) -> dict:
         tasks = []
         for n in range(args.sessions):
             tasks.append(
-                asyncio.create_task(participant(server.url, workshop.code, n, args, stats, gate, random.Random(rng.random())))
+                asyncio.create_task(participant(base, workshop.code, n, args, stats, gate, random.Random(rng.random())))
             )
             await asyncio.sleep(args.ramp / max(1, args.sessions))
         while stats.joined + sum(stats.errors.values()) < args.sessions and time.monotonic() - started < args.max_seconds / 2:
             await asyncio.sleep(0.2)
-        cpu_joined = server.cpu_seconds()
+        cpu_joined = cpu_seconds(servers)
         load_s = time.monotonic() - started
         gate.set()
+        submits_started = time.monotonic()
+        killer = None
+        if cluster and getattr(args, "kill_one_after", None) is not None:
+            killer = asyncio.create_task(kill_one(cluster, args.kill_one_after, stats))
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=args.max_seconds)
-        cpu_submits = server.cpu_seconds()
+        submit_phase_s = time.monotonic() - submits_started
+        if killer:
+            await killer
+        cpu_submits = cpu_seconds(servers)
         runs_submits = stats.projector_runs
         await asyncio.sleep(config.REFRESH_SECONDS + 1.5)  # let the projectors catch up
-        projector_cpu = await projector_phase(server, db_path, workshop.code, stats, args.projector_rounds)
+        projector_cpu = await projector_phase(servers, target, workshop.code, stats, args.projector_rounds)
         stop.set()
         await asyncio.gather(*projectors, return_exceptions=True)
-        rss, peak = server.rss_mb()
+        live = [s for s in servers if s.proc and s.proc.poll() is None]
+        rss = sum(s.rss_mb()[0] for s in live)
+        peak = max(s.rss_mb()[1] for s in live)
     finally:
-        server.stop()
-    conn = dbmod.connect(db_path)
+        if cluster:
+            cluster.stop()
+        else:
+            servers[0].stop()
+    conn = dbmod.connect(target)
     rows = [("contact", r["label"]) for r in conn.query("SELECT label FROM contacts")]
     bench = [projector_cpu["bench_participant"]]
     rows += [("idea", r["text"]) for r in conn.query("SELECT text FROM ideas WHERE participant_id != ?", bench)]
@@ -257,11 +358,16 @@ async def main_async(args) -> dict:
     landed = Counter(rows)
     acked = {(kind, text) for kind, text in stats.acked}
     lost = [a for a in acked if a not in landed] + list(stats.unanswered)
-    duplicates = sum(n - 1 for n in landed.values() if n > 1)
+    # A submit whose server died before answering, then sent again by its person: it lands twice
+    # if the first had committed (reported apart; the app cannot tell it from a second entry).
+    resent_twice = sum(1 for a in set(stats.interrupted) if landed.get(a, 0) > 1)
+    duplicates = sum(n - 1 for n in landed.values() if n > 1) - resent_twice
     stale = staleness(stats)
     submits = max(1, stats.sent)
     return {
         "sessions": args.sessions,
+        "servers": servers_n,
+        "database": kind,
         "ws_compression": deflate,
         "script": getattr(args, "script", "serve.py"),
         "projectors": args.projectors,
@@ -277,6 +383,12 @@ async def main_async(args) -> dict:
         "duplicated": duplicates,
         "refused": len(stats.refused),
         "errors": dict(stats.errors),
+        "interrupted_by_kill": len(stats.interrupted),
+        "interrupted_landed_twice": resent_twice,
+        "failover_max_s": round(max(stats.failover_s, default=0), 2),
+        "failover_p50_s": round(pct(stats.failover_s, 0.5) or 0, 2),
+        "submit_phase_s": round(submit_phase_s, 1),
+        "throughput_submits_per_s": round(stats.sent / max(0.001, submit_phase_s), 1),
         "submit_p50_ms": round(1000 * (pct(stats.latencies, 0.5) or 0), 1),
         "submit_p95_ms": round(1000 * (pct(stats.latencies, 0.95) or 0), 1),
         "submit_max_ms": round(1000 * max(stats.latencies, default=0), 1),
@@ -311,6 +423,9 @@ def main() -> None:
     parser.add_argument("--projector-rounds", type=int, default=4, help="refresh intervals of the projector-only phase")
     parser.add_argument("--ws-compression", action="store_true", help="server and clients deflate WebSocket messages")
     parser.add_argument("--script", default="serve.py", help="serve.py (front door) or app.py (bare Streamlit), for before/after")
+    parser.add_argument("--servers", type=int, default=1, help="app servers behind Caddy (more than 1 needs PostgreSQL)")
+    parser.add_argument("--database", choices=(engine.SQLITE, engine.POSTGRESQL), default=engine.SQLITE)
+    parser.add_argument("--kill-one-after", type=float, default=None, help="SIGKILL one server this many seconds into the submits")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.ws_compression:

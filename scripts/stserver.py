@@ -1,5 +1,6 @@
-"""Start the real app (`streamlit run serve.py`, as run.sh does) on a free loopback port with its own database; used by
-the browser tests, the load test and the benchmarks. Stops by its own PID."""
+"""Start the real app (`streamlit run serve.py`, as run.sh does) on a loopback port with its own database (a SQLite
+file or a PostgreSQL URL); used by the browser tests, the load test, the benchmarks and the multi-server launcher.
+Stops by its own PID."""
 
 from __future__ import annotations
 
@@ -21,25 +22,30 @@ def free_port() -> int:
 
 
 class Server:
-    """One streamlit process on its own database; can be killed and restarted on the same port."""
+    """One streamlit process on a database; can be killed and restarted on the same port."""
 
     def __init__(
-        self, db_path: Path, *, log: Path | None = None, extra_args: list[str] | None = None, script: str = "serve.py",
-        env: dict | None = None,
+        self, database: Path | str, *, log: Path | None = None, extra_args: list[str] | None = None, script: str = "serve.py",
+        env: dict | None = None, port: int | None = None, public_url: str | None = None,
     ) -> None:
-        self.db_path = Path(db_path)
-        self.port = free_port()
+        self.database = str(database)
+        self.postgres = self.database.startswith(("postgresql://", "postgres://"))
+        self.db_path = None if self.postgres else Path(database)
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.public_url = self.url if public_url is None else public_url  # "": the app works it out
         self.proc: subprocess.Popen | None = None
-        self.log = log or self.db_path.with_suffix(".log")
+        self.log = log or (Path(f"/tmp/workshop-server-{self.port}.log") if self.postgres else self.db_path.with_suffix(".log"))
         self.extra_args = extra_args or []
         self.script = script  # serve.py: the app behind its front door; app.py: bare Streamlit (for before/after)
         self.env = env or {}
 
     def start(self, *, warm: bool = True) -> None:
-        env = {**os.environ, "WORKSHOP_DB": str(self.db_path), "WORKSHOP_PUBLIC_URL": self.url, **self.env}
+        where = {"WORKSHOP_DATABASE_URL": self.database} if self.postgres else {"WORKSHOP_DB": self.database}
+        inherited = {k: v for k, v in os.environ.items() if k != "WORKSHOP_DATABASE_URL"}
+        env = {**inherited, **where, "WORKSHOP_PUBLIC_URL": self.public_url, **self.env}
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "workshop", "migrate", "--db", str(self.db_path)], cwd=ROOT, check=True,
+        subprocess.run([sys.executable, "-m", "workshop", "migrate", "--db", self.database], cwd=ROOT, check=True,
                        env=env, stdout=subprocess.DEVNULL)  # fmt: skip
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", self.script, "--server.headless", "true",
