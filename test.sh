@@ -15,4 +15,8 @@ apt_install() {  # apt_install PACKAGE [apt options]: once, quietly
 command -v chromium >/dev/null 2>&1 || apt_install chromium
 command -v soffice >/dev/null 2>&1 || apt_install libreoffice-calc-nogui --no-install-recommends
 command -v zbarimg >/dev/null 2>&1 || apt_install zbar-tools --no-install-recommends  # decodes the projected QR
+# Several servers: Debian's caddy (the proxy) and a throwaway PostgreSQL server on loopback (its
+# `postgres` system user runs it when we are root); the store's tests run on both engines.
+bash scripts/setup-servers.sh
+bash scripts/pg.sh start >/dev/null
 exec .venv/bin/python -m pytest "$@"

@@ -27,16 +27,16 @@ import sys
 import tempfile
 import time
 from collections import Counter
-
-import websockets
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import websockets
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.stclient import Session, choice_state, text_state, trigger  # noqa: E402
 from scripts.servers import Cluster  # noqa: E402
+from scripts.stclient import Session, choice_state, text_state, trigger  # noqa: E402
 from scripts.stserver import Server, free_port  # noqa: E402
 from workshop import config, engine, store  # noqa: E402
 from workshop import db as dbmod  # noqa: E402

@@ -398,25 +398,20 @@ class PostgresPool:
 
     @contextmanager
     def connection(self) -> Iterator[engine.PgDatabase]:
+        """A database whose connection is taken from the pool at its first statement and given
+        back (rolled back if a transaction was left open, dropped if broken) after the block."""
+        raw = None
+
+        def acquire():
+            nonlocal raw
+            raw = self._pool.getconn()
+            return raw
+
         try:
-            lent = self._pool.connection()
-            raw = lent.__enter__()
-        except Exception as exc:
-            key = engine.error_key(exc)
-            if key is None:
-                raise
-            raise StorageError(key) from exc
-        failure: BaseException | None = None
-        try:
-            yield engine.PgDatabase(raw, target=self.url)
-        except BaseException as exc:
-            failure = exc
-            raise
+            yield engine.PgDatabase(target=self.url, acquire=acquire)
         finally:
-            if failure is None:
-                lent.__exit__(None, None, None)
-            else:
-                lent.__exit__(type(failure), failure, failure.__traceback__)
+            if raw is not None:
+                self._pool.putconn(raw)
 
     def close(self) -> None:
         self._pool.close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 SQLITE = "sqlite"
@@ -136,8 +136,10 @@ def error_key(exc: BaseException) -> str | None:
         import psycopg_pool
     except ImportError:  # the SQLite-only install
         return None
-    if isinstance(exc, (psycopg_pool.PoolTimeout, psycopg_pool.TooManyRequests)):
-        return "err.db_locked"
+    if isinstance(exc, psycopg_pool.TooManyRequests):
+        return "err.db_locked"  # more page runs waiting than the bound: refused at once
+    if isinstance(exc, psycopg_pool.PoolTimeout):
+        return "err.db_unavailable"  # no connection in time: every one busy, or the server down
     if isinstance(exc, psycopg.errors.IntegrityError):
         return "err.invalid"
     if isinstance(exc, (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected)):
@@ -185,13 +187,36 @@ class PgConnection:
 
 class PgDatabase:
     """The store's view of one PostgreSQL connection: `execute` returns a cursor of tuples,
-    `query` yields dicts, as sqlite_utils' Database does for SQLite."""
+    `query` yields dicts, as sqlite_utils' Database does for SQLite.
+
+    Given `acquire` instead of a connection, it takes one from the pool at its first statement:
+    a database that is down or a pool that is exhausted then fails inside the store call, as a
+    StorageError the page shows beside the person's input, not while the page opens."""
 
     engine = POSTGRESQL
 
-    def __init__(self, raw: Any, *, target: str) -> None:
-        self.conn = PgConnection(raw)
+    def __init__(self, raw: Any = None, *, target: str, acquire: Callable[[], Any] | None = None) -> None:
+        self._conn = PgConnection(raw) if raw is not None else None
+        self._acquire = acquire
         self.target = target
+
+    @property
+    def conn(self) -> PgConnection:
+        if self._conn is None:
+            from workshop.errors import StorageError
+
+            try:
+                self._conn = PgConnection(self._acquire())
+            except Exception as exc:
+                key = error_key(exc)
+                if key is None:
+                    raise
+                raise StorageError(key) from exc
+        return self._conn
+
+    @property
+    def acquired(self) -> bool:
+        return self._conn is not None
 
     def execute(self, sql: str, params: Iterable | Mapping = ()) -> Any:
         return self.conn.execute(sql, params)
@@ -208,7 +233,8 @@ class PgDatabase:
         return [r[0] for r in rows.fetchall()]
 
     def close(self) -> None:
-        self.conn.close()
+        if self._conn is not None:
+            self._conn.close()
 
     def __enter__(self) -> PgDatabase:
         return self

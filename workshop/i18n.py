@@ -84,7 +84,7 @@ FR: dict[str, str] = {
     "err.db_full": "Le disque est plein : rien n'a été enregistré. Prévenez l'animateur ; votre saisie est conservée.",
     "err.db_readonly": "La base est en lecture seule : rien n'a été enregistré. Prévenez l'animateur ; votre saisie est conservée.",
     "err.db_other": "Enregistrement impossible : réessayez. Votre saisie est conservée.",
-    "err.db_unavailable": "La base de données ne répond pas (redémarrage ?) : rien n'a été enregistré. Réessayez dans un instant ; votre saisie est conservée.",
+    "err.db_unavailable": "La base de données ne répond pas (redémarrage ou surcharge) : rien n'a été enregistré. Réessayez dans un instant ; votre saisie est conservée.",
     "err.sqlite_only": "« {what} » ne s'applique qu'à une base SQLite ; pour PostgreSQL, utilisez pg_dump ou l'export d'un atelier.",
     "err.no_token": "Ouvrez ce lien depuis l'écran de l'animateur ou rejoignez avec le code.",
     # import reasons
@@ -485,7 +485,7 @@ EN: dict[str, str] = {
     "err.db_full": "The disk is full: nothing was saved. Tell the facilitator; your input is kept.",
     "err.db_readonly": "The database is read-only: nothing was saved. Tell the facilitator; your input is kept.",
     "err.db_other": "Could not save: try again. Your input is kept.",
-    "err.db_unavailable": "The database is not answering (restarting?): nothing was saved. Try again in a moment; your input is kept.",
+    "err.db_unavailable": "The database is not answering (restarting or overloaded): nothing was saved. Try again in a moment; your input is kept.",
     "err.sqlite_only": "'{what}' applies to a SQLite database only; for PostgreSQL use pg_dump or a workshop's export.",
     "err.no_token": "Open this link from the facilitator's screen or join with the code.",
     "imp.not_zip": "Import refused: the file is not a readable ZIP archive. Nothing was imported.",
