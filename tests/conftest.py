@@ -3,7 +3,6 @@ its own on a real PostgreSQL server), and an app environment pointing at it."""
 
 from __future__ import annotations
 
-import itertools
 import os
 import subprocess
 from pathlib import Path
@@ -15,13 +14,12 @@ from workshop import engine, store
 
 ROOT = Path(__file__).resolve().parent.parent
 _TEMPLATE = "workshop_template"
-_serial = itertools.count()
 
 
 @pytest.fixture(scope="session")
 def pg_server() -> str:
     """The throwaway PostgreSQL server (scripts/pg.sh creates and starts it), and a migrated
-    template database each test's database is copied from. Returns the server's admin URL."""
+    template database (for tests that need a database of their own). Returns the admin URL."""
     url = subprocess.run(["bash", str(ROOT / "scripts" / "pg.sh"), "start"], check=True, capture_output=True,
                          text=True).stdout.strip()  # fmt: skip
     admin = url.rsplit("/", 1)[0] + "/postgres"
@@ -32,15 +30,29 @@ def pg_server() -> str:
     return admin
 
 
-@pytest.fixture
-def pg_url(pg_server):
-    """A fresh, migrated PostgreSQL database for this test, dropped after it."""
-    name = f"test_{os.getpid()}_{next(_serial)}"
+@pytest.fixture(scope="session")
+def _pg_session_db(pg_server):
+    """This test process's PostgreSQL database, copied from the template once."""
+    name = f"test_{os.getpid()}"
     with engine.connect_postgres(pg_server) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {name} TEMPLATE {_TEMPLATE}")
     yield pg_server.rsplit("/", 1)[0] + "/" + name
     with engine.connect_postgres(pg_server) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def pg_url(_pg_session_db):
+    """A migrated PostgreSQL database emptied for this test (every table truncated and its ids
+    restarted: 10 ms, where a fresh copy of the template costs 350)."""
+    with engine.connect_postgres(_pg_session_db) as conn:
+        # A connection a previous test left open must not hold a lock the TRUNCATE waits for.
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                     " WHERE datname = current_database() AND pid <> pg_backend_pid()")  # fmt: skip
+        tables = [t for t in conn.table_names() if t != "schema_migrations"]
+        conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    return _pg_session_db
 
 
 @pytest.fixture
