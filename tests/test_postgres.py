@@ -69,7 +69,7 @@ def test_a_database_restart_mid_round_refuses_clearly_then_writes_resume(pg_room
         pg("start")
     # The pool drops its broken connections and opens new ones (it retries with a backoff): the
     # person presses again until it goes through, within seconds, and it lands once.
-    for attempt in range(40):
+    for _ in range(40):
         try:
             with pool.connection() as db:
                 store.add_contact(db, alice, submission_id="pendant", label="Pendant", circle="family")

@@ -1,0 +1,110 @@
+"""What every aggregate module of the store shares: reading rows, one write transaction (the room's version bumped first), a read snapshot, JSON columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+
+from sqlite_utils import Database
+
+from workshop import db as dbmod
+from workshop import engine
+from workshop.errors import InvalidInput, StorageError
+
+
+def now_iso(now: dt.datetime | None = None) -> str:
+    return (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
+
+
+def _rows(db: Database, sql: str, params: Iterable | Mapping = ()) -> list[dict]:
+    try:
+        return list(db.query(sql, params if isinstance(params, Mapping) else list(params)))
+    except Exception as exc:
+        raise _as_storage_error(exc) from exc
+
+
+def _one(db: Database, sql: str, params: Iterable | Mapping = ()) -> dict | None:
+    rows = _rows(db, sql, params)
+    return rows[0] if rows else None
+
+
+def _insert(db: Database, sql: str, params: Iterable) -> int:
+    """Run one INSERT and return the new row's id (RETURNING: the same on both engines)."""
+    return db.conn.execute(sql + " RETURNING id", list(params)).fetchall()[0][0]
+
+
+def _as_storage_error(exc: BaseException) -> BaseException:
+    """A database failure as the message a page shows; anything else unchanged."""
+    key = engine.error_key(exc)
+    if key is None:
+        return exc
+    return InvalidInput(key, field="") if key == "err.invalid" else StorageError(key)
+
+
+@contextmanager
+def write(db: Database, workshop_id: int | None) -> Iterator[None]:
+    """One write transaction; bumps the workshop's version so live views notice it. The bump
+    comes first: on PostgreSQL it locks the room's row, so one room's writes take turns."""
+    try:
+        engine.begin_write(db)
+    except Exception as exc:
+        raise _as_storage_error(exc) from exc
+    if not dbmod.same_file(db):
+        # Deleted or replaced under us: a confirmed write would be lost at the next start.
+        engine.end(db, commit=False)
+        print(f"workshop: refusing writes, {db.file_path} was deleted or replaced", file=sys.stderr)
+        raise StorageError("err.db_moved")
+    try:
+        if workshop_id is not None:
+            db.conn.execute("UPDATE workshops SET version = version + 1 WHERE id = ?", [workshop_id])
+        yield
+        db.conn.execute("COMMIT")
+    except BaseException as exc:
+        # Roll back only if the transaction is still alive: a ROLLBACK after a
+        # failed statement that already ended it would hide the real error.
+        engine.end(db, commit=False)
+        mapped = _as_storage_error(exc)
+        if mapped is not exc:
+            raise mapped from exc
+        raise
+
+
+@contextmanager
+def snapshot(db: Database) -> Iterator[None]:
+    """Reads that must agree, in one read transaction: they all see the database as it was at
+    the first of them, whatever is written meanwhile. Inside an open transaction (a snapshot
+    already, or a write) it simply joins it."""
+    if db.conn.in_transaction:
+        yield
+        return
+    try:
+        engine.begin_read(db)
+    except Exception as exc:
+        raise _as_storage_error(exc) from exc
+    try:
+        yield
+    finally:
+        engine.end(db, commit=True)
+
+
+def _json_object(value: str | None) -> dict:
+    try:
+        out = json.loads(value or "{}")
+    except ValueError:
+        return {}
+    return out if isinstance(out, dict) else {}
+
+
+def _loads(value: str | None) -> list:
+    try:
+        out = json.loads(value or "[]")
+    except ValueError:
+        return []
+    return out if isinstance(out, list) else []
+
+
+def _dumps(values: Iterable) -> str:
+    return json.dumps(list(values), ensure_ascii=False)

@@ -1,0 +1,109 @@
+"""Ideas: posting, editing, hiding and deleting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import pandas as pd
+from sqlite_utils import Database
+
+from workshop import validation
+from workshop.errors import NotFound
+from workshop.model import Participant
+from workshop.store.base import _dumps, _insert, _loads, _rows, now_iso, write
+from workshop.store.contacts import _admit
+from workshop.store.participants import _fresh
+from workshop.store.rounds import _require_open
+
+
+def _clean_tags(tags: Iterable[str] | None) -> list[str]:
+    return validation.clean_skills(tags)
+
+
+def add_idea(
+    db: Database,
+    participant: Participant,
+    *,
+    submission_id: str,
+    text: str,
+    tags: Iterable[str] | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    text = validation.clean_idea(text)
+    clean_tags = _clean_tags(tags)
+    submission_id = validation.clean_text(submission_id, field="field.submission", max_len=64)
+    stamp = now_iso(now)
+    with write(db, participant.workshop_id):
+        existing = _admit(db, participant, "ideas", submission_id, "ideas", "ideas_per_participant")
+        if existing is not None:
+            return existing
+        new_id = _insert(
+            db,
+            "INSERT INTO ideas (workshop_id, participant_id, text, tags, submission_id, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?)",
+            [participant.workshop_id, participant.id, text, _dumps(clean_tags), submission_id, stamp, stamp],
+        )
+        return new_id
+
+
+def update_idea(db: Database, participant: Participant, idea_id: int, *, text: str, tags: Iterable[str] | None = None) -> None:
+    text = validation.clean_idea(text)
+    clean_tags = _clean_tags(tags)
+    with write(db, participant.workshop_id):
+        _fresh(db, participant)
+        _require_open(db, participant.workshop_id, "ideas")
+        cur = db.conn.execute(
+            "UPDATE ideas SET text = ?, tags = ?, updated_at = ? WHERE id = ? AND participant_id = ?",
+            [text, _dumps(clean_tags), now_iso(), idea_id, participant.id],
+        )
+        if cur.rowcount != 1:
+            raise NotFound("err.not_found")
+
+
+def withdraw_idea(db: Database, participant: Participant, idea_id: int) -> None:
+    with write(db, participant.workshop_id):
+        _fresh(db, participant)
+        cur = db.conn.execute("DELETE FROM ideas WHERE id = ? AND participant_id = ?", [idea_id, participant.id])
+        if cur.rowcount != 1:
+            raise NotFound("err.not_found")
+
+
+def ideas_of(db: Database, participant_id: int) -> list[dict]:
+    rows = _rows(db, "SELECT * FROM ideas WHERE participant_id = ? ORDER BY id", [participant_id])
+    for row in rows:
+        row["tags"] = _loads(row["tags"])
+        row["hidden"] = bool(row["hidden"])
+    return rows
+
+
+def ideas_frame(db: Database, workshop_id: int, *, include_hidden: bool = False) -> pd.DataFrame:
+    """Ideas of the room with their theme (blocked participants' ideas left out)."""
+    sql = (
+        "SELECT i.id, i.participant_id, p.display_name AS author, i.text, i.tags, i.hidden, i.created_at,"
+        " it.theme_id, it.manual FROM ideas i JOIN participants p ON p.id = i.participant_id"
+        " LEFT JOIN idea_themes it ON it.idea_id = i.id WHERE i.workshop_id = ? AND p.blocked = 0"
+    )
+    if not include_hidden:
+        sql += " AND i.hidden = 0"
+    rows = _rows(db, sql + " ORDER BY i.id", [workshop_id])
+    columns = ["id", "participant_id", "author", "text", "tags", "hidden", "created_at", "theme_id", "manual"]
+    frame = pd.DataFrame(rows, columns=columns)
+    if not frame.empty:
+        frame["tags"] = frame["tags"].map(_loads)
+        frame["hidden"] = frame["hidden"].astype(bool)
+    return frame
+
+
+def set_idea_hidden(db: Database, workshop_id: int, idea_id: int, *, hidden: bool) -> None:
+    with write(db, workshop_id):
+        cur = db.conn.execute("UPDATE ideas SET hidden = ? WHERE id = ? AND workshop_id = ?", [int(hidden), idea_id, workshop_id])
+        if cur.rowcount != 1:
+            raise NotFound("err.not_found")
+
+
+def delete_idea(db: Database, workshop_id: int, idea_id: int) -> None:
+    with write(db, workshop_id):
+        cur = db.conn.execute("DELETE FROM ideas WHERE id = ? AND workshop_id = ?", [idea_id, workshop_id])
+        if cur.rowcount != 1:
+            raise NotFound("err.not_found")

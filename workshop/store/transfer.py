@@ -1,0 +1,222 @@
+"""Transfer: a workshop's rows out (export) and in (import, one transaction)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+
+from sqlite_utils import Database
+
+from workshop import security, validation
+from workshop.errors import ImportRefused, NotFound
+from workshop.model import LIMITS, ROUNDS
+from workshop.store.base import _dumps, _insert, _loads, _one, _rows, now_iso, snapshot, write
+from workshop.store.collectifs import collectifs
+from workshop.store.contacts import CONTACT_FIELDS, _contact_row, clean_contact
+from workshop.store.ideas import _clean_tags
+from workshop.store.workshops import get_workshop
+
+
+def insert_payload(
+    db: Database,
+    payload: Mapping,
+    *,
+    facilitator_token: str,
+    keep_links: bool = False,
+    previous_id: int | None = None,
+    into: int | None = None,
+) -> int:
+    """Write a validated workshop payload (see export.read_bundle) as a new workshop, or append its
+    rows to workshop `into`, in ONE transaction: nothing is half-imported. Returns the workshop id."""
+    w = payload["workshop"]
+    created = dt.datetime.now(dt.UTC)
+    _within_limits(db, payload, into=into)
+    with write(db, None):
+        if into is None:
+            for _ in range(20):
+                code = security.new_code()
+                if not _one(db, "SELECT 1 FROM workshops WHERE code = ?", [code]):
+                    break
+            retention = w.get("retention_date") or (created.date() + dt.timedelta(days=90)).isoformat()
+            if retention < created.date().isoformat():
+                retention = (created.date() + dt.timedelta(days=90)).isoformat()
+            title = validation.clean_text(w["title"], field="field.title", max_len=LIMITS["title"])
+            question = validation.clean_text(
+                w["question"], field="field.question", max_len=LIMITS["question"], required=False, multiline=True
+            )
+            settings = validation.clean_view_settings(w.get("settings", {}))
+            new_id = _insert(
+                db,
+                "INSERT INTO workshops (code, title, language, question, retention_date, created_at, facilitator_hash,"
+                " secret, vote_dots, show_labels, anonymous, settings, previous_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [code, title, w["language"], question, retention, now_iso(created),
+                 security.hash_facilitator_token(facilitator_token), security.new_token(), w["vote_dots"],
+                 int(w["show_labels"]), int(w["anonymous"]), json.dumps(settings, ensure_ascii=False),
+                 previous_id],
+            )  # fmt: skip
+            workshop_id = new_id
+            db.conn.executemany("INSERT INTO rounds (workshop_id, name) VALUES (?, ?)", [(workshop_id, r) for r in ROUNDS])
+        else:
+            get_workshop(db, into)
+            workshop_id = into
+        pmap: dict[int, int] = {}
+        for p in payload["participants"]:
+            token_hash = p.get("token_hash") if keep_links else None
+            original = _one(db, "SELECT id FROM participants WHERE token_hash = ?", [token_hash]) if token_hash else None
+            if token_hash:
+                # The link now leads to the new workshop: the old participant gets an unusable hash.
+                db.conn.execute(
+                    "UPDATE participants SET token_hash = ? WHERE token_hash = ?",
+                    [security.hash_participant_token(security.new_token()), token_hash],
+                )
+            new_id = _insert(
+                db,
+                "INSERT INTO participants (workshop_id, display_name, token_hash, skills_offered, skills_sought, show_name,"
+                " blocked, joined_at) VALUES (?,?,?,?,?,?,?,?)",
+                [workshop_id, validation.clean_name(p["display_name"]),
+                 token_hash or security.hash_participant_token(security.new_token()),
+                 _dumps(validation.clean_skills(p["skills_offered"])), _dumps(validation.clean_skills(p["skills_sought"])),
+                 int(p["show_name"]), int(p["blocked"]),
+                 p.get("joined_at") or now_iso(created)],
+            )  # fmt: skip
+            pmap[p["id"]] = new_id
+            if original:
+                db.conn.execute("INSERT INTO participant_copies (copy_id, original_id) VALUES (?, ?)", [new_id, original["id"]])
+        cmap: dict[int, int] = {}
+        for c in payload["contacts"]:
+            values = clean_contact({k: c.get(k) for k in CONTACT_FIELDS})
+            stamp = c.get("created_at") or now_iso(created)
+            cols = ["workshop_id", "participant_id", *values, "created_at", "updated_at"]
+            new_id = _insert(
+                db,
+                f"INSERT INTO contacts ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                [workshop_id, pmap[c["participant_id"]], *values.values(), stamp, stamp],
+            )
+            cmap[c["id"]] = new_id
+        tmap: dict[int, int] = {}
+        for th in payload["themes"]:
+            new_id = _insert(
+                db,
+                "INSERT INTO themes (workshop_id, label, renamed, created_at) VALUES (?,?,?,?)",
+                [workshop_id, validation.clean_text(th["label"], field="field.theme", max_len=LIMITS["theme"]),
+                 int(th.get("renamed", True)), now_iso(created)],
+            )  # fmt: skip
+            tmap[th["id"]] = new_id
+        for i in payload["ideas"]:
+            stamp = i.get("created_at") or now_iso(created)
+            new_id = _insert(
+                db,
+                "INSERT INTO ideas (workshop_id, participant_id, text, tags, hidden, created_at, updated_at) VALUES (?,?,?,?,?,?,?)",
+                [workshop_id, pmap[i["participant_id"]], validation.clean_idea(i["text"]), _dumps(_clean_tags(i.get("tags"))),
+                 int(i.get("hidden", False)), stamp, stamp],
+            )  # fmt: skip
+            if i.get("theme_id") is not None:
+                db.conn.execute(
+                    "INSERT INTO idea_themes (idea_id, theme_id, manual) VALUES (?,?,1)", [new_id, tmap[i["theme_id"]]]
+                )
+        for v in payload["votes"]:
+            db.conn.execute(
+                "INSERT INTO votes (participant_id, theme_id, workshop_id, dots) VALUES (?,?,?,?)",
+                [pmap[v["participant_id"]], tmap[v["theme_id"]], workshop_id, int(v["dots"])],
+            )
+        for col in payload["collectifs"]:
+            new_id = _insert(
+                db,
+                "INSERT INTO collectifs (workshop_id, theme_id, name, created_at) VALUES (?,?,?,?)",
+                [workshop_id, tmap.get(col.get("theme_id")), validation.clean_text(col["name"], field="field.collectif",
+                 max_len=LIMITS["theme"]), now_iso(created)],
+            )  # fmt: skip
+            new_col = new_id
+            for pid in col["members"]:
+                db.conn.execute(
+                    "INSERT INTO collectif_members (collectif_id, participant_id, joined_at) VALUES (?,?,?)",
+                    [new_col, pmap[pid], now_iso(created)],
+                )
+            for cid in col["contacts"]:
+                db.conn.execute("INSERT INTO collectif_contacts (collectif_id, contact_id) VALUES (?,?)", [new_col, cmap[cid]])
+            for step in col["next_steps"]:
+                db.conn.execute(
+                    "INSERT INTO next_steps (collectif_id, participant_id, text, due_date, owner, created_at) VALUES (?,?,?,?,?,?)",
+                    [new_col, pmap.get(step.get("participant_id")),
+                     validation.clean_text(step["text"], field="field.next_step", max_len=LIMITS["next_step"]),
+                     step.get("due_date") or "", validation.clean_text(step.get("owner", ""), field="field.owner",
+                     max_len=LIMITS["name"], required=False), now_iso(created)],
+                )  # fmt: skip
+        for m in payload["merges"]:
+            a = cmap[m["a_id"]]
+            b = cmap[m["b_id"]] if m["kind"] == "contact" else pmap[m["b_id"]]
+            if m["kind"] == "contact":
+                a, b = sorted((a, b))
+            db.conn.execute(
+                "INSERT INTO merges (workshop_id, kind, a_id, b_id, status, score, decided_at) VALUES (?,?,?,?,?,?,?)"
+                " ON CONFLICT DO NOTHING",
+                [workshop_id, m["kind"], a, b, m["status"], float(m.get("score", 0)), now_iso(created)],
+            )
+        db.conn.execute("UPDATE workshops SET version = version + 1 WHERE id = ?", [workshop_id])
+    return workshop_id
+
+
+def _within_limits(db: Database, payload: Mapping, *, into: int | None) -> None:
+    """An import obeys the room's limits as typing does: participants per workshop, contacts and
+    ideas per participant (a bundle cannot smuggle 170,000 contacts under one person)."""
+    already = 0
+    if into is not None:
+        already = _one(db, "SELECT count(*) AS n FROM participants WHERE workshop_id = ?", [into])["n"]
+    if already + len(payload["participants"]) > LIMITS["participants_per_workshop"]:
+        raise ImportRefused("imp.too_many_participants", max=LIMITS["participants_per_workshop"])
+    for table, limit in (("contacts", "contacts_per_participant"), ("ideas", "ideas_per_participant")):
+        per: dict = {}
+        for row in payload[table]:
+            per[row["participant_id"]] = per.get(row["participant_id"], 0) + 1
+        if per and max(per.values()) > LIMITS[limit]:
+            raise ImportRefused(f"imp.too_many_{table}", max=LIMITS[limit])
+
+
+def workshop_rows(db: Database, workshop_id: int) -> dict:
+    """Every row of a workshop, as plain dicts (what export serialises), read in one snapshot."""
+    with snapshot(db):
+        return _workshop_rows(db, workshop_id)
+
+
+def _workshop_rows(db: Database, workshop_id: int) -> dict:
+    w = _one(db, "SELECT * FROM workshops WHERE id = ?", [workshop_id])
+    if not w:
+        raise NotFound("err.no_workshop")
+    participants = _rows(db, "SELECT * FROM participants WHERE workshop_id = ? ORDER BY id", [workshop_id])
+    for p in participants:
+        p["skills_offered"], p["skills_sought"] = _loads(p["skills_offered"]), _loads(p["skills_sought"])
+        p["show_name"], p["blocked"] = bool(p["show_name"]), bool(p["blocked"])
+    contacts = [_contact_row(r) for r in _rows(db, "SELECT * FROM contacts WHERE workshop_id = ? ORDER BY id", [workshop_id])]
+    ideas = _rows(
+        db,
+        "SELECT i.*, it.theme_id FROM ideas i LEFT JOIN idea_themes it ON it.idea_id = i.id WHERE i.workshop_id = ? ORDER BY i.id",
+        [workshop_id],
+    )
+    for i in ideas:
+        i["tags"], i["hidden"] = _loads(i["tags"]), bool(i["hidden"])
+    cols = collectifs(db, workshop_id)
+    return {
+        "workshop": dict(w),
+        "rounds": _rows(db, "SELECT name, is_open, opened_at, ends_at FROM rounds WHERE workshop_id = ?", [workshop_id]),
+        "participants": participants,
+        "contacts": contacts,
+        "ideas": ideas,
+        "themes": _rows(db, "SELECT id, label, renamed FROM themes WHERE workshop_id = ? ORDER BY id", [workshop_id]),
+        "votes": _rows(
+            db,
+            "SELECT participant_id, theme_id, dots FROM votes WHERE workshop_id = ? ORDER BY theme_id, participant_id",
+            [workshop_id],
+        ),
+        "collectifs": cols,
+        "merges": _rows(
+            db, "SELECT kind, a_id, b_id, status, score FROM merges WHERE workshop_id = ? ORDER BY id", [workshop_id]
+        ),
+    }
+
+
+def previous_workshop(db: Database, workshop_id: int) -> int | None:
+    row = _one(db, "SELECT previous_id FROM workshops WHERE id = ?", [workshop_id])
+    if not row:
+        raise NotFound("err.no_workshop")
+    return row["previous_id"]

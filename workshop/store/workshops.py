@@ -1,0 +1,252 @@
+"""Workshops: creation, settings, the facilitator's key, the version live views poll."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from workshop import config, engine, security, validation
+from workshop.errors import AccessDenied, InvalidInput, NotFound, SlowDown
+from workshop.model import LIMITS, ROUNDS, Workshop
+from workshop.store.base import _insert, _json_object, _one, now_iso, write
+
+_WORKSHOP_COLUMNS = (
+    "id, code, title, language, question, join_locked, retention_date, created_at, show_labels,"
+    " anonymous, public_base_url, vote_dots, projector_view, version, settings"
+)
+
+
+def _workshop(row: Mapping) -> Workshop:
+    return Workshop(
+        id=row["id"],
+        code=row["code"],
+        title=row["title"],
+        language=row["language"],
+        question=row["question"],
+        join_locked=bool(row["join_locked"]),
+        retention_date=row["retention_date"],
+        created_at=row["created_at"],
+        show_labels=bool(row["show_labels"]),
+        anonymous=bool(row["anonymous"]),
+        public_base_url=row["public_base_url"],
+        vote_dots=row["vote_dots"],
+        projector_view=row["projector_view"],
+        version=row["version"],
+        settings=validation.clean_view_settings(_json_object(row["settings"])),
+    )
+
+
+def create_workshop(
+    db: Database,
+    *,
+    title: str,
+    language: str = "fr",
+    question: str = "",
+    retention_days: int = 90,
+    public_base_url: str = "",
+    token: str | None = None,
+    now: dt.datetime | None = None,
+    settings: Mapping | None = None,
+) -> tuple[Workshop, str]:
+    """Create a workshop; returns it with the facilitator token (only its argon2 hash is stored)."""
+    title = validation.clean_text(title, field="field.title", max_len=LIMITS["title"])
+    question = validation.clean_text(question, field="field.question", max_len=LIMITS["question"], required=False, multiline=True)
+    if language not in ("fr", "en"):
+        raise InvalidInput("err.invalid", field="field.language")
+    if not isinstance(retention_days, int) or not 1 <= retention_days <= 3650:
+        raise InvalidInput("err.retention")
+    base_url = clean_base_url(public_base_url)
+    token = token or security.new_token()
+    created = now or dt.datetime.now(dt.UTC)
+    retention = (created.date() + dt.timedelta(days=retention_days)).isoformat()
+    with write(db, None):
+        for _ in range(20):
+            code = security.new_code()
+            if not _one(db, "SELECT 1 FROM workshops WHERE code = ?", [code]):
+                break
+        new_id = _insert(
+            db,
+            "INSERT INTO workshops (code, title, language, question, retention_date, created_at,"
+            " facilitator_hash, secret, public_base_url, settings) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [
+                code,
+                title,
+                language,
+                question,
+                retention,
+                now_iso(created),
+                security.hash_facilitator_token(token),
+                security.new_token(),
+                base_url,
+                json.dumps(validation.clean_view_settings(dict(settings or {})), ensure_ascii=False),
+            ],
+        )
+        workshop_id = new_id
+        db.conn.executemany("INSERT INTO rounds (workshop_id, name) VALUES (?, ?)", [(workshop_id, r) for r in ROUNDS])
+    return get_workshop(db, workshop_id), token
+
+
+def clean_base_url(url: object) -> str:
+    url = validation.clean_text(url, field="field.base_url", max_len=200, required=False)
+    if url and not (url.startswith("http://") or url.startswith("https://")):
+        raise InvalidInput("err.base_url")
+    return url.rstrip("/")
+
+
+def get_workshop(db: Database, workshop_id: int) -> Workshop:
+    row = _one(db, f"SELECT {_WORKSHOP_COLUMNS} FROM workshops WHERE id = ?", [workshop_id])
+    if not row:
+        raise NotFound("err.no_workshop")
+    return _workshop(row)
+
+
+def workshop_by_code(db: Database, code: str) -> Workshop:
+    code = validation.clean_code(code)
+    row = _one(db, f"SELECT {_WORKSHOP_COLUMNS} FROM workshops WHERE code = ?", [code])
+    if not row:
+        raise NotFound("err.no_workshop")
+    return _workshop(row)
+
+
+def workshop_secret(db: Database, workshop_id: int) -> str:
+    """The key export pseudonyms are made with: the workshop's secret keyed with the master key
+    kept outside the database (config.pseudonym_master)."""
+    row = _one(db, "SELECT secret FROM workshops WHERE id = ?", [workshop_id])
+    if not row:
+        raise NotFound("err.no_workshop")
+    key_dir = Path(db.file_path).parent if engine.of(db) == engine.SQLITE else config.data_dir()
+    return security.pseudonym_key(config.pseudonym_master(key_dir), row["secret"])
+
+
+def authenticate_facilitator(
+    db: Database, code: str, token: str, *, client: str = "local", limiter: security.RateLimiter | None = None
+) -> Workshop:
+    """The workshop if the token is its facilitator token; the refusal says nothing more.
+
+    With a `limiter`: a client past its failure limit is told to wait (SlowDown) after a wrong
+    token, but the right token always gets in (checking it costs microseconds). A legacy argon2
+    hash is checked only when the client is under its limit, the attempt counted first.
+    """
+    try:
+        code = validation.clean_code(code)
+    except InvalidInput:
+        raise AccessDenied("err.facilitator") from None
+    row = _one(db, "SELECT id, facilitator_hash FROM workshops WHERE code = ?", [code])
+    # Verify against a dummy hash when the code is unknown, so timing reveals nothing.
+    stored = row["facilitator_hash"] if row else _DUMMY_HASH
+    legacy = security.is_legacy_hash(stored)
+    if limiter and legacy:
+        wait = limiter.attempt(client)
+        if wait > 0:
+            raise SlowDown("err.slow_down", seconds=int(wait) + 1)
+    try:
+        valid = security.verify_facilitator_token(stored, token or "")
+    except security.Busy:
+        raise SlowDown("err.slow_down", seconds=1) from None
+    if not valid or not row:
+        if limiter and not legacy:
+            wait = limiter.delay_for(client)
+            if wait > 0:
+                raise SlowDown("err.slow_down", seconds=int(wait) + 1)
+            limiter.failed(client)
+        raise AccessDenied("err.facilitator")
+    if limiter:
+        limiter.succeeded(client)
+    if legacy:  # upgrade once: later checks cost microseconds
+        with write(db, None):
+            db.conn.execute(
+                "UPDATE workshops SET facilitator_hash = ? WHERE id = ?", [security.hash_facilitator_token(token), row["id"]]
+            )
+    return get_workshop(db, row["id"])
+
+
+_DUMMY_HASH = security.hash_facilitator_token(security.new_token())
+
+
+def version(db: Database, workshop_id: int) -> int:
+    """The workshop's change counter: live views recompute only when it moves."""
+    row = _one(db, "SELECT version FROM workshops WHERE id = ?", [workshop_id])
+    if not row:
+        raise NotFound("err.no_workshop")
+    return row["version"]
+
+
+_SETTABLE = {
+    "title": lambda v: validation.clean_text(v, field="field.title", max_len=LIMITS["title"]),
+    "question": lambda v: validation.clean_text(
+        v, field="field.question", max_len=LIMITS["question"], required=False, multiline=True
+    ),
+    "language": lambda v: _choice(v, ("fr", "en"), "field.language"),
+    "retention_date": lambda v: _future_date(v),
+    "show_labels": bool,
+    "anonymous": bool,
+    "join_locked": bool,
+    "public_base_url": clean_base_url,
+    "vote_dots": lambda v: _int_between(v, 1, 20, "field.vote_dots"),
+    "projector_view": lambda v: _choice(v, ("counters", "network", "ideas", "themes", "votes", "collectifs"), "field.view"),
+}
+
+
+def _choice(value, allowed, field):
+    if value not in allowed:
+        raise InvalidInput("err.invalid", field=field)
+    return value
+
+
+def _int_between(value, low, high, field):
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput("err.invalid", field=field)
+    return value
+
+
+def _iso_date(value) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise InvalidInput("err.invalid", field="field.retention") from None
+
+
+def _future_date(value) -> str:
+    """A deletion date: today or later (a typo a year back would delete the workshop)."""
+    day = _iso_date(value)
+    if day < dt.date.today().isoformat():
+        raise InvalidInput("err.retention_past", date=_local_date(day))
+    return day
+
+
+def _local_date(day: str) -> str:
+    return dt.date.fromisoformat(day).strftime("%d/%m/%Y")
+
+
+def update_workshop(db: Database, workshop_id: int, **changes) -> Workshop:
+    """Change the facilitator's settings (validated); unknown names are refused."""
+    unknown = set(changes) - set(_SETTABLE)
+    if unknown:
+        raise InvalidInput("err.invalid", field=", ".join(sorted(unknown)))
+    if "retention_date" in changes and _iso_date(changes["retention_date"]) == get_workshop(db, workshop_id).retention_date:
+        del changes["retention_date"]  # unchanged: saving other settings never trips on it
+    cleaned = {name: _SETTABLE[name](value) for name, value in changes.items()}
+    if cleaned:
+        assignments = ", ".join(f"{name} = ?" for name in cleaned)
+        with write(db, workshop_id):
+            db.conn.execute(f"UPDATE workshops SET {assignments} WHERE id = ?", [*cleaned.values(), workshop_id])
+    return get_workshop(db, workshop_id)
+
+
+def update_view_settings(db: Database, workshop_id: int, **settings) -> dict:
+    """Merge projector display settings (colour mode, filters) into the workshop's settings JSON;
+    only known keys with allowed values are kept."""
+    with write(db, workshop_id):
+        row = _one(db, "SELECT settings FROM workshops WHERE id = ?", [workshop_id])
+        current = validation.clean_view_settings({**_json_object(row["settings"]), **settings})
+        db.conn.execute(
+            "UPDATE workshops SET settings = ? WHERE id = ?",
+            [json.dumps(current, ensure_ascii=False), workshop_id],
+        )
+    return current
