@@ -85,6 +85,21 @@ def test_a_database_restart_mid_round_refuses_clearly_then_writes_resume(pg_room
     assert labels == ["Avant", "Pendant"]
 
 
+def test_a_connection_a_restart_broke_is_replaced_at_its_first_statement(pg_room):
+    """After a quick restart the pool still holds the old connection: the next page run's first
+    statement finds it broken, takes a new one and goes on, without an error for the person."""
+    pool, workshop, alice = pg_room
+    with pool.connection() as db:
+        lent = db.conn.raw
+    pg("stop")
+    pg("start")
+    with pool.connection() as db:
+        store.add_contact(db, alice, submission_id="apres", label="Après", circle="family")
+        assert db.conn.raw is not lent and lent.broken
+    with pool.connection() as db:
+        assert [c["label"] for c in store.contacts_of(db, alice.id)] == ["Après"]
+
+
 def test_a_connection_lost_inside_a_write_leaves_nothing_half_written(pg_room, pg_server):
     pool, workshop, alice = pg_room
     with pool.connection() as db:

@@ -375,9 +375,9 @@ class ConnectionPool:
 
 
 class PostgresPool:
-    """psycopg's pool for one app server: at most `size` connections, each checked before it is
-    lent (a database restart leaves broken ones behind); a run waits at most `wait_s` for one,
-    and at most `queue` runs wait, after which the page says the database is busy."""
+    """psycopg's pool for one app server: at most `size` connections; a run waits at most `wait_s`
+    for one, and at most `queue` runs wait, after which the page says the database is busy. A
+    connection a database restart left broken is replaced at its first statement (PgConnection)."""
 
     def __init__(self, url: str, *, size: int | None = None, wait_s: float | None = None, queue: int | None = None) -> None:
         from psycopg_pool import ConnectionPool as PsycopgPool
@@ -390,7 +390,6 @@ class PostgresPool:
             timeout=wait_s if wait_s is not None else config.pool_wait_s(),
             max_waiting=queue if queue is not None else config.pool_queue(),
             kwargs={"autocommit": True, "connect_timeout": 5},
-            check=PsycopgPool.check_connection,
             open=False,
             name="workshop",
         )
@@ -407,8 +406,15 @@ class PostgresPool:
             raw = self._pool.getconn()
             return raw
 
+        def replace(broken):
+            nonlocal raw
+            raw = None
+            broken.close()
+            self._pool.putconn(broken)  # the pool drops a closed connection
+            return acquire()
+
         try:
-            yield engine.PgDatabase(target=self.url, acquire=acquire)
+            yield engine.PgDatabase(target=self.url, acquire=acquire, replace=replace)
         finally:
             if raw is not None:
                 self._pool.putconn(raw)
