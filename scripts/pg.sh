@@ -14,16 +14,7 @@ PORT="${WORKSHOP_PG_PORT:-55432}"
 find_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 bin="$(find_bin)"
 if [ -z "$bin" ] && [ "$cmd" = "start" ]; then
-  sudo=""
-  [ "$(id -u)" = "0" ] || sudo="sudo"
-  echo "installing Debian's postgresql package (first run)" >&2
-  $sudo apt-get update -qq >&2
-  # policy-rc.d 101: the package must not start its own cluster on port 5432 behind our back.
-  had_policy=0; [ -e /usr/sbin/policy-rc.d ] && had_policy=1
-  [ "$had_policy" = 1 ] || printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
-  $sudo chmod +x /usr/sbin/policy-rc.d
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql --no-install-recommends >/dev/null
-  [ "$had_policy" = 1 ] || $sudo rm -f /usr/sbin/policy-rc.d
+  bash "$(dirname "$0")/apt-install.sh" postgresql
   bin="$(find_bin)"
 fi
 [ -n "$bin" ] || { echo "PostgreSQL is not installed (run: bash scripts/pg.sh start)" >&2; exit 1; }
