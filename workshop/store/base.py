@@ -1,4 +1,5 @@
-"""What every aggregate module of the store shares: reading rows, one write transaction (the room's version bumped first), a read snapshot, JSON columns."""
+"""What every aggregate module of the store shares: reading rows, one write transaction (the
+room's version bumped first), a read snapshot, JSON columns."""
 
 from __future__ import annotations
 
