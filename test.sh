@@ -19,4 +19,7 @@ command -v zbarimg >/dev/null 2>&1 || apt_install zbar-tools --no-install-recomm
 # `postgres` system user runs it when we are root); the store's tests run on both engines.
 bash scripts/setup-servers.sh
 bash scripts/pg.sh start >/dev/null
+# The house style, checked like a test: lint and formatting (ruff, configured in pyproject.toml).
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 exec .venv/bin/python -m pytest "$@"

@@ -267,7 +267,9 @@ def fresh_database(kind: str) -> str:
         return str(Path(tempfile.mkdtemp()) / "load.db")
     import subprocess
 
-    url = subprocess.run(["bash", str(ROOT / "scripts" / "pg.sh"), "start"], check=True, capture_output=True, text=True).stdout.strip()
+    url = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "pg.sh"), "start"], check=True, capture_output=True, text=True
+    ).stdout.strip()
     name = f"bench_{os.getpid()}_{int(time.time())}"
     with engine.connect_postgres(url.rsplit("/", 1)[0] + "/postgres") as admin:
         admin.execute(f"CREATE DATABASE {name}")
@@ -319,9 +321,7 @@ async def main_async(args) -> dict:
         started = time.monotonic()
         tasks = []
         for n in range(args.sessions):
-            tasks.append(
-                asyncio.create_task(participant(base, workshop.code, n, args, stats, gate, random.Random(rng.random())))
-            )
+            tasks.append(asyncio.create_task(participant(base, workshop.code, n, args, stats, gate, random.Random(rng.random()))))
             await asyncio.sleep(args.ramp / max(1, args.sessions))
         while stats.joined + sum(stats.errors.values()) < args.sessions and time.monotonic() - started < args.max_seconds / 2:
             await asyncio.sleep(0.2)
@@ -425,7 +425,9 @@ def main() -> None:
     parser.add_argument("--script", default="serve.py", help="serve.py (front door) or app.py (bare Streamlit), for before/after")
     parser.add_argument("--servers", type=int, default=1, help="app servers behind Caddy (more than 1 needs PostgreSQL)")
     parser.add_argument("--database", choices=(engine.SQLITE, engine.POSTGRESQL), default=engine.SQLITE)
-    parser.add_argument("--kill-one-after", type=float, default=None, help="SIGKILL one server this many seconds into the submits")
+    parser.add_argument(
+        "--kill-one-after", type=float, default=None, help="SIGKILL one server this many seconds into the submits"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.ws_compression:

@@ -233,7 +233,12 @@ def findings_panel(version: int) -> None:
     left, mid, right = st.columns(3)
     with left:
         st.markdown(f"**{ui.t('net.bridge_contacts')}**")
-        ui.table([{ui.t("net.contact"): b["label"], "n": b["count"], ui.t("con.known_by"): ", ".join(b["known_by"])} for b in a["bridges"][:20]])
+        ui.table(
+            [
+                {ui.t("net.contact"): b["label"], "n": b["count"], ui.t("con.known_by"): ", ".join(b["known_by"])}
+                for b in a["bridges"][:20]
+            ]
+        )
     with mid:
         st.markdown(f"**{ui.t('net.brokers')}**")
         ui.table(

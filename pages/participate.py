@@ -253,7 +253,7 @@ def contacts_section() -> None:
     circles = {c["circle"] for c in my_contacts}
     dormant = sum(1 for c in my_contacts if c["dormant"])
     count = ui.t("me.count", contacts=len(my_contacts), circles=len(circles), dormant=dormant)
-    st.header(ui.t('me.my_contacts'), anchor=False)
+    st.header(ui.t("me.my_contacts"), anchor=False)
     st.caption(count)
     if not my_contacts:
         st.caption(ui.t("me.no_contacts"))
@@ -368,7 +368,7 @@ def ideas_section() -> None:
             )
         if st.session_state.pop("me_focus", False):
             ui.focus_first_input("textarea")
-    st.header(ui.t('me.my_ideas'), anchor=False)
+    st.header(ui.t("me.my_ideas"), anchor=False)
     if not my_ideas:
         st.caption(ui.t("me.no_ideas"))
     manage_list("idea", my_ideas, idea_line, lambda i: i["text"][:60], _withdraw, writable, ui.t("me.withdrawn"))
@@ -451,7 +451,7 @@ def collectifs_section() -> None:
     for group in groups:
         member = any(m["id"] == me.id for m in group["members"])
         with st.container(border=True):
-            st.header(ui.escape_md(group['name']), anchor=False)
+            st.header(ui.escape_md(group["name"]), anchor=False)
             st.caption(ui.escape_md(ui.t("me.members_list", names=", ".join(m["display_name"] for m in group["members"]))))
             for step in group["next_steps"]:
                 ui.plain(f"→ {ui.step_text(step)}")
@@ -513,7 +513,7 @@ def _add_step(collectif_id: int, sid: str) -> None:
 
 
 def place_section() -> None:
-    st.header(ui.t('me.my_skills'), anchor=False)
+    st.header(ui.t("me.my_skills"), anchor=False)
     skills_form()
     if ui.disclosure(ui.t("me.my_link"), key="me_link_open"):
         ui.copyable(links.participant_url(workshop, token), label=ui.t("me.link_copy_hint"))
@@ -522,12 +522,12 @@ def place_section() -> None:
     st.session_state["me_place"] = True
     with ui.get_db() as db:
         place = network.my_place(db, workshop.id, me.id)
-    st.header(ui.t('me.shared_contacts'), anchor=False)
+    st.header(ui.t("me.shared_contacts"), anchor=False)
     if not place["shared"]:
         st.caption(ui.t("me.no_shared"))
     for item in place["shared"]:
         ui.plain(f"{item['label']} — {ui.t('con.known_by')} {', '.join(item['known_by'])}")
-    st.header(ui.t('me.same_circles'), anchor=False)
+    st.header(ui.t("me.same_circles"), anchor=False)
     for item in place["neighbours"]:
         shared = [circle_name(c) for c in item["circles"]] + item["regions"]
         ui.plain(f"{item['name']} — {', '.join(shared)}")
@@ -577,4 +577,3 @@ def section_view(name: str) -> None:
 
 
 section_view(section)
-

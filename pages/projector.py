@@ -138,7 +138,9 @@ def _cards(path: str, workshop_id: int, version: int, lang: str) -> list[dict]:
     names = dict(zip(people["id"], people["display_name"], strict=True))
     for card in cards:
         needs = network.who_can_help(card["tags"], contacts, texts=card["texts"])
-        card["help"] = {anonymous: network.describe_help(needs, names, lang=lang, anonymous=anonymous) for anonymous in (False, True)}
+        card["help"] = {
+            anonymous: network.describe_help(needs, names, lang=lang, anonymous=anonymous) for anonymous in (False, True)
+        }
     return cards
 
 
@@ -177,9 +179,7 @@ def collectifs_view(w, version: int) -> None:
     cols = st.columns(min(3, len(groups)))
     for n, group in enumerate(groups):
         members = "" if w.anonymous else ", ".join(m["display_name"] for m in group["members"])
-        steps = "".join(
-            f"<li>{ui.esc(ui.step_text(s))}</li>" for s in group["next_steps"][:4]
-        )
+        steps = "".join(f"<li>{ui.esc(ui.step_text(s))}</li>" for s in group["next_steps"][:4])
         regions = sorted({c["region"] for c in group["contacts"] if c["region"]})
         sectors = sorted({c["sector"] for c in group["contacts"] if c["sector"]})
         reach = ", ".join(regions[:3] + sectors[:3])

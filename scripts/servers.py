@@ -84,7 +84,9 @@ class Cluster:
             raise SystemExit("caddy is not installed: bash scripts/setup-servers.sh installs it")
         self.proxy = subprocess.Popen(
             [caddy, "run", "--config", str(config), "--adapter", "caddyfile"],
-            stdout=open(self.log_dir / "caddy.log", "ab"), stderr=subprocess.STDOUT, env={**os.environ, "HOME": str(self.log_dir)},
+            stdout=open(self.log_dir / "caddy.log", "ab"),
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "HOME": str(self.log_dir)},
         )
         deadline = time.time() + 30
         import urllib.request

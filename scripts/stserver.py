@@ -25,8 +25,15 @@ class Server:
     """One streamlit process on a database; can be killed and restarted on the same port."""
 
     def __init__(
-        self, database: Path | str, *, log: Path | None = None, extra_args: list[str] | None = None, script: str = "serve.py",
-        env: dict | None = None, port: int | None = None, public_url: str | None = None,
+        self,
+        database: Path | str,
+        *,
+        log: Path | None = None,
+        extra_args: list[str] | None = None,
+        script: str = "serve.py",
+        env: dict | None = None,
+        port: int | None = None,
+        public_url: str | None = None,
     ) -> None:
         self.database = str(database)
         self.postgres = self.database.startswith(("postgresql://", "postgres://"))

@@ -66,7 +66,9 @@ def test_twelve_circles_make_at_most_seven_legend_entries(db):
 def test_vote_ranking_says_one_idea_and_is_large():
     import pandas as pd
 
-    themes = pd.DataFrame([{"id": 1, "label": "Vélo", "ideas": 1, "votes": 4}, {"id": 2, "label": "Santé", "ideas": 3, "votes": 2}])
+    themes = pd.DataFrame(
+        [{"id": 1, "label": "Vélo", "ideas": 1, "votes": 4}, {"id": 2, "label": "Santé", "ideas": 3, "votes": 2}]
+    )
     fig = charts.votes_figure(themes, lang="fr")
     assert list(fig.data[0].y) == ["Santé (3 idées)", "Vélo (1 idée)"]
     assert fig.layout.yaxis.tickfont.size >= 24 and fig.data[0].textfont.size >= 24

@@ -15,9 +15,7 @@ def modules():
 
 
 def test_only_ui_imports_streamlit():
-    importers = sorted(
-        p.name for p in modules() if re.search(r"^\s*(import|from) streamlit", p.read_text(), re.M)
-    )
+    importers = sorted(p.name for p in modules() if re.search(r"^\s*(import|from) streamlit", p.read_text(), re.M))
     assert importers == ["ui.py"]
 
 

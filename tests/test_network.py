@@ -273,4 +273,4 @@ def test_who_can_help_names_what_only_some_of_the_room_reaches(db):
     assert network.describe_help(needs, names, lang="fr", anonymous=True) == (
         "Qui peut aider — Auvergne-Rhône-Alpes : 2 participants · collectivité locale : 1 participant"
     )
-    assert network.describe_help([], names, lang="fr") == ''
+    assert network.describe_help([], names, lang="fr") == ""

@@ -36,6 +36,7 @@ def migration(name: str) -> Callable:
 def _run_ddl(db: Any, statement: str) -> None:
     db.conn.execute(engine.ddl(statement, engine.of(db)))
 
+
 _SCHEMA_0001 = [
     """CREATE TABLE workshops (
         id INTEGER PRIMARY KEY,
@@ -214,9 +215,7 @@ def migrate(db: Any) -> list[str]:
     """Apply the pending migrations, each in its own transaction with its record; returns their
     names. On PostgreSQL an advisory lock makes several servers starting at once take turns."""
     table = _APPLIED_TABLE[engine.of(db)]
-    db.conn.execute(
-        f"CREATE TABLE IF NOT EXISTS {table} (migration_set TEXT, name TEXT, applied_at TEXT)"
-    )
+    db.conn.execute(f"CREATE TABLE IF NOT EXISTS {table} (migration_set TEXT, name TEXT, applied_at TEXT)")
     done = []
     for name, fn in MIGRATIONS:
         engine.begin_write(db)

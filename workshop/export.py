@@ -460,8 +460,10 @@ def _tables(
                 "theme_id": c["theme_id"],
                 "members": [people.get(m, "") for m in c["members"]],
                 "mobilised_contacts": len(c["contacts"]),
-                "next_steps": [f"{s['text']} ({s['owner']}, {format_date(s['due_date'], w.language)})".replace(", )", ")")
-                               for s in c["next_steps"]],
+                "next_steps": [
+                    f"{s['text']} ({s['owner']}, {format_date(s['due_date'], w.language)})".replace(", )", ")")
+                    for s in c["next_steps"]
+                ],
             }
             for c in data["collectifs"]
         ],  # fmt: skip

@@ -502,7 +502,10 @@ def who_can_help(tags: list[str], contacts: pd.DataFrame, *, texts: Iterable[str
         for v in values:
             if v and len(shown) < MAX_NEED_VALUES:
                 shown.setdefault(resolve.normalise(v), str(v))
-        words |= {resolve.normalise(FR.get(f"circle.{row.circle}", "")), resolve.normalise(EN.get(f"circle.{row.circle}", ""))} - {""}
+        words |= {
+            resolve.normalise(FR.get(f"circle.{row.circle}", "")),
+            resolve.normalise(EN.get(f"circle.{row.circle}", "")),
+        } - {""}
         words_of.append((int(row.participant_id), words))
     needs = {resolve.normalise(tag): tag for tag in tags if tag and resolve.normalise(tag)}
     said = " " + " ".join(resolve.normalise(text) for text in texts) + " "

@@ -101,7 +101,8 @@ class Decision:
     @property
     def same_label(self) -> bool:
         return len(self.candidates) > 1 or (
-            self.candidates[0].kind == "contact" and normalise(self.candidates[0].a_label) == normalise(self.candidates[0].b_label)
+            self.candidates[0].kind == "contact"
+            and normalise(self.candidates[0].a_label) == normalise(self.candidates[0].b_label)
         )
 
     @property
