@@ -11,23 +11,36 @@ import datetime as dt
 import streamlit as st
 
 from workshop import links, network, store, ui
-from workshop.errors import WorkshopError
-from workshop.model import CIRCLES, FLOWS, LIMITS, REGIONS, ROUNDS, SECTORS
+from workshop.errors import StorageError, WorkshopError
+from workshop.model import CIRCLES, FLOWS, LIMITS, REGIONS, ROUNDS, SECTORS, Round
 
 token = st.query_params.get("p", "")
-with ui.get_db() as db:
-    try:
-        workshop, me = store.participant_by_token(db, token)
-    except WorkshopError as exc:
+known = st.session_state.get("me_known")
+try:
+    with ui.get_db() as db:
+        try:
+            workshop, me = store.participant_by_token(db, token)
+        except StorageError:
+            raise
+        except WorkshopError as exc:
+            ui.show_error(exc)
+            if exc.key == "err.blocked":  # suspended, but their data stays theirs to erase
+                ui.delete_my_data(store.participant_by_token(db, token, allow_blocked=True)[1])
+            else:
+                st.page_link("pages/home.py", label=ui.t("home.join_title"))
+            st.stop()
+        ui.set_default_lang(workshop.language)
+        current = store.latest_open(store.rounds(db, workshop.id))
+        marker = store.room_marker(db, workshop.id)
+    st.session_state["me_known"] = (token, workshop, me, current, marker)
+except StorageError as exc:
+    # The database is briefly unreachable (a restart): the page stays drawn on what this tab last
+    # read, so what the person typed stays in its form, and the message says to press again.
+    if not known or known[0] != token:
         ui.show_error(exc)
-        if exc.key == "err.blocked":  # suspended, but their data stays theirs to erase
-            ui.delete_my_data(store.participant_by_token(db, token, allow_blocked=True)[1])
-        else:
-            st.page_link("pages/home.py", label=ui.t("home.join_title"))
         st.stop()
-    ui.set_default_lang(workshop.language)
-    current = store.latest_open(store.rounds(db, workshop.id))
-    marker = store.room_marker(db, workshop.id)
+    ui.flash_once(exc)  # shown with the section's messages, once
+    _, workshop, me, current, marker = known
 # Read again by section_view on every run, the fragment's own reruns included.
 rounds, my_contacts, my_ideas = {}, [], []
 suggestions = ui.skill_suggestions(ui.database(), workshop.id)
@@ -553,10 +566,14 @@ def section_view(name: str) -> None:
     """The chosen section. A submit, a delete or a vote in it reruns only this function (not the
     router, the header and the section bar): measured, a third fewer messages per phone rerun."""
     global rounds, my_contacts, my_ideas
-    with ui.get_db() as db:
-        rounds = store.rounds(db, workshop.id)
-        my_contacts = store.contacts_of(db, me.id)
-        my_ideas = store.ideas_of(db, me.id)
+    try:
+        with ui.get_db() as db:
+            fresh = store.rounds(db, workshop.id), store.contacts_of(db, me.id), store.ideas_of(db, me.id)
+        rounds, my_contacts, my_ideas = fresh
+    except StorageError as exc:
+        ui.flash_once(exc)  # unreachable for a moment: the section stays on what it last read
+        if not rounds:
+            rounds = {n: Round(n, n == st.session_state.get("me_seen_round"), None, None) for n in ROUNDS}
     latest = store.latest_open(rounds)
     moved_on = (latest.name if latest else "contacts") != st.session_state.get("me_seen_round")
     if moved_on:

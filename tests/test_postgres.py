@@ -185,3 +185,52 @@ def test_a_workshop_moves_from_sqlite_to_postgresql_and_back_with_its_links(tmp_
     returned, _ = export.import_bundle(again, back, keep_links=True)
     assert store.participant_by_token(again, "tok-alice-series-000000")[0].id == returned.id
     again.close()
+
+
+def test_the_participant_page_keeps_what_was_typed_through_a_database_restart(pg_url, monkeypatch):
+    """The real participant page on PostgreSQL: the database goes down as Alice presses Ajouter;
+    she reads a clear French message, her entry is still in the form, and pressing again once
+    the database is back saves it, once."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("WORKSHOP_DATABASE_URL", pg_url)
+    monkeypatch.setenv("WORKSHOP_DB_POOL_WAIT", "1")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    seed = dbmod.connect(pg_url)
+    workshop, _ = store.create_workshop(seed, title="Atelier PostgreSQL")
+    store.set_round(seed, workshop.id, "contacts", is_open=True)
+    store.join(seed, workshop.code, "Alice", token="tok-alice-pg-page-00000")
+    seed.close()
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["p"] = "tok-alice-pg-page-00000"
+    at.switch_page("pages/participate.py").run()
+    at.segmented_control(key="me_section").set_value("contacts").run()
+    next(w for w in at.text_input if w.key.endswith("_label")).input("J. R.")
+    next(w for w in at.button_group if w.key.endswith("_circle")).set_value("clients")
+    pg("stop")
+    try:
+        next(b for b in at.button if b.label == "Ajouter").click().run()
+        assert not at.exception
+        said = [e.value for e in at.error if "ne répond pas" in e.value]
+        assert len(said) == 1 and "saisie est conservée" in said[0]  # said once, in French
+        assert next(w for w in at.text_input if w.key.endswith("_label")).value == "J. R."
+    finally:
+        pg("start")
+    for _ in range(40):
+        next(b for b in at.button if b.label == "Ajouter").click().run()
+        if any("Ajouté" in s.value for s in at.success):
+            break
+        threading.Event().wait(0.5)
+    assert not at.exception
+    check = dbmod.connect(pg_url)
+    try:
+        assert [c["label"] for c in store.contacts_frame(check, workshop.id).to_dict("records")] == ["J. R."]
+    finally:
+        check.close()
+    from workshop import ui
+
+    ui._pool(pg_url).close()  # this test's pool stops reconnecting to a database dropped later
+    st.cache_resource.clear()

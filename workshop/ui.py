@@ -206,6 +206,14 @@ def flash(message: str, kind: str = "success") -> None:
     st.session_state.setdefault("_flash", []).append((kind, message))
 
 
+def flash_once(exc: WorkshopError) -> None:
+    """An error to show on this run's messages unless the same one is already waiting there (a
+    refused write and the page's own reads can meet the same unreachable database)."""
+    pending = st.session_state.setdefault("_flash", [])
+    if ("error", exc.message(lang())) not in pending:
+        pending.append(("error", exc.message(lang())))
+
+
 def show_flashes() -> None:
     for kind, message in st.session_state.pop("_flash", []):
         # Messages may quote what a participant typed: always shown as plain text.
