@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.pgdb import TEMPLATE, copied_database
 from workshop import db as dbmod
 from workshop import engine, store
 
 ROOT = Path(__file__).resolve().parent.parent
-_TEMPLATE = "workshop_template"
 
 
 @pytest.fixture(scope="session")
@@ -24,22 +24,17 @@ def pg_server() -> str:
                          text=True).stdout.strip()  # fmt: skip
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with engine.connect_postgres(admin) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {_TEMPLATE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {_TEMPLATE}")
-    dbmod.prepare(url.rsplit("/", 1)[0] + "/" + _TEMPLATE)
+        conn.execute(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {TEMPLATE}")
+    dbmod.prepare(url.rsplit("/", 1)[0] + "/" + TEMPLATE)
     return admin
 
 
 @pytest.fixture(scope="session")
 def _pg_session_db(pg_server):
     """This test process's PostgreSQL database, copied from the template once."""
-    name = f"test_{os.getpid()}"
-    with engine.connect_postgres(pg_server) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name} TEMPLATE {_TEMPLATE}")
-    yield pg_server.rsplit("/", 1)[0] + "/" + name
-    with engine.connect_postgres(pg_server) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with copied_database(pg_server, f"test_{os.getpid()}", template=TEMPLATE) as url:
+        yield url
 
 
 @pytest.fixture

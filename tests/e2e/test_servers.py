@@ -18,25 +18,22 @@ from playwright.sync_api import expect
 from scripts.servers import AFFINITY_COOKIE, Cluster
 from scripts.stserver import free_port
 from tests.e2e.conftest import ARTIFACTS, fill, goto, wait_ready
-from workshop import config, engine, export, links, store
+from tests.pgdb import TEMPLATE, copied_database
+from workshop import config, export, links, store
 from workshop import db as dbmod
 
 
 @pytest.fixture(scope="module")
 def cluster(pg_server):
-    name = f"e2e_cluster_{os.getpid()}"
-    with engine.connect_postgres(pg_server) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {name} TEMPLATE workshop_template")
-    url = pg_server.rsplit("/", 1)[0] + "/" + name
-    port = free_port()
-    c = Cluster(url, servers=2, port=port, address="127.0.0.1", public_url=f"http://127.0.0.1:{port}",
-                log_dir=ARTIFACTS / "cluster")  # fmt: skip
-    c.start()
-    yield c
-    c.stop()
-    with engine.connect_postgres(pg_server) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with copied_database(pg_server, f"e2e_cluster_{os.getpid()}", template=TEMPLATE) as url:
+        port = free_port()
+        c = Cluster(url, servers=2, port=port, address="127.0.0.1", public_url=f"http://127.0.0.1:{port}",
+                    log_dir=ARTIFACTS / "cluster")  # fmt: skip
+        c.start()
+        try:
+            yield c
+        finally:
+            c.stop()
 
 
 def affinity(server) -> str:
