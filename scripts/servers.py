@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stserver import ROOT, Server  # noqa: E402
+from stserver import ROOT, Server, healthy  # noqa: E402
 
 AFFINITY_COOKIE = "td_server"
 
@@ -88,16 +88,8 @@ class Cluster:
             stderr=subprocess.STDOUT,
             env={**os.environ, "HOME": str(self.log_dir)},
         )
-        deadline = time.time() + 30
-        import urllib.request
-
-        while time.time() < deadline:
-            try:
-                if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).read() == b"ok":
-                    return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"the proxy did not answer; see {self.log_dir / 'caddy.log'}")
+        if not healthy(self.url, within=30):
+            raise RuntimeError(f"the proxy did not answer; see {self.log_dir / 'caddy.log'}")
 
     def revive(self) -> list[int]:
         """Start again every app server that exited; returns their ports."""

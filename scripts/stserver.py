@@ -21,6 +21,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def healthy(url: str, *, within: float) -> bool:
+    """True once `url`'s /_stcore/health answers ok (an app server, or the proxy in front of them)."""
+    deadline = time.time() + within
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
 class Server:
     """One streamlit process on a database; can be killed and restarted on the same port."""
 
@@ -59,14 +71,7 @@ class Server:
              "--server.address", "127.0.0.1", "--server.port", str(self.port), *self.extra_args],
             cwd=ROOT, env=env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT,
         )  # fmt: skip
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
+        if not healthy(self.url, within=60):
             raise RuntimeError(f"streamlit did not start; see {self.log}")
         if warm:
             # As run.sh does: one main-page run, so a first direct /me or /projector visit is clean.
