@@ -88,6 +88,7 @@ async def participant(base: str, code: str, n: int, args, stats: Stats, start_ga
                 try:
                     page = await submit(session, page, kind, text, stats, double=(n % 10 == 3 and k == 0), timeout=args.timeout)
                 except TimeoutError:
+                    stats.sent += 1  # sent, never answered
                     stats.unanswered.append((kind, name, text))
                     stats.errors["timeout"] += 1
                     return
@@ -150,19 +151,17 @@ async def submit(session: Session, page, kind: str, text: str, stats: Stats, *, 
         expect = "Idée publiée."
     # As a browser does: a widget inside an st.fragment reruns only that fragment.
     fragment = page.fragment_of(widgets[-1])
-    stats.sent += 1
     stats.reruns += 1
     started = time.perf_counter()
-    try:
-        run = await session.run(widgets=widgets, fragment_id=fragment, timeout=timeout)
-    except websockets.ConnectionClosed:
-        stats.sent -= 1  # never answered: the caller counts it as interrupted and sends it again
-        raise
+    run = await session.run(widgets=widgets, fragment_id=fragment, timeout=timeout)
     latency = time.perf_counter() - started
     if double:  # the same submission again, as a double click or a resent message would
         stats.doubles += 1
         stats.reruns += 1
         await session.run(widgets=widgets, fragment_id=fragment, timeout=timeout)
+    # Counted once answered: a submit whose server died (even during its double) is counted
+    # by the caller as interrupted and sent again, so it must not be counted twice.
+    stats.sent += 1
     alerts = run.alert_text()
     if run.exceptions:
         stats.errors["exception: " + run.exceptions[0][:60]] += 1
