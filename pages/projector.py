@@ -7,6 +7,7 @@ import time
 import streamlit as st
 
 from workshop import config, links, network, store, ui
+from workshop import wall as walls
 from workshop.errors import WorkshopError
 
 code = st.query_params.get("w", "")
@@ -24,6 +25,8 @@ def fmt_time(seconds: int) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
+NETWORK_HEIGHT = 780  # px of the 1920×1080 canvas below the header
+GROWTH_WIDTH = 1040  # px: the growth curve's column (3/5 of the canvas's content width)
 FULL_REDRAW_SECONDS = 30  # "what's new" highlights age even when nothing is written
 
 
@@ -32,9 +35,11 @@ with ui.get_db() as db:
 snap = ui.room_snapshot(ui.database(), workshop.id, version)
 w = snap["workshop"]
 ui.set_default_lang(w.language)
-ui.page_chrome()
+ui.page_chrome(wall=True)
 st.session_state["proj_version"] = version
 st.session_state["proj_drawn_at"] = time.monotonic()
+st.session_state["proj_slot"] = walls.rotation_slot(time.time())
+st.session_state["proj_pages"] = 1  # the view sets how many pages it rotates through
 
 
 @st.fragment(run_every=config.REFRESH_SECONDS)
@@ -49,7 +54,8 @@ def live_header() -> None:
             return
         current = store.current_round(db, workshop.id)
     aged = time.monotonic() - st.session_state.get("proj_drawn_at", 0) > FULL_REDRAW_SECONDS
-    if now_version != st.session_state.get("proj_version") or aged:
+    turned = st.session_state.get("proj_pages", 1) > 1 and walls.rotation_slot(time.time()) != st.session_state.get("proj_slot")
+    if now_version != st.session_state.get("proj_version") or aged or turned:
         st.rerun()
     if current:
         left = store.seconds_left(current)
@@ -76,13 +82,13 @@ def wall() -> None:
             f'<p class="proj-url">{ui.esc(ui.t("proj.join_at"))} {ui.esc(links.base_url(w))}</p>'
         )
     with head[2]:
-        ui.qr_image(links.join_url(w), w.code, width=230)
+        ui.qr_image(links.join_url(w), w.code, width=220)
 
     view = w.projector_view
     if view == "counters":
-        counters_view(snap["counters"], fresh)
+        counters_view(w, version, snap["counters"], fresh)
     elif view == "network":
-        ui.render_network(w, version, height=720, key="proj_net")
+        ui.render_network(w, version, height=NETWORK_HEIGHT, key="proj_net", wall=True)
     elif view == "ideas":
         ideas_view(w, version, since)
     elif view in ("themes", "votes"):
@@ -91,21 +97,80 @@ def wall() -> None:
         collectifs_view(w, version)
 
 
-def counters_view(counters: dict, fresh: dict) -> None:
+def pager(page: walls.Page) -> str:
+    """The discreet position indicator of a rotating view ("2 / 4"), empty when all fits."""
+    st.session_state["proj_pages"] = page.count
+    if page.count < 2:
+        return ""
+    label = ui.t("proj.page", n=page.index + 1, count=page.count)
+    return f'<div class="wall-pager" aria-label="{ui.esc(label)}">{page.index + 1} / {page.count}</div>'
+
+
+def paged(items: list, view: str) -> walls.Page:
+    return walls.page_of(items, per_page=walls.PER_PAGE[view], slot=st.session_state["proj_slot"])
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _activity(path: str, workshop_id: int, version: int, anonymous: bool) -> dict:
+    """What the counters view draws besides the numbers: arrival times and the latest arrivals."""
+    del version
+    with ui.get_db() as db:
+        contacts = store.contacts_frame(db, workshop_id)
+        ideas = store.ideas_frame(db, workshop_id)
+        opened = store.rounds(db, workshop_id)["contacts"].opened_at
+    return {
+        "contacts": contacts["created_at"].tolist(),
+        "ideas": ideas["created_at"].tolist() if not ideas.empty else [],
+        "opened": opened,
+        "arrivals": walls.latest_arrivals(contacts, anonymous=anonymous),
+    }
+
+
+def counters_view(w, version: int, counters: dict, fresh: dict) -> None:
+    from workshop import charts
+
     cells = [
         ("participants", counters["participants"], fresh["participants"]),
         ("contacts", counters["contacts"], fresh["contacts"]),
         ("ideas", counters["ideas"], fresh["ideas"]),
         ("votes", counters["voters"], 0),
     ]
-    cols = st.columns(len(cells))
-    for col, (name, value, new) in zip(cols, cells, strict=True):
-        extra = f'<div class="proj-new">{ui.esc(ui.t("proj.new_count", n=new))}</div>' if new else "<div>&nbsp;</div>"
-        col.html(
-            f'<div data-testid="proj-{name}"><div class="proj-metric">{value}</div>'
-            f'<div class="proj-metric-label">{ui.esc(ui.t(f"proj.{name}"))}</div>{extra}</div>'
+    metrics = "".join(
+        f'<div data-testid="proj-{name}"><div class="proj-metric">{value}</div>'
+        f'<div class="proj-metric-label">{ui.esc(ui.t(f"proj.{name}"))}</div>'
+        + (f'<div class="proj-new">{ui.esc(ui.t("proj.new_count", n=new))}</div>' if new else "")
+        + "</div>"
+        for name, value, new in cells
+    )
+    st.html(f'<div class="wall-metrics">{metrics}</div>')
+    activity = _activity(ui.database(), w.id, version, w.anonymous)
+    now = dt.datetime.now(dt.UTC)
+    times = activity["contacts"] + activity["ideas"]
+    start = dt.datetime.fromisoformat(activity["opened"]) if activity["opened"] else None
+    if start is None and times:
+        start = dt.datetime.fromisoformat(min(times))
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        if start is not None:
+            series = {
+                ui.t("proj.contacts"): walls.growth(activity["contacts"], start=start, now=now),
+                ui.t("proj.ideas"): walls.growth(activity["ideas"], start=start, now=now),
+            }
+            ui.wall_chart(charts.growth_figure(series, lang=ui.lang(), height=470), key="proj_growth", width=GROWTH_WIDTH)
+    with right:
+        rows = []
+        for arrival in activity["arrivals"]:
+            who = arrival.who or ui.t("proj.someone")
+            place = f" · {arrival.region}" if arrival.region else ""
+            rows.append(
+                f'<li><span class="wall-dot family-{arrival.family}"></span>'
+                f"<b>{ui.esc(who)}</b> · {ui.esc(ui.t(f'family.{arrival.family}'))}{ui.esc(place)}</li>"
+            )
+        latest = f'<ul class="wall-arrivals">{"".join(rows)}</ul>' if rows else ""
+        st.html(
+            f'<h2 class="wall-h2">{ui.esc(ui.t("proj.latest"))}</h2>{latest}'
+            f'<p class="proj-sub">{counters["silent"]} {ui.esc(ui.t("proj.silent"))}</p>'
         )
-    st.html(f'<p class="proj-sub">{counters["silent"]} {ui.esc(ui.t("proj.silent"))}</p>')
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -113,7 +178,10 @@ def _ideas(path: str, workshop_id: int, version: int) -> list[dict]:
     del version
     with ui.get_db() as db:
         frame = store.ideas_frame(db, workshop_id)
-    return frame.sort_values("id", ascending=False).head(40).to_dict("records") if not frame.empty else []
+    if frame.empty:
+        return []
+    newest = frame.sort_values("id", ascending=False).head(walls.PER_PAGE["ideas"] * walls.IDEA_PAGES)
+    return newest[["id", "text", "author", "created_at"]].to_dict("records")
 
 
 def ideas_view(w, version: int, since: str) -> None:
@@ -121,11 +189,13 @@ def ideas_view(w, version: int, since: str) -> None:
     if not ideas:
         st.info(ui.t("proj.no_ideas"))
         return
-    cols = st.columns(4)
-    for n, idea in enumerate(ideas):
+    page = paged(ideas, "ideas")
+    notes = []
+    for idea in page.items:
         cls = "note fresh" if idea["created_at"] >= since else "note"
         author = "" if w.anonymous else f'<div class="note-author">— {ui.esc(idea["author"])}</div>'
-        cols[n % 4].html(f'<div class="{cls}">{ui.esc(idea["text"])}{author}</div>')
+        notes.append(f'<div class="{cls}"><div class="note-text">{ui.esc(idea["text"])}</div>{author}</div>')
+    st.html(f'<div class="wall-grid wall-ideas">{"".join(notes)}</div>{pager(page)}')
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -144,6 +214,12 @@ def _cards(path: str, workshop_id: int, version: int, lang: str) -> list[dict]:
     return cards
 
 
+def counts(ideas: int, votes: int) -> str:
+    """ "3 idées · 1 vote", singular where it is one."""
+    idea_text = ui.t("th.one_idea" if ideas == 1 else "th.n_ideas", n=ideas)
+    return f"{idea_text} · {ui.t('proj.one_vote' if votes == 1 else 'proj.n_votes', n=votes)}"
+
+
 def themes_view(w, version: int, *, ranking: bool) -> None:
     from workshop import charts
 
@@ -154,20 +230,21 @@ def themes_view(w, version: int, *, ranking: bool) -> None:
         return
     if ranking:
         st.html(f'<p class="proj-round">{ui.esc(ui.t("proj.ranking"))}</p>')
-        st.plotly_chart(charts.votes_figure(frame, lang=ui.lang(), height=680), key="proj_votes")
+        ui.wall_chart(charts.votes_figure(frame, lang=ui.lang(), height=700), key="proj_votes")
         return
     cards = sorted(_cards(ui.database(), w.id, version, ui.lang()), key=lambda c: (-c["votes"], -c["ideas"], c["id"]))
-    cols = st.columns(3)
-    for n, card in enumerate(cards[:9]):
-        reps = "".join(f"<li>{ui.esc(text)}</li>" for text in card["representative"][:3])
+    page = paged(cards, "themes")
+    html = []
+    for card in page.items:
+        reps = "".join(f"<li>{ui.esc(text)}</li>" for text in card["representative"][:2])
         helped = card["help"][w.anonymous]
-        help_html = f'<div class="meta">🤝 {ui.esc(helped)}</div>' if helped else ""
-
-        cols[n % 3].html(
+        help_html = f'<div class="meta help">{ui.esc(helped)}</div>' if helped else ""
+        html.append(
             f'<div class="card"><h2>{ui.esc(card["label"])}</h2>'
-            f'<div class="meta">{card["ideas"]} {ui.esc(ui.t("th.ideas"))} · {card["votes"]} {ui.esc(ui.t("th.votes"))}</div>'
+            f'<div class="meta">{ui.esc(counts(card["ideas"], card["votes"]))}</div>'
             f"<ul>{reps}</ul>{help_html}</div>"
         )
+    st.html(f'<div class="wall-grid wall-cards">{"".join(html)}</div>{pager(page)}')
 
 
 def collectifs_view(w, version: int) -> None:
@@ -176,20 +253,22 @@ def collectifs_view(w, version: int) -> None:
     if not groups:
         st.info(ui.t("proj.no_collectifs"))
         return
-    cols = st.columns(min(3, len(groups)))
-    for n, group in enumerate(groups):
+    page = paged(groups, "collectifs")
+    html = []
+    for group in page.items:
         members = "" if w.anonymous else ", ".join(m["display_name"] for m in group["members"])
-        steps = "".join(f"<li>{ui.esc(ui.step_text(s))}</li>" for s in group["next_steps"][:4])
+        steps = "".join(f"<li>{ui.esc(ui.step_text(s))}</li>" for s in group["next_steps"][:3])
         regions = sorted({c["region"] for c in group["contacts"] if c["region"]})
         sectors = sorted({c["sector"] for c in group["contacts"] if c["sector"]})
         reach = ", ".join(regions[:3] + sectors[:3])
-        cols[n % len(cols)].html(
+        html.append(
             f'<div class="card"><h2>{ui.esc(group["name"])}</h2>'
             f'<div class="meta">{len(group["members"])} · {ui.esc(members)}</div>'
             f"<ul>{steps}</ul>"
-            f'<div class="meta">{ui.esc(ui.t("proj.mobilises"))} {len(group["contacts"])} {ui.esc(ui.t("net.contact").lower())}s'
+            f'<div class="meta help">{ui.esc(ui.t("proj.mobilises"))} {len(group["contacts"])} {ui.esc(ui.t("net.contact").lower())}s'
             f"{' · ' + ui.esc(reach) if reach else ''}</div></div>"
         )
+    st.html(f'<div class="wall-grid wall-cards">{"".join(html)}</div>{pager(page)}')
 
 
 wall()

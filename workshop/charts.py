@@ -9,6 +9,7 @@ import igraph as ig
 import pandas as pd
 import plotly.graph_objects as go
 
+from workshop import labels
 from workshop.i18n import t
 from workshop.model import CIRCLE_FAMILIES, CIRCLE_FAMILY
 
@@ -63,9 +64,13 @@ def network_figure(
     anonymous: bool = False,
     only_bridges: bool = False,
     height: int = 760,
+    wall: tuple[int, int] | None = None,
 ) -> go.Figure:
     """The collective network: participants as diamonds, contacts as dots, bridges outlined,
-    dormant ties dashed. Contact labels only when the facilitator opted in (show_labels)."""
+    dormant ties dashed. Contact labels only when the facilitator opted in (show_labels).
+    `wall`: the plot area in px on the wall canvas; only labels that fit without overlapping are
+    drawn there, in large type. A graph from network.summarise_for_wall draws each participant's
+    own contacts as its size."""
     fig = go.Figure()
     if g.vcount() == 0:
         return _base(fig, height=height)
@@ -73,6 +78,8 @@ def network_figure(
     if only_bridges:
         bridges = {v.index for v in g.vs if v["kind"] == "contact" and len(v["known_by"]) >= 2}
         keep = bridges | {n for b in bridges for n in g.neighbors(b)}
+    # 4 decimals are a tenth of a pixel on the wall: the redraw sent to every wall is smaller.
+    at = {k: (round(x, 4), round(y, 4)) for k, (x, y) in positions.items()}
     comm = dict(zip(table["key"], table["community"], strict=True))
     score = dict(zip(table["key"], table["betweenness" if size_by == "betweenness" else "degree"], strict=True))
     top = max(score.values()) or 1
@@ -81,7 +88,7 @@ def network_figure(
         for e in g.es:
             if bool(e["dormant"]) != dormant or e.source not in keep or e.target not in keep:
                 continue
-            (x0, y0), (x1, y1) = positions[g.vs[e.source]["key"]], positions[g.vs[e.target]["key"]]
+            (x0, y0), (x1, y1) = at[g.vs[e.source]["key"]], at[g.vs[e.target]["key"]]
             xs += [x0, x1, None]
             ys += [y0, y1, None]
         if xs:
@@ -95,6 +102,24 @@ def network_figure(
                     showlegend=False,
                 )  # fmt: skip
             )
+    summary = "own" in g.vs.attributes()  # network.summarise_for_wall: a participant's own contacts are its size
+    sizes, texts = {}, {}
+    for v in g.vs:
+        if v.index not in keep:
+            continue
+        participant = v["kind"] == "participant"
+        bridge = v["kind"] == "contact" and len(v["known_by"]) >= 2
+        if summary and participant:
+            sizes[v.index] = min(54.0, 16 + 5 * v["own"] ** 0.5)
+        elif summary:
+            sizes[v.index] = min(36.0, 8 + 4 * len(v["known_by"]))
+        else:
+            sizes[v.index] = 10 + 26 * (score[v["key"]] / top) ** 0.6 + (8 if participant else 0) + (6 if bridge else 0)
+        label = _node_label(v, lang, show_labels=show_labels, anonymous=anonymous)
+        # On the wall a hidden label says nothing: a bridge shows how many people know it instead.
+        texts[v.index] = label if participant or show_labels else (f"×{len(v['known_by'])}" if bridge else "")
+    if wall:
+        texts = _fitting_labels(g, positions, texts, sizes, score, top, plot_px=wall)
     groups: dict[str, list[int]] = {}
     for v in g.vs:
         if v.index in keep:
@@ -107,37 +132,33 @@ def network_figure(
         colour = "#222222" if name == participant_group else PALETTE[n % len(PALETTE)]
         if color_by == "circle" and name in family_colour:
             colour = family_colour[name]  # never by rank: "Marché" stays orange after the merges
-        sizes, symbols, lines, texts, hovers = [], [], [], [], []
+        symbols, lines, hovers = [], [], []
         for v in vs:
             participant = v["kind"] == "participant"
             bridge = v["kind"] == "contact" and len(v["known_by"]) >= 2
-            sizes.append(10 + 26 * (score[v["key"]] / top) ** 0.6 + (8 if participant else 0) + (6 if bridge else 0))
             symbols.append("diamond" if participant else "circle")
             lines.append(3.5 if bridge else 0.8)
             label = _node_label(v, lang, show_labels=show_labels, anonymous=anonymous)
-            # On the wall a hidden label says nothing: a bridge shows how many people know it instead.
-            if participant or show_labels:
-                texts.append(label)
-            else:
-                texts.append(f"×{len(v['known_by'])}" if bridge else "")
+            own = f"<br>{_esc(t('net.own', lang, n=v['own']))}" if summary and participant else ""
             hovers.append(
-                f"{label}<br>{_esc(t('con.known_by', lang))}: {len(v['known_by'])}"
+                f"{label}<br>{_esc(t('con.known_by', lang))}: {len(v['known_by'])}{own}"
                 + (f"<br>{_esc(', '.join(t(f'circle.{c}', lang) for c in v['circles']))}" if v["circles"] else "")
             )
         fig.add_trace(
             go.Scatter(
-                x=[positions[v["key"]][0] for v in vs],
-                y=[positions[v["key"]][1] for v in vs],
+                x=[at[v["key"]][0] for v in vs],
+                y=[at[v["key"]][1] for v in vs],
                 mode="markers+text",
                 name=_esc(name),
-                text=texts,
+                text=[texts[v.index] for v in vs],
                 textposition="top center",
-                textfont={"size": 16},
-                hovertext=hovers,
-                hoverinfo="text",
-                customdata=[v["key"] for v in vs],
+                textfont={"size": WALL_LABEL_PX if wall else 16},
+                # The wall is a static picture: no hover text or keys to send to it.
+                hovertext=None if wall else hovers,
+                hoverinfo="skip" if wall else "text",
+                customdata=None if wall else [v["key"] for v in vs],
                 marker={
-                    "size": sizes,
+                    "size": [sizes[v.index] for v in vs],
                     "symbol": symbols,
                     "color": colour,
                     "line": {"width": lines, "color": "#111"},
@@ -145,10 +166,51 @@ def network_figure(
                 },  # fmt: skip
             )
         )
-    fig.update_xaxes(visible=False, range=[-0.03, 1.03])
+    fig.update_xaxes(visible=False, range=list(X_RANGE))
     # No fixed aspect ratio: the room's network fills the wide wall instead of a centred square.
-    fig.update_yaxes(visible=False, range=[-0.03, 1.06])
-    return _base(fig, height=height)
+    fig.update_yaxes(visible=False, range=list(Y_RANGE))
+    fig = _base(fig, height=height)
+    if wall:
+        fig.update_layout(
+            margin=WALL_MARGIN, legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": WALL_LABEL_PX}},
+        )  # fmt: skip
+        if summary:
+            own = sum(v["own"] for v in g.vs if v["kind"] == "participant")
+            fig.add_annotation(
+                text=_esc(t("net.wall_summary", lang, n=own)), showarrow=False, xref="paper", yref="paper", x=0, y=0,
+                xanchor="left", yanchor="top", yshift=-8, font={"size": WALL_LABEL_PX, "color": "#333333"},
+            )  # fmt: skip
+    return fig
+
+
+WALL_LABEL_PX = 28  # node labels and legend on the 1920×1080 wall canvas (≥ 18 px at 1280×720)
+WALL_MARGIN = {"l": 10, "r": 10, "t": 56, "b": 48}
+X_RANGE, Y_RANGE = (-0.03, 1.03), (-0.03, 1.06)
+
+
+def wall_plot_px(width: int, height: int) -> tuple[int, int]:
+    """The plot area of a wall figure `width` × `height` px (its margins taken off)."""
+    return width - WALL_MARGIN["l"] - WALL_MARGIN["r"], height - WALL_MARGIN["t"] - WALL_MARGIN["b"]
+
+
+def _fitting_labels(g, positions, texts, sizes, score, top, *, plot_px: tuple[int, int]) -> dict[int, str]:
+    """Only the labels that fit without overlapping, the most connected nodes first."""
+    width, height = plot_px
+    indices = [i for i, text in texts.items() if text]
+    candidates = []
+    for i in indices:
+        x, y = positions[g.vs[i]["key"]]
+        candidates.append(
+            labels.Candidate(
+                x=(x - X_RANGE[0]) / (X_RANGE[1] - X_RANGE[0]) * width,
+                y=(Y_RANGE[1] - y) / (Y_RANGE[1] - Y_RANGE[0]) * height,
+                text=html.unescape(texts[i]),
+                priority=score[g.vs[i]["key"]] / top + (1.0 if g.vs[i]["kind"] == "participant" else 0.0),
+                gap=sizes[i] / 2,
+            )
+        )
+    shown = {indices[k] for k in labels.place(candidates, font_px=WALL_LABEL_PX, width=width, height=height)}
+    return {i: (text if i in shown else "") for i, text in texts.items()}
 
 
 def _node_label(v: ig.Vertex, lang: str, *, show_labels: bool, anonymous: bool) -> str:
@@ -172,13 +234,36 @@ def bar_figure(counts: dict[str, int], *, title: str = "", height: int = 480, co
             marker_color=color,
             text=[v for _, v in items][::-1],
             textposition="auto",
-            textfont={"size": 24},
+            textfont={"size": 28},
         )
     )
-    fig.update_layout(title={"text": _esc(title), "font": {"size": 28}})
-    fig.update_xaxes(showgrid=True, gridcolor="#eee", tickfont={"size": 20})
-    fig.update_yaxes(automargin=True, tickfont={"size": 24, "color": "#222222"})  # read from the back of the room
+    fig.update_layout(title={"text": _esc(title), "font": {"size": 30}})
+    fig.update_xaxes(showgrid=True, gridcolor="#eee", tickfont={"size": 28})
+    fig.update_yaxes(automargin=True, tickfont={"size": 28, "color": "#222222"})  # read from the back of the room
     return _base(fig, height=height, legend=False)
+
+
+def growth_figure(series: dict[str, list[tuple[float, int]]], *, lang: str = "fr", height: int = 460) -> go.Figure:
+    """How the room grew over the round: one line per count, minutes since the round opened."""
+    fig = go.Figure()
+    for n, (name, points) in enumerate(series.items()):
+        fig.add_trace(
+            go.Scatter(
+                x=[p[0] for p in points],
+                y=[p[1] for p in points],
+                mode="lines",
+                name=_esc(name),
+                line={"width": 6, "color": ("#0072B2", "#E69F00")[n % 2]},
+                fill="tozeroy" if n == 0 else None,
+            )  # fmt: skip
+        )
+    fig.update_xaxes(title={"text": _esc(t("proj.minutes", lang)), "font": {"size": 28}}, tickfont={"size": 28}, showgrid=False)
+    fig.update_yaxes(tickfont={"size": 28}, gridcolor="#eee", rangemode="tozero")
+    fig = _base(fig, height=height)
+    fig.update_layout(
+        legend={"orientation": "h", "y": 1.12, "x": 0, "font": {"size": 28}}, margin={"l": 10, "r": 10, "t": 60, "b": 10}
+    )
+    return fig
 
 
 def flows_figure(flow_data: dict, *, lang: str = "fr", height: int = 480) -> go.Figure:

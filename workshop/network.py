@@ -114,6 +114,26 @@ def build_graph(room: Room, *, organisations: bool = False, filters: dict | None
     return g
 
 
+WALL_DETAIL_LIMIT = 250  # nodes the wall draws one by one; above, each participant's own contacts are summarised
+
+
+def summarise_for_wall(g: ig.Graph) -> ig.Graph:
+    """The room as a large room reads it: participants and the contacts several of them share
+    (the bridges) drawn one by one; a contact only one participant knows is not drawn, it is
+    counted in its participant's `own` attribute (drawn as the participant's size)."""
+    own = [0] * g.vcount()
+    keep = []
+    for v in g.vs:
+        if v["kind"] == "contact" and len(v["known_by"]) < 2:
+            for n in g.neighbors(v.index):
+                own[n] += 1
+        else:
+            keep.append(v.index)
+    g = g.copy()
+    g.vs["own"] = own
+    return g.induced_subgraph(keep, implementation="create_from_scratch")
+
+
 def apply_filters(contacts: pd.DataFrame, filters: dict) -> pd.DataFrame:
     """Console filters: circles, flows, minimum strength/trust, dormant only / active only, regions."""
     if contacts.empty or not filters:

@@ -333,10 +333,11 @@ def _lang_marker(**data: object) -> str:
     return f'<span hidden data-td-lang="{esc(lang())}"{extra}></span>'
 
 
-def page_chrome() -> None:
+def page_chrome(*, wall: bool = False) -> None:
     """The page's language, for the boot script (<html lang>, control names); the shared styles
-    are in the page shell (workshop/static/app.css)."""
-    st.html(_lang_marker())
+    are in the page shell (workshop/static/app.css). `wall`: laid out on the 1920×1080 canvas
+    the boot script scales to the projector's screen."""
+    st.html(_lang_marker(wall=1) if wall else _lang_marker())
 
 
 def focus_first_input(selector: str = "input") -> None:
@@ -369,30 +370,48 @@ def follow_button() -> None:
 
 
 def projector_css() -> None:
-    """Large type for the wall: readable from the back of the room at 1280x720 and up."""
+    """Large type for the wall, on its 1920×1080 canvas (scaled to the screen by the boot script):
+    what the room reads is 28 px or more there, so at least 18 px on a 1280×720 projector."""
     st.html(
         """<style>
         header[data-testid="stHeader"] {display: none;}
-        .block-container, [data-testid="stMainBlockContainer"] {padding-top: 1.2rem !important; padding-bottom: 0; max-width: 100%;}
-        .proj-title {font-size: 2.6rem; font-weight: 800; line-height: 1.1; margin: 0; padding: 0;}
-        .proj-sub {font-size: 1.6rem; opacity: .85; margin: .2rem 0 0 0;}
-        .proj-code {font-size: 3.4rem; font-weight: 900; letter-spacing: .35rem; margin: 0;}
-        .proj-url {font-size: 1.5rem; overflow-wrap: anywhere;}  /* breaks after "Rejoignez sur", not inside the port */
-        .proj-round {font-size: 2rem; font-weight: 700;}
+        .block-container, [data-testid="stMainBlockContainer"] {padding: 1.6rem 3rem 0 3rem !important; max-width: 100%;}
+        .proj-title {font-size: 3rem; font-weight: 800; line-height: 1.1; margin: 0; padding: 0;
+                     display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden;}
+        .proj-sub {font-size: 1.75rem; opacity: .9; margin: .2rem 0 0 0; line-height: 1.25;}
+        .proj-code {font-size: 4rem; font-weight: 900; letter-spacing: .35rem; margin: 0; line-height: 1.1;}
+        .proj-url {font-size: 1.75rem; overflow-wrap: anywhere; margin: 0;}  /* breaks after "Rejoignez sur", not inside the port */
+        .proj-round {font-size: 2.1rem; font-weight: 700;}
         .proj-timer {font-size: 3rem; font-weight: 900; font-variant-numeric: tabular-nums;}
-        .proj-metric {font-size: 5rem; font-weight: 900; line-height: 1;}
-        .proj-metric-label {font-size: 1.8rem; opacity: .85;}
-        .proj-new {font-size: 1.4rem; color: #2e7d32; font-weight: 700;}
-        .note {font-size: 1.5rem; line-height: 1.25; padding: .7rem .9rem; border-radius: .5rem;
-               background: #fff7c2; color: #222; margin: 0 0 .7rem 0; box-shadow: 0 2px 4px rgba(0,0,0,.15);}
+        .wall-metrics {display: grid; grid-template-columns: repeat(4, 1fr); gap: 2rem; margin: .5rem 0 1rem 0;}
+        .proj-metric {font-size: 6rem; font-weight: 900; line-height: 1;}
+        .proj-metric-label {font-size: 2rem; opacity: .9;}
+        .proj-new {font-size: 1.75rem; color: #1b5e20; font-weight: 700;}
+        .wall-h2 {font-size: 2.1rem; font-weight: 700; margin: 0 0 .6rem 0; padding: 0;}
+        .wall-arrivals {list-style: none; margin: 0 0 1rem 0; padding: 0;}
+        .wall-arrivals li {font-size: 1.75rem; line-height: 1.3; margin-bottom: .55rem;
+                           white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}
+        .wall-dot {display: inline-block; width: 1.4rem; height: 1.4rem; border-radius: 50%; margin-right: .6rem; vertical-align: -.15rem;}
+        .family-close {background: #0072B2;} .family-studies {background: #CC79A7;} .family-work {background: #009E73;}
+        .family-business {background: #E69F00;} .family-commitment {background: #D55E00;} .family-other {background: #999999;}
+        .wall-grid {display: grid; gap: 1.1rem 1.4rem; grid-template-columns: repeat(3, minmax(0, 1fr));}
+        .wall-ideas {grid-template-rows: repeat(3, 236px);}
+        .wall-cards {grid-template-rows: repeat(2, 360px);}
+        .note {font-size: 1.75rem; line-height: 1.25; padding: .8rem 1rem; border-radius: .5rem; overflow: hidden;
+               background: #fff7c2; color: #222; box-shadow: 0 2px 4px rgba(0,0,0,.15);}
         .note.fresh {background: #c8f7c5; outline: 4px solid #2e7d32;}
-        .card {font-size: 1.4rem; padding: .8rem 1rem; border-radius: .6rem; background: #eef3fb; color: #111;
-               margin-bottom: .8rem;}
-        .card h2 {font-size: 1.9rem; margin: 0 0 .3rem 0; padding: 0;}
-        .card .meta {font-size: 1.5rem; color: #333;}
-        .note-author {font-size: 1.5rem; color: #444;}
-        .card ul {margin: .3rem 0 0 1.2rem; padding: 0;}
-        .card li {margin-bottom: .2rem; font-size: 1.4rem; line-height: 1.3;}
+        .note-text {display: -webkit-box; -webkit-line-clamp: 4; -webkit-box-orient: vertical; overflow: hidden; overflow-wrap: anywhere;}
+        .note-author {font-size: 1.75rem; color: #3a3a3a; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}
+        .card {font-size: 1.75rem; padding: .9rem 1.1rem; border-radius: .6rem; background: #eef3fb; color: #111; overflow: hidden;}
+        .card h2 {font-size: 2.2rem; margin: 0 0 .3rem 0; padding: 0; line-height: 1.2;
+                  white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}
+        .card .meta {font-size: 1.75rem; color: #2b2b2b; overflow-wrap: anywhere;}
+        .card .help {display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden;}
+        .card ul {margin: .3rem 0 .3rem 1.6rem; padding: 0;}
+        .card li {margin-bottom: .2rem; font-size: 1.75rem; line-height: 1.25; overflow-wrap: anywhere;
+                  display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden;}
+        .wall-pager {position: fixed; right: 2.2rem; bottom: 1.2rem; font-size: 1.75rem; font-weight: 700;
+                     color: #333; background: #f1f1f1; border-radius: 2rem; padding: .2rem 1rem;}
         </style>"""
     )
 
@@ -450,29 +469,49 @@ def network_figure(path: str, workshop_id: int, version: int, view_json: str, la
     """The figure for one (version, view settings, language): built once for all tabs."""
     view = json.loads(view_json)
     result = network_analysis(path, workshop_id, version, json.dumps(view.get("filters", {}), sort_keys=True))
+    graph, positions, plot_px = result["graph"], result["positions"], None
+    if view.get("wall"):
+        plot_px = charts.wall_plot_px(WALL_CONTENT_WIDTH, view.get("height", 760))
+        full = network.build_graph(result["room"]) if view.get("filters") else graph
+        if full.vcount() > network.WALL_DETAIL_LIMIT:
+            # A large room on the wall: participants and shared contacts, laid out on their own
+            # (remembered apart from the full picture, so both stay stable).
+            graph = network.summarise_for_wall(graph)
+            positions = _layout_memory().positions((f"{path}#wall", workshop_id), network.summarise_for_wall(full))
     return charts.network_figure(
-        result["graph"], result["positions"], result["metrics"], lang=lang,
+        graph, positions, result["metrics"], lang=lang,
         color_by=view.get("color_by", "circle"), size_by=view.get("size_by", "degree"),
         show_labels=view.get("show_labels", False), anonymous=view.get("anonymous", False),
-        only_bridges=view.get("net_view") == "bridges", height=view.get("height", 760),
+        only_bridges=view.get("net_view") == "bridges", height=view.get("height", 760), wall=plot_px,
     )  # fmt: skip
 
 
-def view_settings(workshop, *, height: int = 760) -> tuple[str, str]:
+WALL_CONTENT_WIDTH = 1824  # the wall canvas (1920 px) less its side padding (projector_css)
+
+
+def wall_chart(fig, *, key: str | None, width: int = WALL_CONTENT_WIDTH) -> None:
+    """A chart on the wall canvas at a fixed width: measured in the browser, the scaled canvas
+    would give Streamlit the screen's width, not the canvas's."""
+    fig.update_layout(width=width, autosize=False)
+    st.plotly_chart(fig, key=key, width=width, config={"displayModeBar": False, "staticPlot": True})
+
+
+def view_settings(workshop, *, height: int = 760, wall: bool = False) -> tuple[str, str]:
     """(filters_json, view_json) from the workshop's settings: the console decides, the wall follows."""
     s = workshop.settings
     filters = s.get("filters", {})
     view = {
         "filters": filters, "color_by": s.get("color_by", "circle"), "size_by": s.get("size_by", "degree"),
         "net_view": s.get("net_view", "full"), "show_labels": workshop.show_labels,
-        "anonymous": workshop.anonymous, "height": height,
+        "anonymous": workshop.anonymous, "height": height, "wall": wall,
     }  # fmt: skip
     return json.dumps(filters, sort_keys=True), json.dumps(view, sort_keys=True)
 
 
-def render_network(workshop, version: int, *, height: int = 760, key: str | None = None, on_select=None):
-    """The network view the facilitator chose (full, bridges, circles, reach, flows)."""
-    filters_json, view_json = view_settings(workshop, height=height)
+def render_network(workshop, version: int, *, height: int = 760, key: str | None = None, on_select=None, wall: bool = False):
+    """The network view the facilitator chose (full, bridges, circles, reach, flows); `wall`: drawn
+    for the projector's canvas (labels that fit, a large room summarised)."""
+    filters_json, view_json = view_settings(workshop, height=height, wall=wall)
     analysis = network_analysis(database(), workshop.id, version, filters_json)
     net_view = json.loads(view_json)["net_view"]
     room = analysis["room"]
@@ -507,5 +546,5 @@ def render_network(workshop, version: int, *, height: int = 760, key: str | None
     fig = network_figure(database(), workshop.id, version, view_json, lang())
     if on_select:
         return st.plotly_chart(fig, key=key, on_select=on_select, selection_mode=("points",), config={"displayModeBar": False})
-    st.plotly_chart(fig, key=key, config={"displayModeBar": False, "staticPlot": False})
+    wall_chart(fig, key=key) if wall else st.plotly_chart(fig, key=key, config={"displayModeBar": False, "staticPlot": False})
     return analysis

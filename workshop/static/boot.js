@@ -9,6 +9,9 @@
    - The first view appears whole: the page stays behind its splash until Streamlit's widgets,
      drawn as skeletons until their pieces load, have stopped moving (app.css reserves the core
      path's sizes, which is what keeps the layout shift near 0).
+   - The wall ([data-td-wall] marker) is laid out once, on a 1920×1080 canvas scaled to the
+     screen: a 1280×720 projector shows exactly what a 1080p one does, two thirds the size, and
+     the app can page its content knowing what fits.
    - A lost connection shows a banner in the page's language instead of Streamlit's dialog,
      and the page comes back by itself when the server answers again. */
 (() => {
@@ -178,8 +181,34 @@
     }
   }
 
+  const WALL = [1920, 1080];
+  function wallCanvas() {
+    const wall = Boolean(document.querySelector("[data-td-wall]"));
+    document.documentElement.classList.toggle("td-wall", wall);
+    if (!wall) return;
+    const scale = String(Math.min(window.innerWidth / WALL[0], window.innerHeight / WALL[1]));
+    if (document.documentElement.style.getPropertyValue("--td-wall-scale") === scale) return;
+    document.documentElement.style.setProperty("--td-wall-scale", scale);
+    // Charts drawn before the canvas took their width from the window: measure again.
+    window.dispatchEvent(new Event("resize"));
+  }
+  window.addEventListener("resize", () => schedule());
+  // Streamlit sizes a chart from its container's on-screen box: on the scaled canvas that box
+  // is the scaled one, and the chart would be drawn smaller again. Inside the canvas, boxes are
+  // reported in canvas pixels (the wall is read-only: nothing relies on screen positions).
+  const screenBox = Element.prototype.getBoundingClientRect;
+  Element.prototype.getBoundingClientRect = function () {
+    const rect = screenBox.call(this);
+    const root = document.documentElement;
+    if (!root.classList.contains("td-wall") || !this.closest || !this.closest("[data-testid='stAppViewContainer']")) return rect;
+    const scale = parseFloat(root.style.getPropertyValue("--td-wall-scale")) || 1;
+    return scale === 1 ? rect : new DOMRect(rect.x / scale, rect.y / scale, rect.width / scale, rect.height / scale);
+  };
+  Element.prototype.screenBox = screenBox;  // the true on-screen box (tests measure with it)
+
   function apply() {
     pending = false;
+    wallCanvas();
     const lang = pageLang();
     if (document.documentElement.lang !== lang) document.documentElement.lang = lang;
     nameControls(lang);
@@ -197,6 +226,12 @@
     "#td-offline {position: fixed; top: 0; left: 0; right: 0; z-index: 1000100; padding: .9rem 1.2rem; font: 600 1.25rem/1.35 'Source Sans', sans-serif;",
     " background: #8a1c1c; color: #fff; text-align: center; box-shadow: 0 2px 8px rgba(0,0,0,.35);}",
     "#td-offline[hidden] {display: none;}",
+    ".td-wall, .td-wall body {overflow: hidden !important;}",
+    ".td-wall [data-testid='stAppViewContainer'] {position: fixed !important; top: 0; left: 0; width: 1920px !important;",
+    " height: 1080px !important; transform: scale(var(--td-wall-scale, 1)); transform-origin: 0 0; overflow: hidden !important;}",
+    // Streamlit sizes its main area to the window (100vh): on the canvas it is the canvas.
+    ".td-wall [data-testid='stAppViewContainer'] > *, .td-wall [data-testid='stMain'] {height: 1080px !important; max-height: 1080px !important;}",
+    ".td-wall #td-offline {font-size: 2.2rem; padding: 1.4rem;}",
   ].join("\n");
   document.head.appendChild(style);
 

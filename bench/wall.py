@@ -1,0 +1,81 @@
+"""The wall as the room sees it: every projector view at 1920×1080 and 1280×720, in a 5-person
+and a 200-person demo room, photographed by Debian's Chromium and measured.
+
+    python bench/wall.py [--json] [--out test-artifacts/wall]
+
+Per view and size: content overflow below the screen (px), the smallest text size the room is
+meant to read (px, visible text elements only), and for the network the overlapping label boxes
+and the nodes at the frame's edge. Screenshots go to --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts.stserver import Server  # noqa: E402
+from scripts.wallcheck import MEASURE, NETWORK  # noqa: E402
+from scripts.wire import wait_ready  # noqa: E402
+from workshop import db as dbmod  # noqa: E402
+from workshop import demo, links, store  # noqa: E402
+
+VIEWS = ("counters", "network", "ideas", "themes", "votes", "collectifs")
+SIZES = ((1920, 1080), (1280, 720))
+ROOMS = (5, 200)
+
+
+# Measured in the page: how far content runs below the viewport, the smallest visible text.
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--out", default=str(ROOT / "test-artifacts" / "wall"))
+    parser.add_argument("--views", default=",".join(VIEWS))
+    parser.add_argument("--rooms", default=",".join(map(str, ROOMS)))
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(Path(tmp) / "w.db")
+        server.start()
+        conn = dbmod.open_db(server.db_path)
+        rooms = {n: demo.seed_demo(conn, participants=n, seed=7 + n, public_base_url=server.url).workshop
+                 for n in map(int, args.rooms.split(","))}  # fmt: skip
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=["--no-sandbox"])
+            for n, workshop in rooms.items():
+                for view in args.views.split(","):
+                    store.update_workshop(conn, workshop.id, projector_view=view)
+                    for width, height in SIZES:
+                        page = browser.new_page(viewport={"width": width, "height": height}, locale="fr-FR")
+                        page.goto(links.projector_url(workshop))
+                        wait_ready(page)
+                        page.wait_for_timeout(1500)
+                        row = {"room": n, "view": view, "size": f"{width}x{height}", **page.evaluate(MEASURE)}
+                        if view == "network":
+                            row.update(page.evaluate(NETWORK))
+                        shot = out / f"{view}-{n}p-{width}x{height}.png"
+                        page.screenshot(path=str(shot))
+                        row["screenshot"] = str(shot.relative_to(ROOT)) if shot.is_relative_to(ROOT) else str(shot)
+                        rows.append(row)
+                        page.close()
+                        if not args.json:
+                            print(" ".join(f"{k}={v}" for k, v in row.items() if k != "screenshot"), flush=True)
+            browser.close()
+        conn.close()
+        server.stop()
+    if args.json:
+        print(json.dumps(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Every wall view read from the back of the room: a 5-person and a 200-person room, at 1920×1080
+and 1280×720 (the same 1920×1080 canvas, scaled). Nothing runs off the screen, what the room
+reads is ≥ 24 px at 1080p and ≥ 18 px at 720p, the 200-person network draws no overlapping
+label and nothing against its frame, views with more than fits rotate with a position
+indicator, and no third party's name reaches the wall (labels off)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from scripts.wallcheck import MEASURE, NETWORK
+from tests.e2e.conftest import goto, server_db
+from workshop import demo, links, store
+from workshop import wall as walls
+
+VIEWS = ("counters", "network", "ideas", "themes", "votes", "collectifs")
+SIZES = ((1920, 1080, 24.0), (1280, 720, 18.0))
+
+
+@pytest.fixture(scope="module")
+def rooms(server):
+    conn = server_db(server)
+    made = {n: demo.seed_demo(conn, participants=n, seed=40 + n, public_base_url=server.url) for n in (5, 200)}
+    contacts = {n: set(store.contacts_frame(conn, r.workshop.id)["label"]) for n, r in made.items()}
+    people = {n: set(store.participants_frame(conn, r.workshop.id)["display_name"]) for n, r in made.items()}
+    conn.close()
+    # Labels that are only a third party's (a participant may share a first name with a contact).
+    private = {n: {lab for lab in contacts[n] if len(lab) > 6 and lab not in people[n]} for n in made}
+    return {n: (r.workshop, private[n]) for n, r in made.items()}
+
+
+@pytest.mark.parametrize("size", [s[:2] for s in SIZES], ids=["1080p", "720p"])
+@pytest.mark.parametrize("room", [5, 200])
+def test_every_view_fits_the_screen_in_large_type(server, rooms, pages, room, size):
+    workshop, private = rooms[room]
+    width, height = size
+    readable = dict((w, r) for w, _, r in SIZES)[width]
+    conn = server_db(server)
+    try:
+        for view in VIEWS:
+            store.update_workshop(conn, workshop.id, projector_view=view)
+            wall = pages.new(f"{view}", width=width, height=height)
+            goto(wall, links.projector_url(workshop))
+            if view in ("network", "votes") or (view == "counters"):
+                expect(wall.locator(".js-plotly-plot").first).to_be_visible()
+            wall.wait_for_timeout(800)
+            seen = wall.evaluate(MEASURE)
+            pages.shot(wall, f"{view}-{room}p-{width}x{height}", full_page=False)
+            assert seen["overflow_px"] == 0, (view, seen)
+            assert seen["smallest_px"] >= readable - 0.05, (view, seen)
+            if view == "network":
+                drawn = wall.evaluate(NETWORK)
+                assert drawn["nodes_drawn"] > 0 and drawn["labels"] > 0, drawn
+                assert drawn["label_overlaps"] == 0 and drawn["nodes_at_edge"] == 0, drawn
+            text = wall.locator("body").inner_text()
+            leaked = [label for label in private if label in text]
+            assert not leaked, (view, leaked[:3])
+            wall.context.close()
+    finally:
+        conn.close()
+
+
+def test_a_large_room_is_summarised_and_its_ideas_rotate(server, rooms, pages):
+    workshop, _ = rooms[200]
+    conn = server_db(server)
+    store.update_workshop(conn, workshop.id, projector_view="network")
+    wall = pages.new("wall", width=1280, height=720)
+    goto(wall, links.projector_url(workshop))
+    expect(wall.get_by_text(re.compile(r"Taille d'un losange : ses contacts que personne d'autre ne cite"))).to_be_visible()
+    drawn = wall.evaluate(NETWORK)
+    # Participants and the contacts several of them share, not one dot per contact.
+    assert 200 < drawn["nodes_drawn"] < store.counters(conn, workshop.id)["contacts"]
+
+    store.update_workshop(conn, workshop.id, projector_view="ideas")
+    conn.close()
+    pager = wall.locator(".wall-pager")
+    expect(pager).to_have_text(re.compile(r"^\d / 4$"), timeout=15_000)
+    expect(pager).to_have_attribute("aria-label", re.compile(r"^Page \d sur 4$"))
+    first = pager.inner_text()
+    first_note = wall.locator(".note-text").first.inner_text()
+    expect(pager).not_to_have_text(first, timeout=(walls.PAGE_SECONDS + 8) * 1000)
+    assert wall.locator(".note-text").first.inner_text() != first_note  # the next page's ideas
+    assert wall.locator(".note").count() == walls.PER_PAGE["ideas"]
+    pages.shot(wall, "ideas-next-page", full_page=False)

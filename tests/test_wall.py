@@ -1,0 +1,71 @@
+"""The wall's plain-data helpers: rotating pages, growth over a round, latest arrivals without
+third parties' names, label placement without overlaps, and the large-room summary graph."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import igraph as ig
+import pandas as pd
+
+from workshop import labels, network
+from workshop import wall as walls
+
+
+def test_pages_rotate_through_everything_and_every_wall_shows_the_same_page():
+    items = list(range(20))
+    pages = [walls.page_of(items, per_page=9, slot=slot) for slot in range(3)]
+    assert [p.items for p in pages] == [list(range(9)), list(range(9, 18)), [18, 19]]
+    assert {p.count for p in pages} == {3} and [p.index for p in pages] == [0, 1, 2]
+    assert walls.page_of(items, per_page=9, slot=3).items == list(range(9))  # back to the first
+    assert walls.page_of([], per_page=9, slot=7) == walls.Page([], 0, 1)
+    assert walls.rotation_slot(1000.0, seconds=12) == walls.rotation_slot(1007.9, seconds=12) == 83
+
+
+def test_growth_counts_what_arrived_up_to_each_moment_of_the_round():
+    start = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
+    times = pd.Series(["2026-12-02T08:59:00+00:00", "2026-12-02T09:01:00+00:00", "2026-12-02T09:09:30+00:00", "bad"])
+    points = walls.growth(times, start=start, now=start + dt.timedelta(minutes=10), buckets=5)
+    assert points == [(0.0, 1), (2.0, 2), (4.0, 2), (6.0, 2), (8.0, 2), (10.0, 3)]
+
+
+def test_latest_arrivals_never_carry_a_contacts_label():
+    contacts = pd.DataFrame(
+        {"id": [1, 2, 3], "label": ["Jeanne Secret", "Paul Caché", "X"], "owner": ["Ana", "Bob", "Ana"],
+         "circle": ["clients", "family", "association"], "region": ["Occitanie", "", "Bretagne"],
+         "created_at": ["2026-12-02T09:00:00", "2026-12-02T09:05:00", "2026-12-02T09:05:00"]}
+    )  # fmt: skip
+    named = walls.latest_arrivals(contacts, anonymous=False, limit=2)
+    assert [(a.who, a.family, a.region) for a in named] == [("Ana", "commitment", "Bretagne"), ("Bob", "close", "")]
+    anonymous = walls.latest_arrivals(contacts, anonymous=True)
+    assert [a.who for a in anonymous] == ["", "", ""]
+    text = repr(named + anonymous)
+    assert "Secret" not in text and "Caché" not in text
+
+
+def test_labels_are_placed_most_important_first_without_overlap_and_inside_the_frame():
+    c = labels.Candidate
+    candidates = [
+        c(100, 100, "Alice", 1.0),
+        c(110, 104, "Bernard", 2.0),  # on top of Alice, more important: Alice gives way
+        c(400, 100, "Chloé", 0.5),
+        c(5, 100, "Dominique", 3.0),  # would stick out on the left
+        c(300, 5, "Éva", 3.0),  # would stick out at the top
+        c(400, 300, "", 9.0),  # nothing to write
+    ]
+    chosen = labels.place(candidates, font_px=20, width=500, height=400)
+    assert chosen == [1, 2]
+    boxes = [labels.box(candidates[i], font_px=20) for i in chosen]
+    assert boxes[0][2] <= boxes[1][0] or boxes[1][2] <= boxes[0][0]
+
+
+def test_a_large_room_on_the_wall_keeps_participants_and_shared_contacts_and_counts_the_rest():
+    g = ig.Graph(n=6, edges=[(0, 2), (1, 2), (0, 3), (0, 4), (1, 5)])
+    g.vs["key"] = ["p1", "p2", "c1", "c2", "c3", "c4"]
+    g.vs["kind"] = ["participant", "participant", "contact", "contact", "contact", "contact"]
+    g.vs["known_by"] = [[], [], [1, 2], [1], [1], [2]]
+    small = network.summarise_for_wall(g)
+    assert small.vs["key"] == ["p1", "p2", "c1"]
+    assert small.vs["own"] == [2, 1, 0]
+    assert sorted(tuple(sorted(small.vs[i]["key"] for i in e.tuple)) for e in small.es) == [("c1", "p1"), ("c1", "p2")]
+    assert g.vcount() == 6 and "own" not in g.vs.attributes()  # the room's graph is not changed
