@@ -25,8 +25,9 @@ from scripts.wallcheck import MEASURE, NETWORK  # noqa: E402
 from scripts.wire import wait_ready  # noqa: E402
 from workshop import db as dbmod  # noqa: E402
 from workshop import demo, links, store  # noqa: E402
+from workshop.model import PROJECTOR_VIEWS  # noqa: E402
 
-VIEWS = ("counters", "network", "ideas", "themes", "votes", "collectifs")
+VIEWS = PROJECTOR_VIEWS
 SIZES = ((1920, 1080), (1280, 720))
 ROOMS = (5, 200)
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from workshop import config, export, links, network, store, themes, ui
 from workshop.errors import WorkshopError
-from workshop.model import CIRCLES, FLOWS, REGIONS, ROUNDS
+from workshop.model import CIRCLES, FLOWS, PROJECTOR_VIEWS, REGIONS, ROUNDS
 
 code = st.query_params.get("w", "")
 workshop = ui.facilitator_gate(code, st.query_params.get("k", ""))
@@ -98,7 +98,7 @@ def room_section() -> None:
         else:
             st.caption(ui.t("con.unlocked"))
             st.button(ui.t("con.lock"), key="lock", on_click=act(store.update_workshop, join_locked=True))
-        views = ["counters", "network", "ideas", "themes", "votes", "collectifs"]
+        views = list(PROJECTOR_VIEWS)
         st.segmented_control(
             ui.t("con.projector_view"), views, default=workshop.projector_view, format_func=lambda v: ui.t(f"view.{v}"),
             key="con_view", on_change=lambda: act(store.update_workshop, projector_view=st.session_state["con_view"] or workshop.projector_view)(),

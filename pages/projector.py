@@ -26,6 +26,7 @@ def fmt_time(seconds: int) -> str:
 
 
 NETWORK_HEIGHT = 780  # px of the 1920×1080 canvas below the header
+STORY_CHART_WIDTH, STORY_CHART_HEIGHT = 880, 740  # the story's picture: the canvas's right half
 GROWTH_WIDTH = 1040  # px: the growth curve's column (3/5 of the canvas's content width)
 FULL_REDRAW_SECONDS = 30  # "what's new" highlights age even when nothing is written
 
@@ -95,6 +96,8 @@ def wall() -> None:
         themes_view(w, version, ranking=view == "votes")
     elif view == "collectifs":
         collectifs_view(w, version)
+    elif view == "story":
+        story_view(w, version)
 
 
 def pager(page: walls.Page) -> str:
@@ -245,6 +248,40 @@ def themes_view(w, version: int, *, ranking: bool) -> None:
             f"<ul>{reps}</ul>{help_html}</div>"
         )
     st.html(f'<div class="wall-grid wall-cards">{"".join(html)}</div>{pager(page)}')
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _story(path: str, workshop_id: int, version: int, anonymous: bool, show_labels: bool, lang: str) -> list[walls.Slide]:
+    """The room's findings at one data version, for every wall showing the story."""
+    analysis = ui.network_analysis(path, workshop_id, version, "{}")
+    cards = [dict(card, help=card["help"][anonymous]) for card in _cards(path, workshop_id, version, lang)]
+    return walls.story(analysis, cards, anonymous=anonymous, show_labels=show_labels, lang=lang)
+
+
+def story_view(w, version: int) -> None:
+    """One finding per screen, in turn: large type on the left, its picture on the right."""
+    from workshop import charts
+
+    slides = _story(ui.database(), w.id, version, w.anonymous, w.show_labels, ui.lang())
+    if not slides:
+        st.info(ui.t("story.empty"))
+        return
+    page = walls.page_of(slides, per_page=1, slot=st.session_state["proj_slot"])
+    slide = page.items[0]
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        st.html(
+            f'<div class="story"><p class="story-title">{ui.esc(slide.title)}</p>'
+            f'<p class="story-head">{ui.esc(slide.headline)}</p><p class="story-detail">{ui.esc(slide.detail)}</p></div>'
+            + pager(page)
+        )
+    with right:
+        if slide.picture:
+            colour = {"bridge": "#0072B2", "sleeping": "#D55E00", "reach": "#009E73", "skill": "#E69F00"}.get(
+                slide.kind, "#CC79A7"
+            )
+            figure = charts.bar_figure(slide.picture, height=STORY_CHART_HEIGHT, color=colour, top=8)
+            ui.wall_chart(figure, key=f"proj_story_{slide.kind}", width=STORY_CHART_WIDTH)
 
 
 def collectifs_view(w, version: int) -> None:

@@ -69,3 +69,48 @@ def test_a_large_room_on_the_wall_keeps_participants_and_shared_contacts_and_cou
     assert small.vs["own"] == [2, 1, 0]
     assert sorted(tuple(sorted(small.vs[i]["key"] for i in e.tuple)) for e in small.es) == [("c1", "p1"), ("c1", "p2")]
     assert g.vcount() == 6 and "own" not in g.vs.attributes()  # the room's graph is not changed
+
+
+def _room_analysis(tmp_path, *, participants: int = 12):
+    from workshop import db as dbmod
+    from workshop import demo, themes
+
+    conn = dbmod.open_db(tmp_path / "story.db")
+    result = demo.seed_demo(conn, participants=participants, seed=11)
+    wid = result.workshop.id
+    room = network.load_room(conn, wid)
+    analysis = network.analyse(room)
+    analysis["room"] = room
+    cards = [dict(card, help="") for card in themes.theme_cards(conn, wid)]
+    labels_ = set(room.contacts["label"]) - set(room.participants["display_name"])
+    names = set(room.participants["display_name"])
+    conn.close()
+    return analysis, cards, labels_, names
+
+
+def test_the_story_tells_each_finding_once_in_order_and_keeps_third_parties_out(tmp_path):
+    analysis, cards, contact_labels, names = _room_analysis(tmp_path)
+    slides = walls.story(analysis, cards, anonymous=False, show_labels=False, lang="fr")
+    assert [s.kind for s in slides] == ["bridge", "sleeping", "reach", "skill", "theme"]
+    bridge = slides[0]
+    top = analysis["bridges"][0]
+    assert bridge.headline == f"{top['count']} participants connaissent la même personne"
+    assert sum(bridge.picture.values()) == len(analysis["bridges"])
+    assert slides[1].headline == f"{sum(analysis['sleeping'].values())} liens dormants à réveiller"
+    assert all(s.picture and all(v >= 0 for v in s.picture.values()) for s in slides)
+    text = " ".join(f"{s.title} {s.headline} {s.detail} {' '.join(s.picture)}" for s in slides)
+    assert not [label for label in contact_labels if len(label) > 6 and label in text]
+    assert any(name in text for name in names)  # participants are named, unless anonymous
+
+    hidden = walls.story(analysis, cards, anonymous=True, show_labels=False, lang="en")
+    text = " ".join(f"{s.headline} {s.detail}" for s in hidden)
+    assert not [name for name in names if len(name) > 3 and name in text]
+    assert hidden[0].headline == f"{top['count']} participants know the same person"
+
+    shown = walls.story(analysis, cards, anonymous=False, show_labels=True, lang="fr")
+    assert shown[0].headline.endswith(f" — {top['label']}")  # the facilitator opted in
+
+
+def test_a_room_with_nothing_yet_has_no_story():
+    empty = {"bridges": [], "sleeping": {}, "reach": {}, "matches": [], "room": None}
+    assert walls.story(empty, [], anonymous=False, show_labels=False, lang="fr") == []

@@ -37,6 +37,8 @@ MARKET_FLOWS = ("goods", "money")
 NON_MARKET_FLOWS = ("knowledge", "trust", "emotion")
 
 ROUNDS = ("contacts", "ideas", "vote", "collectifs")
+# What the wall can show, in the console's order (i18n: view.<name>).
+PROJECTOR_VIEWS = ("counters", "network", "ideas", "themes", "votes", "collectifs", "story")
 
 # The network view's display settings (console → wall), each with its allowed values.
 NETWORK_VIEWS = ("full", "bridges", "circles", "reach", "flows")

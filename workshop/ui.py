@@ -410,6 +410,11 @@ def projector_css() -> None:
         .card ul {margin: .3rem 0 .3rem 1.6rem; padding: 0;}
         .card li {margin-bottom: .2rem; font-size: 1.75rem; line-height: 1.25; overflow-wrap: anywhere;
                   display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden;}
+        .story-title {font-size: 2.2rem; font-weight: 700; color: #0b4f8a; margin: 1.2rem 0 .6rem 0;}
+        .story-head {font-size: 4rem; font-weight: 900; line-height: 1.1; margin: 0 0 1.2rem 0; overflow-wrap: anywhere;
+                     display: -webkit-box; -webkit-line-clamp: 4; -webkit-box-orient: vertical; overflow: hidden;}
+        .story-detail {font-size: 2.2rem; line-height: 1.3; margin: 0; overflow-wrap: anywhere;
+                       display: -webkit-box; -webkit-line-clamp: 5; -webkit-box-orient: vertical; overflow: hidden;}
         .wall-pager {position: fixed; right: 2.2rem; bottom: 1.2rem; font-size: 1.75rem; font-weight: 700;
                      color: #333; background: #f1f1f1; border-radius: 2rem; padding: .2rem 1rem;}
         </style>"""

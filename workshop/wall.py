@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -79,3 +80,82 @@ def latest_arrivals(contacts: pd.DataFrame, *, anonymous: bool, limit: int = 6) 
         )
         for row in newest.itertuples(index=False)
     ]
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One finding of the story view, in large type: a title, a headline, a line of detail, and
+    the counts its picture draws (largest first)."""
+
+    kind: str
+    title: str
+    headline: str
+    detail: str
+    picture: dict[str, int]
+
+
+def _names(names: Sequence[str], *, anonymous: bool, lang: str, top: int = 4) -> str:
+    """ "Ana, Ben, Chloé (+2)", or "" in an anonymous workshop."""
+    if anonymous or not names:
+        return ""
+    shown = ", ".join(names[:top])
+    return shown + (f" (+{len(names) - top})" if len(names) > top else "")
+
+
+def story(analysis: dict, cards: Sequence[dict], *, anonymous: bool, show_labels: bool, lang: str) -> list[Slide]:
+    """The room's findings, one per screen, in a fixed order; a finding the room has no data for
+    yet is left out (a room that has mapped nothing gets no slide).
+
+    `analysis` is network.analyse's result (with its "room"); `cards` the theme cards with the
+    "help" text each carries on the wall. Contacts' labels appear only when `show_labels`."""
+    from workshop.i18n import t
+
+    slides = []
+    bridges = analysis.get("bridges") or []
+    if bridges:
+        top = bridges[0]
+        spread = Counter(min(b["count"], 5) for b in bridges)
+        picture = {t("story.known_by", lang, n=f"{k}+" if k == 5 else k): spread[k] for k in sorted(spread, reverse=True)}
+        who = _names(top["known_by"], anonymous=anonymous, lang=lang)
+        label = f" — {top['label']}" if show_labels else ""
+        slides.append(Slide("bridge", t("story.bridge", lang), t("story.bridge_head", lang, n=top["count"]) + label,
+                            t("story.bridge_detail", lang, n=len(bridges), who=who) if who else
+                            t("story.bridge_count", lang, n=len(bridges)), picture))  # fmt: skip
+    sleeping = analysis.get("sleeping") or {}
+    if sleeping:
+        families: Counter = Counter()
+        for circle, n in sleeping.items():
+            families[t(f"family.{CIRCLE_FAMILY.get(circle, 'other')}", lang)] += n
+        best, most = families.most_common(1)[0]
+        slides.append(Slide("sleeping", t("story.sleeping", lang), t("story.sleeping_head", lang, n=sum(families.values())),
+                            t("story.sleeping_detail", lang, family=best, n=most), dict(families.most_common(6))))  # fmt: skip
+    reach = analysis.get("reach") or {}
+    regions, sectors = reach.get("region") or {}, reach.get("sector") or {}
+    if regions or sectors:
+        first = next(iter(regions), "") or next(iter(sectors), "")
+        slides.append(Slide("reach", t("story.reach", lang), t("story.reach_head", lang, regions=len(regions), sectors=len(sectors)),
+                            t("story.reach_detail", lang, place=first), dict(list(regions.items())[:8]) or dict(list(sectors.items())[:8])))  # fmt: skip
+    room = analysis.get("room")
+    if room is not None and not room.participants.empty:
+        sought = Counter(s for skills in room.participants["skills_sought"] for s in skills)
+        if sought:
+            skill, n = sought.most_common(1)[0]
+            offered_by = [p["display_name"] for p in room.participants.to_dict("records") if skill in p["skills_offered"]]
+            via_contacts = sum(1 for m in analysis.get("matches") or [] if m["skill"] == skill and m["contact_id"] is not None)
+            who = _names(offered_by, anonymous=anonymous, lang=lang)
+            if who:
+                detail = t("story.skill_offered", lang, who=who)
+            else:
+                detail = t("story.skill_offered_n", lang, n=len(offered_by)) if offered_by else t("story.skill_nobody", lang)
+            if via_contacts:
+                detail += " · " + t("story.skill_contacts", lang, n=via_contacts)
+            slides.append(Slide("skill", t("story.skill", lang), t("story.skill_head", lang, skill=skill, n=n), detail,
+                                dict(sought.most_common(6))))  # fmt: skip
+    if cards:
+        ranked = sorted(cards, key=lambda c: (-c["votes"], -c["ideas"], c["id"]))
+        actionable = [c for c in ranked if c["help"]] or ranked
+        best = actionable[0]
+        slides.append(Slide("theme", t("story.theme", lang), best["label"],
+                            best["help"] or t("story.theme_votes", lang, n=best["votes"]),
+                            {c["label"]: int(c["votes"]) for c in ranked[:6]}))  # fmt: skip
+    return slides

@@ -15,8 +15,9 @@ from scripts.wallcheck import MEASURE, NETWORK
 from tests.e2e.conftest import goto, server_db
 from workshop import demo, links, store
 from workshop import wall as walls
+from workshop.model import PROJECTOR_VIEWS
 
-VIEWS = ("counters", "network", "ideas", "themes", "votes", "collectifs")
+VIEWS = PROJECTOR_VIEWS
 SIZES = ((1920, 1080, 24.0), (1280, 720, 18.0))
 
 

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from workshop import config, engine, security, validation
 from workshop.errors import AccessDenied, InvalidInput, NotFound, SlowDown
-from workshop.model import LIMITS, ROUNDS, Workshop
+from workshop.model import LIMITS, PROJECTOR_VIEWS, ROUNDS, Workshop
 from workshop.store.base import _insert, _json_object, _one, now_iso, write
 
 _WORKSHOP_COLUMNS = (
@@ -187,7 +187,7 @@ _SETTABLE = {
     "join_locked": bool,
     "public_base_url": clean_base_url,
     "vote_dots": lambda v: _int_between(v, 1, 20, "field.vote_dots"),
-    "projector_view": lambda v: _choice(v, ("counters", "network", "ideas", "themes", "votes", "collectifs"), "field.view"),
+    "projector_view": lambda v: _choice(v, PROJECTOR_VIEWS, "field.view"),
 }
 
 
