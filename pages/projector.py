@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from workshop import config, links, network, store, ui
+from workshop import config, links, network, regions_map, store, ui
 from workshop import wall as walls
 from workshop.errors import WorkshopError
 
@@ -27,6 +27,7 @@ def fmt_time(seconds: int) -> str:
 
 NETWORK_HEIGHT = 780  # px of the 1920×1080 canvas below the header
 STORY_CHART_WIDTH, STORY_CHART_HEIGHT = 880, 740  # the story's picture: the canvas's right half
+MAP_HEIGHT, MAP_ROWS = 780, 11  # the map's height on the canvas; regions listed beside it
 GROWTH_WIDTH = 1040  # px: the growth curve's column (3/5 of the canvas's content width)
 FULL_REDRAW_SECONDS = 30  # "what's new" highlights age even when nothing is written
 
@@ -96,6 +97,8 @@ def wall() -> None:
         themes_view(w, version, ranking=view == "votes")
     elif view == "collectifs":
         collectifs_view(w, version)
+    elif view == "map":
+        map_view(w, version)
     elif view == "story":
         story_view(w, version)
 
@@ -282,6 +285,39 @@ def story_view(w, version: int) -> None:
             )
             figure = charts.bar_figure(slide.picture, height=STORY_CHART_HEIGHT, color=colour, top=8)
             ui.wall_chart(figure, key=f"proj_story_{slide.kind}", width=STORY_CHART_WIDTH)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _reach(path: str, workshop_id: int, version: int) -> dict[str, int]:
+    del version
+    with ui.get_db() as db:
+        return regions_map.participants_reaching(store.contacts_frame(db, workshop_id))
+
+
+def map_view(w, version: int) -> None:
+    """France's regions coloured by how many participants know someone there, and the ranking."""
+    counts = _reach(ui.database(), w.id, version)
+    if not counts:
+        st.info(ui.t("map.empty"))
+        return
+    on_map = regions_map.outline()["regions"]
+    most = max(counts.values())
+    rows = [
+        f'<li><span class="wall-swatch" style="background:{regions_map.colour(n, most)}"></span><b>{n}</b> {ui.esc(region)}</li>'
+        for region, n in counts.items()
+        if region in on_map
+    ][:MAP_ROWS]
+    elsewhere = sum(n for region, n in counts.items() if region not in on_map)
+    if elsewhere:
+        rows.append(f'<li><span class="wall-swatch"></span><b>{elsewhere}</b> {ui.esc(ui.t("map.elsewhere"))}</li>')
+    left, right = st.columns([5, 4], gap="large")
+    with left:
+        st.html(regions_map.map_img(counts, lang=ui.lang(), height=MAP_HEIGHT))
+    with right:
+        st.html(
+            f'<h2 class="wall-h2">{ui.esc(ui.t("map.title"))}</h2><p class="proj-sub">{ui.esc(ui.t("map.legend"))}</p>'
+            f'<ul class="wall-arrivals">{"".join(rows)}</ul>'
+        )
 
 
 def collectifs_view(w, version: int) -> None:

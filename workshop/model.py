@@ -38,7 +38,7 @@ NON_MARKET_FLOWS = ("knowledge", "trust", "emotion")
 
 ROUNDS = ("contacts", "ideas", "vote", "collectifs")
 # What the wall can show, in the console's order (i18n: view.<name>).
-PROJECTOR_VIEWS = ("counters", "network", "ideas", "themes", "votes", "collectifs", "story")
+PROJECTOR_VIEWS = ("counters", "network", "map", "ideas", "themes", "votes", "collectifs", "story")
 
 # The network view's display settings (console → wall), each with its allowed values.
 NETWORK_VIEWS = ("full", "bridges", "circles", "reach", "flows")

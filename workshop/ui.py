@@ -394,6 +394,9 @@ def projector_css() -> None:
         .wall-dot {display: inline-block; width: 1.4rem; height: 1.4rem; border-radius: 50%; margin-right: .6rem; vertical-align: -.15rem;}
         .family-close {background: #0072B2;} .family-studies {background: #CC79A7;} .family-work {background: #009E73;}
         .family-business {background: #E69F00;} .family-commitment {background: #D55E00;} .family-other {background: #999999;}
+        .wall-swatch {display: inline-block; width: 1.6rem; height: 1.6rem; border-radius: .25rem; margin-right: .7rem;
+                      vertical-align: -.2rem; background: #eeeeee; border: 1px solid #999;}
+        .wall-map {display: block; max-width: 100%;}
         .wall-grid {display: grid; gap: 1.1rem 1.4rem; grid-template-columns: repeat(3, minmax(0, 1fr));}
         .wall-ideas {grid-template-rows: repeat(3, 236px);}
         .wall-cards {grid-template-rows: repeat(2, 360px);}

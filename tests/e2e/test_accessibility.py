@@ -11,11 +11,12 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import goto, server_db, wait_ready
 from workshop import demo, links, store
 from workshop.i18n import t
+from workshop.model import PROJECTOR_VIEWS
 
 AXE = Axe()
 SECTIONS = ["contacts", "ideas", "vote", "collectifs", "place"]
 CONSOLE = ["room", "moderation", "network", "themes", "collectifs", "settings", "export"]
-VIEWS = ["counters", "network", "ideas", "themes", "votes", "collectifs"]
+VIEWS = PROJECTOR_VIEWS
 
 
 @pytest.fixture(scope="module")

@@ -75,6 +75,9 @@ def test_a_large_room_is_summarised_and_its_ideas_rotate(server, rooms, pages):
     # Participants and the contacts several of them share, not one dot per contact.
     assert 200 < drawn["nodes_drawn"] < store.counters(conn, workshop.id)["contacts"]
 
+    store.update_workshop(conn, workshop.id, projector_view="map")
+    expect(wall.get_by_role("img", name=re.compile(r"^Carte des régions de France : \d+ régions"))).to_be_visible(timeout=15_000)
+
     store.update_workshop(conn, workshop.id, projector_view="ideas")
     conn.close()
     pager = wall.locator(".wall-pager")
