@@ -114,3 +114,36 @@ def test_the_story_tells_each_finding_once_in_order_and_keeps_third_parties_out(
 def test_a_room_with_nothing_yet_has_no_story():
     empty = {"bridges": [], "sleeping": {}, "reach": {}, "matches": [], "room": None}
     assert walls.story(empty, [], anonymous=False, show_labels=False, lang="fr") == []
+
+
+def test_what_arrived_in_the_last_minutes_is_ringed_on_the_wall_and_only_that(tmp_path):
+    from workshop import charts, demo
+    from workshop import db as dbmod
+
+    conn = dbmod.open_db(tmp_path / "fresh.db")
+    result = demo.seed_demo(conn, participants=6, seed=4, with_themes=False)
+    g = network.build_graph(network.load_room(conn, result.workshop.id))
+    conn.close()
+    assert all(g.vs["first_seen"])
+    late = g.vs.find(kind="contact").index
+    g.vs[late]["first_seen"] = "2999-01-01T00:00:00+00:00"
+    positions, table = network.layout(g), network.metrics(g)
+
+    def ringed(fig) -> list[str]:
+        keys = {v["key"]: v.index for v in g.vs}
+        out = []
+        for trace in fig.data:
+            if trace.mode != "markers+text":
+                continue
+            for x, y, colour in zip(trace.x, trace.y, trace.marker.line.color, strict=True):
+                if colour == charts.NEW_OUTLINE:
+                    out += [
+                        k for k, i in keys.items() if positions[k] == (x, y) or tuple(round(c, 4) for c in positions[k]) == (x, y)
+                    ]
+        return out
+
+    fig = charts.network_figure(g, positions, table, wall=(1804, 676), fresh_since="2998-01-01T00:00:00+00:00")
+    assert ringed(fig) == [g.vs[late]["key"]]
+    assert "cerclé de vert" in fig.layout.annotations[0].text
+    quiet = charts.network_figure(g, positions, table, wall=(1804, 676), fresh_since="3000-01-01T00:00:00+00:00")
+    assert ringed(quiet) == [] and not quiet.layout.annotations

@@ -65,12 +65,13 @@ def network_figure(
     only_bridges: bool = False,
     height: int = 760,
     wall: tuple[int, int] | None = None,
+    fresh_since: str | None = None,
 ) -> go.Figure:
     """The collective network: participants as diamonds, contacts as dots, bridges outlined,
     dormant ties dashed. Contact labels only when the facilitator opted in (show_labels).
     `wall`: the plot area in px on the wall canvas; only labels that fit without overlapping are
     drawn there, in large type. A graph from network.summarise_for_wall draws each participant's
-    own contacts as its size."""
+    own contacts as its size. Nodes that appeared since `fresh_since` (ISO time) are ringed in green."""
     fig = go.Figure()
     if g.vcount() == 0:
         return _base(fig, height=height)
@@ -132,12 +133,14 @@ def network_figure(
         colour = "#222222" if name == participant_group else PALETTE[n % len(PALETTE)]
         if color_by == "circle" and name in family_colour:
             colour = family_colour[name]  # never by rank: "Marché" stays orange after the merges
-        symbols, lines, hovers = [], [], []
+        symbols, lines, outlines, hovers = [], [], [], []
         for v in vs:
             participant = v["kind"] == "participant"
             bridge = v["kind"] == "contact" and len(v["known_by"]) >= 2
             symbols.append("diamond" if participant else "circle")
-            lines.append(3.5 if bridge else 0.8)
+            new = bool(fresh_since) and (v["first_seen"] or "") >= fresh_since
+            lines.append(5.0 if new else 3.5 if bridge else 0.8)
+            outlines.append(NEW_OUTLINE if new else "#111")
             label = _node_label(v, lang, show_labels=show_labels, anonymous=anonymous)
             own = f"<br>{_esc(t('net.own', lang, n=v['own']))}" if summary and participant else ""
             hovers.append(
@@ -161,7 +164,7 @@ def network_figure(
                     "size": [sizes[v.index] for v in vs],
                     "symbol": symbols,
                     "color": colour,
-                    "line": {"width": lines, "color": "#111"},
+                    "line": {"width": lines, "color": outlines},
                     "opacity": 0.9,
                 },  # fmt: skip
             )
@@ -174,15 +177,20 @@ def network_figure(
         fig.update_layout(
             margin=WALL_MARGIN, legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": WALL_LABEL_PX}},
         )  # fmt: skip
+        caption = []
         if summary:
-            own = sum(v["own"] for v in g.vs if v["kind"] == "participant")
+            caption.append(t("net.wall_summary", lang, n=sum(v["own"] for v in g.vs if v["kind"] == "participant")))
+        if fresh_since and any((v["first_seen"] or "") >= fresh_since for v in g.vs if v.index in keep):
+            caption.append(t("net.new_ring", lang))
+        if caption:
             fig.add_annotation(
-                text=_esc(t("net.wall_summary", lang, n=own)), showarrow=False, xref="paper", yref="paper", x=0, y=0,
+                text=_esc(" · ".join(caption)), showarrow=False, xref="paper", yref="paper", x=0, y=0,
                 xanchor="left", yanchor="top", yshift=-8, font={"size": WALL_LABEL_PX, "color": "#333333"},
             )  # fmt: skip
     return fig
 
 
+NEW_OUTLINE = "#00a651"  # the ring of what arrived in the last minutes (told apart from the families' colours by its width)
 WALL_LABEL_PX = 28  # node labels and legend on the 1920×1080 wall canvas (≥ 18 px at 1280×720)
 WALL_MARGIN = {"l": 10, "r": 10, "t": 56, "b": 48}
 X_RANGE, Y_RANGE = (-0.03, 1.03), (-0.03, 1.06)

@@ -56,21 +56,25 @@ def build_graph(room: Room, *, organisations: bool = False, filters: dict | None
     """Participants, resolved contacts (and optionally organisations) as an undirected igraph.
 
     Vertex attributes: key, kind ('participant'|'contact'|'organisation'), label, circle, region,
-    city, organisation, sector, known_by (participant ids). Edge attributes: circle, strength,
+    city, organisation, sector, known_by (participant ids), first_seen (ISO time it appeared:
+    a participant's joining, a contact's first mention). Edge attributes: circle, strength,
     trust, dormant, last_contact_year, flows (list), weight (strength).
     """
     contacts = apply_filters(room.contacts, filters or {})
     node_of = resolve.resolve(room.contacts, room.merges)
     participants = room.participants
     names = dict(zip(participants["id"].tolist(), participants["display_name"].tolist(), strict=True))
+    # Times are optional (a frame built by hand has none): without them nothing is "new".
+    joined = dict(zip(participants["id"].tolist(), participants.get("joined_at", pd.Series([""] * len(participants))).tolist(),
+                      strict=True))  # fmt: skip
     vertices: dict[str, dict] = {}
     for pid, name in names.items():
-        vertices[f"p{pid}"] = {"kind": "participant", "label": name, "rows": []}
+        vertices[f"p{pid}"] = {"kind": "participant", "label": name, "rows": [], "since": str(joined[pid] or "")}
     edges: dict[tuple[str, str], dict] = {}
     # Column lists zipped into dicts: several times faster than DataFrame.to_dict on Arrow strings.
     used = ("id", "participant_id", "label", "circle", "strength", "trust", "dormant", "last_contact_year", "flows",
-            "region", "city", "organisation", "sector")  # fmt: skip
-    columns = {c: contacts[c].tolist() for c in used}
+            "region", "city", "organisation", "sector", "created_at")  # fmt: skip
+    columns = {c: contacts[c].tolist() if c in contacts else [""] * len(contacts) for c in used}
     for row in (dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)):
         owner = f"p{row['participant_id']}"
         if owner not in vertices:
@@ -109,6 +113,8 @@ def build_graph(room: Room, *, organisations: bool = False, filters: dict | None
     g.vs["known_by"] = [sorted({int(r["participant_id"]) for r in vertices[k]["rows"]}) for k in keys]
     g.vs["circles"] = [sorted({r["circle"] for r in vertices[k]["rows"]}) for k in keys]
     g.vs["contact_ids"] = [sorted(int(r["id"]) for r in vertices[k]["rows"]) for k in keys]
+    g.vs["first_seen"] = [vertices[k].get("since") or min((str(r["created_at"]) for r in vertices[k]["rows"]), default="")
+                          for k in keys]  # fmt: skip
     for attr in ("circle", "strength", "trust", "dormant", "last_contact_year", "flows", "weight", "contact_id"):
         g.es[attr] = [e[attr] for e in edges.values()]
     return g

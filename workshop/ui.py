@@ -3,11 +3,13 @@ cached computations keyed on (database, workshop, version), and safe rendering o
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import html
 import json
 import re
+import time
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -491,9 +493,11 @@ def network_figure(path: str, workshop_id: int, version: int, view_json: str, la
         color_by=view.get("color_by", "circle"), size_by=view.get("size_by", "degree"),
         show_labels=view.get("show_labels", False), anonymous=view.get("anonymous", False),
         only_bridges=view.get("net_view") == "bridges", height=view.get("height", 760), wall=plot_px,
+        fresh_since=view.get("fresh_since"),
     )  # fmt: skip
 
 
+FRESH_STEP_SECONDS = 30
 WALL_CONTENT_WIDTH = 1824  # the wall canvas (1920 px) less its side padding (projector_css)
 
 
@@ -513,6 +517,11 @@ def view_settings(workshop, *, height: int = 760, wall: bool = False) -> tuple[s
         "net_view": s.get("net_view", "full"), "show_labels": workshop.show_labels,
         "anonymous": workshop.anonymous, "height": height, "wall": wall,
     }  # fmt: skip
+    if wall:
+        # What arrived in the last minutes is ringed on the wall; the moment is rounded to the wall's
+        # full redraw, so every wall shares one figure per half-minute.
+        moment = int(time.time()) // FRESH_STEP_SECONDS * FRESH_STEP_SECONDS - config.NEW_WINDOW_SECONDS
+        view["fresh_since"] = dt.datetime.fromtimestamp(moment, dt.UTC).isoformat(timespec="seconds")
     return json.dumps(filters, sort_keys=True), json.dumps(view, sort_keys=True)
 
 
