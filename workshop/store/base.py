@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from workshop import db as dbmod
 from workshop import engine
-from workshop.errors import InvalidInput, StorageError
+from workshop.errors import InvalidInput, NotFound, StorageError
 
 
 def now_iso(now: dt.datetime | None = None) -> str:
@@ -35,6 +35,13 @@ def _one(db: Database, sql: str, params: Iterable | Mapping = ()) -> dict | None
 def _insert(db: Database, sql: str, params: Iterable) -> int:
     """Run one INSERT and return the new row's id (RETURNING: the same on both engines)."""
     return db.conn.execute(sql + " RETURNING id", list(params)).fetchall()[0][0]
+
+
+def _change_one(db: Database, sql: str, params: Iterable | Mapping, *, missing: str = "err.not_found") -> None:
+    """An UPDATE or DELETE meant for exactly one row: none changed means it is not (or no longer)
+    there, said with `missing`."""
+    if db.conn.execute(sql, params).rowcount != 1:
+        raise NotFound(missing)
 
 
 def _as_storage_error(exc: BaseException) -> BaseException:

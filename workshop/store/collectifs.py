@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from workshop import validation
 from workshop.errors import AccessDenied, NotFound
 from workshop.model import LIMITS, Participant
-from workshop.store.base import _insert, _one, _rows, now_iso, write
+from workshop.store.base import _change_one, _insert, _one, _rows, now_iso, write
 from workshop.store.contacts import _contact_row
 from workshop.store.participants import _fresh
 from workshop.store.rounds import _require_open
@@ -34,9 +34,7 @@ def create_collectif(db: Database, workshop_id: int, *, name: str, theme_id: int
 
 def delete_collectif(db: Database, workshop_id: int, collectif_id: int) -> None:
     with write(db, workshop_id):
-        cur = db.conn.execute("DELETE FROM collectifs WHERE id = ? AND workshop_id = ?", [collectif_id, workshop_id])
-        if cur.rowcount != 1:
-            raise NotFound("err.not_found")
+        _change_one(db, "DELETE FROM collectifs WHERE id = ? AND workshop_id = ?", [collectif_id, workshop_id])
 
 
 def _collectif_in(db: Database, workshop_id: int, collectif_id: int) -> None:

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from workshop import validation
 from workshop.errors import AccessDenied, InvalidInput, NotFound
 from workshop.model import LIMITS, Participant
-from workshop.store.base import _dumps, _insert, _loads, _one, _rows, now_iso, write
+from workshop.store.base import _change_one, _dumps, _insert, _loads, _one, _rows, now_iso, write
 from workshop.store.participants import _delete_merges, _fresh
 from workshop.store.rounds import _require_open
 
@@ -87,21 +87,18 @@ def update_contact(db: Database, participant: Participant, contact_id: int, *, n
         _fresh(db, participant)
         _require_open(db, participant.workshop_id, "contacts")
         assignments = ", ".join(f"{k} = ?" for k in values)
-        cur = db.conn.execute(
+        _change_one(
+            db,
             f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ? AND participant_id = ?",
             [*values.values(), now_iso(now), contact_id, participant.id],
         )
-        if cur.rowcount != 1:
-            raise NotFound("err.not_found")
 
 
 def delete_contact(db: Database, participant: Participant, contact_id: int) -> None:
     with write(db, participant.workshop_id):
         _fresh(db, participant)
         _delete_merges(db, participant.workshop_id, [contact_id])
-        cur = db.conn.execute("DELETE FROM contacts WHERE id = ? AND participant_id = ?", [contact_id, participant.id])
-        if cur.rowcount != 1:
-            raise NotFound("err.not_found")
+        _change_one(db, "DELETE FROM contacts WHERE id = ? AND participant_id = ?", [contact_id, participant.id])
 
 
 def _contact_row(row: Mapping) -> dict:

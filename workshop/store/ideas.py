@@ -9,9 +9,8 @@ import pandas as pd
 from sqlite_utils import Database
 
 from workshop import validation
-from workshop.errors import NotFound
 from workshop.model import Participant
-from workshop.store.base import _dumps, _insert, _loads, _rows, now_iso, write
+from workshop.store.base import _change_one, _dumps, _insert, _loads, _rows, now_iso, write
 from workshop.store.contacts import _admit
 from workshop.store.participants import _fresh
 from workshop.store.rounds import _require_open
@@ -53,20 +52,17 @@ def update_idea(db: Database, participant: Participant, idea_id: int, *, text: s
     with write(db, participant.workshop_id):
         _fresh(db, participant)
         _require_open(db, participant.workshop_id, "ideas")
-        cur = db.conn.execute(
+        _change_one(
+            db,
             "UPDATE ideas SET text = ?, tags = ?, updated_at = ? WHERE id = ? AND participant_id = ?",
             [text, _dumps(clean_tags), now_iso(), idea_id, participant.id],
         )
-        if cur.rowcount != 1:
-            raise NotFound("err.not_found")
 
 
 def withdraw_idea(db: Database, participant: Participant, idea_id: int) -> None:
     with write(db, participant.workshop_id):
         _fresh(db, participant)
-        cur = db.conn.execute("DELETE FROM ideas WHERE id = ? AND participant_id = ?", [idea_id, participant.id])
-        if cur.rowcount != 1:
-            raise NotFound("err.not_found")
+        _change_one(db, "DELETE FROM ideas WHERE id = ? AND participant_id = ?", [idea_id, participant.id])
 
 
 def ideas_of(db: Database, participant_id: int) -> list[dict]:
@@ -97,13 +93,9 @@ def ideas_frame(db: Database, workshop_id: int, *, include_hidden: bool = False)
 
 def set_idea_hidden(db: Database, workshop_id: int, idea_id: int, *, hidden: bool) -> None:
     with write(db, workshop_id):
-        cur = db.conn.execute("UPDATE ideas SET hidden = ? WHERE id = ? AND workshop_id = ?", [int(hidden), idea_id, workshop_id])
-        if cur.rowcount != 1:
-            raise NotFound("err.not_found")
+        _change_one(db, "UPDATE ideas SET hidden = ? WHERE id = ? AND workshop_id = ?", [int(hidden), idea_id, workshop_id])
 
 
 def delete_idea(db: Database, workshop_id: int, idea_id: int) -> None:
     with write(db, workshop_id):
-        cur = db.conn.execute("DELETE FROM ideas WHERE id = ? AND workshop_id = ?", [idea_id, workshop_id])
-        if cur.rowcount != 1:
-            raise NotFound("err.not_found")
+        _change_one(db, "DELETE FROM ideas WHERE id = ? AND workshop_id = ?", [idea_id, workshop_id])

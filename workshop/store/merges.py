@@ -8,7 +8,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from workshop.errors import InvalidInput, NotFound
-from workshop.store.base import _one, _rows, now_iso, write
+from workshop.store.base import _change_one, _one, _rows, now_iso, write
 from workshop.store.participants import get_participant
 
 
@@ -48,9 +48,7 @@ def decide_merges(db: Database, workshop_id: int, pairs: Iterable[Mapping], *, s
 
 def undo_merge(db: Database, workshop_id: int, merge_id: int) -> None:
     with write(db, workshop_id):
-        cur = db.conn.execute("DELETE FROM merges WHERE id = ? AND workshop_id = ?", [merge_id, workshop_id])
-        if cur.rowcount != 1:
-            raise NotFound("err.not_found")
+        _change_one(db, "DELETE FROM merges WHERE id = ? AND workshop_id = ?", [merge_id, workshop_id])
 
 
 def merges_frame(db: Database, workshop_id: int) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from workshop import engine, security, validation
 from workshop.errors import AccessDenied, InvalidInput, NotFound, RoundClosed
 from workshop.model import LIMITS, Participant, Workshop
-from workshop.store.base import _dumps, _loads, _one, _rows, now_iso, write
+from workshop.store.base import _change_one, _dumps, _loads, _one, _rows, now_iso, write
 from workshop.store.workshops import get_workshop, workshop_by_code
 
 
@@ -117,12 +117,11 @@ def skill_suggestions(db: Database, workshop_id: int, *, limit: int = 60) -> lis
 
 def set_blocked(db: Database, workshop_id: int, participant_id: int, *, blocked: bool) -> None:
     with write(db, workshop_id):
-        cur = db.conn.execute(
+        _change_one(
+            db,
             "UPDATE participants SET blocked = ? WHERE id = ? AND workshop_id = ?",
             [int(blocked), participant_id, workshop_id],
         )
-        if cur.rowcount != 1:
-            raise NotFound("err.not_found")
 
 
 def delete_participant(db: Database, participant: Participant) -> None:

@@ -8,16 +8,13 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 
 from workshop import engine
-from workshop.errors import NotFound
-from workshop.store.base import _rows, write
+from workshop.store.base import _change_one, _rows, write
 
 
 def delete_workshop(db: Database, workshop_id: int, *, vacuum: bool = True) -> None:
     """Delete a workshop and everything in it, then VACUUM so no free page keeps its text."""
     with write(db, None):
-        cur = db.conn.execute("DELETE FROM workshops WHERE id = ?", [workshop_id])
-        if cur.rowcount != 1:
-            raise NotFound("err.no_workshop")
+        _change_one(db, "DELETE FROM workshops WHERE id = ?", [workshop_id], missing="err.no_workshop")
     if vacuum:
         engine.erase_traces(db, rewrite=True)
 
