@@ -3,6 +3,7 @@
     python bench/themes.py                 # quality on ../shared/data/ideas-dev + speed table
     python bench/themes.py --sets DIR      # any folder of labelled sets (same JSON format)
     python bench/themes.py --json          # one JSON object on the last line
+    python bench/themes.py --ceiling       # also each signal's ARI when the true number of themes is given
 
 Quality per set: adjusted Rand index (ARI), NMI and purity against the gold categories, the
 number of themes, the share of the largest theme, and the theme-language NMI where the set
@@ -76,6 +77,30 @@ def quality(folder: Path) -> dict:
     return results
 
 
+def ceiling(folder: Path) -> dict:
+    """What each signal allows when the true number of themes is GIVEN (an oracle the room never
+    has): Ward on the centred sentence vectors, on the word features, on both side by side, and
+    our similarity cut at k by average linkage. Tells whether a shortfall is the grouping's or the
+    signals' (the best of these is an upper bound for any grouping built on them)."""
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.preprocessing import normalize
+
+    out = {}
+    for path in sorted(folder.glob("*.json")):
+        items = json.loads(path.read_text(encoding="utf-8"))["items"]
+        texts, gold = [it["text"] for it in items], [it["gold"] for it in items]
+        k = len(set(gold))
+        vectors = embed.vectors(texts)
+        sentence = normalize(vectors - vectors.mean(axis=0))
+        words = themes.features(texts).toarray()
+        row = {}
+        for name, x in (("sentence_ward", sentence), ("words_ward", words), ("both_ward", np.hstack([sentence, words]))):
+            row[name] = round(adjusted_rand_score(gold, AgglomerativeClustering(k, linkage="ward").fit_predict(x)), 3)
+        row["ours_k_given"] = round(adjusted_rand_score(gold, themes.cluster_texts(texts, n_clusters=k, vectors=vectors)), 3)
+        out[path.stem] = row
+    return out
+
+
 def synthetic(n: int, seed: int) -> list[str]:
     """n varied ideas: real-looking French and English sentences assembled from parts."""
     from workshop.demo import IDEA_SUBJECTS
@@ -136,9 +161,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", type=Path, default=DEV_SETS)
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--ceiling", action="store_true", help="also: each signal's ARI with the true number of themes given")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     result = {"quality": quality(args.sets) if args.sets.is_dir() else {}}
+    if args.ceiling and args.sets.is_dir():
+        result["ceiling"] = ceiling(args.sets)
     if not args.no_speed:
         result["speed"] = speed()
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -147,6 +175,8 @@ def main() -> None:
         return
     for name, row in result["quality"].items():
         print(name, " ".join(f"{k}={v}" for k, v in row.items()))
+    for name, row in result.get("ceiling", {}).items():
+        print(name, "k given:", " ".join(f"{k}={v}" for k, v in row.items()))
     for key, value in result.get("speed", {}).items():
         print(f"{key}: {value}")
 
