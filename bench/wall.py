@@ -4,8 +4,9 @@ and a 200-person demo room, photographed by Debian's Chromium and measured.
     python bench/wall.py [--json] [--out test-artifacts/wall]
 
 Per view and size: content overflow below the screen (px), the smallest text size the room is
-meant to read (px, visible text elements only), and for the network the overlapping label boxes
-and the nodes at the frame's edge. Screenshots go to --out.
+meant to read (px, visible text elements only), the WebSocket bytes of one full draw, and for
+the network the overlapping label boxes, the nodes at the frame's edge and the seconds from
+opening the page to the network drawn. Screenshots go to --out.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,10 +60,21 @@ def main() -> None:
                     store.update_workshop(conn, workshop.id, projector_view=view)
                     for width, height in SIZES:
                         page = browser.new_page(viewport={"width": width, "height": height}, locale="fr-FR")
+                        received = []  # WebSocket bytes from the server: the whole wall, drawn once
+                        page.on("websocket", lambda ws, box=received: ws.on("framereceived", lambda f: box.append(len(f))))
+                        started = time.perf_counter()
                         page.goto(links.projector_url(workshop))
+                        if view == "network":
+                            page.wait_for_function(
+                                "() => document.querySelectorAll('.js-plotly-plot .scatterlayer .point').length > 0"
+                            )
+                        drawn_s = time.perf_counter() - started
                         wait_ready(page)
                         page.wait_for_timeout(1500)
-                        row = {"room": n, "view": view, "size": f"{width}x{height}", **page.evaluate(MEASURE)}
+                        row = {"room": n, "view": view, "size": f"{width}x{height}", **page.evaluate(MEASURE),
+                               "ws_kb": round(sum(received) / 1024, 1)}  # fmt: skip
+                        if view == "network":
+                            row["drawn_after_open_s"] = round(drawn_s, 2)
                         if view == "network":
                             row.update(page.evaluate(NETWORK))
                         shot = out / f"{view}-{n}p-{width}x{height}.png"
