@@ -7,7 +7,7 @@ import streamlit as st
 
 from workshop import config, export, links, network, store, themes, ui
 from workshop.errors import WorkshopError
-from workshop.model import CIRCLES, FLOWS, PROJECTOR_VIEWS, REGIONS, ROUNDS
+from workshop.model import CIRCLES, FLOWS, LANGUAGES, PROJECTOR_VIEWS, REGIONS, ROUNDS
 
 code = st.query_params.get("w", "")
 workshop = ui.facilitator_gate(code, st.query_params.get("k", ""))
@@ -445,8 +445,8 @@ def settings_section() -> None:
         st.text_area(ui.t("field.question"), value=workshop.question, key="set_question", max_chars=300)
         st.selectbox(
             ui.t("field.language"),
-            ["fr", "en"],
-            index=["fr", "en"].index(workshop.language),
+            list(LANGUAGES),
+            index=LANGUAGES.index(workshop.language),
             format_func=lambda c: ui.t(f"lang.{c}"),
             key="set_lang",
         )

@@ -6,6 +6,7 @@ import streamlit as st
 
 from workshop import config, engine, links, security, store, ui
 from workshop.errors import WorkshopError
+from workshop.model import LANGUAGES
 
 code = st.query_params.get("code", "")
 workshop = None
@@ -95,7 +96,7 @@ if ui.disclosure(ui.t("home.create_title"), key="home_create", expanded="created
             st.text_input(ui.t("field.title"), key="create_title", max_chars=120)
             st.selectbox(
                 ui.t("field.language"),
-                ["fr", "en"],
+                list(LANGUAGES),
                 format_func=lambda c: ui.t(f"lang.{c}"),
                 key="create_lang",
             )

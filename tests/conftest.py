@@ -113,3 +113,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
         if path.endswith("test_load.py"):
             item.add_marker(pytest.mark.slow)
+        # Thousands of generated examples: the inner loop runs them on SQLite, the full suite on both.
+        if item.get_closest_marker("slow_on_postgresql") and "[postgresql]" in item.nodeid:
+            item.add_marker(pytest.mark.slow)

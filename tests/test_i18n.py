@@ -34,7 +34,7 @@ def test_every_literal_key_used_in_code_exists():
         r"""(?:InvalidInput|NotFound|AccessDenied|RoundClosed|StorageError|ImportRefused)\(\s*["']([a-z_]+\.[a-z_.]+)["']"""
     )
     used = set()
-    for path in list((ROOT / "workshop").glob("*.py")) + list((ROOT / "pages").glob("*.py")):
+    for path in list((ROOT / "workshop").rglob("*.py")) + list((ROOT / "pages").glob("*.py")):  # packages too
         text = path.read_text(encoding="utf-8")
         used |= set(pattern.findall(text)) | set(errors_pattern.findall(text))
     missing = sorted(k for k in used if k not in FR)

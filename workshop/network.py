@@ -515,7 +515,7 @@ def who_can_help(tags: list[str], contacts: pd.DataFrame, *, texts: Iterable[str
     name. A need reached by more than half of the participants who mapped contacts (everyone has
     family) tells the room nothing and is left out; so is one nobody reaches. Each need:
     {"what", "participants" (ids, most contacts first), "contacts"}; [] when nothing stands out."""
-    from workshop.i18n import EN, FR
+    from workshop.i18n import CATALOGUES
 
     if contacts.empty:
         return []
@@ -528,10 +528,8 @@ def who_can_help(tags: list[str], contacts: pd.DataFrame, *, texts: Iterable[str
         for v in values:
             if v and len(shown) < MAX_NEED_VALUES:
                 shown.setdefault(resolve.normalise(v), str(v))
-        words |= {
-            resolve.normalise(FR.get(f"circle.{row.circle}", "")),
-            resolve.normalise(EN.get(f"circle.{row.circle}", "")),
-        } - {""}
+        # A circle named in any language the app speaks ("Famille", "Family").
+        words |= {resolve.normalise(c.get(f"circle.{row.circle}", "")) for c in CATALOGUES.values()} - {""}
         words_of.append((int(row.participant_id), words))
     needs = {resolve.normalise(tag): tag for tag in tags if tag and resolve.normalise(tag)}
     said = " " + " ".join(resolve.normalise(text) for text in texts) + " "

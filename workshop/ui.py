@@ -22,6 +22,7 @@ from workshop import db as dbmod
 from workshop.errors import AccessDenied, SlowDown, WorkshopError
 from workshop.i18n import format_date
 from workshop.i18n import t as translate
+from workshop.model import LANGUAGES
 
 
 @st.cache_resource
@@ -74,7 +75,7 @@ def language_switch(key: str = "lang_switch") -> None:
     st.session_state[key] = lang()
     st.segmented_control(
         t("lang.label"),
-        options=["fr", "en"],
+        options=list(LANGUAGES),
         format_func=lambda code: translate(f"lang.{code}", code),
         key=key,
         on_change=_changed,

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from workshop import config, engine, security, validation
 from workshop.errors import AccessDenied, InvalidInput, NotFound, SlowDown
-from workshop.model import LIMITS, PROJECTOR_VIEWS, ROUNDS, Workshop
+from workshop.model import LANGUAGES, LIMITS, PROJECTOR_VIEWS, ROUNDS, Workshop
 from workshop.store.base import _insert, _json_object, _one, now_iso, write
 
 _WORKSHOP_COLUMNS = (
@@ -55,7 +55,7 @@ def create_workshop(
     """Create a workshop; returns it with the facilitator token (only its argon2 hash is stored)."""
     title = validation.clean_text(title, field="field.title", max_len=LIMITS["title"])
     question = validation.clean_text(question, field="field.question", max_len=LIMITS["question"], required=False, multiline=True)
-    if language not in ("fr", "en"):
+    if language not in LANGUAGES:
         raise InvalidInput("err.invalid", field="field.language")
     if not isinstance(retention_days, int) or not 1 <= retention_days <= 3650:
         raise InvalidInput("err.retention")
@@ -180,7 +180,7 @@ _SETTABLE = {
     "question": lambda v: validation.clean_text(
         v, field="field.question", max_len=LIMITS["question"], required=False, multiline=True
     ),
-    "language": lambda v: _choice(v, ("fr", "en"), "field.language"),
+    "language": lambda v: _choice(v, LANGUAGES, "field.language"),
     "retention_date": lambda v: _future_date(v),
     "show_labels": bool,
     "anonymous": bool,

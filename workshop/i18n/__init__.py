@@ -1,0 +1,48 @@
+"""The interface's words, one catalogue module per language (fr.py, en.py): each holds
+CATALOGUE (key → text) and MONTHS. French is the default and the fallback; a test keeps every
+catalogue's keys and placeholders identical. A new language is one more module here, listed in
+model.LANGUAGES."""
+
+from __future__ import annotations
+
+import importlib
+
+from workshop.model import LANGUAGES
+
+_MODULES = {code: importlib.import_module(f"{__name__}.{code}") for code in LANGUAGES}
+CATALOGUES: dict[str, dict[str, str]] = {code: module.CATALOGUE for code, module in _MODULES.items()}
+MONTHS = {code: module.MONTHS for code, module in _MODULES.items()}
+FR, EN = CATALOGUES["fr"], CATALOGUES["en"]
+
+
+def t(key: str, lang: str = "fr", **params) -> str:
+    """The text for `key` in `lang` (French if unknown), with {params} filled; a parameter that
+    is itself a catalogue key (e.g. a field name) is translated first."""
+    catalogue = CATALOGUES.get(lang, FR)
+    text = catalogue.get(key, FR.get(key, key))
+    if params:
+        translated = {name: catalogue.get(value, value) if isinstance(value, str) else value for name, value in params.items()}
+        try:
+            text = text.format(**translated)
+        except (KeyError, IndexError, ValueError):
+            pass
+    return text
+
+
+def format_date(value, lang: str = "fr") -> str:
+    """A date as people write it: '8 déc. 2026' / '8 Dec 2026' (ISO text or a date; '' if none)."""
+    import datetime as dt
+
+    if not value:
+        return ""
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    months = MONTHS.get(lang, MONTHS["fr"])
+    return f"{day.day}\u00a0{months[day.month - 1]}\u00a0{day.year}"
+
+
+def label(prefix: str, value: str, lang: str) -> str:
+    """A vocabulary word: label('circle', 'family', 'fr') -> 'Famille'."""
+    return t(f"{prefix}.{value}", lang)
