@@ -25,9 +25,10 @@ def fmt_time(seconds: int) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-NETWORK_HEIGHT = 780  # px of the 1920×1080 canvas below the header
-STORY_CHART_WIDTH, STORY_CHART_HEIGHT = 880, 740  # the story's picture: the canvas's right half
-MAP_HEIGHT, MAP_ROWS = 780, 11  # the map's height on the canvas; regions listed beside it
+NETWORK_HEIGHT = 750  # px of the 1920×1080 canvas below the header
+VOTES_HEIGHT = 650  # the ranking, under its heading
+STORY_CHART_WIDTH, STORY_CHART_HEIGHT = 880, 700  # the story's picture: the canvas's right half
+MAP_HEIGHT, MAP_ROWS = 750, 11  # the map's height on the canvas; regions listed beside it
 GROWTH_WIDTH = 1040  # px: the growth curve's column (3/5 of the canvas's content width)
 FULL_REDRAW_SECONDS = 30  # "what's new" highlights age even when nothing is written
 
@@ -76,7 +77,7 @@ def wall() -> None:
         fresh = store.recent(db, workshop.id, since=since)
     head = st.columns([5, 3, 2], vertical_alignment="center")
     with head[0]:
-        st.html(f'<h1 class="proj-title">{ui.esc(w.title)}</h1><p class="proj-sub">{ui.esc(w.question)}</p>')
+        st.html(f'<h1 class="proj-title">{ui.esc(w.title)}</h1><p class="proj-sub proj-question">{ui.esc(w.question)}</p>')
         live_header()
     with head[1]:
         st.html(
@@ -236,7 +237,7 @@ def themes_view(w, version: int, *, ranking: bool) -> None:
         return
     if ranking:
         st.html(f'<p class="proj-round">{ui.esc(ui.t("proj.ranking"))}</p>')
-        ui.wall_chart(charts.votes_figure(frame, lang=ui.lang(), height=700), key="proj_votes")
+        ui.wall_chart(charts.votes_figure(frame, lang=ui.lang(), height=VOTES_HEIGHT), key="proj_votes")
         return
     cards = sorted(_cards(ui.database(), w.id, version, ui.lang()), key=lambda c: (-c["votes"], -c["ideas"], c["id"]))
     page = paged(cards, "themes")

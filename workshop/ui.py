@@ -382,6 +382,7 @@ def projector_css() -> None:
         .proj-title {font-size: 3rem; font-weight: 800; line-height: 1.1; margin: 0; padding: 0;
                      display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden;}
         .proj-sub {font-size: 1.75rem; opacity: .9; margin: .2rem 0 0 0; line-height: 1.25;}
+        .proj-question {display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden;}
         .proj-code {font-size: 4rem; font-weight: 900; letter-spacing: .35rem; margin: 0; line-height: 1.1;}
         .proj-url {font-size: 1.75rem; overflow-wrap: anywhere; margin: 0;}  /* breaks after "Rejoignez sur", not inside the port */
         .proj-round {font-size: 2.1rem; font-weight: 700;}

@@ -15,7 +15,7 @@ from scripts.wallcheck import MEASURE, NETWORK
 from tests.e2e.conftest import goto, server_db
 from workshop import demo, links, store
 from workshop import wall as walls
-from workshop.model import PROJECTOR_VIEWS
+from workshop.model import LIMITS, PROJECTOR_VIEWS
 
 VIEWS = PROJECTOR_VIEWS
 SIZES = ((1920, 1080, 24.0), (1280, 720, 18.0))
@@ -25,12 +25,17 @@ SIZES = ((1920, 1080, 24.0), (1280, 720, 18.0))
 def rooms(server):
     conn = server_db(server)
     made = {n: demo.seed_demo(conn, participants=n, seed=40 + n, public_base_url=server.url) for n in (5, 200)}
+    # The large room's header at its longest: the views below must still fit.
+    words = "Comment mobiliser nos réseaux dormants pour créer des collectifs utiles au territoire "
+    store.update_workshop(conn, made[200].workshop.id, title=(words * 3)[: LIMITS["title"]].strip(),
+                          question=(words * 6)[: LIMITS["question"]].strip())  # fmt: skip
     contacts = {n: set(store.contacts_frame(conn, r.workshop.id)["label"]) for n, r in made.items()}
     people = {n: set(store.participants_frame(conn, r.workshop.id)["display_name"]) for n, r in made.items()}
+    workshops = {n: store.get_workshop(conn, r.workshop.id) for n, r in made.items()}
     conn.close()
     # Labels that are only a third party's (a participant may share a first name with a contact).
     private = {n: {lab for lab in contacts[n] if len(lab) > 6 and lab not in people[n]} for n in made}
-    return {n: (r.workshop, private[n]) for n, r in made.items()}
+    return {n: (workshops[n], private[n]) for n in made}
 
 
 @pytest.mark.parametrize("size", [s[:2] for s in SIZES], ids=["1080p", "720p"])
