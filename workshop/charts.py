@@ -176,6 +176,7 @@ def network_figure(
     if wall:
         fig.update_layout(
             margin=WALL_MARGIN, legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": WALL_LABEL_PX}},
+            width=wall[0] + WALL_MARGIN["l"] + WALL_MARGIN["r"], autosize=False,
         )  # fmt: skip
         caption = []
         if summary:

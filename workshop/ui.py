@@ -506,7 +506,8 @@ WALL_CONTENT_WIDTH = 1824  # the wall canvas (1920 px) less its side padding (pr
 def wall_chart(fig, *, key: str | None, width: int = WALL_CONTENT_WIDTH) -> None:
     """A chart on the wall canvas at a fixed width: measured in the browser, the scaled canvas
     would give Streamlit the screen's width, not the canvas's."""
-    fig.update_layout(width=width, autosize=False)
+    if fig.layout.width != width:  # a cached figure arrives sized already: never changed in place by a run
+        fig.update_layout(width=width, autosize=False)
     st.plotly_chart(fig, key=key, width=width, config={"displayModeBar": False, "staticPlot": True})
 
 
