@@ -104,7 +104,7 @@ def network_figure(
                 )  # fmt: skip
             )
     summary = "own" in g.vs.attributes()  # network.summarise_for_wall: a participant's own contacts are its size
-    sizes, texts = {}, {}
+    sizes, names, texts = {}, {}, {}
     for v in g.vs:
         if v.index not in keep:
             continue
@@ -116,9 +116,10 @@ def network_figure(
             sizes[v.index] = min(36.0, 8 + 4 * len(v["known_by"]))
         else:
             sizes[v.index] = 10 + 26 * (score[v["key"]] / top) ** 0.6 + (8 if participant else 0) + (6 if bridge else 0)
-        label = _node_label(v, lang, show_labels=show_labels, anonymous=anonymous)
+        names[v.index] = label = _node_label(v, lang, show_labels=show_labels, anonymous=anonymous)
         # On the wall a hidden label says nothing: a bridge shows how many people know it instead.
         texts[v.index] = label if participant or show_labels else (f"×{len(v['known_by'])}" if bridge else "")
+    fresh = {i for i in names if fresh_since and (g.vs[i]["first_seen"] or "") >= fresh_since}
     if wall:
         texts = _fitting_labels(g, positions, texts, sizes, score, top, plot_px=wall)
     groups: dict[str, list[int]] = {}
@@ -138,13 +139,14 @@ def network_figure(
             participant = v["kind"] == "participant"
             bridge = v["kind"] == "contact" and len(v["known_by"]) >= 2
             symbols.append("diamond" if participant else "circle")
-            new = bool(fresh_since) and (v["first_seen"] or "") >= fresh_since
+            new = v.index in fresh
             lines.append(5.0 if new else 3.5 if bridge else 0.8)
             outlines.append(NEW_OUTLINE if new else "#111")
-            label = _node_label(v, lang, show_labels=show_labels, anonymous=anonymous)
+            if wall:
+                continue  # the wall is a static picture: no hover text to build
             own = f"<br>{_esc(t('net.own', lang, n=v['own']))}" if summary and participant else ""
             hovers.append(
-                f"{label}<br>{_esc(t('con.known_by', lang))}: {len(v['known_by'])}{own}"
+                f"{names[v.index]}<br>{_esc(t('con.known_by', lang))}: {len(v['known_by'])}{own}"
                 + (f"<br>{_esc(', '.join(t(f'circle.{c}', lang) for c in v['circles']))}" if v["circles"] else "")
             )
         fig.add_trace(
@@ -181,7 +183,7 @@ def network_figure(
         caption = []
         if summary:
             caption.append(t("net.wall_summary", lang, n=sum(v["own"] for v in g.vs if v["kind"] == "participant")))
-        if fresh_since and any((v["first_seen"] or "") >= fresh_since for v in g.vs if v.index in keep):
+        if fresh:
             caption.append(t("net.new_ring", lang))
         if caption:
             fig.add_annotation(

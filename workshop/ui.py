@@ -471,7 +471,7 @@ def network_analysis(path: str, workshop_id: int, version: int, filters_json: st
     result = network.analyse(room, filters=json.loads(filters_json))
     result["room"] = room
     # Positions come from the unfiltered graph, so a filter hides nodes without moving the rest.
-    full = network.build_graph(room) if filters_json != "{}" else result["graph"]
+    result["full_graph"] = full = network.build_graph(room) if filters_json != "{}" else result["graph"]
     result["positions"] = _layout_memory().positions((path, workshop_id), full)
     return result
 
@@ -484,7 +484,7 @@ def network_figure(path: str, workshop_id: int, version: int, view_json: str, la
     graph, positions, plot_px = result["graph"], result["positions"], None
     if view.get("wall"):
         plot_px = charts.wall_plot_px(WALL_CONTENT_WIDTH, view.get("height", 760))
-        full = network.build_graph(result["room"]) if view.get("filters") else graph
+        full = result["full_graph"]
         if full.vcount() > network.WALL_DETAIL_LIMIT:
             # A large room on the wall: participants and shared contacts, laid out on their own
             # (remembered apart from the full picture, so both stay stable).

@@ -61,7 +61,6 @@ class Arrival:
     who: str  # the participant's chosen name, "" in an anonymous workshop
     family: str  # the contact's circle family (model.CIRCLE_FAMILIES), never its label
     region: str
-    at: str
 
 
 def latest_arrivals(contacts: pd.DataFrame, *, anonymous: bool, limit: int = 6) -> list[Arrival]:
@@ -76,7 +75,6 @@ def latest_arrivals(contacts: pd.DataFrame, *, anonymous: bool, limit: int = 6) 
             who="" if anonymous else str(row.owner or ""),
             family=CIRCLE_FAMILY.get(row.circle, "other"),
             region=str(row.region or ""),
-            at=str(row.created_at),
         )
         for row in newest.itertuples(index=False)
     ]
@@ -94,7 +92,7 @@ class Slide:
     picture: dict[str, int]
 
 
-def _names(names: Sequence[str], *, anonymous: bool, lang: str, top: int = 4) -> str:
+def _names(names: Sequence[str], *, anonymous: bool, top: int = 4) -> str:
     """ "Ana, Ben, Chloé (+2)", or "" in an anonymous workshop."""
     if anonymous or not names:
         return ""
@@ -116,7 +114,7 @@ def story(analysis: dict, cards: Sequence[dict], *, anonymous: bool, show_labels
         top = bridges[0]
         spread = Counter(min(b["count"], 5) for b in bridges)
         picture = {t("story.known_by", lang, n=f"{k}+" if k == 5 else k): spread[k] for k in sorted(spread, reverse=True)}
-        who = _names(top["known_by"], anonymous=anonymous, lang=lang)
+        who = _names(top["known_by"], anonymous=anonymous)
         label = f" — {top['label']}" if show_labels else ""
         slides.append(Slide("bridge", t("story.bridge", lang), t("story.bridge_head", lang, n=top["count"]) + label,
                             t("story.bridge_detail", lang, n=len(bridges), who=who) if who else
@@ -142,7 +140,7 @@ def story(analysis: dict, cards: Sequence[dict], *, anonymous: bool, show_labels
             skill, n = sought.most_common(1)[0]
             offered_by = [p["display_name"] for p in room.participants.to_dict("records") if skill in p["skills_offered"]]
             via_contacts = sum(1 for m in analysis.get("matches") or [] if m["skill"] == skill and m["contact_id"] is not None)
-            who = _names(offered_by, anonymous=anonymous, lang=lang)
+            who = _names(offered_by, anonymous=anonymous)
             if who:
                 detail = t("story.skill_offered", lang, who=who)
             else:
