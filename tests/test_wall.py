@@ -135,7 +135,10 @@ def test_what_arrived_in_the_last_minutes_is_ringed_on_the_wall_and_only_that(tm
         for trace in fig.data:
             if trace.mode != "markers+text":
                 continue
-            for x, y, colour in zip(trace.x, trace.y, trace.marker.line.color, strict=True):
+            colours = trace.marker.line.color
+            if isinstance(colours, str):  # one colour for every point
+                colours = [colours] * len(trace.x)
+            for x, y, colour in zip(trace.x, trace.y, colours, strict=True):
                 if colour == charts.NEW_OUTLINE:
                     out += [
                         k for k, i in keys.items() if positions[k] == (x, y) or tuple(round(c, 4) for c in positions[k]) == (x, y)

@@ -166,7 +166,7 @@ def network_figure(
                     "size": [sizes[v.index] for v in vs],
                     "symbol": symbols,
                     "color": colour,
-                    "line": {"width": lines, "color": outlines},
+                    "line": {"width": lines, "color": outlines if fresh else "#111"},  # one colour sent when nothing is new
                     "opacity": 0.9,
                 },  # fmt: skip
             )
