@@ -15,7 +15,10 @@ from workshop import store, web
 
 INDEX = (
     '<!--\n licence\n-->\n<!DOCTYPE html>\n<html lang="en">\n<head><title>Streamlit</title>'
-    '<script type="module" crossorigin src="./static/js/index.Ab12Cd34.js"></script></head>'
+    '<script type="module" crossorigin src="./static/js/index.Ab12Cd34.js"></script>'
+    '<link rel="modulepreload" crossorigin href="./static/js/react.Zz.js">\n'
+    '<link\n rel="preload"\n href="./static/media/font.Xy.woff2"\n as="font" crossorigin />'
+    '<link rel="stylesheet" crossorigin href="./static/css/index.Qq.css"></head>'
     '<body><div id="root"></div></body></html>'
 )
 
@@ -66,10 +69,17 @@ def test_shell_is_french_titled_and_carries_the_boot_script():
     assert "<script>window.tdBoot = 1;</script>" in html and "licence" not in html
     assert html.index("<style>.td-x {color: red;}</style>") < html.index("</head>")  # styles from the first paint
     assert 'class="td-splash"' in html and "Chargement" in html
-    # The entry module is preloaded at once but started after the first paint (the splash).
-    assert '<link rel="modulepreload" crossorigin href="./static/js/index.Ab12Cd34.js">' in html
-    assert '<script type="module" crossorigin src=' not in html
-    assert html.index("s.src = './static/js/index.Ab12Cd34.js'") > html.index('class="td-splash"')
+    # Nothing is asked for before the first paint (the splash): no render-blocking stylesheet, no
+    # preload; the script after the splash asks for all of them at once and starts the entry.
+    start = html.index('class="td-splash"')
+    for tag in ('<link rel="modulepreload"', '<link rel="preload"', '<link rel="stylesheet"', '<script type="module"'):
+        assert tag not in html[:start]
+    tail = html[start:]
+    assert 's.src = "./static/js/index.Ab12Cd34.js"' in tail
+    for tag in ('<link rel=\\"modulepreload\\" crossorigin href=\\"./static/js/react.Zz.js\\">',
+                '<link rel=\\"preload\\" href=\\"./static/media/font.Xy.woff2\\" as=\\"font\\" crossorigin />',
+                '<link rel=\\"stylesheet\\" crossorigin href=\\"./static/css/index.Qq.css\\">'):
+        assert tag in tail, tag
     assert brotli.decompress(shell.br) == shell.body and gzip.decompress(shell.gz) == shell.body
 
 
