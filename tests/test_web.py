@@ -76,9 +76,11 @@ def test_shell_is_french_titled_and_carries_the_boot_script():
         assert tag not in html[:start]
     tail = html[start:]
     assert 's.src = "./static/js/index.Ab12Cd34.js"' in tail
-    for tag in ('<link rel=\\"modulepreload\\" crossorigin href=\\"./static/js/react.Zz.js\\">',
-                '<link rel=\\"preload\\" href=\\"./static/media/font.Xy.woff2\\" as=\\"font\\" crossorigin />',
-                '<link rel=\\"stylesheet\\" crossorigin href=\\"./static/css/index.Qq.css\\">'):
+    for tag in (
+        '<link rel=\\"modulepreload\\" crossorigin href=\\"./static/js/react.Zz.js\\">',
+        '<link rel=\\"preload\\" href=\\"./static/media/font.Xy.woff2\\" as=\\"font\\" crossorigin />',
+        '<link rel=\\"stylesheet\\" crossorigin href=\\"./static/css/index.Qq.css\\">',
+    ):
         assert tag in tail, tag
     assert brotli.decompress(shell.br) == shell.body and gzip.decompress(shell.gz) == shell.body
 
