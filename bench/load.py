@@ -1,4 +1,5 @@
-"""Protocol-level load test of the real app: N participant sessions join with the code, submit K
+"""Protocol-level load test of the real app: N participants join with the code (the plain join
+page and its form, as a phone does from the QR), then their personal page's sessions submit K
 contacts and ideas through the real forms (with think time, some double submits, some
 disconnect-and-resume by personal link), while P projector sessions follow their run_every
 fragment. Then the database is compared with what was acknowledged. A last phase measures the
@@ -26,9 +27,12 @@ import re
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import websockets
 
@@ -65,20 +69,40 @@ class Stats:
     killed_at: float | None = None
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the 303 is read, not followed
+
+
+def join_over_http(base: str, code: str, name: str, *, timeout: float) -> str:
+    """What a phone does from the QR: open the join page, post its form; the personal token, or
+    the page's message as an error."""
+    page = urllib.request.urlopen(f"{base}/?{urlencode({'code': code})}", timeout=timeout).read().decode()
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    form = urlencode({"code": code, "name": name, "token": token, "lang": "fr"}).encode()
+    try:
+        answer = urllib.request.build_opener(_NoRedirect).open(urllib.request.Request(f"{base}/join", data=form), timeout=timeout)
+    except urllib.error.HTTPError as exc:
+        if exc.code == 303:
+            return parse_qs(urlsplit(exc.headers["location"]).query)["p"][0]
+        raise
+    alert = re.search(r'role="alert">([^<]*)', answer.read().decode())
+    raise RuntimeError(f"join refused: {alert.group(1)[:60] if alert else 'no redirect'}")
+
+
 async def participant(base: str, code: str, n: int, args, stats: Stats, start_gate: asyncio.Event, rng: random.Random):
     name = f"P{n:03d}"
-    session = Session(base, query={"code": code})
+    try:
+        token = await asyncio.to_thread(join_over_http, base, code, name, timeout=args.timeout)
+    except (OSError, RuntimeError) as exc:
+        stats.errors[f"join: {str(exc)[:60]}"] += 1
+        return
+    stats.joined += 1
+    session = Session(base, page_name="me", query={"p": token})
     try:
         async with session:
             stats.sessions += 1
-            home = await session.run()
-            run = await session.run(widgets=[text_state(home.widget("text_input", "Votre prénom ou pseudonyme"), name),
-                                             trigger(home.widget("button", "Rejoindre"))])  # fmt: skip
-            if "p=" not in session.query_string:
-                stats.errors["join:" + (run.alert_text()[:60] or "no redirect")] += 1
-                return
-            stats.joined += 1
-            page = run
+            page = await session.run()
             await start_gate.wait()
             for k in range(args.submits):
                 await asyncio.sleep(0 if args.burst else rng.uniform(0.5, 1.5) * args.think)

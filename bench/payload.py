@@ -44,6 +44,7 @@ def join(page, url: str, code: str, name: str) -> None:
     page.goto(f"{url}/?code={code}")
     wait_ready(page)
     field = page.get_by_label(re.compile("Votre prénom ou pseudonyme"))
+    page.wait_for_timeout(2000)  # reading the question and typing a name (the page prefetches meanwhile)
     field.fill(name)
     field.press("Tab")
     page.get_by_role("button", name="Rejoindre").click()

@@ -30,6 +30,8 @@ try:
                 st.page_link("pages/home.py", label=ui.t("home.join_title"))
             st.stop()
         ui.set_default_lang(workshop.language)
+        if ui.take_arrival():  # just joined: the personal link is shown until noted
+            st.session_state["me_show_link"] = True
         current = store.latest_open(store.rounds(db, workshop.id))
         marker = store.room_marker(db, workshop.id)
     st.session_state["me_known"] = (token, workshop, me, current, marker)

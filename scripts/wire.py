@@ -103,7 +103,11 @@ READY = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test
 
 
 def wait_ready(page, timeout: float = 30_000) -> None:
-    """The script has finished its run (checked twice: a click can start a rerun a moment later)."""
+    """The script has finished its run (checked twice: a click can start a rerun a moment later);
+    a plain page (the join page, no Streamlit) is ready once loaded."""
+    page.wait_for_load_state("load", timeout=timeout)
+    if not page.evaluate("!!document.getElementById('root')"):
+        return
     page.wait_for_selector(READY, timeout=timeout)
     page.wait_for_timeout(250)
     page.wait_for_selector(READY, timeout=timeout)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import re
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode
 
 import brotli
 import pytest
@@ -23,17 +25,18 @@ INDEX = (
 )
 
 
-def call(app, path: str, *, headers: dict | None = None, method: str = "GET") -> tuple[int, dict, bytes]:
-    """One HTTP request through an ASGI app; (status, headers, body)."""
+def call(app, path: str, *, headers: dict | None = None, method: str = "GET", body: bytes = b"") -> tuple[int, dict, bytes]:
+    """One HTTP request through an ASGI app (`path` may carry a query); (status, headers, body)."""
+    path, _, query = path.partition("?")
     scope = {
-        "type": "http", "method": method, "path": path, "raw_path": path.encode(), "query_string": b"",
+        "type": "http", "method": method, "path": path, "raw_path": path.encode(), "query_string": query.encode(),
         "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()], "scheme": "http",
         "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 1234), "root_path": "", "http_version": "1.1",
     }  # fmt: skip
     sent: list[dict] = []
 
     async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
+        return {"type": "http.request", "body": body, "more_body": False}
 
     async def send(message):
         sent.append(message)
@@ -177,3 +180,88 @@ def test_the_real_shell_hides_english_hints_and_boots():
     assert '[data-testid="InputInstructions"] {display: none;}' in html  # English-only "Press Enter" hint
     assert "BACKEND_BASE_URL" in html and "/api/marker/" in html  # boot script inline
     assert "Material Symbols" in html  # its icon-font preload is stopped
+
+
+def names(db, workshop) -> list[str]:
+    return list(store.participants_frame(db, workshop.id)["display_name"])
+
+
+def join_door(database: str):
+    return web.FrontDoor(streamlit_stand_in, shell=web.build_shell(INDEX), desk=web.JoinDesk(database))
+
+
+def post_join(door, fields: dict, **headers) -> tuple[int, dict, bytes]:
+    return call(door, "/join", method="POST", body=urlencode(fields).encode(),
+                headers={"Content-Type": "application/x-www-form-urlencoded", "Host": "salle.local:8501"} | headers)  # fmt: skip
+
+
+def test_the_qr_link_opens_a_plain_join_page_in_the_room_language(db, database):
+    workshop, _ = store.create_workshop(db, title="Atelier <script>alert(1)</script>", question="Quoi ?\nComment ?")
+    door = join_door(database)
+    status, headers, body = call(door, f"/?code={workshop.code.lower()}", headers={"Accept-Encoding": "br"})
+    page = brotli.decompress(body).decode()
+    assert status == 200 and headers["cache-control"] == "no-store"  # it holds a fresh token
+    assert '<html lang="fr">' in page and "<script>alert" not in page and "<script src" not in page
+    # No frontend: once loaded, the page only fetches its files for the personal page, into the cache.
+    assert page.count("<script>") == 1 and 'rel=\\"prefetch\\" href=\\"/static/js/index.Ab12Cd34.js\\"' in page
+    assert "addEventListener('load'" in page
+    assert "Atelier &lt;script&gt;alert(1)&lt;/script&gt;" in page and "Quoi ?\nComment ?" in page
+    assert '<label for="name">Votre prénom ou pseudonyme</label>' in page and "Avant de commencer" in page
+    assert "<strong>initiales ou un pseudonyme</strong>" in page  # the notice's emphasis, as HTML
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32}", token)
+    other = re.search(r'name="token" value="([^"]+)"', call(door, f"/?code={workshop.code}")[2].decode()).group(1)
+    assert other != token  # one per page shown
+    english = call(door, f"/?code={workshop.code}&lang=en")[2].decode()
+    assert '<html lang="en">' in english and "Your first name or a pseudonym" in english
+    assert 'href="/?code=' + workshop.code + '&amp;lang=fr"' in english  # back to French
+    # Anything else is Streamlit's home page (it says what is wrong with the code).
+    for path in ("/?code=ZZZZZZ", "/?code=../x", "/", "/?lang=en"):
+        assert 'id="root"' in call(door, path)[2].decode(), path
+
+
+def test_the_join_form_joins_once_and_opens_the_personal_page(db, database):
+    workshop, _ = store.create_workshop(db, title="Atelier", language="fr")
+    door = join_door(database)
+    token = "T" * 32
+    fields = {"code": workshop.code, "name": "Inès", "token": token, "lang": "fr"}
+    for _ in range(2):  # a double tap
+        status, headers, _ = post_join(door, fields, Origin="http://salle.local:8501", **{"Sec-Fetch-Site": "same-origin"})
+        assert status == 303 and headers["location"] == f"/me?p={token}&welcome=1"
+    assert names(db, workshop) == ["Inès"]
+    assert store.participant_by_token(db, token)[1].display_name == "Inès"
+    # A language chosen on the join page goes on to the personal page.
+    status, headers, _ = post_join(door, fields | {"token": "U" * 32, "name": "Ana", "lang": "en"})
+    assert headers["location"] == f"/me?p={'U' * 32}&welcome=1&lang=en"
+    # A token that is not one of ours is replaced (nobody picks a guessable personal link).
+    status, headers, _ = post_join(door, fields | {"token": "short", "name": "Léo"})
+    assert status == 303 and "p=short" not in headers["location"]
+    assert len(names(db, workshop)) == 3
+
+
+def test_the_join_form_says_what_is_wrong_and_keeps_what_was_typed(db, database):
+    workshop, _ = store.create_workshop(db, title="Atelier")
+    door = join_door(database)
+    fields = {"code": workshop.code, "name": "   ", "token": "V" * 32, "lang": "en"}
+    status, _, body = post_join(door, fields)
+    page = body.decode()
+    assert status == 200 and '<html lang="en">' in page and 'role="alert"' in page and "is empty" in page
+    hostile = '"><img src=x onerror=alert(1)>' + "x" * 10
+    page = post_join(door, fields | {"name": hostile * 3, "lang": "fr"})[2].decode()
+    assert 'role="alert"' in page and "<img" not in page and 'value="&quot;&gt;&lt;img' in page  # kept, as text
+    store.update_workshop(db, workshop.id, join_locked=True)
+    page = post_join(door, fields | {"name": "Tard"})[2].decode()
+    assert 'role="alert"' in page and names(db, workshop) == []
+    # An unknown code goes back to the home page, which says so.
+    status, headers, _ = post_join(door, fields | {"code": "ZZZZZZ"})
+    assert status == 303 and headers["location"] == "/?code=ZZZZZZ"
+
+
+def test_the_join_form_refuses_other_sites_and_long_bodies(db, database):
+    workshop, _ = store.create_workshop(db, title="Atelier")
+    door = join_door(database)
+    fields = {"code": workshop.code, "name": "Mallory", "token": "W" * 32, "lang": "fr"}
+    assert post_join(door, fields, Origin="https://evil.example")[0] == 403
+    assert post_join(door, fields, **{"Sec-Fetch-Site": "cross-site"})[0] == 403
+    assert post_join(door, fields | {"name": "x" * 5000})[0] == 413
+    assert names(db, workshop) == []

@@ -25,10 +25,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import brotli
 
-from workshop import config
+from workshop import config, joinpage, security
+from workshop.errors import SlowDown, WorkshopError
 
 BROTLI_QUALITY = 9  # measured: q9 is 25x faster than q11 and 8% larger
 COMPRESSIBLE = (".js", ".css", ".svg", ".json", ".html", ".txt", ".ttf", ".map")
@@ -36,21 +38,52 @@ BOOT_JS = Path(__file__).resolve().parent / "static" / "boot.js"
 APP_CSS = Path(__file__).resolve().parent / "static" / "app.css"
 _PAGE = re.compile(r"^/(?:[A-Za-z0-9_-]+)?$")  # "/me/" is Streamlit's to redirect: its relative paths differ
 _MARKER = re.compile(r"^/api/marker/([A-Za-z0-9]{4,12})$")
+_CODE = re.compile(r"^[A-Za-z0-9]{4,12}$")
+MAX_FORM_BYTES = 4096  # the join form is a code, a name, a token and a language
 MARKER_TTL_S = 1.0  # a workshop's marker is read from the database at most once a second
 MAX_MARKER_READS_PER_S = 50  # database reads for codes not in the cache: a stranger's random codes cost no more
 
 
+def _connection(database: str | None = None):
+    """A connection from this process's pool (the app's database unless told)."""
+    from workshop import db as dbmod
+
+    return dbmod.shared_pool(database or config.database()).connection()
+
+
 def marker_from_db(code: str) -> str | None:
     """The room marker of a workshop (store.room_marker), None for an unknown code."""
-    from workshop import db as dbmod
     from workshop import store
-    from workshop.errors import WorkshopError
 
     try:
-        with dbmod.shared_pool(config.database()).connection() as conn:
+        with _connection() as conn:
             return store.room_marker(conn, store.workshop_by_code(conn, code).id)
     except WorkshopError:
         return None
+
+
+class JoinDesk:
+    """What the plain-HTML join page needs from the database (workshop/joinpage.py)."""
+
+    def __init__(self, database: str | None = None) -> None:
+        self.database = database  # None: the app's (config.database()), read when first needed
+
+    def workshop(self, code: str):
+        """The workshop with this code, None if there is none."""
+        from workshop import store
+
+        try:
+            with _connection(self.database) as conn:
+                return store.workshop_by_code(conn, code)
+        except WorkshopError:
+            return None
+
+    def join(self, code: str, name: str, token: str) -> None:
+        """Join (store.join: the same token twice joins once); raises WorkshopError."""
+        from workshop import store
+
+        with _connection(self.database) as conn:
+            store.join(conn, code, name, token=token)
 
 
 class MarkerCache:
@@ -135,22 +168,45 @@ SPLASH = (
 )
 
 
+PRELOADS_PER_TASK = 8  # tags added to the page per task (see _insert_in_batches)
 # Tags of Streamlit's index.html that would make the first paint wait (the stylesheet) or start
 # downloads the first paint does not need (preloads).
 _DEFERRED_TAG = r'<link\s+rel="(?:modulepreload|preload|stylesheet)"[^>]*>'
 
 
-def _start_script(entry: str, tags: list[str]) -> str:
-    """Script that asks for the deferred tags and starts the entry module after the first paint
-    (or after 200 ms in a tab opened in the background, where frames are not painted)."""
-    head = json.dumps("".join(" ".join(tag.split()) for tag in tags)).replace("</", "<\\/")
+def _insert_in_batches(tags: list[str], *, when: str, then: str = "") -> str:
+    """Script that adds `tags` to the page's head a few per task, then runs `then`; it starts
+    after the first paint (when="paint"; after 200 ms in a tab opened in the background, which
+    paints no frame) or once the page has loaded (when="load"). Each request costs the main
+    thread ~1 ms (4 ms on a slow phone): ~60 in one task held it 250 ms."""
+    chunks = [tags[i : i + PRELOADS_PER_TASK] for i in range(0, len(tags), PRELOADS_PER_TASK)]
+    batches = json.dumps(["".join(" ".join(tag.split()) for tag in chunk) for chunk in chunks]).replace("</", "<\\/")
+    trigger = {
+        "paint": "requestAnimationFrame(() => setTimeout(start, 0)); setTimeout(start, 200);",
+        "load": "addEventListener('load', () => setTimeout(start, 0));",
+    }[when]
     return (
-        "(() => {let started = false; const start = () => {if (started) return; started = true;"
-        f" document.head.insertAdjacentHTML('afterbegin', {head});"
-        " const s = document.createElement('script'); s.type = 'module'; s.crossOrigin = '';"
-        f" s.src = {json.dumps(entry)}; document.head.appendChild(s);}};"
-        " requestAnimationFrame(() => setTimeout(start, 0)); setTimeout(start, 200);})();"
+        "(() => {let started = false; const batches = " + batches + ";"
+        " const next = () => {const html = batches.shift();"
+        " if (html !== undefined) {document.head.insertAdjacentHTML('afterbegin', html); setTimeout(next, 0); return;}"
+        f" {then}}}; const start = () => {{if (!started) {{started = true; next();}}}}; {trigger}}})();"
     )
+
+
+def _start_script(entry: str, tags: list[str]) -> str:
+    """Script that asks for the deferred tags and starts the entry module after the first paint."""
+    start_entry = (
+        "const s = document.createElement('script'); s.type = 'module'; s.crossOrigin = '';"
+        f" s.src = {json.dumps(entry)}; document.head.appendChild(s);"
+    )
+    return _insert_in_batches(tags, when="paint", then=start_entry)
+
+
+def prefetch_script(paths: tuple[str, ...]) -> str:
+    """Script for the join page: once it has loaded, fetch the frontend's files into the cache
+    (the personal page the person goes to next then opens from it)."""
+    tags = [f'<link rel="prefetch" href="{path}" crossorigin>' for path in paths if re.fullmatch(r"/static/[\w./-]+", path)]
+    return _insert_in_batches(tags, when="load")
 
 
 @dataclass(frozen=True)
@@ -161,6 +217,7 @@ class Shell:
     br: bytes
     gz: bytes
     etag: str
+    assets: tuple[str, ...] = ()  # what the frontend loads first (scripts, style, font), by path
 
 
 def build_shell(index_html: str, *, lang: str = "fr", title: str = "Think&Do", boot_js: str = "", css: str = "") -> Shell:
@@ -178,8 +235,10 @@ def build_shell(index_html: str, *, lang: str = "fr", title: str = "Think&Do", b
     # all asked for at once, so loading takes no extra round trip.
     html = html.replace('<div id="root"></div>', f'<div id="root"></div>{SPLASH}', 1)
     entry = re.search(r'<script type="module" crossorigin src="(\./static/js/index\.[^"]+\.js)"></script>', html)
+    assets: list[str] = []
     if entry:
         deferred = re.findall(_DEFERRED_TAG, html)
+        assets = [re.search(r'href="\.?([^"]+)"', tag).group(1) for tag in deferred] + [entry.group(1)[1:]]
         html = re.sub(r"\s*(?:" + _DEFERRED_TAG + ")", "", html)
         html = html.replace(entry.group(0), "", 1)
         html = html.replace("</body>", f"<script>{_start_script(entry.group(1), deferred)}</script>\n</body>", 1)
@@ -191,6 +250,7 @@ def build_shell(index_html: str, *, lang: str = "fr", title: str = "Think&Do", b
         br=brotli.compress(body, quality=11),
         gz=gzip.compress(body, 9, mtime=0),
         etag='"' + hashlib.sha256(body).hexdigest()[:20] + '"',
+        assets=tuple(assets),
     )
 
 
@@ -212,12 +272,20 @@ class FrontDoor:
     """ASGI middleware in front of Streamlit: the page shell, the static files."""
 
     def __init__(
-        self, app, *, shell: Shell, static_root: Path | None = None, marker: Callable[[str], str | None] | None = None
+        self,
+        app,
+        *,
+        shell: Shell,
+        static_root: Path | None = None,
+        marker: Callable[[str], str | None] | None = None,
+        desk: JoinDesk | None = None,
     ) -> None:
         from servestatic import ServeStaticASGI
 
         self.app = app
         self.shell = shell
+        self.desk = desk or JoinDesk()
+        self.prefetch = prefetch_script(shell.assets)
         self.markers = MarkerCache(marker or marker_from_db)
         # Hashed file names: a phone keeps them for a year, a second visit downloads none.
         self.static = (
@@ -229,7 +297,12 @@ class FrontDoor:
         )
 
     async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/join":
+            await self._join(scope, receive, send)
+            return
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            if scope["path"] == "/" and await self._join_page(scope, send):
+                return
             if _PAGE.match(scope["path"]):
                 await self._page(scope, send)
                 return
@@ -249,6 +322,53 @@ class FrontDoor:
                     "headers": [(b"content-type", b"text/plain"), (b"cache-control", b"no-store"),
                                 (b"content-length", str(len(body)).encode())]})  # fmt: skip
         await send({"type": "http.response.body", "body": body})
+
+    async def _join_page(self, scope, send) -> bool:
+        """The QR's link (/?code=…) of a workshop that exists, as plain HTML; False for anything
+        else (Streamlit's home page says what is wrong with the code)."""
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"), max_num_fields=10)
+        code = (query.get("code") or [""])[0].strip().upper()
+        if not _CODE.match(code):
+            return False
+        workshop = await asyncio.to_thread(self.desk.workshop, code)
+        if workshop is None:
+            return False
+        lang = joinpage.page_language(workshop, (query.get("lang") or [""])[0])
+        page = joinpage.render(workshop, lang=lang, token=security.new_token(), prefetch=self.prefetch)
+        await _send_html(scope, send, page)
+        return True
+
+    async def _join(self, scope, receive, send) -> None:
+        """The join form posted: join, then go to the personal page; or the form again, what was
+        typed kept, with the reason in the page's language."""
+        if not _same_origin(scope):
+            await _send_text(send, 403, "Requête refusée (autre site) · Request refused (other site)")
+            return
+        body = await _read_body(receive, MAX_FORM_BYTES)
+        if body is None:
+            await _send_text(send, 413, "Formulaire trop long · Form too long")
+            return
+        form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=10)
+        field = lambda name: (form.get(name) or [""])[0]  # noqa: E731 - a local shorthand
+        code = field("code").strip().upper()
+        workshop = await asyncio.to_thread(self.desk.workshop, code) if _CODE.match(code) else None
+        if workshop is None:
+            await _redirect(send, "/?" + urlencode({"code": code[:12]}))
+            return
+        lang = joinpage.page_language(workshop, field("lang"))
+        token = field("token") if joinpage.TOKEN.match(field("token")) else security.new_token()
+        name = field("name")[: 4 * joinpage.NAME_MAX]
+        wait = security.join_throttle.allow(_client(scope))
+        try:
+            if wait > 0:
+                raise SlowDown("err.too_fast", seconds=int(wait) + 1)
+            await asyncio.to_thread(self.desk.join, code, name, token)
+        except WorkshopError as exc:
+            page = joinpage.render(workshop, lang=lang, token=token, name=name, error=exc.message(lang), prefetch=self.prefetch)
+            await _send_html(scope, send, page)
+            return
+        arrival = {"p": token, "welcome": "1"} | ({"lang": lang} if lang != workshop.language else {})
+        await _redirect(send, "/me?" + urlencode(arrival))
 
     async def _page(self, scope, send) -> None:
         headers = [
@@ -271,6 +391,65 @@ class FrontDoor:
         headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+
+
+async def _read_body(receive, limit: int) -> bytes | None:
+    """The request's body, or None past `limit` bytes (read no further)."""
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _same_origin(scope) -> bool:
+    """False for a form posted from another site (so nobody can join a phone to a room with a
+    personal link they chose); browsers say where a form comes from, other clients need not."""
+    host = _header(scope, b"host")
+    origin = _header(scope, b"origin")
+    site = _header(scope, b"sec-fetch-site")
+    if site and site not in ("same-origin", "none"):
+        return False
+    return not origin or urlsplit(origin).netloc == host
+
+
+def _client(scope) -> str:
+    client = scope.get("client")
+    return client[0] if client else "local"
+
+
+async def _send_html(scope, send, page: str) -> None:
+    """A page made for one request: never cached (it holds a fresh token), brotli if accepted."""
+    body = page.encode("utf-8")
+    headers = [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-store"), (b"vary", b"Accept-Encoding")]
+    if _accepts(scope, "br"):
+        body = brotli.compress(body, quality=5)
+        headers.append((b"content-encoding", b"br"))
+    elif _accepts(scope, "gzip"):
+        body = gzip.compress(body, 6, mtime=0)
+        headers.append((b"content-encoding", b"gzip"))
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+
+
+async def _send_text(send, status: int, text: str) -> None:
+    body = text.encode("utf-8")
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]})  # fmt: skip
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _redirect(send, location: str) -> None:
+    """303: the browser asks for `location` with a GET (a reload does not post the form again)."""
+    await send({"type": "http.response.start", "status": 303,
+                "headers": [(b"location", location.encode("latin-1")), (b"content-length", b"0"), (b"cache-control", b"no-store")]})  # fmt: skip
+    await send({"type": "http.response.body", "body": b""})
 
 
 def front_door(app, *, lang: str = "fr"):

@@ -52,7 +52,8 @@ def check(page, pages, what: str, lang: str, found: dict) -> None:
 
 def set_language(page, lang: str) -> None:
     if lang == "en":
-        page.get_by_role("radio", name="English").first.click()
+        # Streamlit's pages have a switch; the plain join page, links.
+        page.get_by_role("radio", name="English").or_(page.get_by_role("link", name="English")).first.click()
         wait_ready(page)
 
 

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from scripts.stserver import Server
 from scripts.wire import Recorder
-from tests.e2e.conftest import ARTIFACTS, goto, join_by_link, new_workshop, server_db, wait_ready
+from tests.e2e.conftest import ARTIFACTS, fill, goto, join_by_link, new_workshop, no_horizontal_scroll, server_db, wait_ready
 from workshop import config, demo, links, store
 
 CORE_TAPS = ["Mon réseau", "Idées", "Famille", "Clients", "Ajouter"]
@@ -70,6 +70,47 @@ def test_join_is_compressed_from_one_host_in_french(server, pages):
     phone.wait_for_function("document.documentElement.lang === 'en'")
     expect(phone.get_by_role("button", name="Add", exact=True)).to_be_visible()
     expect(phone.get_by_role("button", name="Increment")).to_be_visible()
+
+
+def test_the_qr_opens_a_light_page_that_joins_in_the_chosen_language(server, pages):
+    """The join page is plain HTML (no frontend to download); the personal page it leads to
+    keeps the language chosen on it and shows the personal link to keep."""
+    workshop, _ = new_workshop(server, title="Atelier du jeudi", question="Quels cas d'usage ?")
+    open_round(server, workshop, "contacts")
+    phone = pages.new("phone", width=390, height=844)
+    rec = Recorder.attach(phone)
+    goto(phone, links.join_url(workshop))
+    phone.wait_for_timeout(300)
+    assert phone.evaluate("document.documentElement.lang") == "fr"
+    expect(phone.get_by_role("heading", name="Atelier du jeudi", level=1)).to_be_visible()
+    # The page needs no script or style sheet of its own; once loaded it prefetches the frontend.
+    loading = phone.evaluate("document.querySelectorAll('script[src], link[rel=stylesheet], link[rel=modulepreload]').length")
+    assert loading == 0
+    paths = {urllib.parse.urlsplit(r.url).path: r for r in rec.requests.values()}
+    assert paths["/"].wire_bytes < 10_000
+    assert all(path in ("/", "/favicon.png") or path.startswith("/static/") for path in paths), sorted(paths)
+    assert not rec.errors(), [f"{r.status} {r.url}" for r in rec.errors()]
+    box = phone.get_by_role("button", name="Rejoindre").bounding_box()
+    assert box["height"] >= 44, box
+    size = phone.get_by_label("Votre prénom ou pseudonyme").evaluate("e => getComputedStyle(e).fontSize")
+    assert float(size.removesuffix("px")) >= 16, size
+    no_horizontal_scroll(phone)
+    pages.shot(phone, "join-plain")
+
+    phone.get_by_role("link", name="English").click()
+    phone.wait_for_function("document.documentElement.lang === 'en'")
+    fill(phone.get_by_label("Your first name or a pseudonym"), "Inès")
+    phone.wait_for_timeout(1000)  # typing: the prefetch lands meanwhile
+    rec.mark()
+    phone.get_by_role("button", name="Join").click()
+    phone.wait_for_url(re.compile(r".*/me\?p="))
+    wait_ready(phone)
+    entry = [r for r in rec.requests.values() if re.search(r"/static/js/index\.\w+\.js$", r.url)]
+    assert entry and all(r.from_cache for r in entry), entry  # the personal page opens from the cache
+    expect(phone.get_by_text("Keep this link")).to_be_visible()
+    assert phone.evaluate("document.documentElement.lang") == "en"
+    assert "welcome" not in phone.url and "lang=" not in phone.url  # taken once, out of the link
+    pages.shot(phone, "joined-in-english")
 
 
 def test_an_idle_phone_follows_the_new_round_without_a_tap(server, pages):
