@@ -5,8 +5,11 @@ and a 200-person demo room, photographed by Debian's Chromium and measured.
 
 Per view and size: content overflow below the screen (px), the smallest text size the room is
 meant to read (px, visible text elements only), the WebSocket bytes of one full draw, and for
-the network the overlapping label boxes, the nodes at the frame's edge and the seconds from
-opening the page to the network drawn. Screenshots go to --out.
+the network the overlapping label boxes, the nodes at the frame's edge, the seconds from
+opening the page to the network drawn, and once a contact is added the seconds of the server's
+run that brings it (first WebSocket message to the figure's) and of the browser's render (the
+figure's message to the plot's last change).
+Screenshots go to --out.
 """
 
 from __future__ import annotations
@@ -32,6 +35,49 @@ from workshop.model import PROJECTOR_VIEWS  # noqa: E402
 VIEWS = PROJECTOR_VIEWS
 SIZES = ((1920, 1080), (1280, 720))
 ROOMS = (5, 200)
+
+
+# Timestamps in the page of every WebSocket message and of every change to the network plot:
+# a redraw's render time is from the first message of the run that brought the change to the
+# plot's last change.
+CLOCKS = """
+window.__tdWs = []; window.__tdPlot = [];
+const Native = window.WebSocket;
+window.WebSocket = function (...args) {
+  const ws = new Native(...args);
+  ws.addEventListener("message", (e) => window.__tdWs.push([performance.now(), e.data.byteLength || e.data.length || 0]));
+  return ws;
+};
+window.WebSocket.prototype = Native.prototype;
+Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+new MutationObserver((records) => {
+  if (records.some((r) => r.target.closest && r.target.closest(".js-plotly-plot"))) window.__tdPlot.push(performance.now());
+}).observe(document, {subtree: true, childList: true, attributes: true});
+"""
+RENDER = """(since) => {
+  const plot = window.__tdPlot.filter((t) => t > since);
+  if (!plot.length) return null;
+  const ws = window.__tdWs.filter(([t]) => t > since && t <= plot[0]);
+  if (!ws.length) return null;
+  let first = ws.length - 1;
+  while (first > 0 && ws[first][0] - ws[first - 1][0] < 1000) first--;  // the run's first message
+  const figure = ws.slice(first).reduce((a, b) => (b[1] > a[1] ? b : a));  // the biggest: the figure
+  const last = plot.filter((t) => t - plot[0] < 3000).pop();
+  return {server: (figure[0] - ws[first][0]) / 1000, browser: (last - figure[0]) / 1000};
+}"""
+
+
+def redraw_seconds(page, conn, workshop) -> dict:
+    """One contact added to the room while the wall shows the network: seconds from the run's
+    first message to its figure (the server's run), and from the figure to the plot redrawn
+    (the browser's render); empty if no redraw came within 10 s."""
+    person = store.participants_frame(conn, workshop.id).iloc[0]
+    since = page.evaluate("performance.now()")
+    participant = store.get_participant(conn, workshop.id, int(person["id"]))
+    store.add_contact(conn, participant, submission_id=f"bench-{since}", label="Bench R.", circle="family")
+    page.wait_for_timeout(10_000)
+    value = page.evaluate(RENDER, since) or {}
+    return {f"redraw_{part}_s": round(seconds, 2) for part, seconds in value.items()}
 
 
 # Measured in the page: how far content runs below the viewport, the smallest visible text.
@@ -60,6 +106,7 @@ def main() -> None:
                     store.update_workshop(conn, workshop.id, projector_view=view)
                     for width, height in SIZES:
                         page = browser.new_page(viewport={"width": width, "height": height}, locale="fr-FR")
+                        page.add_init_script(CLOCKS)
                         received = []  # WebSocket bytes from the server: the whole wall, drawn once
                         page.on("websocket", lambda ws, box=received: ws.on("framereceived", lambda f: box.append(len(f))))
                         started = time.perf_counter()
@@ -77,6 +124,7 @@ def main() -> None:
                             row["drawn_after_open_s"] = round(drawn_s, 2)
                         if view == "network":
                             row.update(page.evaluate(NETWORK))
+                            row.update(redraw_seconds(page, conn, workshop))
                         shot = out / f"{view}-{n}p-{width}x{height}.png"
                         page.screenshot(path=str(shot))
                         row["screenshot"] = str(shot.relative_to(ROOT)) if shot.is_relative_to(ROOT) else str(shot)

@@ -149,4 +149,55 @@ def test_what_arrived_in_the_last_minutes_is_ringed_on_the_wall_and_only_that(tm
     assert ringed(fig) == [g.vs[late]["key"]]
     assert "cerclé de vert" in fig.layout.annotations[0].text
     quiet = charts.network_figure(g, positions, table, wall=(1804, 676), fresh_since="3000-01-01T00:00:00+00:00")
-    assert ringed(quiet) == [] and not quiet.layout.annotations
+    assert ringed(quiet) == [] and not any("cerclé de vert" in a.text for a in quiet.layout.annotations)
+
+
+def test_communities_are_outlined_on_the_wall_only_where_they_form_a_region():
+    from matplotlib.path import Path as Polygon
+
+    from workshop import charts
+
+    plot = (1804, 676)
+    left = [(0.10 + 0.02 * i, 0.20 + 0.03 * (i % 2)) for i in range(5)]
+    right = [(0.80 + 0.015 * i, 0.70 + 0.02 * (i % 3)) for i in range(6)]
+    spread = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.5, 0.5)]  # all over the picture
+    small = [(0.5, 0.9), (0.52, 0.91), (0.51, 0.93)]  # 3 people: not a region
+    line = [(0.3, 0.5), (0.31, 0.5), (0.32, 0.5), (0.33, 0.5)]  # no area
+    hulls = charts.community_hulls([left, spread, small, line, right], plot_px=plot)
+    assert len(hulls) == 2  # the largest first: right (6), then left (5)
+    for hull, points in zip(hulls, (right, left), strict=True):
+        outline = Polygon(hull)
+        assert all(outline.contains_point(p) for p in points)  # pushed out around its members
+        assert all(charts.X_RANGE[0] <= x <= charts.X_RANGE[1] and charts.Y_RANGE[0] <= y <= charts.Y_RANGE[1] for x, y in hull)
+    many = [[(0.05 + 0.15 * k + 0.01 * i, 0.1 + 0.02 * (i % 2)) for i in range(4)] for k in range(8)]
+    assert len(charts.community_hulls(many, plot_px=plot)) == charts.MAX_HULLS
+
+
+def test_the_walls_caption_wraps_and_the_plot_makes_room_for_it(tmp_path):
+    from workshop import charts
+
+    parts = ["a" * 70, "b" * 40, "c" * 60]
+    lines = charts._caption_lines(parts)
+    assert lines == ["a" * 70 + " · " + "b" * 40, "c" * 60]
+    assert all(len(line) <= charts.WALL_CAPTION_CHARS for line in lines)
+
+    # A seeded room on the wall, summarised as for 200 people, something new: three parts, two
+    # lines; the plot gives up one line's height and the areas drawn are the communities'.
+    from workshop import db as dbmod
+    from workshop import demo
+
+    conn = dbmod.open_db(tmp_path / "caption.db")
+    result = demo.seed_demo(conn, participants=6, seed=4, with_themes=False)
+    full = network.build_graph(network.load_room(conn, result.workshop.id))
+    conn.close()
+    g = network.summarise_for_wall(full)
+    g.vs[0]["first_seen"] = "2999-01-01T00:00:00+00:00"
+    positions, table = network.layout(g), network.metrics(g)
+    fig = charts.network_figure(g, positions, table, wall=(1804, 676), fresh_since="2998-01-01T00:00:00+00:00")
+    shapes = [shape for shape in fig.layout.shapes if shape.fillcolor == charts.HULL_FILL]
+    assert len(shapes) == 5  # seeded room, seeded layout
+    caption = fig.layout.annotations[0].text
+    assert caption.count("<br>") == 1 and "cerclé de vert" in caption and "communautés" in caption
+    assert fig.layout.margin.b == charts.WALL_MARGIN["b"] + charts.WALL_CAPTION_LINE_PX
+    console = charts.network_figure(g, positions, table)  # the console keeps its own picture
+    assert not console.layout.shapes

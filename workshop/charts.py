@@ -120,8 +120,26 @@ def network_figure(
         # On the wall a hidden label says nothing: a bridge shows how many people know it instead.
         texts[v.index] = label if participant or show_labels else (f"×{len(v['known_by'])}" if bridge else "")
     fresh = {i for i in names if fresh_since and (g.vs[i]["first_seen"] or "") >= fresh_since}
+    hulls, caption = [], []
     if wall:
+        members: dict[int, list[tuple[float, float]]] = {}
+        for i in names:
+            members.setdefault(comm[g.vs[i]["key"]], []).append(at[g.vs[i]["key"]])
+        hulls = community_hulls(list(members.values()), plot_px=wall)
+        if summary:
+            caption.append(t("net.wall_summary", lang, n=sum(v["own"] for v in g.vs if v["kind"] == "participant")))
+        if fresh:
+            caption.append(t("net.new_ring", lang))
+        if hulls:
+            caption.append(t("net.hulls", lang))
+        caption = _caption_lines(caption)
+        # The caption's extra lines come out of the plot's height, so labels are placed where they land.
+        extra = WALL_CAPTION_LINE_PX * max(0, len(caption) - 1)
+        wall = (wall[0], wall[1] - extra)
         texts = _fitting_labels(g, positions, texts, sizes, score, top, plot_px=wall)
+        for hull in hulls:
+            path = "M " + " L ".join(f"{x:.4f},{y:.4f}" for x, y in hull) + " Z"
+            fig.add_shape(type="path", path=path, layer="below", fillcolor=HULL_FILL, line={"width": 2, "color": HULL_LINE})
     groups: dict[str, list[int]] = {}
     for v in g.vs:
         if v.index in keep:
@@ -176,27 +194,75 @@ def network_figure(
     fig.update_yaxes(visible=False, range=list(Y_RANGE))
     fig = _base(fig, height=height)
     if wall:
+        margin = WALL_MARGIN | {"b": WALL_MARGIN["b"] + extra}
         fig.update_layout(
-            margin=WALL_MARGIN, legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": WALL_LABEL_PX}},
+            margin=margin, legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": WALL_LABEL_PX}},
             width=wall[0] + WALL_MARGIN["l"] + WALL_MARGIN["r"], autosize=False,
         )  # fmt: skip
-        caption = []
-        if summary:
-            caption.append(t("net.wall_summary", lang, n=sum(v["own"] for v in g.vs if v["kind"] == "participant")))
-        if fresh:
-            caption.append(t("net.new_ring", lang))
         if caption:
             fig.add_annotation(
-                text=_esc(" · ".join(caption)), showarrow=False, xref="paper", yref="paper", x=0, y=0,
+                text="<br>".join(_esc(line) for line in caption), showarrow=False, xref="paper", yref="paper", x=0, y=0, align="left",
                 xanchor="left", yanchor="top", yshift=-8, font={"size": WALL_LABEL_PX, "color": "#333333"},
             )  # fmt: skip
     return fig
+
+
+HULL_FILL, HULL_LINE = "rgba(31,95,191,0.07)", "rgba(31,95,191,0.30)"  # one tint: families keep the colours
+MAX_HULLS = 6  # the largest communities; more areas would cover the whole picture
+HULL_MIN_NODES = 4
+HULL_PAD_PX = 24
+HULL_MAX_SHARE = 0.25  # a community spread over more of the picture is no region: not outlined
+
+
+def community_hulls(groups: list[list[tuple[float, float]]], *, plot_px: tuple[int, int]) -> list[list[tuple[float, float]]]:
+    """The outline of each of the largest communities (points in data units): its convex hull
+    (Qhull, through scipy) pushed out by HULL_PAD_PX from its centre, kept inside the frame;
+    none for a community spread over more than HULL_MAX_SHARE of the picture (in a dense room
+    they all overlap in the middle and tell nothing)."""
+    from scipy.spatial import ConvexHull, QhullError
+
+    # Data units per pixel, on each axis: the padding is the same on screen in both directions.
+    ux = (X_RANGE[1] - X_RANGE[0]) / plot_px[0]
+    uy = (Y_RANGE[1] - Y_RANGE[0]) / plot_px[1]
+    outlines = []
+    for points in sorted((g for g in groups if len(set(g)) >= HULL_MIN_NODES), key=len, reverse=True)[:MAX_HULLS]:
+        pixels = [(x / ux, y / uy) for x, y in points]
+        try:
+            hull = ConvexHull(pixels)
+        except QhullError:  # all on one line: no area to draw
+            continue
+        if hull.volume > HULL_MAX_SHARE * plot_px[0] * plot_px[1]:  # in 2-D, "volume" is the area
+            continue
+        corners = [pixels[i] for i in hull.vertices]
+        cx, cy = sum(x for x, _ in corners) / len(corners), sum(y for _, y in corners) / len(corners)
+        outline = []
+        for x, y in corners:
+            d = max(((x - cx) ** 2 + (y - cy) ** 2) ** 0.5, 1e-9)
+            px, py = x + HULL_PAD_PX * (x - cx) / d, y + HULL_PAD_PX * (y - cy) / d
+            outline.append((min(max(px * ux, X_RANGE[0]), X_RANGE[1]), min(max(py * uy, Y_RANGE[0]), Y_RANGE[1])))
+        outlines.append(outline)
+    return outlines
 
 
 NEW_OUTLINE = "#00a651"  # the ring of what arrived in the last minutes (told apart from the families' colours by its width)
 WALL_LABEL_PX = 28  # node labels and legend on the 1920×1080 wall canvas (≥ 18 px at 1280×720)
 WALL_MARGIN = {"l": 10, "r": 10, "t": 56, "b": 48}
 X_RANGE, Y_RANGE = (-0.03, 1.03), (-0.03, 1.06)
+
+
+WALL_CAPTION_LINE_PX = 36  # one more caption line under the wall's network
+WALL_CAPTION_CHARS = 120  # a line of 28 px text that fits the canvas's 1824 px, with room to spare
+
+
+def _caption_lines(parts: list[str]) -> list[str]:
+    """The caption's parts packed into lines that fit the wall's width (" · " between parts)."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + 3 + len(part) <= WALL_CAPTION_CHARS:
+            lines[-1] += " · " + part
+        else:
+            lines.append(part)
+    return lines
 
 
 def wall_plot_px(width: int, height: int) -> tuple[int, int]:

@@ -328,6 +328,7 @@ CATALOGUE: dict[str, str] = {
     "proj.someone": "A participant",
     "proj.latest": "Latest on the map",
     "net.own": "{n} contacts nobody else named",
+    "net.hulls": "blue areas: the communities (closely knit groups)",
     "net.new_ring": "green ring: arrived in the last 2 min",
     "net.wall_summary": "Diamond size: the contacts nobody else named ({n} in all) · dots: shared contacts",
     "proj.one_vote": "1 vote",

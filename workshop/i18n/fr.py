@@ -340,6 +340,7 @@ CATALOGUE: dict[str, str] = {
     "proj.someone": "Un participant",
     "proj.latest": "Derniers ajouts sur la carte",
     "net.own": "{n} contacts que personne d'autre ne cite",
+    "net.hulls": "zones bleutées : les communautés (groupes très liés)",
     "net.new_ring": "cerclé de vert : arrivé il y a moins de 2 min",
     "net.wall_summary": "Taille d'un losange : ses contacts que personne d'autre ne cite ({n} en tout) · ronds : contacts partagés",
     "proj.one_vote": "1 vote",
