@@ -357,7 +357,8 @@ def themes_section() -> None:
     for theme in frame.sort_values(["votes", "id"], ascending=[False, True]).to_dict("records"):
         tid = int(theme["id"])
         with st.expander(
-            f"{ui.escape_md(theme['label'])} — {theme['ideas']} {ui.t('th.ideas')} · {theme['votes']} {ui.t('th.votes')}"
+            f"{ui.escape_md(theme['label'])} — {ui.count(theme['ideas'], 'th.one_idea', 'th.n_ideas')}"
+            f" · {ui.count(theme['votes'], 'th.one_dot', 'th.n_dots')}"
         ):
             cols = st.columns([3, 1, 3, 1, 1, 2], vertical_alignment="bottom")
             cols[0].text_input(ui.t("con.rename"), value=theme["label"], key=f"rn_{tid}", max_chars=80)

@@ -224,7 +224,7 @@ def _cards(path: str, workshop_id: int, version: int, lang: str) -> list[dict]:
 def counts(ideas: int, votes: int) -> str:
     """ "3 idées · 1 vote", singular where it is one."""
     idea_text = ui.t("th.one_idea" if ideas == 1 else "th.n_ideas", n=ideas)
-    return f"{idea_text} · {ui.t('proj.one_vote' if votes == 1 else 'proj.n_votes', n=votes)}"
+    return f"{idea_text} · {ui.count(votes, 'proj.one_vote', 'proj.n_votes')}"
 
 
 def themes_view(w, version: int, *, ranking: bool) -> None:

@@ -45,3 +45,13 @@ def test_translation_fills_parameters_and_translates_field_names():
     assert t("err.empty", "fr", field="field.name") == "« Votre prénom ou pseudonyme » est vide : écrivez quelque chose."
     assert t("err.empty", "en", field="field.name").startswith("“Your first name")
     assert t("no.such.key", "en") == "no.such.key"
+
+
+def test_counts_are_singular_for_one_in_every_language():
+    from workshop.i18n import count
+
+    assert count(1, "th.one_idea", "th.n_ideas", "fr") == "1 idée"
+    assert count(3, "th.one_idea", "th.n_ideas", "fr") == "3 idées"
+    assert count(0, "th.one_dot", "th.n_dots", "fr") == "0 gommettes"
+    assert count(1, "th.one_dot", "th.n_dots", "en") == "1 dot"
+    assert count(2, "map.region_one", "map.region_count", "en", region="Bretagne").startswith("Bretagne")

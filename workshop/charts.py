@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workshop import labels
-from workshop.i18n import t
+from workshop.i18n import count, t
 from workshop.model import CIRCLE_FAMILIES, CIRCLE_FAMILY
 
 PALETTE = (
@@ -396,7 +396,6 @@ def votes_figure(themes_df: pd.DataFrame, *, lang: str = "fr", height: int = 560
         return _base(go.Figure(), height=height, legend=False)
     ranked = themes_df.sort_values(["votes", "ideas", "id"], ascending=[False, False, True])
     counts = {
-        f"{row.label} ({t('th.one_idea' if row.ideas == 1 else 'th.n_ideas', lang, n=row.ideas)})": int(row.votes)
-        for row in ranked.itertuples()
+        f"{row.label} ({count(row.ideas, 'th.one_idea', 'th.n_ideas', lang)})": int(row.votes) for row in ranked.itertuples()
     }
     return bar_figure(counts, height=height, color="#d62728", top=15)

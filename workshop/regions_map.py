@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from workshop.i18n import t
+from workshop.i18n import count, t
 
 OUTLINE = Path(__file__).resolve().parent / "static" / "fr-regions.json"
 # Light to dark (ColorBrewer Blues): read as "more" without a legend; a region nobody reaches is grey.
@@ -50,7 +50,7 @@ def map_svg(counts: dict[str, int], *, lang: str = "fr", height: int = 760) -> s
     paths = []
     for region, d in shape["regions"].items():
         n = counts.get(region, 0)
-        name = html.escape(t("map.region_one" if n == 1 else "map.region_count", lang, region=region, n=n), quote=True)
+        name = html.escape(count(n, "map.region_one", "map.region_count", lang, region=region), quote=True)
         paths.append(f'<path d="{d}" fill="{colour(n, most)}" stroke="#ffffff" stroke-width="1.5"><title>{name}</title></path>')
     x, y, w, h = (float(v) for v in shape["viewBox"].split())
     return (

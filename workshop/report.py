@@ -13,7 +13,7 @@ from fpdf.fonts import FontFace
 from sqlite_utils import Database
 
 from workshop import network, store, themes
-from workshop.i18n import t
+from workshop.i18n import count, t
 
 NBSP = "\u00a0"
 
@@ -178,7 +178,8 @@ def pdf(db: Database, workshop_id: int, *, data: dict, level: str, network_png: 
     if not cards:
         doc.para(t("rep.none", lang))
     for card in cards:
-        doc.para(f"{card['label']} — {card['ideas']} {t('th.ideas', lang)}, {card['votes']} {t('th.votes', lang)}", style="B")
+        ideas = count(card["ideas"], "th.one_idea", "th.n_ideas", lang)
+        doc.para(f"{card['label']} — {ideas}, {count(card['votes'], 'th.one_dot', 'th.n_dots', lang)}", style="B")
         for text in card["representative"]:
             doc.para(f"   «{NBSP}{text}{NBSP}»")
         helped = network.describe_help(

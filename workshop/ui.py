@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from workshop import charts, config, links, network, resolve, security, store, themes
 from workshop import db as dbmod
 from workshop.errors import AccessDenied, SlowDown, WorkshopError
+from workshop.i18n import count as i18n_count
 from workshop.i18n import format_date
 from workshop.i18n import t as translate
 from workshop.model import LANGUAGES
@@ -78,6 +79,11 @@ def take_arrival() -> bool:
 
 def t(key: str, **params) -> str:
     return translate(key, lang(), **params)
+
+
+def count(n: int, one: str, many: str, **params) -> str:
+    """`n` things in the page's language: "1 idée", "3 idées"."""
+    return i18n_count(n, one, many, lang(), **params)
 
 
 def language_switch(key: str = "lang_switch") -> None:

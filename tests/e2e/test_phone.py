@@ -10,6 +10,7 @@ import re
 import subprocess
 import urllib.parse
 
+import pytest
 from playwright.sync_api import expect
 
 from scripts.stserver import Server
@@ -156,16 +157,29 @@ def test_dots_left_follow_each_tap(server, pages):
     pages.shot(phone, "voted")
 
 
-def test_a_lost_server_shows_a_french_banner_and_the_page_comes_back(browser, tmp_path, pages):
-    own = Server(tmp_path / "w.db", log=ARTIFACTS / "server-offline.log")
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)], ids=["1080p", "720p"])
+def test_a_lost_server_shows_a_french_banner_and_the_page_comes_back(browser, tmp_path, pages, size):
+    own = Server(tmp_path / "w.db", log=ARTIFACTS / f"server-offline-{size[1]}.log")
     own.start()
     try:
         workshop, _ = new_workshop(own)
-        wall = pages.new("wall", width=1280, height=720)
+        wall = pages.new("wall", width=size[0], height=size[1])
         goto(wall, links.projector_url(workshop))
         own.stop(kill=True)
         banner = wall.locator("#td-offline")
         expect(banner).to_contain_text("Connexion au serveur perdue", timeout=20_000)
+        expect(banner).to_contain_text("l'écran revient tout seul")  # nothing typed to keep on a wall
+        # Readable from the back, whole on the screen.
+        box = banner.bounding_box()
+        assert (
+            box and box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= size[0] and box["y"] + box["height"] <= size[1]
+        )
+        # The banner sits outside the wall's scaled canvas: its CSS size is its size on the screen.
+        smallest = banner.evaluate(
+            "e => Math.min(...[e, ...e.querySelectorAll('*')].filter(n => n.textContent.trim())"
+            ".map(n => parseFloat(getComputedStyle(n).fontSize)))"
+        )
+        assert smallest >= (24 if size[0] == 1920 else 18), smallest
         expect(wall.get_by_text("Are you connected to the internet?")).to_be_hidden()
         expect(wall.get_by_text("Connection error")).to_be_hidden()
         pages.shot(wall, "offline-banner", full_page=False)

@@ -29,6 +29,11 @@ def t(key: str, lang: str = "fr", **params) -> str:
     return text
 
 
+def count(n: int, one: str, many: str, lang: str = "fr", **params) -> str:
+    """`n` things in words: the `one` key's text for 1 ("1 idée"), else `many`'s with {n}."""
+    return t(one if n == 1 else many, lang, n=n, **params)
+
+
 def format_date(value, lang: str = "fr") -> str:
     """A date as people write it: '8 déc. 2026' / '8 Dec 2026' (ISO text or a date; '' if none)."""
     import datetime as dt

@@ -404,6 +404,8 @@ CATALOGUE: dict[str, str] = {
     "th.ideas": "ideas",
     "th.one_idea": "1 idea",
     "th.n_ideas": "{n} ideas",
+    "th.one_dot": "1 dot",
+    "th.n_dots": "{n} dots",
     "th.votes": "dots",
     "th.help_title": "Who can help",
     "th.help_need": "{what}: {who}",

@@ -419,6 +419,8 @@ CATALOGUE: dict[str, str] = {
     "th.ideas": "idées",
     "th.one_idea": "1 idée",
     "th.n_ideas": "{n} idées",
+    "th.one_dot": "1 gommette",
+    "th.n_dots": "{n} gommettes",
     "th.votes": "gommettes",
     "th.help_title": "Qui peut aider",
     "th.help_need": "{what} : {who}",

@@ -40,6 +40,11 @@
     fr: ["Connexion au serveur perdue", "Reconnexion en cours… Vos saisies restent dans la page."],
     en: ["Connection to the server lost", "Reconnecting… What you typed stays on the page."],
   };
+  // The wall has nothing typed to keep: it says it comes back by itself.
+  const OFFLINE_WALL = {
+    fr: ["Connexion au serveur perdue", "Reconnexion en cours… l'écran revient tout seul."],
+    en: ["Connection to the server lost", "Reconnecting… the screen comes back by itself."],
+  };
 
   // Until the first view has settled: hidden behind the splash, at most 6 s.
   document.documentElement.classList.add("td-loading");
@@ -125,7 +130,8 @@
       box.setAttribute("role", "alert");
       document.body.appendChild(box);
     }
-    const [title, text] = OFFLINE[lang] || OFFLINE.fr;
+    const words = document.querySelector("[data-td-wall]") ? OFFLINE_WALL : OFFLINE;
+    const [title, text] = words[lang] || words.fr;
     box.innerHTML = "";
     const strong = document.createElement("strong");
     strong.textContent = title;
