@@ -265,3 +265,22 @@ def test_the_join_form_refuses_other_sites_and_long_bodies(db, database):
     assert post_join(door, fields, **{"Sec-Fetch-Site": "cross-site"})[0] == 403
     assert post_join(door, fields | {"name": "x" * 5000})[0] == 413
     assert names(db, workshop) == []
+
+
+def test_a_flood_of_random_codes_costs_the_database_a_bounded_number_of_reads(db, database):
+    workshop, _ = store.create_workshop(db, title="Atelier")
+    reads = []
+
+    class CountedDesk(web.JoinDesk):
+        def workshop(self, code):
+            reads.append(code)
+            return super().workshop(code)
+
+    door = web.FrontDoor(streamlit_stand_in, shell=web.build_shell(INDEX), desk=CountedDesk(database))
+    for _ in range(3):  # 200 phones opening the QR in the same second: one read
+        assert call(door, f"/?code={workshop.code}")[0] == 200
+    assert reads == [workshop.code]
+    reads.clear()
+    pages = [call(door, f"/?code=R{n:05d}")[2] for n in range(3 * web.MAX_MARKER_READS_PER_S)]
+    assert len(reads) <= 2 * web.MAX_MARKER_READS_PER_S  # the loop may straddle a second
+    assert all(b'id="root"' in page for page in pages)  # over the budget: the shell, never an error

@@ -86,10 +86,11 @@ class JoinDesk:
             store.join(conn, code, name, token=token)
 
 
-class MarkerCache:
-    """Markers by workshop code, each kept MARKER_TTL_S: 200 phones polling every 5 s cost one
-    read a second. Bounded: unknown codes are cached too, the table is emptied past 2,000, and
-    at most MAX_MARKER_READS_PER_S database reads a second are made whatever is asked."""
+class CodeCache:
+    """What the database says about a workshop code (its room marker, its workshop), each kept
+    MARKER_TTL_S: 200 phones polling every 5 s cost one read a second. Bounded: unknown codes
+    are cached too, the table is emptied past 2,000, and at most MAX_MARKER_READS_PER_S database
+    reads a second are made whatever is asked."""
 
     def __init__(self, lookup: Callable[[str], str | None], *, ttl: float = MARKER_TTL_S) -> None:
         self.lookup, self.ttl = lookup, ttl
@@ -286,7 +287,8 @@ class FrontDoor:
         self.shell = shell
         self.desk = desk or JoinDesk()
         self.prefetch = prefetch_script(shell.assets)
-        self.markers = MarkerCache(marker or marker_from_db)
+        self.markers = CodeCache(marker or marker_from_db)
+        self.workshops = CodeCache(self.desk.workshop)  # a stranger's random codes cost no more
         # Hashed file names: a phone keeps them for a year, a second visit downloads none.
         self.static = (
             ServeStaticASGI(
@@ -316,7 +318,7 @@ class FrontDoor:
         """What an idle phone polls: its room's marker, a few bytes, never cached by the browser
         (empty for a workshop that is gone: the page then redraws once and says so)."""
         value = await self.markers.get(code)
-        busy = value is MarkerCache.BUSY
+        busy = value is CodeCache.BUSY
         body = b"" if busy or value is None else value.encode()
         await send({"type": "http.response.start", "status": 503 if busy else 200,
                     "headers": [(b"content-type", b"text/plain"), (b"cache-control", b"no-store"),
@@ -330,8 +332,8 @@ class FrontDoor:
         code = (query.get("code") or [""])[0].strip().upper()
         if not _CODE.match(code):
             return False
-        workshop = await asyncio.to_thread(self.desk.workshop, code)
-        if workshop is None:
+        workshop = await self.workshops.get(code)
+        if workshop is None or workshop is CodeCache.BUSY:
             return False
         lang = joinpage.page_language(workshop, (query.get("lang") or [""])[0])
         page = joinpage.render(workshop, lang=lang, token=security.new_token(), prefetch=self.prefetch)
@@ -351,8 +353,8 @@ class FrontDoor:
         form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=10)
         field = lambda name: (form.get(name) or [""])[0]  # noqa: E731 - a local shorthand
         code = field("code").strip().upper()
-        workshop = await asyncio.to_thread(self.desk.workshop, code) if _CODE.match(code) else None
-        if workshop is None:
+        workshop = await self.workshops.get(code) if _CODE.match(code) else None
+        if workshop is None or workshop is CodeCache.BUSY:
             await _redirect(send, "/?" + urlencode({"code": code[:12]}))
             return
         lang = joinpage.page_language(workshop, field("lang"))
