@@ -3,6 +3,8 @@ view the facilitator chose. Read-only; refreshes itself; shows only what the pri
 
 import datetime as dt
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -87,21 +89,9 @@ def wall() -> None:
     with head[2]:
         ui.qr_image(links.join_url(w), w.code, width=220)
 
-    view = w.projector_view
-    if view == "counters":
-        counters_view(w, version, snap["counters"], fresh)
-    elif view == "network":
-        ui.render_network(w, version, height=NETWORK_HEIGHT, key="proj_net", wall=True)
-    elif view == "ideas":
-        ideas_view(w, version, since)
-    elif view in ("themes", "votes"):
-        themes_view(w, version, ranking=view == "votes")
-    elif view == "collectifs":
-        collectifs_view(w, version)
-    elif view == "map":
-        map_view(w, version)
-    elif view == "story":
-        story_view(w, version)
+    VIEWS.get(w.projector_view, VIEWS["counters"])(
+        Frame(w=w, version=version, since=since, fresh=fresh, counters=snap["counters"])
+    )
 
 
 def pager(page: walls.Page) -> str:
@@ -339,10 +329,33 @@ def collectifs_view(w, version: int) -> None:
             f'<div class="card"><h2>{ui.esc(group["name"])}</h2>'
             f'<div class="meta">{len(group["members"])} · {ui.esc(members)}</div>'
             f"<ul>{steps}</ul>"
-            f'<div class="meta help">{ui.esc(ui.t("proj.mobilises"))} {len(group["contacts"])} {ui.esc(ui.t("net.contact").lower())}s'
+            f'<div class="meta help">{ui.esc(ui.t("proj.mobilises"))} {ui.esc(ui.count(len(group["contacts"]), "proj.one_contact", "proj.n_contacts"))}'
             f"{' · ' + ui.esc(reach) if reach else ''}</div></div>"
         )
     st.html(f'<div class="wall-grid wall-cards">{"".join(html)}</div>{pager(page)}')
 
+
+@dataclass(frozen=True)
+class Frame:
+    """What every view of one wall run is drawn from."""
+
+    w: object
+    version: int
+    since: str
+    fresh: object
+    counters: dict
+
+
+# One entry per model.PROJECTOR_VIEWS (a test keeps them in step): a new view is a function here.
+VIEWS: dict[str, Callable[[Frame], None]] = {
+    "counters": lambda f: counters_view(f.w, f.version, f.counters, f.fresh),
+    "network": lambda f: ui.render_network(f.w, f.version, height=NETWORK_HEIGHT, key="proj_net", wall=True),
+    "map": lambda f: map_view(f.w, f.version),
+    "ideas": lambda f: ideas_view(f.w, f.version, f.since),
+    "themes": lambda f: themes_view(f.w, f.version, ranking=False),
+    "votes": lambda f: themes_view(f.w, f.version, ranking=True),
+    "collectifs": lambda f: collectifs_view(f.w, f.version),
+    "story": lambda f: story_view(f.w, f.version),
+}
 
 wall()

@@ -57,3 +57,16 @@ def test_the_store_is_split_by_aggregate_and_its_modules_import_one_way():
         text = (ROOT / "workshop" / "store" / f"{name}.py").read_text()
         for used in re.findall(r"^from workshop\.store\.(\w+) import", text, re.M):
             assert order.index(used) < position, f"{name} imports {used}"
+
+
+def test_the_projector_draws_every_view_the_console_offers():
+    """A new projector view is one entry in model.PROJECTOR_VIEWS and one in the page's VIEWS."""
+    import ast
+
+    from workshop.model import PROJECTOR_VIEWS
+
+    tree = ast.parse((ROOT / "pages" / "projector.py").read_text())
+    tables = [node.value for node in ast.walk(tree)
+              if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "VIEWS"]  # fmt: skip
+    assert len(tables) == 1 and isinstance(tables[0], ast.Dict)
+    assert [key.value for key in tables[0].keys] == list(PROJECTOR_VIEWS)

@@ -323,6 +323,8 @@ CATALOGUE: dict[str, str] = {
     "proj.bridges": "bridges",
     "proj.reach": "Collective reach",
     "proj.ranking": "Ranking",
+    "proj.one_contact": "1 contact",
+    "proj.n_contacts": "{n} contacts",
     "proj.mobilises": "mobilises",
     "proj.page": "Page {n} of {count}",
     "proj.someone": "A participant",

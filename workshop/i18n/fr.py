@@ -335,6 +335,8 @@ CATALOGUE: dict[str, str] = {
     "proj.bridges": "passerelles",
     "proj.reach": "Portée collective",
     "proj.ranking": "Classement",
+    "proj.one_contact": "1 contact",
+    "proj.n_contacts": "{n} contacts",
     "proj.mobilises": "mobilise",
     "proj.page": "Page {n} sur {count}",
     "proj.someone": "Un participant",
