@@ -421,6 +421,9 @@ def projector_css() -> None:
         .wall-swatch {display: inline-block; width: 1.6rem; height: 1.6rem; border-radius: .25rem; margin-right: .7rem;
                       vertical-align: -.2rem; background: #eeeeee; border: 1px solid #999;}
         .wall-map {display: block; max-width: 100%;}
+        /* The network's labels: dark, on a white halo, readable over the dots and lines behind them. */
+        .js-plotly-plot .textpoint text {fill: #1b1d24 !important; paint-order: stroke; stroke: #ffffff; stroke-width: 6px;
+                                          stroke-linejoin: round; font-weight: 600;}
         .wall-grid {display: grid; gap: 1.1rem 1.4rem; grid-template-columns: repeat(3, minmax(0, 1fr));}
         .wall-ideas {grid-template-rows: repeat(3, 236px);}
         .wall-cards {grid-template-rows: repeat(2, 360px);}
