@@ -163,11 +163,14 @@ def counters_view(w, version: int, counters: dict, fresh: dict) -> None:
                 f'<li><span class="wall-dot family-{arrival.family}"></span>'
                 f"<b>{ui.esc(who)}</b> · {ui.esc(ui.t(f'family.{arrival.family}'))}{ui.esc(place)}</li>"
             )
-        latest = f'<ul class="wall-arrivals">{"".join(rows)}</ul>' if rows else ""
-        st.html(
-            f'<h2 class="wall-h2">{ui.esc(ui.t("proj.latest"))}</h2>{latest}'
-            f'<p class="proj-sub">{counters["silent"]} {ui.esc(ui.t("proj.silent"))}</p>'
+        latest = (
+            f'<ul class="wall-arrivals">{"".join(rows)}</ul>'
+            if rows
+            else f'<p class="proj-sub">{ui.esc(ui.t("proj.latest_empty"))}</p>'
         )
+        # Who has not added anything yet: nothing to say before anyone has joined.
+        silent = f'<p class="proj-sub">{counters["silent"]} {ui.esc(ui.t("proj.silent"))}</p>' if counters["participants"] else ""
+        st.html(f'<h2 class="wall-h2">{ui.esc(ui.t("proj.latest"))}</h2>{latest}{silent}')
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -132,6 +132,24 @@ def test_projector_page_runs(seeded):
     assert not at.exception
 
 
+def test_projector_counters_say_what_comes_before_anything_arrives(app_env):
+    conn = dbmod.connect(app_env)
+    workshop, _ = store.create_workshop(conn, title="Salle vide")
+    conn.close()
+
+    def latest_block() -> str:
+        at = _app(w=workshop.code).switch_page("pages/projector.py").run()
+        assert not at.exception
+        return next(e.proto.body for e in at.get("html") if "wall-h2" in e.proto.body)
+
+    empty = latest_block()
+    assert "Les premiers contacts ajoutés apparaîtront ici." in empty and "sans contribution" not in empty
+    conn = dbmod.connect(app_env)
+    store.join(conn, workshop.code, "Alice", token="tok-alice-apptest-0001")
+    conn.close()
+    assert "1 sans contribution" in latest_block()
+
+
 def test_projector_unknown_code(seeded):
     at = _app(w="ZZZZZZ").switch_page("pages/projector.py").run()
     assert not at.exception and at.error

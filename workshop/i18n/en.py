@@ -310,6 +310,7 @@ CATALOGUE: dict[str, str] = {
     "proj.contacts": "contacts",
     "proj.ideas": "ideas",
     "proj.votes": "voters",
+    "proj.latest_empty": "The first contacts added will appear here.",
     "proj.silent": "not contributed yet",
     "proj.new": "new",
     "proj.new_count": "+{n} in 2 min",

@@ -322,6 +322,7 @@ CATALOGUE: dict[str, str] = {
     "proj.contacts": "contacts",
     "proj.ideas": "idées",
     "proj.votes": "votants",
+    "proj.latest_empty": "Les premiers contacts ajoutés apparaîtront ici.",
     "proj.silent": "sans contribution",
     "proj.new": "nouveau",
     "proj.new_count": "+{n} en 2 min",
