@@ -6,7 +6,7 @@ import streamlit as st
 
 from workshop import config, engine, links, security, store, ui
 from workshop.errors import WorkshopError
-from workshop.model import LANGUAGES
+from workshop.model import LANGUAGES, LIMITS
 
 code = st.query_params.get("code", "")
 workshop = None
@@ -46,7 +46,7 @@ with st.form("join_form", border=True):
     st.header(ui.t("home.join_title"), anchor=False)
     if not workshop:
         st.text_input(ui.t("field.code"), key="home_code", max_chars=12, placeholder="ABC234")
-    st.text_input(ui.t("field.name"), key="home_name", max_chars=40, autocomplete="nickname")
+    st.text_input(ui.t("field.name"), key="home_name", max_chars=LIMITS["name"], autocomplete="nickname")
     st.form_submit_button(ui.t("home.join_button"), type="primary", on_click=ui.guarded(_join), use_container_width=True)
 
 if "joined_token" in st.session_state:

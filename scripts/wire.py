@@ -18,7 +18,6 @@ class Request:
     mime: str = ""
     wire_bytes: int = 0
     from_cache: bool = False
-    canceled: bool = False  # abandoned, e.g. a prefetch cut short by leaving the page
 
 
 @dataclass
@@ -40,7 +39,6 @@ class Recorder:
         cdp.on("Network.responseReceived", rec._response)
         cdp.on("Network.loadingFinished", rec._finished)
         cdp.on("Network.requestServedFromCache", rec._cached)
-        cdp.on("Network.loadingFailed", rec._failed)
         cdp.on("Network.webSocketFrameSent", lambda e: rec._frame(e, sent=True))
         cdp.on("Network.webSocketFrameReceived", lambda e: rec._frame(e, sent=False))
         rec._cdp = cdp  # keep the session alive
@@ -61,11 +59,6 @@ class Recorder:
         r = self.requests.get(e["requestId"])
         if r is not None:
             r.wire_bytes = int(e.get("encodedDataLength", 0))
-
-    def _failed(self, e) -> None:
-        r = self.requests.get(e["requestId"])
-        if r is not None and e.get("canceled"):
-            r.canceled = True
 
     def _cached(self, e) -> None:
         r = self.requests.get(e["requestId"])

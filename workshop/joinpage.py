@@ -14,9 +14,9 @@ import re
 from urllib.parse import urlencode
 
 from workshop.i18n import format_date, t
-from workshop.model import LANGUAGES, Workshop
+from workshop.model import LANGUAGES, LIMITS, Workshop
 
-NAME_MAX = 40  # as on the Streamlit form; validation.clean_name checks it again on the server
+NAME_MAX = LIMITS["name"]  # the field's bound; validation.clean_name checks it again on the server
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")  # security.new_token(): 24 random bytes, URL-safe
 
 STYLE = """

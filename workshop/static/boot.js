@@ -36,14 +36,12 @@
     "Upload": "Téléverser", "Browse files": "Parcourir", "Drag and drop file here": "Déposez un fichier ici",
     "Skip to main content": "Aller au contenu",
   };
+  // [title, on a page, on the wall]: the wall has nothing typed to keep, it comes back by itself.
   const OFFLINE = {
-    fr: ["Connexion au serveur perdue", "Reconnexion en cours… Vos saisies restent dans la page."],
-    en: ["Connection to the server lost", "Reconnecting… What you typed stays on the page."],
-  };
-  // The wall has nothing typed to keep: it says it comes back by itself.
-  const OFFLINE_WALL = {
-    fr: ["Connexion au serveur perdue", "Reconnexion en cours… l'écran revient tout seul."],
-    en: ["Connection to the server lost", "Reconnecting… the screen comes back by itself."],
+    fr: ["Connexion au serveur perdue", "Reconnexion en cours… Vos saisies restent dans la page.",
+         "Reconnexion en cours… l'écran revient tout seul."],
+    en: ["Connection to the server lost", "Reconnecting… What you typed stays on the page.",
+         "Reconnecting… the screen comes back by itself."],
   };
 
   // Until the first view has settled: hidden behind the splash, at most 6 s.
@@ -130,8 +128,8 @@
       box.setAttribute("role", "alert");
       document.body.appendChild(box);
     }
-    const words = document.querySelector("[data-td-wall]") ? OFFLINE_WALL : OFFLINE;
-    const [title, text] = words[lang] || words.fr;
+    const [title, onPage, onWall] = OFFLINE[lang] || OFFLINE.fr;
+    const text = document.querySelector("[data-td-wall]") ? onWall : onPage;
     box.innerHTML = "";
     const strong = document.createElement("strong");
     strong.textContent = title;
