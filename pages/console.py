@@ -448,7 +448,7 @@ def settings_section() -> None:
             ui.t("field.language"),
             list(LANGUAGES),
             index=LANGUAGES.index(workshop.language),
-            format_func=lambda c: ui.t(f"lang.{c}"),
+            format_func=ui.language_name,
             key="set_lang",
         )
         retention = dt.date.fromisoformat(workshop.retention_date)

@@ -97,7 +97,7 @@ if ui.disclosure(ui.t("home.create_title"), key="home_create", expanded="created
             st.selectbox(
                 ui.t("field.language"),
                 list(LANGUAGES),
-                format_func=lambda c: ui.t(f"lang.{c}"),
+                format_func=ui.language_name,
                 key="create_lang",
             )
             st.text_area(ui.t("field.question"), value=ui.t("home.default_question"), key="create_question", max_chars=300)

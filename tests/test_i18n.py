@@ -7,25 +7,37 @@ from pathlib import Path
 
 import pytest
 
-from workshop.i18n import EN, FR, t
-from workshop.model import CIRCLES, FLOWS, ROUNDS
+from workshop.i18n import CATALOGUES, FR, NAMES, language_name, t
+from workshop.model import CIRCLES, FLOWS, LANGUAGES, ROUNDS
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_catalogues_have_the_same_keys():
-    assert set(FR) == set(EN), {"missing in EN": set(FR) - set(EN), "missing in FR": set(EN) - set(FR)}
+OTHERS = [code for code in LANGUAGES if code != "fr"]
 
 
-def test_same_placeholders_in_both_languages():
+def test_the_languages_are_the_catalogue_modules_french_first():
+    assert LANGUAGES[0] == "fr" and set(LANGUAGES) == {"fr", "en"} == set(CATALOGUES)
+    assert language_name("fr") == "Français" and language_name("en") == "English"
+    assert all(NAMES.values())
+
+
+@pytest.mark.parametrize("lang", OTHERS)
+def test_catalogues_have_the_same_keys(lang):
+    other = CATALOGUES[lang]
+    assert set(FR) == set(other), {f"missing in {lang}": set(FR) - set(other), "missing in fr": set(other) - set(FR)}
+
+
+@pytest.mark.parametrize("lang", OTHERS)
+def test_same_placeholders_in_every_language(lang):
     for key in FR:
-        assert set(re.findall(r"{(\w+)}", FR[key])) == set(re.findall(r"{(\w+)}", EN[key])), key
+        assert set(re.findall(r"{(\w+)}", FR[key])) == set(re.findall(r"{(\w+)}", CATALOGUES[lang][key])), key
 
 
 @pytest.mark.parametrize("prefix,values", [("circle", CIRCLES), ("flow", FLOWS), ("round", ROUNDS)])
 def test_vocabularies_are_translated(prefix, values):
     for value in values:
-        assert f"{prefix}.{value}" in FR and f"{prefix}.{value}" in EN
+        assert all(f"{prefix}.{value}" in catalogue for catalogue in CATALOGUES.values())
 
 
 def test_every_literal_key_used_in_code_exists():

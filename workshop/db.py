@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -193,6 +194,42 @@ def participant_copies(db: Any) -> None:
         )""",
     )
     _run_ddl(db, "CREATE INDEX participant_copies_original ON participant_copies(original_id)")
+
+
+# Lists of words (languages, round names) are checked in code against model.py, not by the
+# database: a new language or round then needs no migration. Table → column whose CHECK goes.
+_VOCABULARY_CHECKS = {"workshops": "language", "rounds": "name"}
+
+
+@migration("0003_vocabularies_in_code")
+def vocabularies_in_code(db: Any) -> None:
+    """Drop the CHECK (column IN (...)) lists of 0001 on both engines, every row kept."""
+    if engine.of(db) == engine.POSTGRESQL:
+        for table, column in _VOCABULARY_CHECKS.items():
+            names = db.conn.execute(
+                "SELECT c.conname FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid"
+                " AND a.attnum = ANY(c.conkey) WHERE c.conrelid = ?::regclass AND c.contype = 'c' AND a.attname = ?",
+                [table, column],
+            ).fetchall()
+            for (name,) in names:
+                db.conn.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        return
+    # SQLite cannot drop a constraint. Rebuilding `workshops` would cascade deletes into every
+    # table; rewriting the stored CREATE TABLE is SQLite's documented way to remove a CHECK
+    # (lang_altertable.html, "otheralter"): the rows' format is unchanged.
+    version = db.conn.execute("PRAGMA schema_version").fetchone()[0]
+    db.conn.execute("PRAGMA writable_schema = ON")
+    try:
+        for table, column in _VOCABULARY_CHECKS.items():
+            (sql,) = db.conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone()
+            stripped = re.sub(rf"\s*CHECK \({column} IN \([^)]*\)\)", "", sql)
+            db.conn.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?", [stripped, table])
+        db.conn.execute(f"PRAGMA schema_version = {version + 1}")
+    finally:
+        db.conn.execute("PRAGMA writable_schema = OFF")
+    problems = db.conn.execute("PRAGMA integrity_check").fetchall()
+    if problems != [("ok",)]:
+        raise StorageError("err.db_integrity")
 
 
 # Where applied migrations are recorded: SQLite keeps the table sqlite-utils created before

@@ -13,7 +13,7 @@ import html
 import re
 from urllib.parse import urlencode
 
-from workshop.i18n import format_date, t
+from workshop.i18n import format_date, language_name, t
 from workshop.model import LANGUAGES, LIMITS, Workshop
 
 NAME_MAX = LIMITS["name"]  # the field's bound; validation.clean_name checks it again on the server
@@ -61,10 +61,10 @@ def render(workshop: Workshop, *, lang: str, token: str, name: str = "", error: 
     esc = html.escape
     code = workshop.code
     switch = "".join(
-        f'<span aria-current="true" lang="{other}">{esc(t(f"lang.{other}", other))}</span>'
+        f'<span aria-current="true" lang="{other}">{esc(language_name(other))}</span>'
         if other == lang
         else f'<a href="/?{esc(urlencode({"code": code, "lang": other}))}" lang="{other}" hreflang="{other}">'
-        f"{esc(t(f'lang.{other}', other))}</a>"
+        f"{esc(language_name(other))}</a>"
         for other in LANGUAGES
     )
     question = f'<p class="question">{esc(workshop.question)}</p>' if workshop.question else ""

@@ -1,8 +1,10 @@
 """Words of an idea, in its own language: detection, lemmas that stay words, stop lists.
 
-Each language is one entry of `STOP_WORDS` (function words and the generic verbs and nouns that
-every idea uses: "mettre en place", "créer", "can", "what"); a new language adds its entry here
-and a column of synonyms in data/synonyms.csv. The synonym table lets French and English ideas on
+Ideas are read in the workshop languages (model.LANGUAGES) that simplemma knows. Each language
+may have an entry of `STOP_WORDS` (function words and the generic verbs and nouns that every idea
+uses: "mettre en place", "créer", "can", "what") and of the inflection rules below; a language
+without one is still detected, its words kept as written (no lemma is better than a wrong one),
+and synonyms are rows of data/synonyms.csv. The synonym table lets French and English ideas on
 one subject meet: a row `bike,vélo` makes "bikes" count as "vélo" in themes and labels.
 """
 
@@ -17,6 +19,7 @@ import simplemma
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from workshop import config
+from workshop.model import LANGUAGES as WORKSHOP_LANGUAGES
 
 _FRENCH = """
 a à afin ai aie aient ainsi alors après as assez au aucun aucune auprès aussi autant autre autres aux
@@ -41,11 +44,21 @@ via etc new idea ideas thing things way ways lot lots really much many one two t
 create help improve develop provide set put
 """
 
+
+def _simplemma_languages() -> frozenset[str]:
+    try:
+        from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
+    except ImportError:  # another simplemma layout: the languages this module has rules for
+        return frozenset(STOP_WORDS)
+    return frozenset(SUPPORTED_LANGUAGES)
+
+
 STOP_WORDS: dict[str, frozenset[str]] = {
     "fr": frozenset(_FRENCH.split()),
     "en": frozenset(ENGLISH_STOP_WORDS) | frozenset(_ENGLISH.split()),
 }
-LANGUAGES = tuple(STOP_WORDS)
+# simplemma's list of languages it has dictionaries for (a module constant, not public API).
+LANGUAGES = tuple(code for code in WORKSHOP_LANGUAGES if code in _simplemma_languages())
 ALL_STOP_WORDS = frozenset().union(*STOP_WORDS.values())
 
 # A word: letters, with inner apostrophes or hyphens; runs glued to digits ("20ème") are not words.
@@ -85,7 +98,7 @@ def lemma(word: str, lang: str = "fr") -> str:
     if len(word) > 1 and word[0].isupper():
         return word
     low = word.casefold().replace("’", "'")
-    if lang not in STOP_WORDS:
+    if lang not in LANGUAGES:
         return low
     lem = simplemma.lemmatize(low, lang=lang).casefold()
     if lem == low or not simplemma.is_known(lem, lang=lang):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 CIRCLES = (
     "family",
@@ -45,7 +47,17 @@ NETWORK_VIEWS = ("full", "bridges", "circles", "reach", "flows")
 COLOUR_MODES = ("circle", "community", "sector", "region", "kind")
 SIZE_MODES = ("degree", "betweenness")
 DORMANT_MODES = ("all", "dormant", "active")
-LANGUAGES = ("fr", "en")
+
+
+def _catalogue_languages() -> tuple[str, ...]:
+    """The languages are the catalogue modules in workshop/i18n/ (fr.py, en.py, …), French first:
+    adding a language is adding its module, and selectors, validation and import follow."""
+    folder = Path(__file__).resolve().parent / "i18n"
+    codes = sorted(path.stem for path in folder.glob("*.py") if re.fullmatch(r"[a-z]{2,3}", path.stem))
+    return tuple(sorted(codes, key=lambda code: code != "fr"))
+
+
+LANGUAGES = _catalogue_languages()
 
 # Small ordinal scales: 1 = weak / little, 3 = strong / full.
 STRENGTHS = (1, 2, 3)

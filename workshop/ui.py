@@ -21,7 +21,7 @@ from workshop import charts, config, links, network, resolve, security, store, t
 from workshop import db as dbmod
 from workshop.errors import AccessDenied, SlowDown, WorkshopError
 from workshop.i18n import count as i18n_count
-from workshop.i18n import format_date
+from workshop.i18n import format_date, language_name
 from workshop.i18n import t as translate
 from workshop.model import LANGUAGES
 
@@ -96,7 +96,7 @@ def language_switch(key: str = "lang_switch") -> None:
     st.segmented_control(
         t("lang.label"),
         options=list(LANGUAGES),
-        format_func=lambda code: translate(f"lang.{code}", code),
+        format_func=language_name,
         key=key,
         on_change=_changed,
         label_visibility="collapsed",

@@ -1,7 +1,7 @@
 """The interface's words, one catalogue module per language (fr.py, en.py): each holds
-CATALOGUE (key → text) and MONTHS. French is the default and the fallback; a test keeps every
-catalogue's keys and placeholders identical. A new language is one more module here, listed in
-model.LANGUAGES."""
+NAME (the language's name in itself), CATALOGUE (key → text) and MONTHS. French is the default
+and the fallback; a test keeps every catalogue's keys and placeholders identical. A new language
+is one more module here: model.LANGUAGES lists the modules it finds."""
 
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ from workshop.model import LANGUAGES
 _MODULES = {code: importlib.import_module(f"{__name__}.{code}") for code in LANGUAGES}
 CATALOGUES: dict[str, dict[str, str]] = {code: module.CATALOGUE for code, module in _MODULES.items()}
 MONTHS = {code: module.MONTHS for code, module in _MODULES.items()}
-FR, EN = CATALOGUES["fr"], CATALOGUES["en"]
+NAMES = {code: module.NAME for code, module in _MODULES.items()}
+FR = CATALOGUES["fr"]
+
+
+def language_name(code: str) -> str:
+    """A language as its speakers write it ("Français", "English"), whatever the page's language."""
+    return NAMES.get(code, code)
 
 
 def t(key: str, lang: str = "fr", **params) -> str:

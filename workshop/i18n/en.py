@@ -1,13 +1,12 @@
 """English: the same keys as French (a test checks it)."""
 
+NAME = "English"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 CATALOGUE: dict[str, str] = {
     "app.title": "Think&Do workshop",
     "app.tagline": "Map the room's network, share ideas, form collectives.",
     "lang.label": "Language",
-    "lang.fr": "Français",
-    "lang.en": "English",
     "field.name": "Your first name or a pseudonym",
     "field.code": "Workshop code",
     "field.label": "Initials or pseudonym",
@@ -80,6 +79,7 @@ CATALOGUE: dict[str, str] = {
     "err.db_locked": "The database is busy: try again in a moment. Your input is kept.",
     "err.db_full": "The disk is full: nothing was saved. Tell the facilitator; your input is kept.",
     "err.db_readonly": "The database is read-only: nothing was saved. Tell the facilitator; your input is kept.",
+    "err.db_integrity": "The database is damaged: its update was cancelled and nothing changed. Restore the latest backup.",
     "err.db_other": "Could not save: try again. Your input is kept.",
     "err.db_unavailable": "The database is not answering (restarting or overloaded): nothing was saved. Try again in a moment; your input is kept.",
     "err.sqlite_only": "'{what}' applies to a SQLite database only; for PostgreSQL use pg_dump or a workshop's export.",

@@ -1,5 +1,6 @@
 """French, the default: every key of the interface (a test keeps the catalogues in step)."""
 
+NAME = "Français"
 MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
 CATALOGUE: dict[str, str] = {
@@ -7,8 +8,6 @@ CATALOGUE: dict[str, str] = {
     "app.title": "Atelier Think&Do",
     "app.tagline": "Cartographiez le réseau de la salle, partagez vos idées, formez des collectifs.",
     "lang.label": "Langue",
-    "lang.fr": "Français",
-    "lang.en": "English",
     # fields
     "field.name": "Votre prénom ou pseudonyme",
     "field.code": "Code de l'atelier",
@@ -83,6 +82,7 @@ CATALOGUE: dict[str, str] = {
     "err.db_locked": "La base est occupée : réessayez dans un instant. Votre saisie est conservée.",
     "err.db_full": "Le disque est plein : rien n'a été enregistré. Prévenez l'animateur ; votre saisie est conservée.",
     "err.db_readonly": "La base est en lecture seule : rien n'a été enregistré. Prévenez l'animateur ; votre saisie est conservée.",
+    "err.db_integrity": "La base de données est endommagée : sa mise à jour est annulée et rien n'a changé. Restaurez la dernière sauvegarde.",
     "err.db_other": "Enregistrement impossible : réessayez. Votre saisie est conservée.",
     "err.db_unavailable": "La base de données ne répond pas (redémarrage ou surcharge) : rien n'a été enregistré. Réessayez dans un instant ; votre saisie est conservée.",
     "err.sqlite_only": "« {what} » ne s'applique qu'à une base SQLite ; pour PostgreSQL, utilisez pg_dump ou l'export d'un atelier.",
