@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workshop import charts, demo, network, resolve, store  # noqa: E402
+from workshop import charts, demo, network, resolve, rooms, store  # noqa: E402
 from workshop import db as dbmod  # noqa: E402
 
 
@@ -49,7 +49,7 @@ def main() -> None:
     result = demo.seed_demo(db, participants=args.participants, seed=args.seed, with_themes=False)
     seed_s = time.perf_counter() - t0
     wid = result.workshop.id
-    room = network.load_room(db, wid)
+    room = rooms.load(db, wid)
 
     t0 = time.perf_counter()
     cands = resolve.contact_candidates(room.contacts)
@@ -82,7 +82,7 @@ def main() -> None:
     for k in range(n_new):
         p = store.get_participant(db, wid, rng.choice(people))
         store.add_contact(db, p, submission_id=f"bench-new-{k}", label=f"Nouveau Contact {k}", circle=rng.choice(demo.CIRCLES))
-    room2 = network.load_room(db, wid)
+    room2 = rooms.load(db, wid)
     runs = []
     for _ in range(3):  # median of three: this machine's timings are noisy
         t0 = time.perf_counter()

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.memory import rss_mb  # noqa: E402
 from workshop import db as dbmod  # noqa: E402
-from workshop import network, resolve, store  # noqa: E402
+from workshop import network, resolve, rooms, store  # noqa: E402
 
 
 def labels(n: int) -> pd.DataFrame:
@@ -46,7 +46,7 @@ def console_network(contacts_each: int = 500, participants: int = 8) -> dict:
         for c in range(contacts_each):
             store.add_contact(conn, person, submission_id=f"a{p}-{c}", label=f"Jean Martin {c}", circle="family")
     started = time.perf_counter()
-    room = network.load_room(conn, workshop.id)
+    room = rooms.load(conn, workshop.id)
     merges = room.merges
     candidates = resolve.contact_candidates(room.contacts, nodes=resolve.resolve(room.contacts, merges))
     candidates += resolve.participant_candidates(room.contacts, room.participants)

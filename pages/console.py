@@ -5,7 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
-from workshop import config, export, links, network, store, themes, ui
+from workshop import config, export, links, network, rooms, store, ui
 from workshop.errors import WorkshopError
 from workshop.model import CIRCLES, FLOWS, LANGUAGES, PROJECTOR_VIEWS, REGIONS, ROUNDS
 
@@ -335,9 +335,9 @@ def themes_section() -> None:
     n = c[0].number_input(ui.t("con.n_themes"), 0, 20, 0, key="n_themes")
     c[1].button(
         ui.t("con.cluster"), type="primary", key="cluster_btn",
-        on_click=act(themes.cluster_workshop, n_themes=n or None, fresh=True),
+        on_click=act(rooms.cluster_workshop, n_themes=n or None, fresh=True),
     )  # fmt: skip
-    c[2].button(ui.t("con.recluster"), key="place_btn", on_click=act(themes.place_new_ideas))
+    c[2].button(ui.t("con.recluster"), key="place_btn", on_click=act(rooms.place_new_ideas))
     with c[3].form("new_theme", border=False):
         st.text_input(ui.t("con.new_theme"), key="new_theme_label", max_chars=80)
         st.form_submit_button(
@@ -370,7 +370,7 @@ def themes_section() -> None:
             others = [o for o in options if o != tid]
             cols[2].selectbox(ui.t("con.merge_into"), others, format_func=lambda o: options[o], key=f"mg_{tid}", index=None)
             cols[3].button(ui.t("con.merge"), key=f"mgb_{tid}", on_click=lambda tid=tid: _merge(tid))
-            cols[4].button(ui.t("con.split"), key=f"sp_{tid}", on_click=act(themes.split_theme, tid))
+            cols[4].button(ui.t("con.split"), key=f"sp_{tid}", on_click=act(rooms.split_theme, tid))
             cols[5].button(
                 ui.t("con.make_collectif"),
                 key=f"mk_{tid}",
@@ -521,7 +521,7 @@ def export_section() -> None:
             st.success(ui.t("con.imported", code=new.code))
             ui.copyable(links.facilitator_url(new, new_token), label=ui.t("home.facilitator_link"))
     with ui.get_db() as db:
-        comparison = export.compare_with_previous(db, WID)
+        comparison = rooms.compare_with_previous(db, WID)
     if comparison:
         st.header(ui.t("con.comparison"), anchor=False)
         cols = st.columns(3)

@@ -10,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from workshop import links, network, store, ui
+from workshop import links, rooms, store, ui
 from workshop.errors import StorageError, WorkshopError
 from workshop.model import CIRCLES, FLOWS, LIMITS, REGIONS, ROUNDS, SECTORS, Round
 
@@ -536,7 +536,7 @@ def place_section() -> None:
         return
     st.session_state["me_place"] = True
     with ui.get_db() as db:
-        place = network.my_place(db, workshop.id, me.id)
+        place = rooms.my_place(db, workshop.id, me.id)
     st.header(ui.t("me.shared_contacts"), anchor=False)
     if not place["shared"]:
         st.caption(ui.t("me.no_shared"))

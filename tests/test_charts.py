@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.test_network import confirm, make_room
-from workshop import charts, network
+from workshop import charts, network, rooms
 
 
 def _figure(db, **kwargs):
@@ -12,7 +12,7 @@ def _figure(db, **kwargs):
         "Ben": [{"label": "Zoé Martin", "circle": "family"}],
     })  # fmt: skip
     confirm(db, w, (ids[("Ana", "<b>Zoé</b> Martin")], ids[("Ben", "Zoé Martin")]))
-    room = network.load_room(db, w.id)
+    room = rooms.load(db, w.id)
     g = network.build_graph(room)
     return charts.network_figure(g, network.layout(g), network.metrics(g), lang="fr", **kwargs)
 
@@ -39,7 +39,7 @@ def test_anonymous_mode_hides_participant_names(db):
 
 def _circle_colours(db, rows):
     w, _, _ = make_room(db, rows)
-    room = network.load_room(db, w.id)
+    room = rooms.load(db, w.id)
     g = network.build_graph(room)
     fig = charts.network_figure(g, network.layout(g), network.metrics(g), lang="fr", color_by="circle")
     return {trace.name: trace.marker.color for trace in fig.data if trace.mode and "markers" in trace.mode}

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from workshop import demo, export, store
+from workshop import demo, export, rooms, store
 from workshop.errors import ImportRefused
 
 
@@ -65,6 +65,25 @@ def full_bundle(demo_db):
 
 def test_full_bundle_has_every_member(full_bundle):
     assert set(full_bundle) == set(export.MEMBERS)
+
+
+@pytest.mark.parametrize("level", ["pseudonymised", "aggregate"])
+def test_each_level_holds_the_files_the_formats_table_names_in_its_order(conn, demo_db, level, monkeypatch):
+    """One table drives the ZIP and its file list; the room is read once per bundle (one
+    snapshot), however many formats use it."""
+    from workshop import rooms
+
+    loads, steps = [], []
+    real_load = rooms.load
+    monkeypatch.setattr(rooms, "load", lambda db, wid: loads.append(wid) or real_load(db, wid))
+    data = export.bundle(conn, demo_db[1].workshop.id, level=level, progress=steps.append)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert tuple(zf.namelist()) == export.members(level)
+    assert loads == [demo_db[1].workshop.id]
+    expected_steps = [f.step for f in export.FORMATS if f.files(level)]
+    assert steps == expected_steps and ("network" in steps) == (level != "aggregate")
+    assert export.members("aggregate") == ("workshop.json", "network.png", "themes.png", "themes.csv", "reach.csv",
+                                           "flows.csv", "workshop.xlsx", "report.pdf")  # fmt: skip
 
 
 def test_gexf_and_graphml_read_back_with_attributes(full_bundle, tmp_path):
@@ -279,7 +298,7 @@ def test_round_trip_export_import_export(conn, demo_db, full_bundle):
     assert store.authenticate_facilitator(conn, new.code, token).id == new.id
     # Personal links stay with the old workshop unless the facilitator keeps them.
     assert store.participant_by_token(conn, demo_db[1].participant_tokens[1])[0].id == demo_db[1].workshop.id
-    assert export.compare_with_previous(conn, new.id) is None
+    assert rooms.compare_with_previous(conn, new.id) is None
 
 
 def test_import_keeping_links_moves_them_to_the_new_workshop(tmp_path):
@@ -290,7 +309,7 @@ def test_import_keeping_links_moves_them_to_the_new_workshop(tmp_path):
     data = export.bundle(c, result.workshop.id, level="full")
     new, _ = export.import_bundle(c, data, keep_links=True, previous_id=result.workshop.id)
     assert store.participant_by_token(c, result.participant_tokens[0])[0].id == new.id
-    comparison = export.compare_with_previous(c, new.id)
+    comparison = rooms.compare_with_previous(c, new.id)
     assert comparison["new_participants"] == [] and comparison["new_contacts"] == 0
     c.close()
 
@@ -401,7 +420,7 @@ def test_pdf_marks_what_its_font_cannot_draw(tmp_path):
 def test_any_accepted_import_leaves_console_wall_and_export_working(conn, full_bundle, data):
     """Hostile bundles (settings of any shape, a NUL in a name, huge text): refused clearly, or
     imported cleaned, after which the network, the themes and a full export all still work."""
-    from workshop import network, themes
+    from workshop import network
 
     doc = json.loads(full_bundle["workshop.json"])
     doc["workshop"]["settings"] = data.draw(
@@ -420,8 +439,8 @@ def test_any_accepted_import_leaves_console_wall_and_export_working(conn, full_b
         w = store.get_workshop(conn, new.id)
         assert set(w.settings) <= {"net_view", "color_by", "size_by", "filters"}
         assert "\x00" not in "".join(store.participants_frame(conn, new.id)["display_name"])
-        network.analyse(network.load_room(conn, new.id), filters=w.settings.get("filters", {}))
-        themes.theme_cards(conn, new.id)
+        network.analyse(rooms.load(conn, new.id), filters=w.settings.get("filters", {}))
+        rooms.theme_cards(conn, new.id)
         assert "workshop.json" in unzip(export.bundle(conn, new.id, level="pseudonymised"))
     finally:
         store.delete_workshop(conn, new.id, vacuum=False)

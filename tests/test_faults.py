@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from workshop import db as dbmod
-from workshop import store, ui
+from workshop import rooms, store, ui
 from workshop.errors import StorageError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -180,7 +180,7 @@ def test_restore_refuses_a_file_that_is_not_a_workshop_database(db_path, room, t
 def test_reads_that_must_agree_see_one_moment_while_the_room_writes(db_path, room):
     """Participants join and add a contact at once while the room and the export are read: no
     read ever holds a contact whose participant is missing, and every export validates."""
-    from workshop import export, network
+    from workshop import export
 
     wid, code = room["workshop"].id, room["workshop"].code
     stop = threading.Event()
@@ -201,7 +201,7 @@ def test_reads_that_must_agree_see_one_moment_while_the_room_writes(db_path, roo
     try:
         deadline = time.monotonic() + 1.5
         while time.monotonic() < deadline:
-            room_now = network.load_room(reader, wid)
+            room_now = rooms.load(reader, wid)
             rows = store.workshop_rows(reader, wid)
             known = set(room_now.participants["id"]) | {p["id"] for p in rows["participants"]}
             torn += not set(room_now.contacts["participant_id"]) <= set(room_now.participants["id"])

@@ -70,3 +70,46 @@ def test_the_projector_draws_every_view_the_console_offers():
               if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "VIEWS"]  # fmt: skip
     assert len(tables) == 1 and isinstance(tables[0], ast.Dict)
     assert [key.value for key in tables[0].keys] == list(PROJECTOR_VIEWS)
+
+
+def _imports_at_load(module: Path) -> set[str]:
+    """The workshop modules a module imports when it loads (top-level statements only: an import
+    inside a function runs later and cannot make a loop at load time, but is still checked below)."""
+    import ast
+
+    names = set()
+    for node in ast.walk(ast.parse(module.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("workshop"):
+            base = node.module
+            names |= {f"{base}.{a.name}" if base == "workshop" else base for a in node.names}
+        elif isinstance(node, ast.Import):
+            names |= {a.name for a in node.names if a.name.startswith("workshop")}
+    return names
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_the_package_has_no_import_loop():
+    """Dependencies go one way across the whole package (imports inside functions included):
+    export → report → rooms → network/themes → store, never back."""
+    import graphlib
+
+    known = {_module_name(p) for p in modules()}
+    graph = {}
+    for path in modules():
+        name = _module_name(path)
+        used = set()
+        for imported in _imports_at_load(path):
+            while imported not in known and "." in imported:
+                imported = imported.rsplit(".", 1)[0]
+            if imported in known and imported != name:
+                used.add(imported)
+        graph[name] = used
+    order = list(graphlib.TopologicalSorter(graph).static_order())  # CycleError names the loop
+    assert order.index("workshop.store") < order.index("workshop.rooms") < order.index("workshop.report")
+    assert order.index("workshop.report") < order.index("workshop.export.bundle")
+    for pure in ("workshop.network", "workshop.themes", "workshop.resolve"):
+        assert "workshop.store" not in graph[pure] and "workshop.rooms" not in graph[pure], pure

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workshop import network, store
+from workshop import network, rooms, store
 from workshop.model import CIRCLES, FLOWS
 
 
@@ -43,7 +43,7 @@ def test_bridge_contact_known_by_three(db):
         (ids[("Ana", "Marie Dupont")], ids[("Ben", "M. Dupont")]),
         (ids[("Ana", "Marie Dupont")], ids[("Cleo", "DUPONT Marie")]),
     )
-    room = network.load_room(db, w.id)
+    room = rooms.load(db, w.id)
     g = network.build_graph(room)
     assert g.vcount() == 3 + 1 + 2 and g.ecount() == 5
     bridges = network.bridge_contacts(g, {p.id: n for n, p in people.items()})
@@ -76,7 +76,7 @@ def two_communities(db):
 
 def test_two_communities_joined_by_one_broker(db):
     w, people, ids = two_communities(db)
-    room = network.load_room(db, w.id)
+    room = rooms.load(db, w.id)
     result = network.analyse(room, seed=0)
     g, table = result["graph"], result["metrics"]
     assert (g.vcount(), g.ecount()) == (7 + 8, 3 * 4 * 2 + 2)
@@ -99,7 +99,7 @@ def test_two_communities_joined_by_one_broker(db):
 
 def test_betweenness_matches_networkx(db):
     w, _, _ = two_communities(db)
-    g = network.build_graph(network.load_room(db, w.id))
+    g = network.build_graph(rooms.load(db, w.id))
     table = network.metrics(g)
     G = nx.Graph([(g.vs[e.source]["key"], g.vs[e.target]["key"]) for e in g.es])
     expected = nx.betweenness_centrality(G, normalized=True)
@@ -110,7 +110,7 @@ def test_betweenness_matches_networkx(db):
 
 def test_communities_are_seeded_and_stable(db):
     w, _, _ = two_communities(db)
-    room = network.load_room(db, w.id)
+    room = rooms.load(db, w.id)
     g = network.build_graph(room)
     runs = [network.metrics(g, seed=7)["community"].tolist() for _ in range(3)]
     assert runs[0] == runs[1] == runs[2]
@@ -123,7 +123,7 @@ def test_dormant_only_circle_and_flows(db):
                 {"label": "C1", "circle": "clients", "flows": ["money", "goods"], "strength": 3}],
         "Ben": [{"label": "F3", "circle": "family", "dormant": True, "flows": ["knowledge"], "strength": 1}],
     })  # fmt: skip
-    room = network.load_room(db, w.id)
+    room = rooms.load(db, w.id)
     assert network.sleeping_capital(room.contacts) == {"family": 3}
     flows = network.flow_counts(room.contacts)
     assert flows == {"flows": {"goods": 1, "money": 1, "knowledge": 1, "trust": 1, "emotion": 2}, "market": 1, "non_market": 3}
@@ -143,7 +143,7 @@ def test_skill_matches_propose_introductions(db):
     })  # fmt: skip
     store.set_own_skills(db, people["Ben"], offered=["RSE"], sought=["Comptabilité"])
     store.set_own_skills(db, people["Cleo"], offered=[], sought=["rse"])
-    matches = network.skill_matches(network.load_room(db, w.id))
+    matches = network.skill_matches(rooms.load(db, w.id))
     assert [(m["seeker"], m["skill"], m["via"], m["contact"]) for m in matches] == [
         ("Ben", "Comptabilité", "Ana", "Comptable"),
         ("Cleo", "rse", "Ben", None),
@@ -155,7 +155,7 @@ def test_contact_confirmed_as_participant_links_participants(db):
     store.decide_merge(
         db, w.id, kind="participant", a_id=ids[("Ana", "Ben Martin")], b_id=people["Ben Martin"].id, status="confirmed"
     )
-    g = network.build_graph(network.load_room(db, w.id))
+    g = network.build_graph(rooms.load(db, w.id))
     keys = {v["key"] for v in g.vs}
     assert keys == {f"p{people['Ana'].id}", f"p{people['Ben Martin'].id}", f"c{ids[('Ben Martin', 'Z')]}"}
     assert g.are_adjacent(g.vs.find(key=f"p{people['Ana'].id}").index, g.vs.find(key=f"p{people['Ben Martin'].id}").index)
@@ -163,13 +163,13 @@ def test_contact_confirmed_as_participant_links_participants(db):
 
 def test_layout_is_deterministic_and_stable_when_growing(db):
     w, people, ids = two_communities(db)
-    room = network.load_room(db, w.id)
+    room = rooms.load(db, w.id)
     g = network.build_graph(room)
     first = network.layout(g, None, seed=3)
     assert first == network.layout(g, None, seed=3)
     assert all(0 <= x <= 1 and 0 <= y <= 1 for x, y in first.values())
     store.add_contact(db, people["A1"], submission_id="grow-1", label="New one", circle="hobby")
-    g2 = network.build_graph(network.load_room(db, w.id))
+    g2 = network.build_graph(rooms.load(db, w.id))
     second = network.layout(g2, first, seed=3)
     moved = sorted(((first[k][0] - second[k][0]) ** 2 + (first[k][1] - second[k][1]) ** 2) ** 0.5 for k in first)
     assert moved[len(moved) // 2] < 0.05  # median displacement under 5% of the frame
@@ -182,7 +182,7 @@ def test_my_place(db):
         "Cleo": [{"label": "Other", "circle": "family", "region": "Bretagne"}],
     })  # fmt: skip
     confirm(db, w, (ids[("Ana", "Marie Dupont")], ids[("Ben", "M. Dupont")]))
-    place = network.my_place(db, w.id, people["Ana"].id)
+    place = rooms.my_place(db, w.id, people["Ana"].id)
     assert place["shared"] == [{"label": "Marie Dupont", "known_by": ["Ben"]}]
     assert [(n["name"], n["circles"], n["regions"]) for n in place["neighbours"]] == [
         ("Ben", ["clients"], []),
@@ -254,7 +254,7 @@ def test_who_can_help_names_what_only_some_of_the_room_reaches(db):
         "Dan": [{"label": "D", "circle": "family"}],
         "Eve": [{"label": "E", "circle": "family"}],
     })  # fmt: skip
-    contacts = network.load_room(db, w.id).contacts
+    contacts = rooms.load(db, w.id).contacts
     ids = {name: p.id for name, p in people.items()}
     # A tag, and a sector the ideas name: both reached by a few; "Famille" by everyone: left out.
     needs = network.who_can_help(["Famille", "Auvergne-Rhône-Alpes"], contacts,

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from workshop import db as dbmod
-from workshop import store
+from workshop import rooms, store
 from workshop.errors import AccessDenied, InvalidInput, NotFound, RoundClosed, StorageError
 
 
@@ -247,7 +247,7 @@ def test_deleted_participant_leaves_no_trace_in_counters_or_exports(db, room):
     doc = export.payload(db, wid, level="full")
     blob = str(doc)
     assert "Alice" not in blob and "Hélène Privée" not in blob and "Idée d'Alice" not in blob
-    g = network.build_graph(network.load_room(db, wid))
+    g = network.build_graph(rooms.load(db, wid))
     assert "Hélène Privée" not in g.vs["label"] and "Alice" not in g.vs["label"]
 
 

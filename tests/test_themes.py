@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workshop import lexicon, store, themes
+from workshop import lexicon, rooms, store, themes
 from workshop.errors import AccessDenied, InvalidInput, NotFound, RoundClosed
 
 IDEAS = [
@@ -160,7 +160,7 @@ def ideas_room(db, room):
 
 def test_manual_edits_survive_new_ideas(db, ideas_room):
     wid = ideas_room["workshop"].id
-    result = themes.cluster_workshop(db, wid, n_themes=4)
+    result = rooms.cluster_workshop(db, wid, n_themes=4)
     assert result == {"created": 4, "placed": 12}
     frame = store.themes_frame(db, wid)
     bikes = int(frame[frame["label"].str.startswith("vélo")]["id"].iloc[0])
@@ -171,7 +171,7 @@ def test_manual_edits_survive_new_ideas(db, ideas_room):
     store.move_idea(db, wid, workshop_idea, skills)  # the facilitator disagrees with the machine
     store.add_idea(db, ideas_room["alice"], submission_id="late-1", text="Prêter des vélos aux nouveaux salariés")
     store.add_idea(db, ideas_room["alice"], submission_id="late-2", text="Quelque chose sans rapport: météo")
-    assert themes.cluster_workshop(db, wid) == {"created": 0, "placed": 1}
+    assert rooms.cluster_workshop(db, wid) == {"created": 0, "placed": 1}
     after = store.ideas_frame(db, wid)
     labels = dict(zip(store.themes_frame(db, wid)["id"], store.themes_frame(db, wid)["label"], strict=True))
     assert labels[bikes] == "Mobilité douce"
@@ -179,7 +179,7 @@ def test_manual_edits_survive_new_ideas(db, ideas_room):
     assert int(after[after["text"].str.startswith("Prêter des vélos")]["theme_id"].iloc[0]) == bikes
     assert after[after["text"].str.startswith("Quelque chose")]["theme_id"].isna().all()  # "to sort"
     # A fresh clustering keeps renamed themes and manual placements too.
-    themes.cluster_workshop(db, wid, fresh=True)
+    rooms.cluster_workshop(db, wid, fresh=True)
     final = store.ideas_frame(db, wid)
     assert int(final[final["text"].str.startswith("Un atelier")]["theme_id"].iloc[0]) == skills
     assert "Mobilité douce" in set(store.themes_frame(db, wid)["label"])
@@ -187,13 +187,13 @@ def test_manual_edits_survive_new_ideas(db, ideas_room):
 
 def test_merge_split_delete_theme(db, ideas_room):
     wid = ideas_room["workshop"].id
-    themes.cluster_workshop(db, wid, n_themes=4)
+    rooms.cluster_workshop(db, wid, n_themes=4)
     frame = store.themes_frame(db, wid)
     a, b = int(frame["id"].iloc[0]), int(frame["id"].iloc[1])
     store.merge_themes(db, wid, a, [b])
     merged = store.themes_frame(db, wid)
     assert len(merged) == 3 and int(merged[merged["id"] == a]["ideas"].iloc[0]) == 6
-    new_id = themes.split_theme(db, wid, a)
+    new_id = rooms.split_theme(db, wid, a)
     assert new_id is not None and len(store.themes_frame(db, wid)) == 4
     store.delete_theme(db, wid, new_id)
     assert store.ideas_frame(db, wid)["theme_id"].isna().sum() >= 1
@@ -204,7 +204,7 @@ def test_merge_split_delete_theme(db, ideas_room):
 
 def test_votes_budget_round_and_ownership(db, ideas_room):
     wid = ideas_room["workshop"].id
-    themes.cluster_workshop(db, wid, n_themes=4)
+    rooms.cluster_workshop(db, wid, n_themes=4)
     t1, t2 = (int(x) for x in store.themes_frame(db, wid)["id"].head(2))
     with pytest.raises(RoundClosed):
         store.cast_votes(db, ideas_room["alice"], {t1: 1})
@@ -256,7 +256,7 @@ def test_every_idea_lands_in_a_theme_whatever_the_room(db, room):
     wid = room["workshop"].id
     for i, text in enumerate(IDEAS + [t for t in HOSTILE if t.strip()] + ["Même idée"] * 20):
         store.add_idea(db, room["alice"] if i % 2 else room["bob"], submission_id=f"h-{i}", text=text)
-    themes.cluster_workshop(db, wid, fresh=True)
+    rooms.cluster_workshop(db, wid, fresh=True)
     ideas = store.ideas_frame(db, wid)
     assert ideas["theme_id"].notna().all()
     assert all(0 < len(label) <= 40 for label in store.themes_frame(db, wid)["label"])
@@ -266,7 +266,7 @@ def test_cli_groups_like_the_console_button(db, database, ideas_room, capsys):
     from workshop.__main__ import main
 
     wid, code = ideas_room["workshop"].id, ideas_room["workshop"].code
-    themes.cluster_workshop(db, wid, fresh=True)
+    rooms.cluster_workshop(db, wid, fresh=True)
     frame = store.themes_frame(db, wid)
     bikes = int(frame[frame["label"].str.startswith("vélo")]["id"].iloc[0])
     store.rename_theme(db, wid, bikes, "Mobilité douce")
@@ -289,9 +289,9 @@ def test_cli_groups_like_the_console_button(db, database, ideas_room, capsys):
 
 def test_theme_cards_show_the_central_ideas_once(db, ideas_room):
     wid = ideas_room["workshop"].id
-    themes.cluster_workshop(db, wid, fresh=True)
+    rooms.cluster_workshop(db, wid, fresh=True)
     store.add_idea(db, ideas_room["bob"], submission_id="dup", text="Des vélos partagés pour les salariés")
     store.move_idea(db, wid, int(store.ideas_frame(db, wid)["id"].max()), int(store.themes_frame(db, wid)["id"].iloc[2]))
-    cards = {c["label"]: c["representative"] for c in themes.theme_cards(db, wid, k=2)}
+    cards = {c["label"]: c["representative"] for c in rooms.theme_cards(db, wid, k=2)}
     assert cards["vélo · salarié · partage"] == ["Des vélos partagés pour les salariés", "Bike sharing for employees"]
     assert all(len(reps) == len(set(reps)) for reps in cards.values())

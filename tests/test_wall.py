@@ -8,7 +8,7 @@ import datetime as dt
 import igraph as ig
 import pandas as pd
 
-from workshop import labels, network
+from workshop import labels, network, rooms
 from workshop import wall as walls
 
 
@@ -73,15 +73,15 @@ def test_a_large_room_on_the_wall_keeps_participants_and_shared_contacts_and_cou
 
 def _room_analysis(tmp_path, *, participants: int = 12):
     from workshop import db as dbmod
-    from workshop import demo, themes
+    from workshop import demo
 
     conn = dbmod.open_db(tmp_path / "story.db")
     result = demo.seed_demo(conn, participants=participants, seed=11)
     wid = result.workshop.id
-    room = network.load_room(conn, wid)
+    room = rooms.load(conn, wid)
     analysis = network.analyse(room)
     analysis["room"] = room
-    cards = [dict(card, help="") for card in themes.theme_cards(conn, wid)]
+    cards = [dict(card, help="") for card in rooms.theme_cards(conn, wid)]
     labels_ = set(room.contacts["label"]) - set(room.participants["display_name"])
     names = set(room.participants["display_name"])
     conn.close()
@@ -122,7 +122,7 @@ def test_what_arrived_in_the_last_minutes_is_ringed_on_the_wall_and_only_that(tm
 
     conn = dbmod.open_db(tmp_path / "fresh.db")
     result = demo.seed_demo(conn, participants=6, seed=4, with_themes=False)
-    g = network.build_graph(network.load_room(conn, result.workshop.id))
+    g = network.build_graph(rooms.load(conn, result.workshop.id))
     conn.close()
     assert all(g.vs["first_seen"])
     late = g.vs.find(kind="contact").index
@@ -188,7 +188,7 @@ def test_the_walls_caption_wraps_and_the_plot_makes_room_for_it(tmp_path):
 
     conn = dbmod.open_db(tmp_path / "caption.db")
     result = demo.seed_demo(conn, participants=6, seed=4, with_themes=False)
-    full = network.build_graph(network.load_room(conn, result.workshop.id))
+    full = network.build_graph(rooms.load(conn, result.workshop.id))
     conn.close()
     g = network.summarise_for_wall(full)
     g.vs[0]["first_seen"] = "2999-01-01T00:00:00+00:00"

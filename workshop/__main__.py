@@ -137,11 +137,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_themes(args: argparse.Namespace) -> int:
     """Group the ideas exactly as the console's button does (manual edits kept), then list the themes."""
-    from workshop import themes
+    from workshop import rooms
 
     with _db(args.db) as db:
         w = store.workshop_by_code(db, args.code)
-        themes.cluster_workshop(db, w.id, n_themes=args.themes, fresh=True)
+        rooms.cluster_workshop(db, w.id, n_themes=args.themes, fresh=True)
         frame = store.themes_frame(db, w.id)
         ideas = store.ideas_frame(db, w.id)
     result = []

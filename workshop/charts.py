@@ -82,7 +82,8 @@ def network_figure(
     # 4 decimals are a tenth of a pixel on the wall: the redraw sent to every wall is smaller.
     at = {k: (round(x, 4), round(y, 4)) for k, (x, y) in positions.items()}
     comm = dict(zip(table["key"], table["community"], strict=True))
-    score = dict(zip(table["key"], table["betweenness" if size_by == "betweenness" else "degree"], strict=True))
+    # A size mode is a column of network.metrics named as in model.SIZE_MODES.
+    score = dict(zip(table["key"], table[size_by if size_by in table.columns else "degree"], strict=True))
     top = max(score.values()) or 1
     for dormant, dash, colour in ((False, "solid", "rgba(90,90,90,0.35)"), (True, "dot", "rgba(90,90,90,0.55)")):
         xs, ys = [], []

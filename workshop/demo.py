@@ -291,9 +291,9 @@ def _confirm_obvious_merges(db: Database, workshop: Workshop, *, min_score: floa
 
 def _seed_do_round(db: Database, workshop: Workshop, members: list[Participant], rng: random.Random) -> None:
     """Themes (one renamed by hand), votes, and two collectifs with next steps."""
-    from workshop import themes
+    from workshop import rooms
 
-    themes.cluster_workshop(db, workshop.id, seed=0)
+    rooms.cluster_workshop(db, workshop.id)
     frame = store.themes_frame(db, workshop.id)
     if frame.empty:
         return

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 import igraph as ig
 import numpy as np
 import pandas as pd
-from sqlite_utils import Database
 
-from workshop import resolve, store
+from workshop import resolve
 from workshop.model import FLOWS, MARKET_FLOWS, NON_MARKET_FLOWS
 
 _RNG_LOCK = threading.Lock()
@@ -23,21 +22,11 @@ _RNG_LOCK = threading.Lock()
 
 @dataclass
 class Room:
-    """What the builders need, read from the store in one go."""
+    """What the builders need (room.load reads it from the store in one snapshot)."""
 
     participants: pd.DataFrame
     contacts: pd.DataFrame
     merges: pd.DataFrame
-
-
-def load_room(db: Database, workshop_id: int) -> Room:
-    """Participants, contacts and merges as of one moment (one read snapshot)."""
-    with store.snapshot(db):
-        return Room(
-            participants=store.participants_frame(db, workshop_id, include_blocked=False),
-            contacts=store.contacts_frame(db, workshop_id),
-            merges=store.merges_frame(db, workshop_id),
-        )
 
 
 def _most_common(values) -> str:
@@ -349,9 +338,8 @@ def skill_matches(room: Room) -> list[dict]:
     return out
 
 
-def my_place(db: Database, workshop_id: int, participant_id: int) -> dict:
+def my_place(room: Room, participant_id: int) -> dict:
     """A participant's ego view in the collective network (same builder as the projector)."""
-    room = load_room(db, workshop_id)
     g = build_graph(room)
     names = dict(zip(room.participants["id"], room.participants["display_name"], strict=True))
     shared = []
@@ -560,3 +548,25 @@ def describe_help(needs: list[dict], names: dict[int, str], *, lang: str, anonym
             who = ", ".join(people[:3]) + (f" (+{len(people) - 3})" if len(people) > 3 else "")
         parts.append(t("th.help_need", lang, what=need["what"], who=who))
     return f"{t('th.help_title', lang)} — {' · '.join(parts)}" if parts else ""
+
+
+def compare(now: Room, now_analysis: dict, before: Room, before_analysis: dict) -> dict:
+    """Before/after for a workshop that follows another one: who and what is new, reach and tie
+    diversity then and now (names compared as resolve normalises them)."""
+    norm = resolve.normalise
+    old_names = {norm(n) for n in before.participants["display_name"]}
+    old_labels = {norm(x) for x in before.contacts["label"]} if not before.contacts.empty else set()
+    old_bridges = {norm(b["label"]) for b in before_analysis["bridges"]}
+    return {
+        "new_participants": sorted(n for n in now.participants["display_name"] if norm(n) not in old_names),
+        "new_contacts": int(sum(1 for x in now.contacts["label"] if norm(x) not in old_labels)) if not now.contacts.empty else 0,
+        "new_bridges": len([b for b in now_analysis["bridges"] if norm(b["label"]) not in old_bridges]),
+        "reach": {k: {"before": len(before_analysis["reach"][k]), "after": len(v)} for k, v in now_analysis["reach"].items()},
+        "diversity": {
+            k: {
+                "before": round(before_analysis["diversity"]["room"][k], 3),
+                "after": round(now_analysis["diversity"]["room"][k], 3),
+            }
+            for k in ("weak", "strong", "cross_circle", "cross_region")
+        },
+    }

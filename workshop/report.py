@@ -10,10 +10,10 @@ import unicodedata
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
-from sqlite_utils import Database
 
-from workshop import network, store, themes
+from workshop import network
 from workshop.i18n import count, t
+from workshop.rooms import Reading
 
 NBSP = "\u00a0"
 
@@ -100,13 +100,12 @@ class _Report(FPDF):
                     r.cell(str(cell))
 
 
-def pdf(db: Database, workshop_id: int, *, data: dict, level: str, network_png: bytes, themes_png: bytes) -> bytes:
+def pdf(reading: Reading, *, data: dict, level: str, network_png: bytes, themes_png: bytes) -> bytes:
     """Title, date, question, counters, network picture, reach, bridges and sleeping capital,
-    themes with representative ideas and votes, collectifs, matched offers and needs."""
-    w = store.get_workshop(db, workshop_id)
+    themes with representative ideas and votes, collectifs, matched offers and needs, and what
+    changed since the previous workshop: all from the bundle's one reading of the room."""
+    w, room, analysis = reading.workshop, reading.room, reading.analysis
     lang = w.language
-    room = network.load_room(db, workshop_id)
-    analysis = network.analyse(room)
     # Names as the export level shows them (keyed pseudonyms below 'full').
     people = {p["id"]: p["display_name"] for p in data.get("participants", [])}
     doc = _Report(w.title, lang)
@@ -117,7 +116,7 @@ def pdf(db: Database, workshop_id: int, *, data: dict, level: str, network_png: 
     if w.question:
         doc.para(f"{t('rep.question', lang)}{NBSP}: «{NBSP}{w.question}{NBSP}»", style="I")
 
-    c = store.counters(db, workshop_id)
+    c = reading.counters
     doc.h2(t("rep.counters", lang))
     doc.table(
         [
@@ -173,7 +172,7 @@ def pdf(db: Database, workshop_id: int, *, data: dict, level: str, network_png: 
     doc.add_page()
     doc.h2(t("rep.themes", lang))
     doc.image(io.BytesIO(themes_png), w=doc.epw * 0.9)
-    cards = sorted(themes.theme_cards(db, workshop_id), key=lambda x: (-x["votes"], -x["ideas"], x["id"]))
+    cards = sorted(reading.cards, key=lambda x: (-x["votes"], -x["ideas"], x["id"]))
     names = dict(zip(room.participants["id"], room.participants["display_name"], strict=True))
     if not cards:
         doc.para(t("rep.none", lang))
@@ -189,7 +188,7 @@ def pdf(db: Database, workshop_id: int, *, data: dict, level: str, network_png: 
             doc.para("   " + helped, style="I")
 
     doc.h2(t("rep.collectifs", lang))
-    groups = store.collectifs(db, workshop_id)
+    groups = reading.rows["collectifs"]
     if not groups:
         doc.para(t("rep.none", lang))
     for group in groups:
@@ -214,9 +213,7 @@ def pdf(db: Database, workshop_id: int, *, data: dict, level: str, network_png: 
             who = via if not m["contact"] else f"{via} → {m['contact'] if level == 'full' else '#'}"
             doc.para(t("net.offers", lang, who=who, skill=m["skill"], seeker=people.get(m["seeker_id"], "?")))
 
-    from workshop import export
-
-    comparison = export.compare_with_previous(db, workshop_id)
+    comparison = reading.comparison
     if comparison:
         doc.h2(t("rep.comparison", lang))
         doc.para(f"{t('cmp.participants', lang)}{NBSP}: {len(comparison['new_participants'])}")

@@ -19,14 +19,14 @@ from collections.abc import Sequence
 
 import igraph as ig
 import numpy as np
+import pandas as pd
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import hstack
 from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
-from sqlite_utils import Database
 
-from workshop import embed, lexicon, store
+from workshop import embed, lexicon
 from workshop.model import LIMITS
 
 TEXT_WEIGHT = 0.5  # share of the word signal; the rest is the sentence vectors' (measured in bench/themes.py)
@@ -216,40 +216,20 @@ def representatives(
     return out
 
 
-# ---------------------------------------------------------------- with the store
+# ---------------------------------------------------------------- a room's ideas (room.py reads and saves them)
 
 
-def cluster_workshop(db: Database, workshop_id: int, *, n_themes: int | None = None, fresh: bool = False, seed: int = 0) -> dict:
-    """Group the workshop's ideas. First time (or fresh=True): cluster the ideas the facilitator has
-    not placed into new themes. Later: only place new ideas into the nearest theme (or leave them
-    'to sort'), never undoing manual work. `seed` is accepted for symmetry: the method is deterministic."""
-    del seed
-    if fresh:
-        store.reset_auto_themes(db, workshop_id)
-    themes_now = store.themes_frame(db, workshop_id)
-    if themes_now.empty or fresh:
-        return _cluster_unplaced(db, workshop_id, n_themes=n_themes)
-    return place_new_ideas(db, workshop_id)
-
-
-def _language(db: Database, workshop_id: int) -> str:
-    return store.get_workshop(db, workshop_id).language
-
-
-def _cluster_unplaced(db: Database, workshop_id: int, *, n_themes: int | None) -> dict:
-    ideas = store.ideas_frame(db, workshop_id)
-    unplaced = ideas[ideas["theme_id"].isna()] if not ideas.empty else ideas
-    if unplaced.empty:
-        return {"created": 0, "placed": 0}
-    language = _language(db, workshop_id)
-    texts = unplaced["text"].tolist()
-    labels = cluster_texts(texts, n_clusters=n_themes, language=language)
-    names = theme_labels(texts, labels, language=language)
+def new_themes(idea_ids: Sequence[int], texts: Sequence[str], *, n_themes: int | None, language: str) -> dict[str, list[int]]:
+    """Ideas grouped into new themes: label -> idea ids (two groups with the same top words get
+    "(2)" so that they stay two themes)."""
+    if not texts:
+        return {}
+    labels = cluster_texts(list(texts), n_clusters=n_themes, language=language)
+    names = theme_labels(list(texts), labels, language=language)
     groups: dict[str, list[int]] = {}
-    for idea_id, c in zip(unplaced["id"].tolist(), labels, strict=True):
+    for idea_id, c in zip(idea_ids, labels, strict=True):
         groups.setdefault(_unique(c, names), []).append(int(idea_id))
-    created = store.save_clustering(db, workshop_id, new_themes=groups, placements={})
-    return {"created": len(created), "placed": len(unplaced)}
+    return groups
 
 
 def _unique(cluster: int, names: dict[int, str]) -> str:
@@ -261,47 +241,53 @@ def _unique(cluster: int, names: dict[int, str]) -> str:
     return name if same.index(cluster) == 0 else f"{name} ({same.index(cluster) + 1})"
 
 
-def place_new_ideas(db: Database, workshop_id: int, *, margin: float = 0.05) -> dict:
-    """Put each idea without a theme into the theme it is most similar to, when that theme stands
-    out (its mean similarity exceeds the idea's mean similarity to all placed ideas by `margin`)."""
-    ideas = store.ideas_frame(db, workshop_id)
-    if ideas.empty or ideas["theme_id"].isna().sum() == 0:
-        return {"created": 0, "placed": 0}
+def placements(ideas: pd.DataFrame, *, language: str, margin: float = 0.05) -> dict[int, int]:
+    """idea id -> theme id for each idea without a theme whose most similar theme stands out (its
+    mean similarity exceeds the idea's mean similarity to all placed ideas by `margin`)."""
     placed_mask = ideas["theme_id"].notna().to_numpy()
-    if not placed_mask.any():
-        return _cluster_unplaced(db, workshop_id, n_themes=None)
     texts = ideas["text"].tolist()
-    sim = similarity(texts, embed.vectors(texts), language=_language(db, workshop_id))
+    sim = similarity(texts, embed.vectors(texts), language=language)
     theme_of = ideas["theme_id"].to_numpy()
     theme_ids = sorted({int(t) for t in theme_of[placed_mask]})
     members = {t: np.flatnonzero(placed_mask & (theme_of == t)) for t in theme_ids}
-    placements = {}
+    out = {}
     for row in np.flatnonzero(~placed_mask):
         means = {t: float(sim[row, idx].mean()) for t, idx in members.items()}
         best = max(theme_ids, key=lambda t: (means[t], -t))
         if means[best] >= float(sim[row, placed_mask].mean()) + margin:
-            placements[int(ideas.iloc[row]["id"])] = best
-    store.save_clustering(db, workshop_id, new_themes={}, placements=placements)
-    return {"created": 0, "placed": len(placements)}
+            out[int(ideas.iloc[row]["id"])] = best
+    return out
 
 
-def split_theme(db: Database, workshop_id: int, theme_id: int) -> int | None:
-    """Split a theme in two by clustering its own ideas; returns the new theme's id."""
-    ideas = store.ideas_frame(db, workshop_id)
-    mine = ideas[ideas["theme_id"] == theme_id]
-    if len(mine) < 2:
-        return None
-    language = _language(db, workshop_id)
-    texts = mine["text"].tolist()
-    labels = cluster_texts(texts, n_clusters=2, language=language)
+def split(texts: Sequence[str], *, language: str) -> tuple[list[int], str]:
+    """A theme's ideas in two groups (0 stays, 1 leaves) and the name of the group that leaves."""
+    labels = cluster_texts(list(texts), n_clusters=2, language=language)
     if len(set(labels)) < 2:
         labels = [0] * (len(texts) // 2) + [1] * (len(texts) - len(texts) // 2)
-    names = theme_labels(texts, labels, language=language)
-    new_id = store.create_theme(db, workshop_id, names[1], renamed=True)
-    for idea_id, c in zip(mine["id"].tolist(), labels, strict=True):
-        if c == 1:
-            store.move_idea(db, workshop_id, int(idea_id), new_id)
-    return new_id
+    return [int(c) for c in labels], theme_labels(list(texts), labels, language=language)[1]
+
+
+def cards(themes_df: pd.DataFrame, ideas: pd.DataFrame, *, language: str, k: int = 3) -> list[dict]:
+    """Each theme with counts, votes, its ideas' texts (each once), its representative ideas and
+    tags: what the wall shows."""
+    out = []
+    for theme in themes_df.to_dict("records"):
+        mine = ideas[ideas["theme_id"] == theme["id"]] if not ideas.empty else ideas
+        # Representatives without repeats: the same sentence posted twice shows once.
+        texts = tuple(dict.fromkeys(mine["text"].tolist())) if not mine.empty else ()
+        tags: dict[str, int] = {}
+        for tag_list in mine["tags"] if not mine.empty else []:
+            for tag in tag_list:
+                tags[tag] = tags.get(tag, 0) + 1
+        out.append(
+            {
+                **theme,
+                "representative": list(_representative_texts(texts, k=k, language=language)),
+                "texts": list(texts),  # every idea once: what "who can help" reads
+                "tags": sorted(tags, key=lambda x: (-tags[x], x)),
+            }
+        )
+    return out
 
 
 @functools.lru_cache(maxsize=512)
@@ -311,29 +297,3 @@ def _representative_texts(texts: tuple[str, ...], *, k: int, language: str) -> t
     if not texts:
         return ()
     return tuple(texts[i] for i in representatives(list(texts), [0] * len(texts), k=k, language=language)[0])
-
-
-def theme_cards(db: Database, workshop_id: int, *, k: int = 3) -> list[dict]:
-    """Each theme with counts, votes, its ideas' texts (each once), its representative ideas and
-    tags: what the wall shows."""
-    themes_df = store.themes_frame(db, workshop_id)
-    ideas = store.ideas_frame(db, workshop_id)
-    language = _language(db, workshop_id)
-    cards = []
-    for theme in themes_df.to_dict("records"):
-        mine = ideas[ideas["theme_id"] == theme["id"]] if not ideas.empty else ideas
-        # Representatives without repeats: the same sentence posted twice shows once.
-        texts = tuple(dict.fromkeys(mine["text"].tolist())) if not mine.empty else ()
-        tags: dict[str, int] = {}
-        for tag_list in mine["tags"] if not mine.empty else []:
-            for tag in tag_list:
-                tags[tag] = tags.get(tag, 0) + 1
-        cards.append(
-            {
-                **theme,
-                "representative": list(_representative_texts(texts, k=k, language=language)),
-                "texts": list(texts),  # every idea once: what "who can help" reads
-                "tags": sorted(tags, key=lambda x: (-tags[x], x)),
-            }
-        )
-    return cards

@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 import streamlit as st
 from sqlite_utils import Database
 
-from workshop import charts, config, links, network, resolve, security, store, themes
+from workshop import charts, config, links, network, resolve, rooms, security, store
 from workshop import db as dbmod
 from workshop.errors import AccessDenied, SlowDown, WorkshopError
 from workshop.i18n import count as i18n_count
@@ -285,7 +285,7 @@ def theme_cards(path: str, workshop_id: int, version: int) -> list[dict]:
     """Themes with their representative ideas, once per version for every phone and wall."""
     del version  # part of the cache key only
     with _db_at(path) as conn:
-        return themes.theme_cards(conn, workshop_id)
+        return rooms.theme_cards(conn, workshop_id)
 
 
 @st.cache_data(ttl=30, max_entries=64, show_spinner=False)
@@ -490,7 +490,7 @@ def network_analysis(path: str, workshop_id: int, version: int, filters_json: st
     """Graph, metrics and findings at one data version; shared read-only by every tab."""
     del version
     with _db_at(path) as conn:
-        room = network.load_room(conn, workshop_id)
+        room = rooms.load(conn, workshop_id)
     result = network.analyse(room, filters=json.loads(filters_json))
     result["room"] = room
     # Positions come from the unfiltered graph, so a filter hides nodes without moving the rest.
