@@ -222,12 +222,12 @@ def network_section() -> None:
 def findings_panel(version: int) -> None:
     """The room's findings as tables (the console may show labels; the wall shows counts)."""
     filters_json, _ = ui.view_settings(workshop)
-    a = ui.network_analysis(ui.database(), WID, version, filters_json)
-    div = a["diversity"]["room"]
+    a = ui.network_analysis(ui.database(), WID, version, filters_json).analysis
+    div = a.tie_diversity["room"]
     cols = st.columns(5)
-    cols[0].metric(ui.t("proj.bridges").capitalize(), len(a["bridges"]))
-    cols[1].metric(ui.t("net.communities").capitalize(), a["communities"])
-    cols[2].metric(ui.t("net.dormant"), sum(a["sleeping"].values()))
+    cols[0].metric(ui.t("proj.bridges").capitalize(), len(a.bridge_contacts))
+    cols[1].metric(ui.t("net.communities").capitalize(), a.communities)
+    cols[2].metric(ui.t("net.dormant"), sum(a.sleeping_capital.values()))
     cols[3].metric(ui.t("net.weak"), f"{div['weak']:.0%}")
     cols[4].metric(ui.t("net.cross_circle"), f"{div['cross_circle']:.0%}")
     left, mid, right = st.columns(3)
@@ -236,22 +236,22 @@ def findings_panel(version: int) -> None:
         ui.table(
             [
                 {ui.t("net.contact"): b["label"], "n": b["count"], ui.t("con.known_by"): ", ".join(b["known_by"])}
-                for b in a["bridges"][:20]
+                for b in a.bridge_contacts[:20]
             ]
         )
     with mid:
         st.markdown(f"**{ui.t('net.brokers')}**")
         ui.table(
             [{ui.t("net.participant"): b["name"], ui.t("net.communities"): b["communities"], ui.t("net.size.betweenness"): round(b["betweenness"], 3)}
-             for b in a["brokers"]]
+             for b in a.brokers]
         )  # fmt: skip
         st.markdown(f"**{ui.t('net.dormant')}**")
-        ui.table([{ui.t("field.circle"): ui.t(f"circle.{k}"), "n": v} for k, v in a["sleeping"].items()])
+        ui.table([{ui.t("field.circle"): ui.t(f"circle.{k}"), "n": v} for k, v in a.sleeping_capital.items()])
     with right:
         st.markdown(f"**{ui.t('net.introductions')}**")
         ui.table(
             [{"": ui.t("net.offers", who=m["via"] + (f" → {m['contact']}" if m["contact"] else ""), skill=m["skill"], seeker=m["seeker"])}
-             for m in a["matches"][:30]]
+             for m in a.skill_matches[:30]]
         )  # fmt: skip
 
 
@@ -268,13 +268,13 @@ def _save_filters() -> None:
 
 def node_details(version: int, key: str) -> None:
     filters_json, _ = ui.view_settings(workshop)
-    analysis = ui.network_analysis(ui.database(), WID, version, filters_json)
-    g = analysis["graph"]
+    shared = ui.network_analysis(ui.database(), WID, version, filters_json)
+    g, room = shared.analysis.graph, shared.room
     found = g.vs.select(key=key)
     if not len(found):
         return
     v = found[0]
-    names = dict(zip(analysis["room"].participants["id"], analysis["room"].participants["display_name"], strict=True))
+    names = dict(zip(room.participants["id"], room.participants["display_name"], strict=True))
     with st.container(border=True):
         st.markdown(f"**{ui.t('con.node_details')}** — {ui.escape_md(v['label'])}")
         st.markdown(ui.escape_md(f"{ui.t('con.known_by')}: " + ", ".join(names.get(p, "?") for p in v["known_by"])))
@@ -285,10 +285,8 @@ def node_details(version: int, key: str) -> None:
 
 
 def candidates_panel(version: int) -> None:
-    with ui.get_db() as db:
-        room_contacts = store.contacts_frame(db, WID)
-        people = store.participants_frame(db, WID, include_blocked=False)
-        merges = store.merges_frame(db, WID)
+    room = ui.room_at(ui.database(), WID, version)  # what the proposals were computed from
+    room_contacts, people, merges = room.contacts, room.participants, room.merges
     todo = ui.merge_decisions(ui.database(), WID, version)
     owner = dict(zip(room_contacts["id"], room_contacts["participant_id"], strict=True))
     pnames = dict(zip(people["id"], people["display_name"], strict=True))

@@ -7,6 +7,7 @@ opened another round (or, in the collectifs round, when the room changed).
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -43,8 +44,18 @@ except StorageError as exc:
         st.stop()
     ui.flash_once(exc)  # shown with the section's messages, once
     _, workshop, me, current, marker = known
-# Read again by section_view on every run, the fragment's own reruns included.
-rounds, my_contacts, my_ideas = {}, [], []
+
+
+@dataclass(frozen=True)
+class Mine:
+    """What a section shows of this participant, read again by section_view at each of its runs
+    (the fragment's own reruns included) and handed to the section."""
+
+    rounds: dict[str, Round]
+    contacts: list[dict]
+    ideas: list[dict]
+
+
 suggestions = ui.skill_suggestions(ui.database(), workshop.id)
 
 
@@ -85,9 +96,9 @@ section = st.segmented_control(
 section = section or now_round
 
 
-def round_banner(name: str) -> bool:
+def round_banner(name: str, mine: Mine) -> bool:
     """Show why a round is read-only; True when it accepts writes."""
-    r = rounds[name]
+    r = mine.rounds[name]
     if r.is_open:
         return True
     key = "round.closed_banner" if r.opened_at else "round.not_yet"
@@ -244,8 +255,8 @@ def add_contact(sid: str) -> None:
     st.session_state["me_focus"] = True
 
 
-def contacts_section() -> None:
-    writable = round_banner("contacts")
+def contacts_section(mine: Mine) -> None:
+    writable = round_banner("contacts", mine)
     if writable:
         sid = ui.submission_id("contact")
         prefix = f"nc_{sid}"
@@ -265,14 +276,14 @@ def contacts_section() -> None:
         if st.session_state.pop("me_focus", False):
             ui.focus_first_input()
 
-    circles = {c["circle"] for c in my_contacts}
-    dormant = sum(1 for c in my_contacts if c["dormant"])
-    count = ui.t("me.count", contacts=len(my_contacts), circles=len(circles), dormant=dormant)
+    circles = {c["circle"] for c in mine.contacts}
+    dormant = sum(1 for c in mine.contacts if c["dormant"])
+    count = ui.t("me.count", contacts=len(mine.contacts), circles=len(circles), dormant=dormant)
     st.header(ui.t("me.my_contacts"), anchor=False)
     st.caption(count)
-    if not my_contacts:
+    if not mine.contacts:
         st.caption(ui.t("me.no_contacts"))
-    manage_list("contact", my_contacts, contact_line, contact_option, _delete_contact, writable, ui.t("me.deleted"))
+    manage_list("contact", mine.contacts, contact_line, contact_option, _delete_contact, writable, ui.t("me.deleted"))
 
 
 def _delete_contact(contact_id: int) -> None:
@@ -361,11 +372,11 @@ def add_idea(sid: str) -> None:
     st.session_state["me_focus"] = True
 
 
-def ideas_section() -> None:
+def ideas_section(mine: Mine) -> None:
     if workshop.question:
         with st.container(border=True):
             st.markdown(f"**{ui.escape_md(workshop.question)}**")
-    writable = round_banner("ideas")
+    writable = round_banner("ideas", mine)
     if writable:
         sid = ui.submission_id("idea")
         prefix = f"ni_{sid}"
@@ -384,9 +395,9 @@ def ideas_section() -> None:
         if st.session_state.pop("me_focus", False):
             ui.focus_first_input("textarea")
     st.header(ui.t("me.my_ideas"), anchor=False)
-    if not my_ideas:
+    if not mine.ideas:
         st.caption(ui.t("me.no_ideas"))
-    manage_list("idea", my_ideas, idea_line, lambda i: i["text"][:60], _withdraw, writable, ui.t("me.withdrawn"))
+    manage_list("idea", mine.ideas, idea_line, lambda i: i["text"][:60], _withdraw, writable, ui.t("me.withdrawn"))
 
 
 @st.dialog(ui.t("me.edit_idea"), width="medium", on_dismiss=stop_editing)
@@ -396,14 +407,13 @@ def edit_idea_dialog(idea: dict) -> None:
         st.text_area(ui.t("field.idea"), value=idea["text"], max_chars=LIMITS["idea"], key=f"ei_{idea['id']}")
         st.form_submit_button(
             ui.t("me.save"), type="primary",
-            on_click=ui.guarded(lambda: _update_idea(idea["id"]), success=ui.t("me.saved")),
+            on_click=ui.guarded(lambda: _update_idea(idea["id"], idea["tags"]), success=ui.t("me.saved")),
         )  # fmt: skip
 
 
-def _update_idea(idea_id: int) -> None:
+def _update_idea(idea_id: int, tags: list[str]) -> None:
     with ui.get_db() as db:
-        current_tags = next((i["tags"] for i in my_ideas if i["id"] == idea_id), [])
-        store.update_idea(db, me, idea_id, text=st.session_state.get(f"ei_{idea_id}", ""), tags=current_tags)
+        store.update_idea(db, me, idea_id, text=st.session_state.get(f"ei_{idea_id}", ""), tags=tags)
     st.session_state.pop("me_editing", None)
 
 
@@ -415,8 +425,8 @@ def _withdraw(idea_id: int) -> None:
 # ---------------------------------------------------------------- vote
 
 
-def vote_section() -> None:
-    writable = round_banner("vote")
+def vote_section(mine: Mine) -> None:
+    writable = round_banner("vote", mine)
     with ui.get_db() as db:
         version = store.version(db, workshop.id)
         mine = store.votes_of(db, me.id)
@@ -455,14 +465,14 @@ def _vote(theme_ids: list[int]) -> None:
 # ---------------------------------------------------------------- collectifs
 
 
-def collectifs_section() -> None:
-    writable = round_banner("collectifs")
+def collectifs_section(mine: Mine) -> None:
+    writable = round_banner("collectifs", mine)
     with ui.get_db() as db:
         groups = store.collectifs(db, workshop.id)
     if not groups:
         st.info(ui.t("me.no_collectifs"))
         return
-    labels = {c["id"]: f"{c['label']} ({circle_name(c['circle'])})" for c in my_contacts}
+    labels = {c["id"]: f"{c['label']} ({circle_name(c['circle'])})" for c in mine.contacts}
     for group in groups:
         member = any(m["id"] == me.id for m in group["members"])
         with st.container(border=True):
@@ -527,7 +537,8 @@ def _add_step(collectif_id: int, sid: str) -> None:
 # ---------------------------------------------------------------- my place
 
 
-def place_section() -> None:
+def place_section(mine: Mine) -> None:
+    del mine  # the same signature as every section: this one reads the room itself
     st.header(ui.t("me.my_skills"), anchor=False)
     skills_form()
     if ui.disclosure(ui.t("me.my_link"), key="me_link_open"):
@@ -548,13 +559,13 @@ def place_section() -> None:
         ui.plain(f"{item['name']} — {', '.join(shared)}")
 
 
-def open_editor() -> None:
+def open_editor(mine: Mine) -> None:
     """The edit dialog of the picked contact or idea, looked up among this participant's own rows."""
     editing = st.session_state.get("me_editing")
     if not editing:
         return
     kind, item_id = editing
-    found = next((x for x in (my_contacts if kind == "contact" else my_ideas) if x["id"] == item_id), None)
+    found = next((x for x in (mine.contacts if kind == "contact" else mine.ideas) if x["id"] == item_id), None)
     if found is None:
         st.session_state.pop("me_editing", None)
     elif kind == "contact":
@@ -567,29 +578,28 @@ def open_editor() -> None:
 def section_view(name: str) -> None:
     """The chosen section. A submit, a delete or a vote in it reruns only this function (not the
     router, the header and the section bar): measured, a third fewer messages per phone rerun."""
-    global rounds, my_contacts, my_ideas
     try:
         with ui.get_db() as db:
-            fresh = store.rounds(db, workshop.id), store.contacts_of(db, me.id), store.ideas_of(db, me.id)
-        rounds, my_contacts, my_ideas = fresh
+            mine = Mine(store.rounds(db, workshop.id), store.contacts_of(db, me.id), store.ideas_of(db, me.id))
+        st.session_state["me_last_read"] = mine
     except StorageError as exc:
         ui.flash_once(exc)  # unreachable for a moment: the section stays on what it last read
-        if not rounds:
-            rounds = {n: Round(n, n == st.session_state.get("me_seen_round"), None, None) for n in ROUNDS}
-    latest = store.latest_open(rounds)
+        seen = st.session_state.get("me_seen_round")
+        mine = st.session_state.get("me_last_read") or Mine({n: Round(n, n == seen, None, None) for n in ROUNDS}, [], [])
+    latest = store.latest_open(mine.rounds)
     moved_on = (latest.name if latest else "contacts") != st.session_state.get("me_seen_round")
     if moved_on:
         st.rerun()  # the facilitator opened another round: the whole page follows
     link_box()
     ui.show_flashes()
-    open_editor()
+    open_editor(mine)
     {
         "contacts": contacts_section,
         "ideas": ideas_section,
         "vote": vote_section,
         "collectifs": collectifs_section,
         "place": place_section,
-    }[name]()
+    }[name](mine)
     if name == "place":
         st.divider()
         ui.delete_my_data(me)

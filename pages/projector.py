@@ -107,11 +107,10 @@ def paged(items: list, view: str) -> walls.Page:
     return walls.page_of(items, per_page=walls.PER_PAGE[view], slot=st.session_state["proj_slot"])
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _activity(path: str, workshop_id: int, version: int, anonymous: bool) -> dict:
+@ui.per_version()
+def _activity(db, workshop_id: int, anonymous: bool) -> dict:
     """What the counters view draws besides the numbers: arrival times and the latest arrivals."""
-    del version
-    with ui.get_db() as db:
+    with store.snapshot(db):
         contacts = store.contacts_frame(db, workshop_id)
         ideas = store.ideas_frame(db, workshop_id)
         opened = store.rounds(db, workshop_id)["contacts"].opened_at
@@ -140,7 +139,7 @@ def counters_view(w, version: int, counters: dict, fresh: dict) -> None:
         for name, value, new in cells
     )
     st.html(f'<div class="wall-metrics">{metrics}</div>')
-    activity = _activity(ui.database(), w.id, version, w.anonymous)
+    activity = _activity(w.id, version, w.anonymous)
     now = dt.datetime.now(dt.UTC)
     times = activity["contacts"] + activity["ideas"]
     start = dt.datetime.fromisoformat(activity["opened"]) if activity["opened"] else None
@@ -173,11 +172,10 @@ def counters_view(w, version: int, counters: dict, fresh: dict) -> None:
         st.html(f'<h2 class="wall-h2">{ui.esc(ui.t("proj.latest"))}</h2>{latest}{silent}')
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _ideas(path: str, workshop_id: int, version: int) -> list[dict]:
-    del version
-    with ui.get_db() as db:
-        frame = store.ideas_frame(db, workshop_id)
+@ui.per_version()
+def _ideas(db, workshop_id: int) -> list[dict]:
+    """The newest ideas, as many as the ideas view's pages hold."""
+    frame = store.ideas_frame(db, workshop_id)
     if frame.empty:
         return []
     newest = frame.sort_values("id", ascending=False).head(walls.PER_PAGE["ideas"] * walls.IDEA_PAGES)
@@ -185,7 +183,7 @@ def _ideas(path: str, workshop_id: int, version: int) -> list[dict]:
 
 
 def ideas_view(w, version: int, since: str) -> None:
-    ideas = _ideas(ui.database(), w.id, version)
+    ideas = _ideas(w.id, version)
     if not ideas:
         st.info(ui.t("proj.no_ideas"))
         return
@@ -202,9 +200,8 @@ def ideas_view(w, version: int, since: str) -> None:
 def _cards(path: str, workshop_id: int, version: int, lang: str) -> list[dict]:
     """Theme cards, each with what it needs that only some of the room reaches, and who."""
     cards = [dict(card) for card in ui.theme_cards(path, workshop_id, version)]
-    with ui.get_db() as db:
-        contacts = store.contacts_frame(db, workshop_id)
-        people = store.participants_frame(db, workshop_id, include_blocked=False)
+    room = ui.room_at(path, workshop_id, version)
+    contacts, people = room.contacts, room.participants
     names = dict(zip(people["id"], people["display_name"], strict=True))
     for card in cards:
         needs = network.who_can_help(card["tags"], contacts, texts=card["texts"])
@@ -247,12 +244,11 @@ def themes_view(w, version: int, *, ranking: bool) -> None:
     st.html(f'<div class="wall-grid wall-cards">{"".join(html)}</div>{pager(page)}')
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
 def _story(path: str, workshop_id: int, version: int, anonymous: bool, show_labels: bool, lang: str) -> list[walls.Slide]:
-    """The room's findings at one data version, for every wall showing the story."""
-    analysis = ui.network_analysis(path, workshop_id, version, "{}")
+    """The room's findings at one data version (from cached parts: telling them costs little)."""
+    shared = ui.network_analysis(path, workshop_id, version, "{}")
     cards = [dict(card, help=card["help"][anonymous]) for card in _cards(path, workshop_id, version, lang)]
-    return walls.story(analysis, cards, anonymous=anonymous, show_labels=show_labels, lang=lang)
+    return walls.story(shared.analysis, shared.room, cards, anonymous=anonymous, show_labels=show_labels, lang=lang)
 
 
 def story_view(w, version: int) -> None:
@@ -281,16 +277,15 @@ def story_view(w, version: int) -> None:
             ui.wall_chart(figure, key=f"proj_story_{slide.kind}", width=STORY_CHART_WIDTH)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _reach(path: str, workshop_id: int, version: int) -> dict[str, int]:
-    del version
-    with ui.get_db() as db:
-        return regions_map.participants_reaching(store.contacts_frame(db, workshop_id))
+@ui.per_version(max_entries=16)
+def _reach(db, workshop_id: int) -> dict[str, int]:
+    """Participants reaching each region (the map view)."""
+    return regions_map.participants_reaching(store.contacts_frame(db, workshop_id))
 
 
 def map_view(w, version: int) -> None:
     """France's regions coloured by how many participants know someone there, and the ranking."""
-    counts = _reach(ui.database(), w.id, version)
+    counts = _reach(w.id, version)
     if not counts:
         st.info(ui.t("map.empty"))
         return

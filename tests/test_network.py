@@ -78,23 +78,23 @@ def test_two_communities_joined_by_one_broker(db):
     w, people, ids = two_communities(db)
     room = rooms.load(db, w.id)
     result = network.analyse(room, seed=0)
-    g, table = result["graph"], result["metrics"]
+    g, table = result.graph, result.metrics
     assert (g.vcount(), g.ecount()) == (7 + 8, 3 * 4 * 2 + 2)
     community = dict(zip(table["key"], table["community"], strict=True))
     left = {community[f"p{people[n].id}"] for n in ("A1", "A2", "A3")}
     right = {community[f"p{people[n].id}"] for n in ("B1", "B2", "B3")}
     assert len(left) == 1 and len(right) == 1 and left != right
     # Exact partition (multilevel, seed 0): the broker and the two contacts it shares form the third.
-    assert result["communities"] == 3
+    assert result.communities == 3
     by_label = {v["label"]: community[v["key"]] for v in g.vs}
     assert by_label["Broker"] == by_label["L0"] == by_label["R0"] == 2
     assert {by_label[x] for x in ("L1", "L2", "L3", "A1")} == {0} and {by_label[x] for x in ("R1", "R2", "R3", "B1")} == {1}
-    brokers = result["brokers"]
+    brokers = result.brokers
     assert brokers[0]["name"] == "Broker" and brokers[0]["communities"] == 3
     # Exact: the broker carries every shortest path between the two sides.
     top = table.sort_values(["betweenness", "key"], ascending=[False, True]).iloc[0]
     assert top["key"] == f"p{people['Broker'].id}"
-    assert result["metrics"]["constraint"].between(0, 1.5).all()
+    assert result.metrics["constraint"].between(0, 1.5).all()
 
 
 def test_betweenness_matches_networkx(db):
@@ -239,10 +239,10 @@ def test_builder_never_crashes_and_undo_restores(rows, merge_specs):
     )
     base = network.analyse(network.Room(participants, contacts, empty))
     merged = network.analyse(network.Room(participants, contacts, merges))
-    assert merged["graph"].vcount() <= base["graph"].vcount()
+    assert merged.graph.vcount() <= base.graph.vcount()
     undone = network.analyse(network.Room(participants, contacts, empty))
-    assert sorted(undone["graph"].vs["key"]) == sorted(base["graph"].vs["key"])
-    assert sorted(map(tuple, undone["graph"].get_edgelist())) == sorted(map(tuple, base["graph"].get_edgelist()))
+    assert sorted(undone.graph.vs["key"]) == sorted(base.graph.vs["key"])
+    assert sorted(map(tuple, undone.graph.get_edgelist())) == sorted(map(tuple, base.graph.get_edgelist()))
 
 
 def test_who_can_help_names_what_only_some_of_the_room_reaches(db):

@@ -132,6 +132,49 @@ def test_projector_page_runs(seeded):
     assert not at.exception
 
 
+@pytest.mark.parametrize("view", ["counters", "ideas", "map", "story"])
+def test_projector_views_read_the_room_once_per_version(app_env, view):
+    """The wall's readings (ui.per_version, ui.room_at) are cached on the data version: a second
+    run at the same version reads nothing again, a write shows at the next run."""
+    from workshop import demo
+
+    conn = dbmod.connect(app_env)
+    made = demo.seed_demo(conn, participants=6, seed=5)
+    store.update_workshop(conn, made.workshop.id, projector_view=view)
+    conn.close()
+    first = _app(w=made.workshop.code).switch_page("pages/projector.py").run()
+    assert not first.exception
+    shown = " ".join(e.proto.body for e in first.get("html"))
+    again = _app(w=made.workshop.code).switch_page("pages/projector.py").run()
+    assert not again.exception and " ".join(e.proto.body for e in again.get("html")) == shown
+    if view == "ideas":
+        conn = dbmod.connect(app_env)
+        author = store.participant_by_token(conn, made.participant_tokens[0])[1]
+        store.add_idea(conn, author, submission_id="wall-new", text="Une idée toute neuve pour le mur")
+        conn.close()
+        later = _app(w=made.workshop.code).switch_page("pages/projector.py").run()
+        assert "Une idée toute neuve pour le mur" in " ".join(e.proto.body for e in later.get("html"))
+
+
+def test_a_per_version_reading_runs_once_per_version_on_its_database(app_env):
+    from workshop import ui
+
+    conn = dbmod.connect(app_env)
+    workshop, _ = store.create_workshop(conn, title="Cache")
+    conn.close()
+    calls = []
+
+    @ui.per_version()
+    def title_of(db, workshop_id: int, suffix: str) -> str:
+        calls.append(workshop_id)
+        return store.get_workshop(db, workshop_id).title + suffix
+
+    assert title_of(workshop.id, 1, "!") == "Cache!" and title_of(workshop.id, 1, "!") == "Cache!"
+    assert calls == [workshop.id]
+    assert title_of(workshop.id, 2, "!") == "Cache!" and title_of(workshop.id, 2, "?") == "Cache?"
+    assert calls == [workshop.id] * 3
+
+
 def test_projector_counters_say_what_comes_before_anything_arrives(app_env):
     conn = dbmod.connect(app_env)
     workshop, _ = store.create_workshop(conn, title="Salle vide")

@@ -80,40 +80,45 @@ def _room_analysis(tmp_path, *, participants: int = 12):
     wid = result.workshop.id
     room = rooms.load(conn, wid)
     analysis = network.analyse(room)
-    analysis["room"] = room
     cards = [dict(card, help="") for card in rooms.theme_cards(conn, wid)]
     labels_ = set(room.contacts["label"]) - set(room.participants["display_name"])
     names = set(room.participants["display_name"])
     conn.close()
-    return analysis, cards, labels_, names
+    return analysis, room, cards, labels_, names
 
 
 def test_the_story_tells_each_finding_once_in_order_and_keeps_third_parties_out(tmp_path):
-    analysis, cards, contact_labels, names = _room_analysis(tmp_path)
-    slides = walls.story(analysis, cards, anonymous=False, show_labels=False, lang="fr")
+    analysis, room, cards, contact_labels, names = _room_analysis(tmp_path)
+    slides = walls.story(analysis, room, cards, anonymous=False, show_labels=False, lang="fr")
     assert [s.kind for s in slides] == ["bridge", "sleeping", "reach", "skill", "theme"]
     bridge = slides[0]
-    top = analysis["bridges"][0]
+    top = analysis.bridge_contacts[0]
     assert bridge.headline == f"{top['count']} participants connaissent la même personne"
-    assert sum(bridge.picture.values()) == len(analysis["bridges"])
-    assert slides[1].headline == f"{sum(analysis['sleeping'].values())} liens dormants à réveiller"
+    assert sum(bridge.picture.values()) == len(analysis.bridge_contacts)
+    assert slides[1].headline == f"{sum(analysis.sleeping_capital.values())} liens dormants à réveiller"
     assert all(s.picture and all(v >= 0 for v in s.picture.values()) for s in slides)
     text = " ".join(f"{s.title} {s.headline} {s.detail} {' '.join(s.picture)}" for s in slides)
     assert not [label for label in contact_labels if len(label) > 6 and label in text]
     assert any(name in text for name in names)  # participants are named, unless anonymous
 
-    hidden = walls.story(analysis, cards, anonymous=True, show_labels=False, lang="en")
+    hidden = walls.story(analysis, room, cards, anonymous=True, show_labels=False, lang="en")
     text = " ".join(f"{s.headline} {s.detail}" for s in hidden)
     assert not [name for name in names if len(name) > 3 and name in text]
     assert hidden[0].headline == f"{top['count']} participants know the same person"
 
-    shown = walls.story(analysis, cards, anonymous=False, show_labels=True, lang="fr")
+    shown = walls.story(analysis, room, cards, anonymous=False, show_labels=True, lang="fr")
     assert shown[0].headline.endswith(f" — {top['label']}")  # the facilitator opted in
 
 
-def test_a_room_with_nothing_yet_has_no_story():
-    empty = {"bridges": [], "sleeping": {}, "reach": {}, "matches": [], "room": None}
-    assert walls.story(empty, [], anonymous=False, show_labels=False, lang="fr") == []
+def test_a_room_with_nothing_yet_has_no_story(tmp_path):
+    from workshop import db as dbmod
+    from workshop import store
+
+    conn = dbmod.open_db(tmp_path / "empty.db")
+    workshop, _ = store.create_workshop(conn, title="Salle vide")
+    room = rooms.load(conn, workshop.id)
+    conn.close()
+    assert walls.story(network.analyse(room), room, [], anonymous=False, show_labels=False, lang="fr") == []
 
 
 def test_what_arrived_in_the_last_minutes_is_ringed_on_the_wall_and_only_that(tmp_path):

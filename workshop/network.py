@@ -459,24 +459,41 @@ class LayoutMemory:
             return pos
 
 
-def analyse(room: Room, *, filters: dict | None = None, seed: int = 0) -> dict:
-    """Everything the network views need, as plain data."""
+@dataclass(frozen=True)
+class Analysis:
+    """What the network views need, as plain data; each field is named after the function that
+    computes it (network.analyse)."""
+
+    graph: ig.Graph
+    metrics: pd.DataFrame  # one row per node: key, degree, betweenness, community, constraint
+    bridge_contacts: list[dict]
+    brokers: list[dict]
+    collective_reach: dict[str, dict[str, int]]  # circle / region / sector -> value -> contacts
+    sleeping_capital: dict[str, int]
+    tie_diversity: dict
+    flow_counts: dict
+    skill_matches: list[dict]
+    communities: int
+
+
+def analyse(room: Room, *, filters: dict | None = None, seed: int = 0) -> Analysis:
+    """Everything the network views need, from the room (and the facilitator's filters)."""
     g = build_graph(room, filters=filters)
     table = metrics(g, seed=seed)
     names = dict(zip(room.participants["id"], room.participants["display_name"], strict=True))
     contacts = apply_filters(room.contacts, filters or {})
-    return {
-        "graph": g,
-        "metrics": table,
-        "bridges": bridge_contacts(g, names),
-        "brokers": brokers(g, table),
-        "reach": collective_reach(g),
-        "sleeping": sleeping_capital(contacts),
-        "diversity": tie_diversity(contacts, g),
-        "flows": flow_counts(contacts),
-        "matches": skill_matches(room),
-        "communities": int(table["community"].max() + 1) if len(table) else 0,
-    }
+    return Analysis(
+        graph=g,
+        metrics=table,
+        bridge_contacts=bridge_contacts(g, names),
+        brokers=brokers(g, table),
+        collective_reach=collective_reach(g),
+        sleeping_capital=sleeping_capital(contacts),
+        tie_diversity=tie_diversity(contacts, g),
+        flow_counts=flow_counts(contacts),
+        skill_matches=skill_matches(room),
+        communities=int(table["community"].max() + 1) if len(table) else 0,
+    )
 
 
 def participant_circles(contacts: pd.DataFrame) -> pd.DataFrame:
@@ -550,22 +567,25 @@ def describe_help(needs: list[dict], names: dict[int, str], *, lang: str, anonym
     return f"{t('th.help_title', lang)} — {' · '.join(parts)}" if parts else ""
 
 
-def compare(now: Room, now_analysis: dict, before: Room, before_analysis: dict) -> dict:
+def compare(now: Room, now_analysis: Analysis, before: Room, before_analysis: Analysis) -> dict:
     """Before/after for a workshop that follows another one: who and what is new, reach and tie
     diversity then and now (names compared as resolve normalises them)."""
     norm = resolve.normalise
     old_names = {norm(n) for n in before.participants["display_name"]}
     old_labels = {norm(x) for x in before.contacts["label"]} if not before.contacts.empty else set()
-    old_bridges = {norm(b["label"]) for b in before_analysis["bridges"]}
+    old_bridges = {norm(b["label"]) for b in before_analysis.bridge_contacts}
     return {
         "new_participants": sorted(n for n in now.participants["display_name"] if norm(n) not in old_names),
         "new_contacts": int(sum(1 for x in now.contacts["label"] if norm(x) not in old_labels)) if not now.contacts.empty else 0,
-        "new_bridges": len([b for b in now_analysis["bridges"] if norm(b["label"]) not in old_bridges]),
-        "reach": {k: {"before": len(before_analysis["reach"][k]), "after": len(v)} for k, v in now_analysis["reach"].items()},
+        "new_bridges": len([b for b in now_analysis.bridge_contacts if norm(b["label"]) not in old_bridges]),
+        "reach": {
+            k: {"before": len(before_analysis.collective_reach[k]), "after": len(v)}
+            for k, v in now_analysis.collective_reach.items()
+        },
         "diversity": {
             k: {
-                "before": round(before_analysis["diversity"]["room"][k], 3),
-                "after": round(now_analysis["diversity"]["room"][k], 3),
+                "before": round(before_analysis.tie_diversity["room"][k], 3),
+                "after": round(now_analysis.tie_diversity["room"][k], 3),
             }
             for k in ("weak", "strong", "cross_circle", "cross_region")
         },

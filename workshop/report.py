@@ -135,35 +135,35 @@ def pdf(reading: Reading, *, data: dict, level: str, network_png: bytes, themes_
     doc.h2(t("rep.network", lang))
     doc.image(io.BytesIO(network_png), w=doc.epw)
     doc.para(
-        f"{analysis['graph'].vcount()} {t('net.nodes', lang)}, {analysis['graph'].ecount()} {t('net.edges', lang)}, "
-        f"{analysis['communities']} {t('net.communities', lang)}, {len(analysis['bridges'])} {t('proj.bridges', lang)}."
+        f"{analysis.graph.vcount()} {t('net.nodes', lang)}, {analysis.graph.ecount()} {t('net.edges', lang)}, "
+        f"{analysis.communities} {t('net.communities', lang)}, {len(analysis.bridge_contacts)} {t('proj.bridges', lang)}."
     )
 
     doc.h2(t("rep.reach", lang))
     for dim, key in (("circle", "net.by.circle"), ("region", "net.by.region"), ("sector", "net.by.sector")):
-        items = list(analysis["reach"][dim].items())[:8]
+        items = list(analysis.collective_reach[dim].items())[:8]
         if items:
             names = [t(f"circle.{k}", lang) if dim == "circle" else k for k, _ in items]
             doc.para(f"{t(key, lang)}{NBSP}: " + ", ".join(f"{n} ({v})" for n, (_, v) in zip(names, items, strict=True)))
 
     doc.h2(t("rep.bridges", lang))
-    bridges = analysis["bridges"][:10]
+    bridges = analysis.bridge_contacts[:10]
     if bridges:
         doc.para(t("net.bridge_contacts", lang), style="B")
         for b in bridges:
             label = b["label"] if level == "full" else f"#{b['key']}"
             doc.para(f"• {label} — {b['count']} ({', '.join(b['known_by'])})" if level == "full" else f"• {label} — {b['count']}")
-    brokers = analysis["brokers"][:8]
+    brokers = analysis.brokers[:8]
     if brokers:
         doc.para(t("net.brokers", lang), style="B")
         for b in brokers:
             doc.para(
                 f"• {people.get(int(b['key'][1:]), b['key'])} — {b['communities']} {t('net.communities', lang)}, {b['circles']} {t('field.circle', lang).lower()}s"
             )
-    if analysis["sleeping"]:
+    if analysis.sleeping_capital:
         doc.para(t("net.dormant", lang), style="B")
-        doc.para(", ".join(f"{t(f'circle.{k}', lang)} ({v})" for k, v in analysis["sleeping"].items()))
-    div = analysis["diversity"]["room"]
+        doc.para(", ".join(f"{t(f'circle.{k}', lang)} ({v})" for k, v in analysis.sleeping_capital.items()))
+    div = analysis.tie_diversity["room"]
     doc.para(
         f"{t('net.diversity', lang)}{NBSP}: {t('net.weak', lang)} {div['weak']:.0%}, {t('net.strong', lang)} {div['strong']:.0%}, "
         f"{t('net.cross_circle', lang)} {div['cross_circle']:.0%}, {t('net.cross_region', lang)} {div['cross_region']:.0%}"
@@ -204,9 +204,9 @@ def pdf(reading: Reading, *, data: dict, level: str, network_png: bytes, themes_
             )
 
     doc.h2(t("rep.matches", lang))
-    matches = analysis["matches"][:25]
+    matches = analysis.skill_matches[:25]
     if not matches or level == "aggregate":
-        doc.para(t("rep.none", lang) if not matches else f"{len(analysis['matches'])}")
+        doc.para(t("rep.none", lang) if not matches else f"{len(analysis.skill_matches)}")
     else:
         for m in matches:
             via = people.get(m["via_id"], "?")

@@ -38,7 +38,7 @@ class Reading:
     rows: dict  # every row as plain dicts (store.workshop_rows): what workshop.json serialises
     secret: str  # the workshop's pseudonym key
     room: Room
-    analysis: dict  # network.analyse(room)
+    analysis: network.Analysis
     counters: dict
     themes: pd.DataFrame  # store.themes_frame: id, label, ideas, votes
     cards: list[dict]  # themes.cards: representatives, texts, tags

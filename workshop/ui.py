@@ -4,6 +4,7 @@ cached computations keyed on (database, workshop, version), and safe rendering o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import html
@@ -13,6 +14,7 @@ import time
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 
 import streamlit as st
 from sqlite_utils import Database
@@ -268,6 +270,38 @@ def guarded(action: Callable[[], object], *, success: str | None = None) -> Call
 # ---------------------------------------------------------------- cached computations
 
 
+def per_version(*, max_entries: int = 32) -> Callable:
+    """Decorator for a page's reading: `read(db, workshop_id, *args)` is called as
+    `read(workshop_id, version, *args)` and computed once per (database, workshop, data version,
+    args) for every open tab, on a pooled connection to the database the cache is keyed on."""
+
+    def decorate(read: Callable) -> Callable:
+        @functools.wraps(read)  # Streamlit keys the cache on the wrapped function's name and source
+        def on_database(path: str, workshop_id: int, version: int, *args):
+            del version  # part of the cache key only
+            with _db_at(path) as conn:
+                return read(conn, workshop_id, *args)
+
+        cached = st.cache_data(max_entries=max_entries, show_spinner=False)(on_database)
+
+        @functools.wraps(read)
+        def call(workshop_id: int, version: int, *args):
+            return cached(database(), workshop_id, version, *args)
+
+        return call
+
+    return decorate
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def room_at(path: str, workshop_id: int, version: int) -> network.Room:
+    """The room (participants, contacts, merges) at one data version, shared read-only by the
+    network views, the merge proposals and the console's panels."""
+    del version  # part of the cache key only
+    with _db_at(path) as conn:
+        return rooms.load(conn, workshop_id)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def room_snapshot(path: str, workshop_id: int, version: int) -> dict:
     """Counters, rounds and themes of a workshop at one version: computed once per version for
@@ -463,11 +497,8 @@ def _layout_memory() -> network.LayoutMemory:
 def merge_candidates(path: str, workshop_id: int, version: int) -> list:
     """ "Same person?" proposals, best first, at one data version: all pairs of labels is the
     costliest read of the console (about 1.5 s for a 200-person room), so once per version."""
-    del version
-    with _db_at(path) as conn:
-        contacts = store.contacts_frame(conn, workshop_id)
-        people = store.participants_frame(conn, workshop_id, include_blocked=False)
-        merges = store.merges_frame(conn, workshop_id)
+    room = room_at(path, workshop_id, version)
+    contacts, people, merges = room.contacts, room.participants, room.merges
     decided_c = {(m.a_id, m.b_id) for m in merges.itertuples() if m.kind == "contact"}
     decided_p = {(m.a_id, m.b_id) for m in merges.itertuples() if m.kind == "participant"}
     cands = resolve.contact_candidates(contacts, decided=decided_c, nodes=resolve.resolve(contacts, merges))
@@ -485,18 +516,24 @@ def wall_positions(workshop_id: int) -> dict | None:
     return _layout_memory().last((database(), workshop_id))
 
 
+@dataclass(frozen=True)
+class RoomNetwork:
+    """A room's network at one data version, as every tab shares it."""
+
+    room: network.Room
+    analysis: network.Analysis  # with the facilitator's filters applied
+    full_graph: object  # the unfiltered graph (igraph), which the positions come from
+    positions: dict
+
+
 @st.cache_resource(max_entries=24, show_spinner=False)
-def network_analysis(path: str, workshop_id: int, version: int, filters_json: str) -> dict:
+def network_analysis(path: str, workshop_id: int, version: int, filters_json: str) -> RoomNetwork:
     """Graph, metrics and findings at one data version; shared read-only by every tab."""
-    del version
-    with _db_at(path) as conn:
-        room = rooms.load(conn, workshop_id)
-    result = network.analyse(room, filters=json.loads(filters_json))
-    result["room"] = room
+    room = room_at(path, workshop_id, version)
+    analysis = network.analyse(room, filters=json.loads(filters_json))
     # Positions come from the unfiltered graph, so a filter hides nodes without moving the rest.
-    result["full_graph"] = full = network.build_graph(room) if filters_json != "{}" else result["graph"]
-    result["positions"] = _layout_memory().positions((path, workshop_id), full)
-    return result
+    full = network.build_graph(room) if filters_json != "{}" else analysis.graph
+    return RoomNetwork(room, analysis, full, _layout_memory().positions((path, workshop_id), full))
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
@@ -504,17 +541,17 @@ def network_figure(path: str, workshop_id: int, version: int, view_json: str, la
     """The figure for one (version, view settings, language): built once for all tabs."""
     view = json.loads(view_json)
     result = network_analysis(path, workshop_id, version, json.dumps(view.get("filters", {}), sort_keys=True))
-    graph, positions, plot_px = result["graph"], result["positions"], None
+    graph, positions, plot_px = result.analysis.graph, result.positions, None
     if view.get("wall"):
         plot_px = charts.wall_plot_px(WALL_CONTENT_WIDTH, view.get("height", 760))
-        full = result["full_graph"]
+        full = result.full_graph
         if full.vcount() > network.WALL_DETAIL_LIMIT:
             # A large room on the wall: participants and shared contacts, laid out on their own
             # (remembered apart from the full picture, so both stay stable).
             graph = network.summarise_for_wall(graph)
             positions = _layout_memory().positions((f"{path}#wall", workshop_id), network.summarise_for_wall(full))
     return charts.network_figure(
-        graph, positions, result["metrics"], lang=lang,
+        graph, positions, result.analysis.metrics, lang=lang,
         color_by=view.get("color_by", "circle"), size_by=view.get("size_by", "degree"),
         show_labels=view.get("show_labels", False), anonymous=view.get("anonymous", False),
         only_bridges=view.get("net_view") == "bridges", height=view.get("height", 760), wall=plot_px,
@@ -555,11 +592,11 @@ def render_network(workshop, version: int, *, height: int = 760, key: str | None
     """The network view the facilitator chose (full, bridges, circles, reach, flows); `wall`: drawn
     for the projector's canvas (labels that fit, a large room summarised)."""
     filters_json, view_json = view_settings(workshop, height=height, wall=wall)
-    analysis = network_analysis(database(), workshop.id, version, filters_json)
+    shared = network_analysis(database(), workshop.id, version, filters_json)
+    analysis, room = shared.analysis, shared.room
     net_view = json.loads(view_json)["net_view"]
-    room = analysis["room"]
     contacts = network.apply_filters(room.contacts, json.loads(filters_json))
-    if analysis["graph"].vcount() <= len(room.participants) and contacts.empty:
+    if analysis.graph.vcount() <= len(room.participants) and contacts.empty:
         st.info(t("proj.network_soon"))
         return None
     if net_view == "circles":
@@ -584,7 +621,7 @@ def render_network(workshop, version: int, *, height: int = 760, key: str | None
             )
         return None
     if net_view == "flows":
-        st.plotly_chart(charts.flows_figure(analysis["flows"], lang=lang(), height=height), key=key)
+        st.plotly_chart(charts.flows_figure(analysis.flow_counts, lang=lang(), height=height), key=key)
         return None
     fig = network_figure(database(), workshop.id, version, view_json, lang())
     if on_select:

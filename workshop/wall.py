@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from workshop.model import CIRCLE_FAMILY
+from workshop.network import Analysis, Room
 
 PAGE_SECONDS = 12  # how long one page of ideas, themes or collectifs stays on the wall
 PER_PAGE = {"ideas": 9, "themes": 6, "collectifs": 6}  # what fits the canvas below the header
@@ -100,16 +101,16 @@ def _names(names: Sequence[str], *, anonymous: bool, top: int = 4) -> str:
     return shown + (f" (+{len(names) - top})" if len(names) > top else "")
 
 
-def story(analysis: dict, cards: Sequence[dict], *, anonymous: bool, show_labels: bool, lang: str) -> list[Slide]:
+def story(analysis: Analysis, room: Room, cards: Sequence[dict], *, anonymous: bool, show_labels: bool, lang: str) -> list[Slide]:
     """The room's findings, one per screen, in a fixed order; a finding the room has no data for
     yet is left out (a room that has mapped nothing gets no slide).
 
-    `analysis` is network.analyse's result (with its "room"); `cards` the theme cards with the
+    `analysis` is network.analyse's result for `room`; `cards` the theme cards with the
     "help" text each carries on the wall. Contacts' labels appear only when `show_labels`."""
     from workshop.i18n import t
 
     slides = []
-    bridges = analysis.get("bridges") or []
+    bridges = analysis.bridge_contacts
     if bridges:
         top = bridges[0]
         spread = Counter(min(b["count"], 5) for b in bridges)
@@ -119,7 +120,7 @@ def story(analysis: dict, cards: Sequence[dict], *, anonymous: bool, show_labels
         slides.append(Slide("bridge", t("story.bridge", lang), t("story.bridge_head", lang, n=top["count"]) + label,
                             t("story.bridge_detail", lang, n=len(bridges), who=who) if who else
                             t("story.bridge_count", lang, n=len(bridges)), picture))  # fmt: skip
-    sleeping = analysis.get("sleeping") or {}
+    sleeping = analysis.sleeping_capital
     if sleeping:
         families: Counter = Counter()
         for circle, n in sleeping.items():
@@ -127,19 +128,18 @@ def story(analysis: dict, cards: Sequence[dict], *, anonymous: bool, show_labels
         best, most = families.most_common(1)[0]
         slides.append(Slide("sleeping", t("story.sleeping", lang), t("story.sleeping_head", lang, n=sum(families.values())),
                             t("story.sleeping_detail", lang, family=best, n=most), dict(families.most_common(6))))  # fmt: skip
-    reach = analysis.get("reach") or {}
+    reach = analysis.collective_reach
     regions, sectors = reach.get("region") or {}, reach.get("sector") or {}
     if regions or sectors:
         first = next(iter(regions), "") or next(iter(sectors), "")
         slides.append(Slide("reach", t("story.reach", lang), t("story.reach_head", lang, regions=len(regions), sectors=len(sectors)),
                             t("story.reach_detail", lang, place=first), dict(list(regions.items())[:8]) or dict(list(sectors.items())[:8])))  # fmt: skip
-    room = analysis.get("room")
-    if room is not None and not room.participants.empty:
+    if not room.participants.empty:
         sought = Counter(s for skills in room.participants["skills_sought"] for s in skills)
         if sought:
             skill, n = sought.most_common(1)[0]
             offered_by = [p["display_name"] for p in room.participants.to_dict("records") if skill in p["skills_offered"]]
-            via_contacts = sum(1 for m in analysis.get("matches") or [] if m["skill"] == skill and m["contact_id"] is not None)
+            via_contacts = sum(1 for m in analysis.skill_matches if m["skill"] == skill and m["contact_id"] is not None)
             who = _names(offered_by, anonymous=anonymous)
             if who:
                 detail = t("story.skill_offered", lang, who=who)

@@ -74,14 +74,14 @@ def payload_of(reading: Reading, *, level: str) -> dict:
         analysis = reading.analysis
         out["aggregate"] = {
             "counters": reading.counters,
-            "reach": {k: len(v) for k, v in analysis["reach"].items()},
-            "reach_by_circle": analysis["reach"]["circle"],
-            "reach_by_region": analysis["reach"]["region"],
-            "reach_by_sector": analysis["reach"]["sector"],
-            "sleeping_capital": analysis["sleeping"],
-            "flows": analysis["flows"],
-            "diversity": analysis["diversity"]["room"],
-            "bridges": len(analysis["bridges"]),
+            "reach": {k: len(v) for k, v in analysis.collective_reach.items()},
+            "reach_by_circle": analysis.collective_reach["circle"],
+            "reach_by_region": analysis.collective_reach["region"],
+            "reach_by_sector": analysis.collective_reach["sector"],
+            "sleeping_capital": analysis.sleeping_capital,
+            "flows": analysis.flow_counts,
+            "diversity": analysis.tie_diversity["room"],
+            "bridges": len(analysis.bridge_contacts),
             "themes": [
                 {"label": th["label"], "ideas": int(th["ideas"]), "votes": int(th["votes"])}
                 for th in reading.themes.to_dict("records")
