@@ -7,7 +7,7 @@ import streamlit as st
 
 from workshop import config, export, links, network, rooms, store, ui
 from workshop.errors import WorkshopError
-from workshop.model import CIRCLES, FLOWS, LANGUAGES, PROJECTOR_VIEWS, REGIONS, ROUNDS
+from workshop.model import CIRCLES, EXPORT_LEVELS, FLOWS, LANGUAGES, PROJECTOR_VIEWS, REGIONS, ROUNDS
 
 code = st.query_params.get("w", "")
 workshop = ui.facilitator_gate(code, st.query_params.get("k", ""))
@@ -489,7 +489,7 @@ def _save_settings() -> None:
 
 
 def export_section() -> None:
-    levels = ["full", "pseudonymised", "aggregate"]
+    levels = list(EXPORT_LEVELS)
     level = st.radio(ui.t("con.export_level"), levels, format_func=lambda lv: ui.t(f"con.level.{lv}"), key="exp_level")
     if st.button(ui.t("con.prepare_export"), type="primary", key="exp_build"):
         with st.status(ui.t("con.prepare_export"), expanded=False) as status:

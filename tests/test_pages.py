@@ -133,10 +133,14 @@ def test_projector_page_runs(seeded):
 
 
 @pytest.mark.parametrize("view", ["counters", "ideas", "map", "story"])
-def test_projector_views_read_the_room_once_per_version(app_env, view):
-    """The wall's readings (ui.per_version, ui.room_at) are cached on the data version: a second
-    run at the same version reads nothing again, a write shows at the next run."""
+def test_projector_views_draw_from_readings_cached_per_version(app_env, view, monkeypatch):
+    """Every view runs on the wall's cached readings (ui.per_version, ui.room_at): a second run
+    at the same version draws the same, and a write (a new data version) shows at the next run.
+    That a reading runs once per version is test_a_per_version_reading_runs_once_per_version…"""
     from workshop import demo
+    from workshop import wall as walls
+
+    monkeypatch.setattr(walls, "rotation_slot", lambda now: 0)  # the first page: the newest ideas
 
     conn = dbmod.connect(app_env)
     made = demo.seed_demo(conn, participants=6, seed=5)

@@ -12,6 +12,7 @@ from pathlib import Path
 from workshop import config, engine, links, store
 from workshop import db as dbmod
 from workshop.errors import WorkshopError
+from workshop.model import EXPORT_LEVELS
 
 
 def _target(given: str | None) -> str:
@@ -201,7 +202,7 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--db", help=_DB_HELP)
     e.add_argument("--code", required=True, help="workshop join code")
     e.add_argument("--out", required=True, help="ZIP file to write")
-    e.add_argument("--level", choices=("full", "pseudonymised", "aggregate"), default="full")
+    e.add_argument("--level", choices=EXPORT_LEVELS, default="full")
     e.set_defaults(func=cmd_export)
 
     i = sub.add_parser("import", help="create (or extend) a workshop from a bundle")

@@ -48,6 +48,16 @@ COLOUR_MODES = ("circle", "community", "sector", "region", "kind")
 SIZE_MODES = ("degree", "betweenness")
 DORMANT_MODES = ("all", "dormant", "active")
 
+# What a participant records about a contact (a third party), in the order forms and exports use.
+CONTACT_FIELDS = (
+    "label", "circle", "strength", "trust", "dormant", "last_contact_year", "flows",
+    "region", "city", "organisation", "sector", "skills",
+)  # fmt: skip
+
+# The bundle's privacy levels (i18n: con.level.<name>); an aggregate bundle cannot be imported.
+EXPORT_LEVELS = ("full", "pseudonymised", "aggregate")
+IMPORTABLE_LEVELS = ("full", "pseudonymised")
+
 
 def _catalogue_languages() -> tuple[str, ...]:
     """The languages are the catalogue modules in workshop/i18n/ (fr.py, en.py, …), French first:

@@ -10,11 +10,12 @@ from sqlite_utils import Database
 
 from workshop import resolve, rooms, security, store, validation
 from workshop.errors import InvalidInput
+from workshop.model import CONTACT_FIELDS, EXPORT_LEVELS
 from workshop.rooms import Reading
 
 FORMAT = "thinkdo-workshop"
 FORMAT_VERSION = 1
-LEVELS = ("full", "pseudonymised", "aggregate")
+LEVELS = EXPORT_LEVELS
 
 
 def participant_label(participant_id: int, name: str, show_name: bool, *, level: str, secret: str) -> str:
@@ -112,23 +113,7 @@ def payload_of(reading: Reading, *, level: str) -> dict:
             "participant_id": c["participant_id"],
             "node": (node := node_id(node_of.get(c["id"], f"c{c['id']}"), level, secret)),
             "label": c["label"] if level == "full" else node,
-            **{
-                k: c[k]
-                for k in (
-                    "circle",
-                    "strength",
-                    "trust",
-                    "dormant",
-                    "last_contact_year",
-                    "flows",
-                    "region",
-                    "city",
-                    "organisation",
-                    "sector",
-                    "skills",
-                    "created_at",
-                )
-            },
+            **{k: c[k] for k in (*CONTACT_FIELDS, "created_at") if k != "label"},
             **(HIDDEN_CONTACT_FIELDS if level != "full" else {}),
         }  # fmt: skip
         for c in rows["contacts"]

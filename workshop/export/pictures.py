@@ -10,15 +10,30 @@ from workshop import charts
 from workshop.i18n import t
 
 
-def network_png(g, positions: dict, *, lang: str) -> bytes:
-    """The network as the wall drew it: contacts by circle, bridges outlined, participants as diamonds."""
+def _pyplot():
+    """matplotlib's pyplot on the Agg backend (no display; imported when a picture is drawn)."""
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    from matplotlib import pyplot
+
+    return pyplot
+
+
+def _png(fig) -> bytes:
+    """The figure as PNG bytes, its memory given back."""
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    _pyplot().close(fig)
+    return buf.getvalue()
+
+
+def network_png(g, positions: dict, *, lang: str) -> bytes:
+    """The network as the wall drew it: contacts by circle, bridges outlined, participants as diamonds."""
     from matplotlib.collections import LineCollection
 
-    fig, ax = plt.subplots(figsize=(12, 9), dpi=110)
+    fig, ax = _pyplot().subplots(figsize=(12, 9), dpi=110)
     segments = [(positions[g.vs[e.source]["key"]], positions[g.vs[e.target]["key"]]) for e in g.es]
     styles = ["dotted" if e["dormant"] else "solid" for e in g.es]
     if segments:
@@ -35,21 +50,12 @@ def network_png(g, positions: dict, *, lang: str) -> bytes:
     ax.legend(loc="upper left", fontsize=11, frameon=True, bbox_to_anchor=(1.0, 1.0))
     ax.set_axis_off()
     ax.set_aspect("equal")
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    return buf.getvalue()
+    return _png(fig)
 
 
 def themes_png(themes_df: pd.DataFrame, *, lang: str) -> bytes:
     """Themes as bars: dots received, then ideas, most voted on top."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(11, max(3, 0.55 * max(1, len(themes_df)) + 1.5)), dpi=110)
+    fig, ax = _pyplot().subplots(figsize=(11, max(3, 0.55 * max(1, len(themes_df)) + 1.5)), dpi=110)
     if not themes_df.empty:
         ranked = themes_df.sort_values(["votes", "ideas", "id"], ascending=[True, True, False])
         labels = [str(x)[:50] for x in ranked["label"]]
@@ -57,8 +63,4 @@ def themes_png(themes_df: pd.DataFrame, *, lang: str) -> bytes:
         ax.barh(labels, ranked["ideas"], left=ranked["votes"], color="#2ca02c", alpha=0.6, label=t("th.ideas", lang))
         ax.legend(fontsize=11)
     ax.tick_params(labelsize=11)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    return buf.getvalue()
+    return _png(fig)

@@ -6,13 +6,12 @@ from __future__ import annotations
 import pandas as pd
 
 from workshop.i18n import format_date, t
+from workshop.model import EXPORT_LEVELS
 from workshop.rooms import Reading
 
-TABLES = {
-    "full": ("nodes", "edges", "ideas", "themes", "votes", "collectifs"),
-    "pseudonymised": ("nodes", "edges", "ideas", "themes", "votes", "collectifs"),
-    "aggregate": ("themes", "reach", "flows"),
-}
+# The tables each level holds: one row per person and contact below 'aggregate', counts at it.
+_PER_PERSON = ("nodes", "edges", "ideas", "themes", "votes", "collectifs")
+TABLES = {level: ("themes", "reach", "flows") if level == "aggregate" else _PER_PERSON for level in EXPORT_LEVELS}
 
 
 def tables(reading: Reading, data: dict, nodes: pd.DataFrame, edges: pd.DataFrame, *, level: str) -> dict[str, pd.DataFrame]:

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from workshop import config, security, store
 from workshop.errors import ImportRefused, InvalidInput
 from workshop.export.payload import FORMAT, FORMAT_VERSION
-from workshop.model import CIRCLES, FLOWS, LANGUAGES, Workshop
+from workshop.model import CIRCLES, FLOWS, IMPORTABLE_LEVELS, LANGUAGES, Workshop
 
 
 def read_bundle(data: bytes) -> dict:
@@ -65,7 +65,7 @@ def validate_payload(doc: object) -> dict:
     if doc.get("format") != FORMAT or doc.get("format_version") != FORMAT_VERSION:
         found = doc.get("format_version") if doc.get("format") == FORMAT else doc.get("format")
         raise ImportRefused("imp.version", found=str(found)[:20], expected=FORMAT_VERSION)
-    _need(doc.get("level") in ("full", "pseudonymised"), "level")
+    _need(doc.get("level") in IMPORTABLE_LEVELS, "level")
     w = doc.get("workshop")
     _need(isinstance(w, dict), "workshop")
     for key in ("title", "question"):

@@ -20,7 +20,6 @@ from workshop.store.collectifs import (  # noqa: F401
     set_mobilised_contacts,
 )
 from workshop.store.contacts import (  # noqa: F401
-    CONTACT_FIELDS,
     add_contact,
     clean_contact,
     contact,

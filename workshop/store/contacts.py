@@ -10,15 +10,10 @@ from sqlite_utils import Database
 
 from workshop import validation
 from workshop.errors import AccessDenied, InvalidInput, NotFound
-from workshop.model import LIMITS, Participant
+from workshop.model import CONTACT_FIELDS, LIMITS, Participant
 from workshop.store.base import _change_one, _dumps, _insert, _loads, _one, _rows, now_iso, write
 from workshop.store.participants import _delete_merges, _fresh
 from workshop.store.rounds import _require_open
-
-CONTACT_FIELDS = (
-    "label", "circle", "strength", "trust", "dormant", "last_contact_year", "flows",
-    "region", "city", "organisation", "sector", "skills",
-)  # fmt: skip
 
 
 def clean_contact(fields: Mapping) -> dict:

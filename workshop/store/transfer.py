@@ -10,10 +10,10 @@ from sqlite_utils import Database
 
 from workshop import security, validation
 from workshop.errors import ImportRefused, NotFound
-from workshop.model import LIMITS, ROUNDS
+from workshop.model import CONTACT_FIELDS, LIMITS, ROUNDS
 from workshop.store.base import _dumps, _insert, _loads, _one, _rows, now_iso, snapshot, write
 from workshop.store.collectifs import collectifs
-from workshop.store.contacts import CONTACT_FIELDS, _contact_row, clean_contact
+from workshop.store.contacts import _contact_row, clean_contact
 from workshop.store.ideas import _clean_tags
 from workshop.store.workshops import get_workshop
 
