@@ -169,7 +169,7 @@ SPLASH = (
 )
 
 
-PRELOADS_PER_TASK = 8  # tags added to the page per task (see _insert_in_batches)
+PRELOADS_PER_TASK = 4  # tags added to the page per task (see _insert_in_batches)
 # Tags of Streamlit's index.html that would make the first paint wait (the stylesheet) or start
 # downloads the first paint does not need (preloads).
 _DEFERRED_TAG = r'<link\s+rel="(?:modulepreload|preload|stylesheet)"[^>]*>'
