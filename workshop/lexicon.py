@@ -46,6 +46,7 @@ create help improve develop provide set put
 
 
 def _simplemma_languages() -> frozenset[str]:
+    """The languages simplemma has dictionaries for (a module constant of it, not public API)."""
     try:
         from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
     except ImportError:  # another simplemma layout: the languages this module has rules for
@@ -57,7 +58,7 @@ STOP_WORDS: dict[str, frozenset[str]] = {
     "fr": frozenset(_FRENCH.split()),
     "en": frozenset(ENGLISH_STOP_WORDS) | frozenset(_ENGLISH.split()),
 }
-# simplemma's list of languages it has dictionaries for (a module constant, not public API).
+# The workshop languages this module reads (detection among them, lemmas in each).
 LANGUAGES = tuple(code for code in WORKSHOP_LANGUAGES if code in _simplemma_languages())
 ALL_STOP_WORDS = frozenset().union(*STOP_WORDS.values())
 
