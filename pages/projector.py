@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from workshop import config, links, network, regions_map, store, ui
+from workshop import config, links, regions_map, store, ui
 from workshop import wall as walls
 from workshop.errors import WorkshopError
 
@@ -196,21 +196,6 @@ def ideas_view(w, version: int, since: str) -> None:
     st.html(f'<div class="wall-grid wall-ideas">{"".join(notes)}</div>{pager(page)}')
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _cards(path: str, workshop_id: int, version: int, lang: str) -> list[dict]:
-    """Theme cards, each with what it needs that only some of the room reaches, and who."""
-    cards = [dict(card) for card in ui.theme_cards(path, workshop_id, version)]
-    room = ui.room_at(path, workshop_id, version)
-    contacts, people = room.contacts, room.participants
-    names = dict(zip(people["id"], people["display_name"], strict=True))
-    for card in cards:
-        needs = network.who_can_help(card["tags"], contacts, texts=card["texts"])
-        card["help"] = {
-            anonymous: network.describe_help(needs, names, lang=lang, anonymous=anonymous) for anonymous in (False, True)
-        }
-    return cards
-
-
 def counts(ideas: int, votes: int) -> str:
     """ "3 idées · 1 vote", singular where it is one."""
     idea_text = ui.t("th.one_idea" if ideas == 1 else "th.n_ideas", n=ideas)
@@ -229,7 +214,7 @@ def themes_view(w, version: int, *, ranking: bool) -> None:
         st.html(f'<p class="proj-round">{ui.esc(ui.t("proj.ranking"))}</p>')
         ui.wall_chart(charts.votes_figure(frame, lang=ui.lang(), height=VOTES_HEIGHT), key="proj_votes")
         return
-    cards = sorted(_cards(ui.database(), w.id, version, ui.lang()), key=lambda c: (-c["votes"], -c["ideas"], c["id"]))
+    cards = sorted(ui.wall_cards(ui.database(), w.id, version, ui.lang()), key=lambda c: (-c["votes"], -c["ideas"], c["id"]))
     page = paged(cards, "themes")
     html = []
     for card in page.items:
@@ -247,7 +232,7 @@ def themes_view(w, version: int, *, ranking: bool) -> None:
 def _story(path: str, workshop_id: int, version: int, anonymous: bool, show_labels: bool, lang: str) -> list[walls.Slide]:
     """The room's findings at one data version (from cached parts: telling them costs little)."""
     shared = ui.network_analysis(path, workshop_id, version, "{}")
-    cards = [dict(card, help=card["help"][anonymous]) for card in _cards(path, workshop_id, version, lang)]
+    cards = [dict(card, help=card["help"][anonymous]) for card in ui.wall_cards(path, workshop_id, version, lang)]
     return walls.story(shared.analysis, shared.room, cards, anonymous=anonymous, show_labels=show_labels, lang=lang)
 
 

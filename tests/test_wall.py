@@ -206,3 +206,15 @@ def test_the_walls_caption_wraps_and_the_plot_makes_room_for_it(tmp_path):
     assert fig.layout.margin.b == charts.WALL_MARGIN["b"] + charts.WALL_CAPTION_LINE_PX
     console = charts.network_figure(g, positions, table)  # the console keeps its own picture
     assert not console.layout.shapes
+
+
+def test_theme_cards_say_who_can_help_by_name_or_by_count(tmp_path):
+    _, room, cards, _, names = _room_analysis(tmp_path)
+    helped = walls.cards_with_help(cards, room, lang="fr")
+    assert [c["id"] for c in helped] == [c["id"] for c in cards] and all(c["help"] == "" for c in cards)
+    named = [c["help"][False] for c in helped if c["help"][False]]
+    counted = [c["help"][True] for c in helped if c["help"][True]]
+    assert named and len(named) == len(counted)
+    assert all(text.startswith("Qui peut aider — ") for text in named + counted)
+    assert any(name in " ".join(named) for name in names)
+    assert not [name for name in names if len(name) > 3 and name in " ".join(counted)]

@@ -21,6 +21,7 @@ from sqlite_utils import Database
 
 from workshop import charts, config, links, network, resolve, rooms, security, store
 from workshop import db as dbmod
+from workshop import wall as walls
 from workshop.errors import AccessDenied, SlowDown, WorkshopError
 from workshop.i18n import count as i18n_count
 from workshop.i18n import format_date, language_name
@@ -320,6 +321,12 @@ def theme_cards(path: str, workshop_id: int, version: int) -> list[dict]:
     del version  # part of the cache key only
     with _db_at(path) as conn:
         return rooms.theme_cards(conn, workshop_id)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def wall_cards(path: str, workshop_id: int, version: int, lang: str) -> list[dict]:
+    """The wall's theme cards (with who in the room can help each), once per version and language."""
+    return walls.cards_with_help(theme_cards(path, workshop_id, version), room_at(path, workshop_id, version), lang=lang)
 
 
 @st.cache_data(ttl=30, max_entries=64, show_spinner=False)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from workshop.model import CIRCLE_FAMILY
-from workshop.network import Analysis, Room
+from workshop.network import Analysis, Room, describe_help, who_can_help
 
 PAGE_SECONDS = 12  # how long one page of ideas, themes or collectifs stays on the wall
 PER_PAGE = {"ideas": 9, "themes": 6, "collectifs": 6}  # what fits the canvas below the header
@@ -99,6 +99,18 @@ def _names(names: Sequence[str], *, anonymous: bool, top: int = 4) -> str:
         return ""
     shown = ", ".join(names[:top])
     return shown + (f" (+{len(names) - top})" if len(names) > top else "")
+
+
+def cards_with_help(cards: Sequence[dict], room: Room, *, lang: str) -> list[dict]:
+    """Theme cards, each with what it needs that only some of the room reaches, and who: its
+    "help" text for a wall that names people (False) and for an anonymous one (True)."""
+    names = dict(zip(room.participants["id"], room.participants["display_name"], strict=True))
+    out = []
+    for card in cards:
+        needs = who_can_help(card["tags"], room.contacts, texts=card["texts"])
+        help_text = {anonymous: describe_help(needs, names, lang=lang, anonymous=anonymous) for anonymous in (False, True)}
+        out.append({**card, "help": help_text})
+    return out
 
 
 def story(analysis: Analysis, room: Room, cards: Sequence[dict], *, anonymous: bool, show_labels: bool, lang: str) -> list[Slide]:
