@@ -218,3 +218,18 @@ def test_theme_cards_say_who_can_help_by_name_or_by_count(tmp_path):
     assert all(text.startswith("Qui peut aider — ") for text in named + counted)
     assert any(name in " ".join(named) for name in names)
     assert not [name for name in names if len(name) > 3 and name in " ".join(counted)]
+
+
+def test_two_demo_rooms_with_the_same_seed_are_the_same_room(tmp_path):
+    """A facilitator may seed a demo twice in one database: each room is whole (submission ids
+    are unique across the database, so they name the room)."""
+    from workshop import db as dbmod
+    from workshop import demo
+
+    conn = dbmod.open_db(tmp_path / "two.db")
+    first = demo.seed_demo(conn, participants=6, seed=4, with_themes=False)
+    second = demo.seed_demo(conn, participants=6, seed=4, with_themes=False)
+    a, b = rooms.load(conn, first.workshop.id), rooms.load(conn, second.workshop.id)
+    conn.close()
+    assert len(a.contacts) == len(b.contacts) > 0
+    assert list(a.contacts["label"]) == list(b.contacts["label"])

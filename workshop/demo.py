@@ -244,7 +244,7 @@ def seed_demo(
             store.add_contact(
                 db,
                 participant,
-                submission_id=f"demo-{seed}-{i}-{person.first}-{person.last}",
+                submission_id=f"demo-{workshop.code}-{seed}-{i}-{person.first}-{person.last}",
                 label=spelling_variant(rng, person.first, person.last),
                 circle=circle,
                 strength=rng.choice((1, 1, 2, 2, 3)),
@@ -272,7 +272,7 @@ def seed_demo(
             tags.append(rng.choice(SECTORS))
         if rng.random() < 0.4:
             tags.append(rng.choice(REGIONS[:13]))
-        store.add_idea(db, author, submission_id=f"demo-{seed}-idea-{k}", text=text, tags=tags)
+        store.add_idea(db, author, submission_id=f"demo-{workshop.code}-{seed}-idea-{k}", text=text, tags=tags)
 
     _confirm_obvious_merges(db, workshop)
     if with_themes:
