@@ -26,6 +26,15 @@ def test_labels_hidden_by_default_and_participants_dark(db):
     assert "×2" in blob  # the bridge says how many know it, not who it is
 
 
+def test_on_the_wall_labels_are_drawn_after_every_node(db):
+    """Plotly draws traces in order: labels in the last trace stay above every group's nodes."""
+    fig = _figure(db, wall=(1800, 700))
+    *nodes, labels = fig.data
+    assert labels.mode == "markers+text" and labels.marker.opacity == 0 and labels.showlegend is False
+    assert {"Ana", "Ben", "×2"} <= set(labels.text)
+    assert nodes and all(t.mode in ("markers", "lines") and not t.text for t in nodes)
+
+
 def test_labels_shown_escaped_when_opted_in(db):
     blob = str(_figure(db, show_labels=True).to_dict())
     assert "&lt;b&gt;Zoé&lt;/b&gt; Martin" in blob and "<b>Zoé</b>" not in blob

@@ -172,11 +172,13 @@ def network_figure(
             go.Scatter(
                 x=[at[v["key"]][0] for v in vs],
                 y=[at[v["key"]][1] for v in vs],
-                mode="markers+text",
+                # On the wall labels come last, in a trace of their own: a later group's nodes
+                # would otherwise be drawn over an earlier group's labels.
+                mode="markers" if wall else "markers+text",
                 name=_esc(name),
-                text=[texts[v.index] for v in vs],
+                text=None if wall else [texts[v.index] for v in vs],
                 textposition="top center",
-                textfont={"size": WALL_LABEL_PX if wall else 16},
+                textfont={"size": 16},
                 # The wall is a static picture: no hover text or keys to send to it.
                 hovertext=None if wall else hovers,
                 hoverinfo="skip" if wall else "text",
@@ -188,6 +190,23 @@ def network_figure(
                     "line": {"width": lines, "color": outlines if fresh else "#111"},  # one colour sent when nothing is new
                     "opacity": 0.9,
                 },  # fmt: skip
+            )
+        )
+    if wall:
+        labelled = [v for v in g.vs if v.index in keep and texts[v.index]]
+        fig.add_trace(
+            go.Scatter(
+                x=[at[v["key"]][0] for v in labelled],
+                y=[at[v["key"]][1] for v in labelled],
+                # Invisible markers of the nodes' sizes: Plotly sets a label above its marker,
+                # where _fitting_labels reserved its place.
+                mode="markers+text",
+                marker={"size": [sizes[v.index] for v in labelled], "opacity": 0},
+                text=[texts[v.index] for v in labelled],
+                textposition="top center",
+                textfont={"size": WALL_LABEL_PX},
+                showlegend=False,
+                hoverinfo="skip",
             )
         )
     fig.update_xaxes(visible=False, range=list(X_RANGE))
