@@ -138,7 +138,8 @@ def test_what_arrived_in_the_last_minutes_is_ringed_on_the_wall_and_only_that(tm
         keys = {v["key"]: v.index for v in g.vs}
         out = []
         for trace in fig.data:
-            if trace.mode != "markers+text":
+            # The node traces (on the wall their labels are a last trace of invisible markers).
+            if "markers" not in (trace.mode or "") or trace.marker.opacity == 0:
                 continue
             colours = trace.marker.line.color
             if isinstance(colours, str):  # one colour for every point
