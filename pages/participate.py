@@ -7,13 +7,12 @@ opened another round (or, in the collectifs round, when the room changed).
 """
 
 import datetime as dt
-from dataclasses import dataclass
 
 import streamlit as st
 
 from workshop import links, rooms, store, ui
 from workshop.errors import StorageError, WorkshopError
-from workshop.model import CIRCLES, FLOWS, LIMITS, REGIONS, ROUNDS, SECTORS, Round
+from workshop.model import CIRCLES, FLOWS, LIMITS, REGIONS, ROUNDS, SECTORS, Mine, Round
 
 token = st.query_params.get("p", "")
 known = st.session_state.get("me_known")
@@ -44,16 +43,6 @@ except StorageError as exc:
         st.stop()
     ui.flash_once(exc)  # shown with the section's messages, once
     _, workshop, me, current, marker = known
-
-
-@dataclass(frozen=True)
-class Mine:
-    """What a section shows of this participant, read again by section_view at each of its runs
-    (the fragment's own reruns included) and handed to the section."""
-
-    rounds: dict[str, Round]
-    contacts: list[dict]
-    ideas: list[dict]
 
 
 suggestions = ui.skill_suggestions(ui.database(), workshop.id)

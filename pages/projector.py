@@ -4,7 +4,6 @@ view the facilitator chose. Read-only; refreshes itself; shows only what the pri
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import streamlit as st
 
@@ -90,7 +89,7 @@ def wall() -> None:
         ui.qr_image(links.join_url(w), w.code, width=220)
 
     VIEWS.get(w.projector_view, VIEWS["counters"])(
-        Frame(w=w, version=version, since=since, fresh=fresh, counters=snap["counters"])
+        walls.WallFrame(w=w, version=version, since=since, fresh=fresh, counters=snap["counters"])
     )
 
 
@@ -197,9 +196,9 @@ def ideas_view(w, version: int, since: str) -> None:
 
 
 def counts(ideas: int, votes: int) -> str:
-    """ "3 idées · 1 vote", singular where it is one."""
+    """ "3 idées · 1 gommette", singular where it is one."""
     idea_text = ui.t("th.one_idea" if ideas == 1 else "th.n_ideas", n=ideas)
-    return f"{idea_text} · {ui.count(votes, 'proj.one_vote', 'proj.n_votes')}"
+    return f"{idea_text} · {ui.count(votes, 'th.one_dot', 'th.n_dots')}"
 
 
 def themes_view(w, version: int, *, ranking: bool) -> None:
@@ -318,19 +317,8 @@ def collectifs_view(w, version: int) -> None:
     st.html(f'<div class="wall-grid wall-cards">{"".join(html)}</div>{pager(page)}')
 
 
-@dataclass(frozen=True)
-class Frame:
-    """What every view of one wall run is drawn from."""
-
-    w: object
-    version: int
-    since: str
-    fresh: object
-    counters: dict
-
-
 # One entry per model.PROJECTOR_VIEWS (a test keeps them in step): a new view is a function here.
-VIEWS: dict[str, Callable[[Frame], None]] = {
+VIEWS: dict[str, Callable[[walls.WallFrame], None]] = {
     "counters": lambda f: counters_view(f.w, f.version, f.counters, f.fresh),
     "network": lambda f: ui.render_network(f.w, f.version, height=NETWORK_HEIGHT, key="proj_net", wall=True),
     "map": lambda f: map_view(f.w, f.version),

@@ -3,6 +3,7 @@ the store, schema changes only through migrations."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -25,6 +26,14 @@ def test_pages_have_no_sql_and_no_analysis_libraries():
         assert not re.search(r"\b(SELECT|INSERT|UPDATE|DELETE)\b\s", text), page.name
         assert ".execute(" not in text and ".query(" not in text, page.name
         assert not re.search(r"^\s*(import|from) (sqlite3|sqlite_utils|sklearn|igraph|networkx|rapidfuzz)", text, re.M), page.name
+
+
+def test_pages_define_no_class():
+    """A page script runs again at every rerun of every phone: a class defined there (a dataclass
+    generates its methods with exec, ~1 ms) is paid each time; records live in the package."""
+    for page in [*(ROOT / "pages").glob("*.py"), ROOT / "app.py"]:
+        tree = ast.parse(page.read_text())
+        assert not [node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef)], page.name
 
 
 def test_sql_lives_in_the_store_and_the_migrations():

@@ -163,3 +163,14 @@ class Round:
     is_open: bool
     ends_at: str | None
     opened_at: str | None
+
+
+# A page script runs again at every rerun: a dataclass defined there costs ~1 ms each time (its
+# methods are generated with exec), so the pages' own records live here.
+@dataclass(frozen=True)
+class Mine:
+    """What a participant's section shows of them, read again at each of its runs."""
+
+    rounds: dict[str, Round]
+    contacts: list[dict]
+    ideas: list[dict]

@@ -82,6 +82,18 @@ def latest_arrivals(contacts: pd.DataFrame, *, anonymous: bool, limit: int = 6) 
 
 
 @dataclass(frozen=True)
+class WallFrame:
+    """What every view of one projector run is drawn from (defined here, not in the page script
+    that runs again at every refresh: a dataclass costs ~1 ms to define)."""
+
+    w: object
+    version: int
+    since: str
+    fresh: object
+    counters: dict
+
+
+@dataclass(frozen=True)
 class Slide:
     """One finding of the story view, in large type: a title, a headline, a line of detail, and
     the counts its picture draws (largest first)."""

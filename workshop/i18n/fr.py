@@ -346,8 +346,6 @@ CATALOGUE: dict[str, str] = {
     "net.hulls": "zones bleutées : les communautés (groupes très liés)",
     "net.new_ring": "cerclé de vert : arrivé il y a moins de 2 min",
     "net.wall_summary": "Taille d'un losange : ses contacts que personne d'autre ne cite ({n} en tout) · ronds : contacts partagés",
-    "proj.one_vote": "1 vote",
-    "proj.n_votes": "{n} votes",
     "proj.minutes": "minutes depuis l'ouverture de la manche",
     # views
     "story.bridge": "La passerelle la plus forte",
@@ -368,7 +366,7 @@ CATALOGUE: dict[str, str] = {
     "story.skill_contacts": "{n} contacts la proposent",
     "story.skill_nobody": "Personne ne la propose encore dans la salle",
     "story.theme": "Le thème sur lequel la salle peut agir",
-    "story.theme_votes": "{n} votes",
+    "story.theme_votes": "{n} gommettes",
     "story.empty": "L'histoire de la salle s'affichera ici dès les premiers contacts.",
     "view.story": "Histoire",
     "map.region_count": "{region} : {n} participants y connaissent quelqu'un",
