@@ -4,6 +4,7 @@
     python bench/themes.py --sets DIR      # any folder of labelled sets (same JSON format)
     python bench/themes.py --json          # one JSON object on the last line
     python bench/themes.py --ceiling       # also each signal's ARI when the true number of themes is given
+    python bench/themes.py --sweep         # also ARI over a grid of the grouping's settings
 
 Quality per set: adjusted Rand index (ARI), NMI and purity against the gold categories, the
 number of themes, the share of the largest theme, and the theme-language NMI where the set
@@ -97,8 +98,43 @@ def ceiling(folder: Path) -> dict:
         for name, x in (("sentence_ward", sentence), ("words_ward", words), ("both_ward", np.hstack([sentence, words]))):
             row[name] = round(adjusted_rand_score(gold, AgglomerativeClustering(k, linkage="ward").fit_predict(x)), 3)
         row["ours_k_given"] = round(adjusted_rand_score(gold, themes.cluster_texts(texts, n_clusters=k, vectors=vectors)), 3)
+        ours = themes.similarity(texts, vectors)
+        for name, sim in (("sentence", sentence @ sentence.T), ("words", words @ words.T), ("ours", ours)):
+            row[f"5nn_same_{name}"] = neighbours_agree(sim, gold)
         out[path.stem] = row
     return out
+
+
+def neighbours_agree(sim: np.ndarray, gold: list[str], k: int = 5) -> float:
+    """Share of each idea's k most similar ideas that have its gold theme: the signal's quality,
+    whatever the grouping (chance is the sum of the themes' squared shares)."""
+    others = sim.copy()
+    np.fill_diagonal(others, -np.inf)
+    nearest = np.argsort(-others, axis=1, kind="stable")[:, :k]
+    labels = np.asarray(gold)
+    return round(float((labels[nearest] == labels[:, None]).mean()), 3)
+
+
+def sweep(folder: Path) -> list[dict]:
+    """ARI and largest share over a grid of the grouping's settings (neighbours, word weight,
+    largest share): whether a shortfall is a setting's or the signals'."""
+    saved = themes.NEIGHBOURS, themes.TEXT_WEIGHT, themes.LARGEST_SHARE
+    sets = {p.stem: json.loads(p.read_text(encoding="utf-8"))["items"] for p in sorted(folder.glob("*.json"))}
+    rows = []
+    try:
+        for share in (1 / 3, 0.4, 0.5):
+            for neighbours in (6, 10, 15, 25):
+                for weight in (0.3, 0.5, 0.7):
+                    themes.NEIGHBOURS, themes.TEXT_WEIGHT, themes.LARGEST_SHARE = neighbours, weight, share
+                    row = {"neighbours": neighbours, "text_weight": weight, "largest_share": round(share, 2)}
+                    for name, items in sets.items():
+                        labels = themes.cluster_texts([it["text"] for it in items])
+                        row[f"{name}_ari"] = round(adjusted_rand_score([it["gold"] for it in items], labels), 3)
+                        row[f"{name}_largest"] = round(max(labels.count(c) for c in set(labels)) / len(labels), 2)
+                    rows.append(row)
+    finally:
+        themes.NEIGHBOURS, themes.TEXT_WEIGHT, themes.LARGEST_SHARE = saved
+    return rows
 
 
 def synthetic(n: int, seed: int) -> list[str]:
@@ -162,11 +198,14 @@ def main() -> None:
     parser.add_argument("--sets", type=Path, default=DEV_SETS)
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--ceiling", action="store_true", help="also: each signal's ARI with the true number of themes given")
+    parser.add_argument("--sweep", action="store_true", help="also: quality over a grid of the grouping's settings")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     result = {"quality": quality(args.sets) if args.sets.is_dir() else {}}
     if args.ceiling and args.sets.is_dir():
         result["ceiling"] = ceiling(args.sets)
+    if args.sweep and args.sets.is_dir():
+        result["sweep"] = sweep(args.sets)
     if not args.no_speed:
         result["speed"] = speed()
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -177,6 +216,8 @@ def main() -> None:
         print(name, " ".join(f"{k}={v}" for k, v in row.items()))
     for name, row in result.get("ceiling", {}).items():
         print(name, "k given:", " ".join(f"{k}={v}" for k, v in row.items()))
+    for row in result.get("sweep", []):
+        print("sweep", " ".join(f"{k}={v}" for k, v in row.items()))
     for key, value in result.get("speed", {}).items():
         print(f"{key}: {value}")
 
