@@ -267,6 +267,12 @@ def test_who_can_help_names_what_only_some_of_the_room_reaches(db):
         {"what": "Comptabilité", "participants": [ids["Cleo"]], "contacts": 1}
     ]
     assert network.who_can_help(["Famille", "Inconnu"], contacts) == []  # nothing stands out: say nothing
+    # What more of the theme's ideas ask for comes first, even when another need reaches more
+    # contacts: a need every theme mentions once does not hide the one this theme is about.
+    asked = ["Auvergne-Rhône-Alpes", "Comptabilité", "Comptabilité"]
+    assert [n["what"] for n in network.who_can_help(asked, contacts)] == ["Comptabilité", "Auvergne-Rhône-Alpes"]
+    assert [n["what"] for n in network.who_can_help(["Auvergne-Rhône-Alpes"], contacts,
+            texts=["Comptabilité partagée", "Un cabinet de comptabilité"])] == ["Comptabilité", "Auvergne-Rhône-Alpes"]  # fmt: skip
     names = {p.id: name for name, p in people.items()}
     text = network.describe_help(needs, names, lang="fr")
     assert text == "Qui peut aider — Auvergne-Rhône-Alpes : Ana, Ben · collectivité locale : Ana"

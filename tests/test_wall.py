@@ -221,6 +221,16 @@ def test_theme_cards_say_who_can_help_by_name_or_by_count(tmp_path):
     assert not [name for name in names if len(name) > 3 and name in " ".join(counted)]
 
 
+def test_each_theme_says_what_it_needs_not_what_every_theme_mentions(tmp_path):
+    """In a room of 60 the themes' "who can help" lines differ: each leads with what most of its
+    own ideas ask for (on the 200-person wall every theme had read "santé : …", the need that
+    reached most contacts)."""
+    _, room, cards, _, _ = _room_analysis(tmp_path, participants=60)
+    helped = [c for c in walls.cards_with_help(cards, room, lang="fr") if c["help"][True]]
+    firsts = [network.who_can_help(c["asked"], room.contacts, texts=c["texts"])[0]["what"] for c in helped]
+    assert len(helped) >= 4 and len(set(firsts)) >= len(helped) // 2, firsts
+
+
 def test_two_demo_rooms_with_the_same_seed_are_the_same_room(tmp_path):
     """A facilitator may seed a demo twice in one database: each room is whole (submission ids
     are unique across the database, so they name the room)."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from workshop import security, store
-from workshop.model import CIRCLES, FLOWS, REGIONS, SECTORS, Participant, Workshop
+from workshop.model import CIRCLES, FLOWS, REGIONS, Participant, Workshop
 
 FIRST_NAMES = (
     "Marie Jean Hélène Pierre Sophie Nicolas Camille Thomas Élodie Julien Chloé Antoine Léa Mathieu "
@@ -67,6 +67,17 @@ SKILLS = (
 
 # Ideas: subjects with several phrasings each (French first, a few in English), so that
 # clustering has real themes to find and real variety inside them.
+# The sectors an idea on each subject is tagged with (model.SECTORS): a theme then asks for
+# what its ideas are about, as in a real room ("Qui peut aider" differs from theme to theme).
+SUBJECT_SECTORS = {
+    "compétences": ("numérique", "conseil", "éducation"),
+    "recrutement": ("conseil", "industrie", "numérique"),
+    "territoire": ("collectivité locale", "association", "agriculture", "transport"),
+    "achats": ("commerce", "industrie", "agriculture"),
+    "financement": ("finance", "conseil"),
+    "mentorat": ("éducation", "conseil", "association"),
+    "clients": ("commerce", "numérique"),
+}
 IDEA_SUBJECTS = {
     "compétences": [
         "Partager nos compétences entre membres du réseau",
@@ -268,8 +279,8 @@ def seed_demo(
             text += rng.choice((" avec les anciens collègues", " dans notre région", " entre PME", " pour les associations"))
         author = members[rng.randrange(len(members))]
         tags = []
-        if rng.random() < 0.5:
-            tags.append(rng.choice(SECTORS))
+        if rng.random() < 0.5:  # a sector the idea is about, as a participant would tag it
+            tags.append(rng.choice(SUBJECT_SECTORS[subject]))
         if rng.random() < 0.4:
             tags.append(rng.choice(REGIONS[:13]))
         store.add_idea(db, author, submission_id=f"demo-{workshop.code}-{seed}-idea-{k}", text=text, tags=tags)

@@ -514,12 +514,14 @@ def reach_by(contacts: pd.DataFrame, attr: str) -> dict[str, int]:
 MAX_NEED_VALUES = 5000  # distinct contact field values looked for in a theme's ideas
 
 
-def who_can_help(tags: list[str], contacts: pd.DataFrame, *, texts: Iterable[str] = (), top: int = 2) -> list[dict]:
-    """What a theme needs that only some of the room reaches, best first: the theme's tags, and
-    the sectors, regions, cities, organisations and skills of the room's contacts that its ideas
-    name. A need reached by more than half of the participants who mapped contacts (everyone has
-    family) tells the room nothing and is left out; so is one nobody reaches. Each need:
-    {"what", "participants" (ids, most contacts first), "contacts"}; [] when nothing stands out."""
+def who_can_help(tags: Iterable[str], contacts: pd.DataFrame, *, texts: Iterable[str] = (), top: int = 2) -> list[dict]:
+    """What a theme needs that only some of the room reaches, best first: the theme's tags (once
+    per idea that carries one), and the sectors, regions, cities, organisations and skills of the
+    room's contacts that its ideas name. First what most of the theme's ideas ask for (tagged or
+    named), then what reaches most contacts: a need every theme mentions once does not hide the one
+    this theme is about. A need reached by more than half of the participants who mapped contacts
+    (everyone has family) tells the room nothing and is left out; so is one nobody reaches. Each
+    need: {"what", "participants" (ids, most contacts first), "contacts"}; [] when nothing stands out."""
     from workshop.i18n import CATALOGUES
 
     if contacts.empty:
@@ -536,19 +538,29 @@ def who_can_help(tags: list[str], contacts: pd.DataFrame, *, texts: Iterable[str
         # A circle named in any language the app speaks ("Famille", "Family").
         words |= {resolve.normalise(c.get(f"circle.{row.circle}", "")) for c in CATALOGUES.values()} - {""}
         words_of.append((int(row.participant_id), words))
-    needs = {resolve.normalise(tag): tag for tag in tags if tag and resolve.normalise(tag)}
-    said = " " + " ".join(resolve.normalise(text) for text in texts) + " "
+    needs: dict[str, str] = {}
+    asked: Counter[str] = Counter()  # how many of the theme's ideas ask for it
+    for tag in tags:
+        key = resolve.normalise(tag) if tag else ""
+        if key:
+            needs.setdefault(key, tag)
+            asked[key] += 1
+    said = [f" {resolve.normalise(text)} " for text in texts]
     for key, written in shown.items():
-        if len(key) >= 3 and f" {key} " in said:
-            needs.setdefault(key, written)
+        if len(key) >= 3:
+            named = sum(f" {key} " in text for text in said)
+            if named:
+                needs.setdefault(key, written)
+                asked[key] += named
     mapped = {pid for pid, _ in words_of}
     out = []
     for key, what in needs.items():
         reach = Counter(pid for pid, words in words_of if key in words)
         if reach and len(reach) <= len(mapped) / 2:
-            out.append({"what": what, "participants": [p for p, _ in reach.most_common()], "contacts": sum(reach.values())})
-    out.sort(key=lambda n: (-n["contacts"], len(n["participants"]), resolve.normalise(n["what"])))
-    return out[:top]
+            out.append({"what": what, "participants": [p for p, _ in reach.most_common()], "contacts": sum(reach.values()),
+                        "asked": asked[key]})  # fmt: skip
+    out.sort(key=lambda n: (-n["asked"], -n["contacts"], len(n["participants"]), resolve.normalise(n["what"])))
+    return [{k: v for k, v in need.items() if k != "asked"} for need in out[:top]]
 
 
 def describe_help(needs: list[dict], names: dict[int, str], *, lang: str, anonymous: bool = False) -> str:

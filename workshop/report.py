@@ -182,7 +182,7 @@ def pdf(reading: Reading, *, data: dict, level: str, network_png: bytes, themes_
         for text in card["representative"]:
             doc.para(f"   «{NBSP}{text}{NBSP}»")
         helped = network.describe_help(
-            network.who_can_help(card["tags"], room.contacts, texts=card["texts"]), names, lang=lang, anonymous=level != "full"
+            network.who_can_help(card["asked"], room.contacts, texts=card["texts"]), names, lang=lang, anonymous=level != "full"
         )
         if helped:
             doc.para("   " + helped, style="I")

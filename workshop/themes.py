@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import random
 import threading
+from collections import Counter
 from collections.abc import Sequence
 
 import igraph as ig
@@ -275,16 +276,15 @@ def cards(themes_df: pd.DataFrame, ideas: pd.DataFrame, *, language: str, k: int
         mine = ideas[ideas["theme_id"] == theme["id"]] if not ideas.empty else ideas
         # Representatives without repeats: the same sentence posted twice shows once.
         texts = tuple(dict.fromkeys(mine["text"].tolist())) if not mine.empty else ()
-        tags: dict[str, int] = {}
-        for tag_list in mine["tags"] if not mine.empty else []:
-            for tag in tag_list:
-                tags[tag] = tags.get(tag, 0) + 1
+        asked = [tag for tag_list in (mine["tags"] if not mine.empty else []) for tag in tag_list]
+        tags = Counter(asked)
         out.append(
             {
                 **theme,
                 "representative": list(_representative_texts(texts, k=k, language=language)),
                 "texts": list(texts),  # every idea once: what "who can help" reads
                 "tags": sorted(tags, key=lambda x: (-tags[x], x)),
+                "asked": asked,  # each idea's tags, repeats kept: what the theme asks for most
             }
         )
     return out

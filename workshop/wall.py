@@ -119,7 +119,7 @@ def cards_with_help(cards: Sequence[dict], room: Room, *, lang: str) -> list[dic
     names = dict(zip(room.participants["id"], room.participants["display_name"], strict=True))
     out = []
     for card in cards:
-        needs = who_can_help(card["tags"], room.contacts, texts=card["texts"])
+        needs = who_can_help(card["asked"], room.contacts, texts=card["texts"])
         help_text = {anonymous: describe_help(needs, names, lang=lang, anonymous=anonymous) for anonymous in (False, True)}
         out.append({**card, "help": help_text})
     return out
