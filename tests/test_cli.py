@@ -92,3 +92,17 @@ def test_export_and_import_commands(db, database, room, tmp_path, capsys):
     copy = store.workshop_by_code(db, created["code"])
     assert store.ideas_frame(db, copy.id)["text"].tolist() == ["Un jardin partagé"]
     assert main(["export", "--db", database, "--code", "NOPE00", "--out", str(bundle)]) == 2
+
+
+def test_demo_sizes_are_bounded_and_a_conference_room_fills(database, capsys):
+    """A room larger than the third parties' name pairs allow (8 contacts per participant) used to
+    hang for ever; 0 participants crashed. Now: a clear refusal outside 1..2000, a full pool above."""
+    import random
+
+    from workshop import demo
+
+    for size in ("0", "2001"):
+        assert main(["demo", "--db", database, "--participants", size, "--no-themes"]) == 2
+        assert "A demo room has 1 to 2000 participants." in capsys.readouterr().err
+    pool = demo._people(random.Random(1), 10_000)
+    assert len(pool) == len({(p.first, p.last) for p in pool}) == len(demo.FIRST_NAMES) * len(demo.LAST_NAMES)

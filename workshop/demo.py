@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from workshop import security, store
+from workshop.errors import InvalidInput
 from workshop.model import CIRCLES, FLOWS, REGIONS, Participant, Workshop
 
 FIRST_NAMES = (
@@ -160,6 +161,9 @@ def spelling_variant(rng: random.Random, first: str, last: str) -> str:
     return f"{first}  {last} "
 
 
+MAX_PARTICIPANTS = 2000  # a conference room of 1,000 and then some
+
+
 @dataclass
 class _Person:
     first: str
@@ -173,6 +177,9 @@ class _Person:
 
 
 def _people(rng: random.Random, n: int) -> list[_Person]:
+    """n third parties with distinct names, at most as many as there are name pairs (a pool asked
+    for more than that would never fill: `demo --participants 1000` hung)."""
+    n = min(n, len(FIRST_NAMES) * len(LAST_NAMES))
     people = []
     seen = set()
     while len(people) < n:
@@ -209,6 +216,8 @@ def seed_demo(
     with_themes: bool = True,
 ) -> DemoResult:
     """Fill a new workshop with a realistic room; returns its tokens."""
+    if isinstance(participants, bool) or not isinstance(participants, int) or not 1 <= participants <= MAX_PARTICIPANTS:
+        raise InvalidInput("err.demo_size", max=MAX_PARTICIPANTS)
     rng = random.Random(seed)
     workshop, token = store.create_workshop(
         db,

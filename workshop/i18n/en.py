@@ -51,6 +51,7 @@ CATALOGUE: dict[str, str] = {
     "err.too_long": "“{field}” is too long ({length} characters, at most {max}).",
     "err.too_many": "Too many items in “{field}” (at most {max}).",
     "err.invalid": "Invalid value: {field}.",
+    "err.demo_size": "A demo room has 1 to {max} participants.",
     "err.circle": "Choose a circle.",
     "err.year": "The year must be between 1900 and 2100.",
     "err.code": "This workshop code is not valid: check it on the screen.",

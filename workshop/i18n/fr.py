@@ -54,6 +54,7 @@ CATALOGUE: dict[str, str] = {
     "err.too_long": "« {field} » est trop long ({length} caractères, {max} au plus).",
     "err.too_many": "Trop d'éléments dans « {field} » ({max} au plus).",
     "err.invalid": "Valeur non valide : {field}.",
+    "err.demo_size": "Une salle de démonstration compte de 1 à {max} participants.",
     "err.circle": "Choisissez un cercle.",
     "err.year": "L'année doit être comprise entre 1900 et 2100.",
     "err.code": "Ce code d'atelier n'est pas valide : vérifiez-le sur l'écran.",
