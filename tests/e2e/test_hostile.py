@@ -116,3 +116,35 @@ def test_hostile_text_stays_text_everywhere(server, pages):
     assert "'=1+1" in files["nodes.csv"].decode()
     doc = json.loads(files["workshop.json"])
     assert sorted(i["text"] for i in doc["ideas"]) == sorted(PAYLOADS)  # JSON keeps the exact text
+
+
+def test_an_oversized_websocket_message_is_refused_and_the_app_keeps_serving(server):
+    """A frame of zeros deflates to almost nothing on the air and inflates on the server: above
+    10 MB the transport refuses it while inflating, above 1 MB the app refuses it before parsing
+    (both "message too big", 1009; with Streamlit's defaults both were inflated and parsed, 1002)."""
+    import asyncio
+
+    import websockets
+
+    from scripts.stclient import Session
+
+    async def close_code(size: int) -> int:
+        ws = await websockets.connect(
+            server.url.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit", "PLACEHOLDER_AUTH_TOKEN"],
+            compression="deflate", max_size=None, ping_interval=None, open_timeout=30,
+        )  # fmt: skip
+        await ws.send(b"\0" * size)
+        try:
+            await asyncio.wait_for(ws.recv(), 30)
+        except websockets.ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd else -1
+        return 0
+
+    async def still_serving() -> bool:
+        async with Session(server.url) as session:
+            run = await session.run(timeout=60)
+        return run.status is not None
+
+    assert asyncio.run(close_code(12_000_000)) == 1009
+    assert asyncio.run(close_code(2_000_000)) == 1009
+    assert asyncio.run(still_serving())
