@@ -3,8 +3,10 @@ Chromium driven by Playwright. Screenshots of every step go to test-artifacts/ (
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -114,6 +116,26 @@ def no_horizontal_scroll(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     viewport = page.viewport_size["width"]
     assert width <= viewport, f"page is {width}px wide in a {viewport}px viewport"
+
+
+def run_async(coro, *, timeout: float = 120):
+    """Run a coroutine to its end and return its result: in a thread of its own, since
+    Playwright's sync API owns this thread's event loop once a browser test has run."""
+    out: dict = {}
+
+    def target() -> None:
+        try:
+            out["value"] = asyncio.run(coro)
+        except BaseException as exc:  # handed to the test's thread
+            out["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(timeout)
+    assert not thread.is_alive(), f"still running after {timeout} s"
+    if "error" in out:
+        raise out["error"]
+    return out.get("value")
 
 
 def server_db(server):

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
 
 from playwright.sync_api import expect
 
 from scripts.stclient import Session, choice_state, text_state, trigger
 from scripts.stserver import Server
-from tests.e2e.conftest import ARTIFACTS, goto
+from tests.e2e.conftest import ARTIFACTS, goto, run_async
 from workshop import db as dbmod
 from workshop import links, store
 
@@ -60,10 +59,7 @@ def test_sigkill_mid_burst(tmp_path, pages):
         wall = pages.new("projector", width=1920, height=1080)
         goto(wall, links.projector_url(workshop))
         acked: list[str] = []
-        # Playwright's sync API owns this thread's event loop: the burst runs in its own thread.
-        burst = threading.Thread(target=lambda: asyncio.run(burst_then_kill(server, tokens, acked)))
-        burst.start()
-        burst.join(timeout=90)
+        run_async(burst_then_kill(server, tokens, acked), timeout=90)
         assert acked, "nothing was acknowledged before the kill"
 
         conn = dbmod.connect(db_path)

@@ -10,7 +10,7 @@ import zipfile
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import fill, goto, new_workshop, server_db, wait_ready
+from tests.e2e.conftest import fill, goto, new_workshop, run_async, server_db, wait_ready
 from workshop import export, links, store
 
 PAYLOADS = [
@@ -145,6 +145,6 @@ def test_an_oversized_websocket_message_is_refused_and_the_app_keeps_serving(ser
             run = await session.run(timeout=60)
         return run.status is not None
 
-    assert asyncio.run(close_code(12_000_000)) == 1009
-    assert asyncio.run(close_code(2_000_000)) == 1009
-    assert asyncio.run(still_serving())
+    assert run_async(close_code(12_000_000)) == 1009
+    assert run_async(close_code(2_000_000)) == 1009
+    assert run_async(still_serving())
