@@ -231,6 +231,32 @@ def test_each_theme_says_what_it_needs_not_what_every_theme_mentions(tmp_path):
     assert len(helped) >= 4 and len(set(firsts)) >= len(helped) // 2, firsts
 
 
+def test_the_demo_room_has_been_at_work_for_a_while(tmp_path):
+    """The demo's wall looks like a room's, not one instant's: people joined over the first
+    minutes, each contact and idea came after its author joined (ideas after their round
+    opened), most are older than the wall's 2 minutes of "new", a few are that fresh."""
+    from workshop import config, demo, store
+    from workshop import db as dbmod
+
+    conn = dbmod.open_db(tmp_path / "timeline.db")
+    made = demo.seed_demo(conn, participants=40, seed=8, with_themes=False)
+    wid = made.workshop.id
+    room = rooms.load(conn, wid)
+    ideas = store.ideas_frame(conn, wid)
+    opened = store.rounds(conn, wid)
+    conn.close()
+    now = dt.datetime.now(dt.UTC)
+    at = dt.datetime.fromisoformat
+    joined = {pid: at(t) for pid, t in zip(room.participants["id"], room.participants["joined_at"], strict=True)}
+    assert dt.timedelta(minutes=5) <= max(joined.values()) - min(joined.values()) <= demo.JOIN_SPREAD + dt.timedelta(minutes=1)
+    assert at(opened["contacts"].opened_at) <= min(joined.values())
+    contact_times = [at(t) for t in room.contacts["created_at"]]
+    assert all(joined[pid] <= t <= now for pid, t in zip(room.contacts["participant_id"], contact_times, strict=True))
+    assert all(at(opened["ideas"].opened_at) <= at(t) <= now for t in ideas["created_at"])
+    recent = sum(now - t < dt.timedelta(seconds=config.NEW_WINDOW_SECONDS) for t in contact_times)
+    assert 0 < recent < len(contact_times) / 4
+
+
 def test_two_demo_rooms_with_the_same_seed_are_the_same_room(tmp_path):
     """A facilitator may seed a demo twice in one database: each room is whole (submission ids
     are unique across the database, so they name the room)."""

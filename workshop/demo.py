@@ -162,6 +162,8 @@ def spelling_variant(rng: random.Random, first: str, last: str) -> str:
 
 
 MAX_PARTICIPANTS = 2000  # a conference room of 1,000 and then some
+DEMO_DURATION = dt.timedelta(minutes=45)  # how long the demo room has been at work
+JOIN_SPREAD = dt.timedelta(minutes=8)  # people come in over the first minutes
 
 
 @dataclass
@@ -227,8 +229,18 @@ def seed_demo(
         public_base_url=public_base_url,
         token=facilitator_token,
     )
-    for name in ("contacts", "ideas"):
-        store.set_round(db, workshop.id, name, is_open=True)
+    # The room has been at work for a while: people joined over the first minutes, mapped and
+    # posted since, and are still at it (the wall's growth curve, its latest arrivals and its
+    # "arrived in the last 2 minutes" rings look like a real room's, not one instant's).
+    clock = random.Random(seed + 1)  # its own draws: the room's content is the same as before
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    started = now - DEMO_DURATION
+    ideas_open = started + DEMO_DURATION / 3
+    store.set_round(db, workshop.id, "contacts", is_open=True, now=started)
+    store.set_round(db, workshop.id, "ideas", is_open=True, now=ideas_open)
+
+    def moment(since: dt.datetime) -> dt.datetime:
+        return since + (now - since) * clock.random()
 
     # A shared pool of third parties: smaller than the sum of address books, so people overlap.
     pool = _people(rng, max(40, participants * 8))
@@ -246,7 +258,8 @@ def seed_demo(
                 used_names.add(name)
                 break
         ptoken = security.new_token()
-        participant = store.join(db, workshop.code, name, token=ptoken)
+        joined = started + JOIN_SPREAD * (i / participants) + dt.timedelta(seconds=clock.randint(0, 20))
+        participant = store.join(db, workshop.code, name, token=ptoken, now=joined)
         store.set_own_skills(
             db,
             participant,
@@ -265,6 +278,7 @@ def seed_demo(
                 db,
                 participant,
                 submission_id=f"demo-{workshop.code}-{seed}-{i}-{person.first}-{person.last}",
+                now=moment(joined),
                 label=spelling_variant(rng, person.first, person.last),
                 circle=circle,
                 strength=rng.choice((1, 1, 2, 2, 3)),
@@ -292,7 +306,8 @@ def seed_demo(
             tags.append(rng.choice(SUBJECT_SECTORS[subject]))
         if rng.random() < 0.4:
             tags.append(rng.choice(REGIONS[:13]))
-        store.add_idea(db, author, submission_id=f"demo-{workshop.code}-{seed}-idea-{k}", text=text, tags=tags)
+        store.add_idea(db, author, submission_id=f"demo-{workshop.code}-{seed}-idea-{k}", text=text, tags=tags,
+                       now=moment(max(ideas_open, dt.datetime.fromisoformat(author.joined_at))))  # fmt: skip
 
     _confirm_obvious_merges(db, workshop)
     if with_themes:
