@@ -201,7 +201,7 @@ def test_the_walls_caption_wraps_and_the_plot_makes_room_for_it(tmp_path):
     positions, table = network.layout(g), network.metrics(g)
     fig = charts.network_figure(g, positions, table, wall=(1804, 676), fresh_since="2998-01-01T00:00:00+00:00")
     shapes = [shape for shape in fig.layout.shapes if shape.fillcolor == charts.HULL_FILL]
-    assert len(shapes) == 5  # seeded room, seeded layout
+    assert len(shapes) == 4  # seeded room (its regions skewed to a home one since 2026-12-02), seeded layout
     caption = fig.layout.annotations[0].text
     assert caption.count("<br>") == 1 and "cerclé de vert" in caption and "communautés" in caption
     assert fig.layout.margin.b == charts.WALL_MARGIN["b"] + charts.WALL_CAPTION_LINE_PX
@@ -234,7 +234,8 @@ def test_each_theme_says_what_it_needs_not_what_every_theme_mentions(tmp_path):
 def test_the_demo_room_has_been_at_work_for_a_while(tmp_path):
     """The demo's wall looks like a room's, not one instant's: people joined over the first
     minutes, each contact and idea came after its author joined (ideas after their round
-    opened), most are older than the wall's 2 minutes of "new", a few are that fresh."""
+    opened), most are older than the wall's 2 minutes of "new", a few are that fresh; the room
+    lives in one region mostly (the map had every region in the same dark blue)."""
     from workshop import config, demo, store
     from workshop import db as dbmod
 
@@ -255,6 +256,9 @@ def test_the_demo_room_has_been_at_work_for_a_while(tmp_path):
     assert all(at(opened["ideas"].opened_at) <= at(t) <= now for t in ideas["created_at"])
     recent = sum(now - t < dt.timedelta(seconds=config.NEW_WINDOW_SECONDS) for t in contact_times)
     assert 0 < recent < len(contact_times) / 4
+    # Most of what the room knows is in its own region, and it reaches every other one too.
+    by_region = room.contacts[room.contacts["region"] != ""]["region"].value_counts()
+    assert by_region.iloc[0] > 3 * by_region.iloc[1] and len(by_region) == len(demo.CITIES)
 
 
 def test_two_demo_rooms_with_the_same_seed_are_the_same_room(tmp_path):

@@ -164,6 +164,7 @@ def spelling_variant(rng: random.Random, first: str, last: str) -> str:
 MAX_PARTICIPANTS = 2000  # a conference room of 1,000 and then some
 DEMO_DURATION = dt.timedelta(minutes=45)  # how long the demo room has been at work
 JOIN_SPREAD = dt.timedelta(minutes=8)  # people come in over the first minutes
+HOME_SHARE = 0.5  # of the people the room knows, those who live in the room's own region
 
 
 @dataclass
@@ -178,7 +179,7 @@ class _Person:
     circle_bias: str
 
 
-def _people(rng: random.Random, n: int) -> list[_Person]:
+def _people(rng: random.Random, n: int, *, home: str = "", place: random.Random | None = None) -> list[_Person]:
     """n third parties with distinct names, at most as many as there are name pairs (a pool asked
     for more than that would never fill: `demo --participants 1000` hung)."""
     n = min(n, len(FIRST_NAMES) * len(LAST_NAMES))
@@ -191,12 +192,15 @@ def _people(rng: random.Random, n: int) -> list[_Person]:
         seen.add((first, last))
         region = rng.choice(list(CITIES))
         sector = rng.choice(list(ORGANISATIONS))
+        city = rng.choice(CITIES[region])
+        if place is not None and home and place.random() < HOME_SHARE:
+            region, city = home, place.choice(CITIES[home])
         people.append(
             _Person(
                 first=first,
                 last=last,
                 region=region,
-                city=rng.choice(CITIES[region]),
+                city=city,
                 sector=sector,
                 organisation=rng.choice(ORGANISATIONS[sector]),
                 skills=rng.sample(SKILLS, k=rng.randint(0, 2)),
@@ -243,7 +247,11 @@ def seed_demo(
         return since + (now - since) * clock.random()
 
     # A shared pool of third parties: smaller than the sum of address books, so people overlap.
-    pool = _people(rng, max(40, participants * 8))
+    # Most of the room and of the people it knows live in one region, as at a real day (the map
+    # then shows where the room reaches beyond it); drawn from a generator of its own.
+    place = random.Random(seed + 2)
+    home_region = place.choice(list(CITIES))
+    pool = _people(rng, max(40, participants * 8), home=home_region, place=place)
     used_names: set[str] = set()
     tokens: list[str] = []
     members: list[Participant] = []
@@ -271,6 +279,7 @@ def seed_demo(
         members.append(participant)
 
         home = rng.choice(list(CITIES))
+        home = home_region if place.random() < HOME_SHARE else home
         for person in rng.sample(pool, k=rng.randint(9, 18)):
             dormant = rng.random() < 0.22
             circle = person.circle_bias if rng.random() < 0.6 else rng.choice(CIRCLES)
