@@ -68,17 +68,6 @@ SKILLS = (
 
 # Ideas: subjects with several phrasings each (French first, a few in English), so that
 # clustering has real themes to find and real variety inside them.
-# The sectors an idea on each subject is tagged with (model.SECTORS): a theme then asks for
-# what its ideas are about, as in a real room ("Qui peut aider" differs from theme to theme).
-SUBJECT_SECTORS = {
-    "compétences": ("numérique", "conseil", "éducation"),
-    "recrutement": ("conseil", "industrie", "numérique"),
-    "territoire": ("collectivité locale", "association", "agriculture", "transport"),
-    "achats": ("commerce", "industrie", "agriculture"),
-    "financement": ("finance", "conseil"),
-    "mentorat": ("éducation", "conseil", "association"),
-    "clients": ("commerce", "numérique"),
-}
 IDEA_SUBJECTS = {
     "compétences": [
         "Partager nos compétences entre membres du réseau",
@@ -127,6 +116,18 @@ IDEA_SUBJECTS = {
         "Prospection commerciale par les réseaux personnels",
         "Recommandations croisées entre membres pour développer les ventes",
     ],
+}
+
+# The sectors an idea on each subject is tagged with (model.SECTORS): a theme then asks for
+# what its ideas are about, as in a real room ("Qui peut aider" differs from theme to theme).
+SUBJECT_SECTORS = {
+    "compétences": ("numérique", "conseil", "éducation"),
+    "recrutement": ("conseil", "industrie", "numérique"),
+    "territoire": ("collectivité locale", "association", "agriculture", "transport"),
+    "achats": ("commerce", "industrie", "agriculture"),
+    "financement": ("finance", "conseil"),
+    "mentorat": ("éducation", "conseil", "association"),
+    "clients": ("commerce", "numérique"),
 }
 
 PARTICIPANT_SKILLS_SOUGHT = ("levée de fonds", "recrutement", "export", "data", "subventions publiques", "RSE")
@@ -192,7 +193,7 @@ def _people(rng: random.Random, n: int, *, home: str = "", place: random.Random 
         seen.add((first, last))
         region = rng.choice(list(CITIES))
         sector = rng.choice(list(ORGANISATIONS))
-        city = rng.choice(CITIES[region])
+        city = rng.choice(CITIES[region])  # drawn either way, so the seed's other draws stay put
         if place is not None and home and place.random() < HOME_SHARE:
             region, city = home, place.choice(CITIES[home])
         people.append(
@@ -236,7 +237,7 @@ def seed_demo(
     # The room has been at work for a while: people joined over the first minutes, mapped and
     # posted since, and are still at it (the wall's growth curve, its latest arrivals and its
     # "arrived in the last 2 minutes" rings look like a real room's, not one instant's).
-    clock = random.Random(seed + 1)  # its own draws: the room's content is the same as before
+    clock = random.Random(seed + 1)  # draws of its own: the timeline changes nothing else a seed gives
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     started = now - DEMO_DURATION
     ideas_open = started + DEMO_DURATION / 3
@@ -278,7 +279,7 @@ def seed_demo(
         tokens.append(ptoken)
         members.append(participant)
 
-        home = rng.choice(list(CITIES))
+        home = rng.choice(list(CITIES))  # drawn either way, so the seed's other draws stay put
         home = home_region if place.random() < HOME_SHARE else home
         for person in rng.sample(pool, k=rng.randint(9, 18)):
             dormant = rng.random() < 0.22
