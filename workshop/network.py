@@ -557,10 +557,11 @@ def who_can_help(tags: Iterable[str], contacts: pd.DataFrame, *, texts: Iterable
     for key, what in needs.items():
         reach = Counter(pid for pid, words in words_of if key in words)
         if reach and len(reach) <= len(mapped) / 2:
-            out.append({"what": what, "participants": [p for p, _ in reach.most_common()], "contacts": sum(reach.values()),
-                        "asked": asked[key]})  # fmt: skip
-    out.sort(key=lambda n: (-n["asked"], -n["contacts"], len(n["participants"]), resolve.normalise(n["what"])))
-    return [{k: v for k, v in need.items() if k != "asked"} for need in out[:top]]
+            out.append({"what": what, "participants": [p for p, _ in reach.most_common()], "contacts": sum(reach.values())})
+    out.sort(
+        key=lambda n: (-asked[resolve.normalise(n["what"])], -n["contacts"], len(n["participants"]), resolve.normalise(n["what"]))
+    )
+    return out[:top]
 
 
 def describe_help(needs: list[dict], names: dict[int, str], *, lang: str, anonymous: bool = False) -> str:
