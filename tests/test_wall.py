@@ -261,6 +261,24 @@ def test_the_demo_room_has_been_at_work_for_a_while(tmp_path):
     assert by_region.iloc[0] > 3 * by_region.iloc[1] and len(by_region) == len(demo.CITIES)
 
 
+def test_the_demo_theme_renamed_by_hand_is_the_one_about_its_name(tmp_path):
+    """The wall showed "Partage de compétences" over ideas about cooptation: the demo renamed
+    the largest theme whatever it held."""
+    from workshop import db as dbmod
+    from workshop import demo, store
+
+    conn = dbmod.open_db(tmp_path / "renamed.db")
+    wid = demo.seed_demo(conn, participants=60, seed=3).workshop.id
+    ideas = store.ideas_frame(conn, wid)
+    renamed = store.themes_frame(conn, wid).query("renamed == 1")
+    conn.close()
+    assert renamed["label"].tolist() == ["Partage de compétences"]
+    skills = ideas[ideas["text"].str.startswith(tuple(demo.IDEA_SUBJECTS["compétences"]))]
+    per_theme = skills["theme_id"].value_counts()
+    assert per_theme.index[0] == renamed["id"].iloc[0]
+    assert len(per_theme) == 1 or per_theme.iloc[0] > per_theme.iloc[1]
+
+
 def test_two_demo_rooms_with_the_same_seed_are_the_same_room(tmp_path):
     """A facilitator may seed a demo twice in one database: each room is whole (submission ids
     are unique across the database, so they name the room)."""

@@ -342,8 +342,13 @@ def _seed_do_round(db: Database, workshop: Workshop, members: list[Participant],
     frame = store.themes_frame(db, workshop.id)
     if frame.empty:
         return
-    biggest = frame.sort_values(["ideas", "id"], ascending=[False, True]).iloc[0]
-    store.rename_theme(db, workshop.id, int(biggest["id"]), "Partage de compétences")
+    # The facilitator renames the theme that gathered the skill-sharing ideas, as one would.
+    ideas = store.ideas_frame(db, workshop.id)
+    on_skills = ideas[ideas["text"].str.startswith(tuple(IDEA_SUBJECTS["compétences"]))]
+    counts = on_skills["theme_id"].dropna().astype(int).value_counts()
+    if not counts.empty:
+        top = int(counts.sort_index().idxmax())
+        store.rename_theme(db, workshop.id, top, "Partage de compétences")
     theme_ids = [int(t) for t in frame["id"]]
     store.set_round(db, workshop.id, "vote", is_open=True)
     for member in members:
