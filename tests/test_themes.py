@@ -65,9 +65,23 @@ def test_labels_contain_expected_lemmas():
     }
 
 
-def test_representatives_are_closest_to_centre():
+def test_representatives_are_central_and_unlike_each_other():
     labels = themes.cluster_texts(IDEAS)
-    assert themes.representatives(IDEAS, labels, k=2) == {0: [2, 0], 1: [3, 5], 2: [6, 7], 3: [10, 11]}
+    # The most central first; the second is not its translation (2 then 1, not 2 then 0).
+    assert themes.representatives(IDEAS, labels, k=2) == {0: [2, 1], 1: [3, 4], 2: [6, 8], 3: [10, 9]}
+
+
+def test_rewordings_of_one_idea_do_not_fill_a_theme_card():
+    """A demo card showed the same idea three times with a different ending."""
+    base = "Une bourse d'échange de compétences entre entreprises"
+    endings = ("", " entre PME", " pour les associations", " avec les anciens collègues", " dans notre région")
+    texts = [base + end for end in endings] + [
+        "Annuaire des compétences du réseau, tenu à jour par chacun",
+        "Prêter des compétences pro à des associations",
+        "Mettre en relation ceux qui offrent une compétence et ceux qui la cherchent",
+    ]
+    assert themes.representatives(texts, [0] * len(texts), k=3) == {0: [0, 6, 5]}
+    assert themes.representatives(texts[:2], [0, 0], k=3) == {0: [0, 1]}  # fewer ideas than asked: all of them
 
 
 @pytest.mark.parametrize(
@@ -293,5 +307,5 @@ def test_theme_cards_show_the_central_ideas_once(db, ideas_room):
     store.add_idea(db, ideas_room["bob"], submission_id="dup", text="Des vélos partagés pour les salariés")
     store.move_idea(db, wid, int(store.ideas_frame(db, wid)["id"].max()), int(store.themes_frame(db, wid)["id"].iloc[2]))
     cards = {c["label"]: c["representative"] for c in rooms.theme_cards(db, wid, k=2)}
-    assert cards["vélo · salarié · partage"] == ["Des vélos partagés pour les salariés", "Bike sharing for employees"]
+    assert cards["vélo · salarié · partage"] == ["Des vélos partagés pour les salariés", "Un atelier de réparation de vélos"]
     assert all(len(reps) == len(set(reps)) for reps in cards.values())

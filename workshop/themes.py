@@ -6,7 +6,8 @@ cosine of their TF-IDF word features (lemmas in each idea's own language, synony
 The number of themes follows the room: communities of the nearest-neighbour graph (Leiden,
 modularity, seeded), a theme holding more than a third of the room split again, at most 12.
 The facilitator can still ask for a number (average linkage then cuts the tree there).
-Labels: each theme's most specific lemmas (c-TF-IDF); representatives: the ideas nearest its centre.
+Labels: each theme's most specific lemmas (c-TF-IDF); representatives: ideas near its centre and
+unlike each other.
 Deterministic: same ideas, same themes.
 """
 
@@ -34,6 +35,7 @@ TEXT_WEIGHT = 0.5  # share of the word signal; the rest is the sentence vectors'
 NEIGHBOURS = 10  # edges per idea in the graph the themes are found in
 LARGEST_SHARE = 1 / 3  # a theme above this share of the room (12 ideas or more) is split again
 MAX_THEMES = 12
+REPEAT_PENALTY = 0.5  # a representative's likeness to one already shown, weighed against its centrality
 _graph_rng = threading.Lock()  # igraph's random generator is process-wide: one seeded run at a time
 
 
@@ -202,7 +204,9 @@ def _short(text: str) -> str:
 def representatives(
     texts: Sequence[str], labels: Sequence[int], *, k: int = 3, vectors: np.ndarray | None = None, language: str = "fr"
 ) -> dict[int, list[int]]:
-    """Indices of the k texts nearest each cluster's centre (highest mean similarity), best first."""
+    """Indices of k texts per cluster, best first: the one nearest its centre (highest mean
+    similarity), then each next one central but unlike those already chosen (maximal marginal
+    relevance), so three rewordings of one idea do not fill a theme's card."""
     if not texts:
         return {}
     vectors = embed.vectors(texts) if vectors is None else np.asarray(vectors)
@@ -212,8 +216,14 @@ def representatives(
         idx = np.flatnonzero(labels == c)
         sim = similarity([texts[i] for i in idx], vectors[idx], language=language) if len(idx) > 1 else np.ones((1, 1))
         centrality = sim.mean(axis=1)
-        order = sorted(range(len(idx)), key=lambda j: (-centrality[j], idx[j]))
-        out[int(c)] = [int(idx[j]) for j in order[:k]]
+        chosen: list[int] = []
+        while len(chosen) < min(k, len(idx)):
+            left = [j for j in range(len(idx)) if j not in chosen]
+            overlap = sim[np.ix_(left, chosen)].max(axis=1) if chosen else np.zeros(len(left))
+            gain = centrality[left] - REPEAT_PENALTY * overlap
+            best = min(range(len(left)), key=lambda m: (-gain[m], idx[left[m]]))
+            chosen.append(left[best])
+        out[int(c)] = [int(idx[j]) for j in chosen]
     return out
 
 
@@ -292,7 +302,7 @@ def cards(themes_df: pd.DataFrame, ideas: pd.DataFrame, *, language: str, k: int
 
 @functools.lru_cache(maxsize=512)
 def _representative_texts(texts: tuple[str, ...], *, k: int, language: str) -> tuple[str, ...]:
-    """A theme's k most central ideas, remembered by its ideas: a vote (which moves the data
+    """A theme's k representative ideas, remembered by its ideas: a vote (which moves the data
     version) does not recompute them, only a change of the theme's ideas does."""
     if not texts:
         return ()
