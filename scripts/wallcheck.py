@@ -24,7 +24,15 @@ MEASURE = (
     const rect = range.getBoundingClientRect();
     const box = sb(el);
     if (box.width <= 1 || box.height <= 1 || rect.width <= 1 || rect.height <= 1 || rect.right <= 0 || rect.bottom <= 0) continue;  // visually hidden (skip link)
-    bottom = Math.max(bottom, rect.bottom + window.scrollY);
+    // A line cut off by a clamp (overflow hidden on the text or a card around it) is not on screen.
+    // Only boxes inside the page's content count: the wall's canvas clips too, and what it cuts
+    // off is exactly the overflow measured here.
+    let seen = rect.bottom;
+    for (let a = el; a && !a.matches('[data-testid="stMainBlockContainer"], body'); a = a.parentElement) {
+      const o = getComputedStyle(a);
+      if (o.overflowY === 'hidden' || o.overflowY === 'clip') seen = Math.min(seen, a.getBoundingClientRect().bottom);
+    }
+    bottom = Math.max(bottom, seen + window.scrollY);
     const size = parseFloat(style.fontSize) * scale;
     if (size < smallest) { smallest = size; smallestText = node.textContent.trim().slice(0, 40); }
   }

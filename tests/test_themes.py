@@ -65,6 +65,11 @@ def test_labels_contain_expected_lemmas():
     }
 
 
+def test_a_label_names_a_word_once_whatever_its_form():
+    texts = ["Recommandations croisées entre membres", "Mentorat croisé entre secteurs", "Ventes croisées", "Mentorat croisé"]
+    assert themes.theme_labels(texts, [0, 0, 0, 0]) == {0: "croisé · mentorat · membre"}
+
+
 def test_representatives_are_central_and_unlike_each_other():
     labels = themes.cluster_texts(IDEAS)
     # The most central first; the second is not its translation (2 then 1, not 2 then 0).
@@ -90,7 +95,9 @@ def test_rewordings_of_one_idea_do_not_fill_a_theme_card():
      ("have", "en", "have"), ("have", "fr", "have"), ("cameras", "en", "camera"), ("Mars", "fr", "Mars"),
      ("empreinte", "fr", "empreinte"), ("empreintes", "fr", "empreinte"), ("Compétences", "fr", "Compétences"),
      ("compétences", "fr", "compétence"), ("salariés", "fr", "salarié"), ("données", "fr", "donnée"),
-     ("chevaux", "fr", "cheval"), ("companies", "en", "company"), ("better", "en", "better"), ("PME", "fr", "PME")],
+     ("chevaux", "fr", "cheval"), ("companies", "en", "company"), ("better", "en", "better"), ("PME", "fr", "PME"),
+     ("professionnelles", "fr", "professionnel"), ("locale", "fr", "local"), ("sportives", "fr", "sportif"),
+     ("citoyenne", "fr", "citoyen"), ("capitale", "fr", "capitale"), ("moyenne", "fr", "moyenne"), ("vive", "fr", "vive")],
 )  # fmt: skip
 def test_lemmas_stay_words(word, lang, lemma):
     assert lexicon.lemma(word, lang) == lemma

@@ -107,8 +107,16 @@ def lemma(word: str, lang: str = "fr") -> str:
     return lem if _is_inflection(low, lem, lang) else low
 
 
+# Endings an inflection drops: plurals, and in French the feminine of adjectives
+# (professionnelles -> professionnel, locale -> local, sportive -> sportif), each only when
+# simplemma's lemma is exactly the word without it (capitale, moyenne, vive stay as written).
 _PLURALS = {
-    "fr": (("s", ""), ("x", ""), ("aux", "al"), ("aux", "ail")),
+    "fr": (("s", ""), ("x", ""), ("aux", "al"), ("aux", "ail"))
+    + tuple(
+        (fem + plural, masc)
+        for fem, masc in (("ale", "al"), ("elle", "el"), ("enne", "en"), ("euse", "eux"), ("ive", "if"), ("ère", "er"))
+        for plural in ("", "s")
+    ),  # fmt: skip
     "en": (("s", ""), ("es", ""), ("ies", "y"), ("ves", "f")),
 }
 _VERB_FORMS = {

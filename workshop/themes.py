@@ -186,9 +186,21 @@ def theme_labels(texts: Sequence[str], labels: Sequence[int], *, top: int = 3, l
     out = {}
     for row, c in enumerate(clusters):
         order = sorted(range(len(vocab)), key=lambda j: (-scores[row, j], vocab[j]))
-        words = [vocab[j] for j in order[:top] if scores[row, j] > 0]
+        words: list[str] = []
+        for j in order:
+            if len(words) == top or scores[row, j] <= 0:
+                break
+            if _form_key(vocab[j]) not in {_form_key(w) for w in words}:  # not "croisée · vente · croisé"
+                words.append(vocab[j])
         out[c] = _short(" · ".join(words)) if words else fallback[c]
     return out
+
+
+def _form_key(word: str) -> str:
+    """Two forms of one word that lemmas keep apart (croisée, croisé) share this key."""
+    word = word.casefold()
+    word = word[:-1] if len(word) > 4 and word.endswith("s") else word
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
 def _short(text: str) -> str:

@@ -18,6 +18,8 @@ from workshop import wall as walls
 from workshop.model import LIMITS, PROJECTOR_VIEWS
 
 VIEWS = PROJECTOR_VIEWS
+PUSH_BELOW = """() => { const p = document.createElement('p'); p.style.marginTop = '1200px'; p.textContent = 'plus bas';
+  document.querySelector('[data-testid="stMainBlockContainer"]').appendChild(p); }"""
 SIZES = ((1920, 1080, 24.0), (1280, 720, 18.0))
 
 
@@ -64,6 +66,9 @@ def test_every_view_fits_the_screen_in_large_type(server, rooms, pages, room, si
             text = wall.locator("body").inner_text()
             leaked = [label for label in private if label in text]
             assert not leaked, (view, leaked[:3])
+            if view == VIEWS[0]:  # the measure sees a line pushed below the screen (clamped lines it does not count)
+                wall.evaluate(PUSH_BELOW)
+                assert wall.evaluate(MEASURE)["overflow_px"] > 0
             wall.context.close()
     finally:
         conn.close()
