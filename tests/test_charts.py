@@ -35,6 +35,22 @@ def test_on_the_wall_labels_are_drawn_after_every_node(db):
     assert nodes and all(t.mode in ("markers", "lines") and not t.text for t in nodes)
 
 
+def _node_sizes(fig) -> list[float]:
+    *nodes, _labels = fig.data
+    return [size for t in nodes if t.mode == "markers" for size in t.marker.size]
+
+
+def test_on_the_wall_markers_cover_a_bounded_share_of_the_picture(db):
+    """At a conference of 1,000 the diamonds hid every shared contact: sizes shrink together."""
+    roomy = _node_sizes(_figure(db, wall=(1800, 700)))
+    cramped = _node_sizes(_figure(db, wall=(90, 60)))
+    assert sum(s * s for s in roomy) < charts.WALL_INK_SHARE * 1800 * 700  # a small room is drawn as it was
+    assert sum(s * s for s in cramped) <= charts.WALL_INK_SHARE * 90 * 60 * 1.001
+    assert min(cramped) >= charts.WALL_MIN_NODE_PX and max(cramped) < max(roomy)
+    big, small = roomy.index(max(roomy)), roomy.index(min(roomy))
+    assert cramped[big] > cramped[small]  # the largest stays the largest
+
+
 def test_labels_shown_escaped_when_opted_in(db):
     blob = str(_figure(db, show_labels=True).to_dict())
     assert "&lt;b&gt;Zoé&lt;/b&gt; Martin" in blob and "<b>Zoé</b>" not in blob

@@ -123,6 +123,7 @@ def network_figure(
     fresh = {i for i in names if fresh_since and (g.vs[i]["first_seen"] or "") >= fresh_since}
     hulls, caption = [], []
     if wall:
+        sizes = _within_ink(sizes, plot_px=wall)
         members: dict[int, list[tuple[float, float]]] = {}
         for i in names:
             members.setdefault(comm[g.vs[i]["key"]], []).append(at[g.vs[i]["key"]])
@@ -265,6 +266,8 @@ def community_hulls(groups: list[list[tuple[float, float]]], *, plot_px: tuple[i
 
 
 NEW_OUTLINE = "#00a651"  # the ring of what arrived in the last minutes (told apart from the families' colours by its width)
+WALL_INK_SHARE = 0.3  # the most of the network's picture its markers may cover (a 200-person room stays as drawn)
+WALL_MIN_NODE_PX = 7  # a node never shrinks below this on the 1920×1080 canvas
 WALL_LABEL_PX = 28  # node labels and legend on the 1920×1080 wall canvas (≥ 18 px at 1280×720)
 WALL_MARGIN = {"l": 10, "r": 10, "t": 56, "b": 48}
 X_RANGE, Y_RANGE = (-0.03, 1.03), (-0.03, 1.06)
@@ -288,6 +291,17 @@ def _caption_lines(parts: list[str]) -> list[str]:
 def wall_plot_px(width: int, height: int) -> tuple[int, int]:
     """The plot area of a wall figure `width` × `height` px (its margins taken off)."""
     return width - WALL_MARGIN["l"] - WALL_MARGIN["r"], height - WALL_MARGIN["t"] - WALL_MARGIN["b"]
+
+
+def _within_ink(sizes: dict[int, float], *, plot_px: tuple[int, int]) -> dict[int, float]:
+    """Marker sizes shrunk together so the markers cover at most WALL_INK_SHARE of the picture:
+    at a conference of 1,000 the diamonds hid every shared contact and line behind them."""
+    ink = sum(size * size for size in sizes.values())
+    budget = WALL_INK_SHARE * plot_px[0] * plot_px[1]
+    if ink <= budget:
+        return sizes
+    factor = (budget / ink) ** 0.5
+    return {i: max(WALL_MIN_NODE_PX, size * factor) for i, size in sizes.items()}
 
 
 def _fitting_labels(g, positions, texts, sizes, score, top, *, plot_px: tuple[int, int]) -> dict[int, str]:
