@@ -433,7 +433,7 @@ def vote_section(mine: Mine) -> None:
         placed += int(st.session_state.get(key) or 0)
         # What the theme holds, in the room's own words: people choose ideas, not keywords.
         if theme["representative"]:
-            ui.plain("\n".join(f"« {text} »" for text in theme["representative"][:3]), caption=True)
+            ui.plain("\n".join(ui.quote(text) for text in theme["representative"][:3]), caption=True)
     left = workshop.vote_dots - placed
     if left >= 0:
         st.markdown(f"**{ui.t('me.vote_left', left=left)}**")

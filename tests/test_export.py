@@ -398,6 +398,21 @@ def test_mutated_real_payload_never_crashes(conn, full_bundle, data):
         store.delete_workshop(conn, new.id, vacuum=False)
 
 
+def test_an_english_report_is_punctuated_in_english(tmp_path):
+    """The English PDF had French typography: "Question : « … »", "Date : …"."""
+    from workshop import db as dbmod
+
+    conn = dbmod.open_db(tmp_path / "en.db")
+    expected = {"en": ("Question: “What can we share?”", "Date: "), "fr": ("Question : « What can we share? »", "Date : ")}
+    for language, lines in expected.items():
+        workshop, _ = store.create_workshop(conn, title="Workshop", language=language, question="What can we share?")
+        pdf = unzip(export.bundle(conn, workshop.id, level="full"))["report.pdf"]
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).replace("\u00a0", " ")
+        assert all(line in text for line in lines), (language, text[:200])
+        assert language == "fr" or ("«" not in text and " :" not in text)
+    conn.close()
+
+
 def test_pdf_marks_what_its_font_cannot_draw(tmp_path):
     """Emoji and CJK are not in the embedded font: drawn as □ with a note, never dropped silently;
     accents and Arabic letters stay."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workshop.i18n import CATALOGUES, FR, NAMES, language_name, t
+from workshop.i18n import CATALOGUES, FR, NAMES, field, language_name, quote, t
 from workshop.model import CIRCLES, FLOWS, LANGUAGES, ROUNDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,3 +67,10 @@ def test_counts_are_singular_for_one_in_every_language():
     assert count(0, "th.one_dot", "th.n_dots", "fr") == "0 gommettes"
     assert count(1, "th.one_dot", "th.n_dots", "en") == "1 dot"
     assert count(2, "map.region_one", "map.region_count", "en", region="Bretagne").startswith("Bretagne")
+
+
+def test_quotes_and_colons_follow_the_language():
+    assert quote("Un vélo", "fr") == "«\u00a0Un vélo\u00a0»" and quote("A bike", "en") == "“A bike”"
+    assert quote("rep.date", "en") == "“rep.date”"  # someone's words are never looked up in the catalogue
+    assert quote("{n} {x}", "fr") == "«\u00a0{n} {x}\u00a0»"  # nor formatted
+    assert field("Date", "2026-12-02", "fr") == "Date\u00a0: 2026-12-02" and field("Date", 3, "en") == "Date: 3"

@@ -12,10 +12,8 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from workshop import network
-from workshop.i18n import count, t
+from workshop.i18n import count, field, quote, t
 from workshop.rooms import Reading
-
-NBSP = "\u00a0"
 
 
 def _font_dir() -> str:
@@ -112,9 +110,9 @@ def pdf(reading: Reading, *, data: dict, level: str, network_png: bytes, themes_
     doc.alias_nb_pages()
     doc.add_page()
     doc.h1(f"{t('rep.title', lang)} — {w.title}")
-    doc.para(f"{t('rep.date', lang)}{NBSP}: {w.created_at[:10]}")
+    doc.para(field(t("rep.date", lang), w.created_at[:10], lang))
     if w.question:
-        doc.para(f"{t('rep.question', lang)}{NBSP}: «{NBSP}{w.question}{NBSP}»", style="I")
+        doc.para(field(t("rep.question", lang), quote(w.question, lang), lang), style="I")
 
     c = reading.counters
     doc.h2(t("rep.counters", lang))
@@ -144,7 +142,7 @@ def pdf(reading: Reading, *, data: dict, level: str, network_png: bytes, themes_
         items = list(analysis.collective_reach[dim].items())[:8]
         if items:
             names = [t(f"circle.{k}", lang) if dim == "circle" else k for k, _ in items]
-            doc.para(f"{t(key, lang)}{NBSP}: " + ", ".join(f"{n} ({v})" for n, (_, v) in zip(names, items, strict=True)))
+            doc.para(field(t(key, lang), ", ".join(f"{n} ({v})" for n, (_, v) in zip(names, items, strict=True)), lang))
 
     doc.h2(t("rep.bridges", lang))
     bridges = analysis.bridge_contacts[:10]
@@ -164,10 +162,11 @@ def pdf(reading: Reading, *, data: dict, level: str, network_png: bytes, themes_
         doc.para(t("net.dormant", lang), style="B")
         doc.para(", ".join(f"{t(f'circle.{k}', lang)} ({v})" for k, v in analysis.sleeping_capital.items()))
     div = analysis.tie_diversity["room"]
-    doc.para(
-        f"{t('net.diversity', lang)}{NBSP}: {t('net.weak', lang)} {div['weak']:.0%}, {t('net.strong', lang)} {div['strong']:.0%}, "
+    shares = (
+        f"{t('net.weak', lang)} {div['weak']:.0%}, {t('net.strong', lang)} {div['strong']:.0%}, "
         f"{t('net.cross_circle', lang)} {div['cross_circle']:.0%}, {t('net.cross_region', lang)} {div['cross_region']:.0%}"
     )
+    doc.para(field(t("net.diversity", lang), shares, lang))
 
     doc.add_page()
     doc.h2(t("rep.themes", lang))
@@ -180,7 +179,7 @@ def pdf(reading: Reading, *, data: dict, level: str, network_png: bytes, themes_
         ideas = count(card["ideas"], "th.one_idea", "th.n_ideas", lang)
         doc.para(f"{card['label']} — {ideas}, {count(card['votes'], 'th.one_dot', 'th.n_dots', lang)}", style="B")
         for text in card["representative"]:
-            doc.para(f"   «{NBSP}{text}{NBSP}»")
+            doc.para(f"   {quote(text, lang)}")
         helped = network.describe_help(
             network.who_can_help(card["asked"], room.contacts, texts=card["texts"]), names, lang=lang, anonymous=level != "full"
         )
@@ -194,7 +193,7 @@ def pdf(reading: Reading, *, data: dict, level: str, network_png: bytes, themes_
     for group in groups:
         doc.para(group["name"], style="B")
         if level != "aggregate":
-            doc.para(f"{t('me.members', lang)}{NBSP}: " + ", ".join(people.get(m["id"], "?") for m in group["members"]))
+            doc.para(field(t("me.members", lang), ", ".join(people.get(m["id"], "?") for m in group["members"]), lang))
             for step in group["next_steps"]:
                 owner = people.get(step["participant_id"], step["owner"]) if level != "full" else step["owner"]
                 doc.para(f"→ {step['text']} — {owner} {step['due_date']}")
@@ -216,13 +215,11 @@ def pdf(reading: Reading, *, data: dict, level: str, network_png: bytes, themes_
     comparison = reading.comparison
     if comparison:
         doc.h2(t("rep.comparison", lang))
-        doc.para(f"{t('cmp.participants', lang)}{NBSP}: {len(comparison['new_participants'])}")
-        doc.para(f"{t('cmp.contacts', lang)}{NBSP}: {comparison['new_contacts']}")
-        doc.para(f"{t('cmp.bridges', lang)}{NBSP}: {comparison['new_bridges']}")
-        doc.para(
-            f"{t('cmp.reach', lang)}{NBSP}: "
-            + ", ".join(f"{k} {v['before']}→{v['after']}" for k, v in comparison["reach"].items())
-        )
+        doc.para(field(t("cmp.participants", lang), len(comparison["new_participants"]), lang))
+        doc.para(field(t("cmp.contacts", lang), comparison["new_contacts"], lang))
+        doc.para(field(t("cmp.bridges", lang), comparison["new_bridges"], lang))
+        reach = ", ".join(f"{k} {v['before']}→{v['after']}" for k, v in comparison["reach"].items())
+        doc.para(field(t("cmp.reach", lang), reach, lang))
     if doc.marked:
         doc.ln(4)
         doc.para(t("rep.missing_glyph", lang, mark=MISSING_GLYPH), style="I")

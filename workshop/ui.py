@@ -25,6 +25,7 @@ from workshop import wall as walls
 from workshop.errors import AccessDenied, SlowDown, WorkshopError
 from workshop.i18n import count as i18n_count
 from workshop.i18n import format_date, language_name
+from workshop.i18n import quote as i18n_quote
 from workshop.i18n import t as translate
 from workshop.model import LANGUAGES
 
@@ -82,6 +83,11 @@ def take_arrival() -> bool:
 
 def t(key: str, **params) -> str:
     return translate(key, lang(), **params)
+
+
+def quote(text: str) -> str:
+    """Someone's words in the page language's quotation marks."""
+    return i18n_quote(text, lang())
 
 
 def count(n: int, one: str, many: str, **params) -> str:

@@ -35,6 +35,17 @@ def t(key: str, lang: str = "fr", **params) -> str:
     return text
 
 
+def quote(text: str, lang: str = "fr") -> str:
+    """Someone's words in the language's quotation marks (« … » in French, “…” in English),
+    never looked up in the catalogue."""
+    return t("fmt.quote", lang).format(text=text)
+
+
+def field(label: str, value: object, lang: str = "fr") -> str:
+    """ "Label : value" with the language's spacing before the colon (none in English)."""
+    return t("fmt.field", lang).format(label=label, value=value)
+
+
 def count(n: int, one: str, many: str, lang: str = "fr", **params) -> str:
     """`n` things in words: the `one` key's text for 1 ("1 idée"), else `many`'s with {n}."""
     return t(one if n == 1 else many, lang, n=n, **params)

@@ -7,6 +7,9 @@ CATALOGUE: dict[str, str] = {
     "app.title": "Think&Do workshop",
     "app.tagline": "Map the room's network, share ideas, form collectives.",
     "lang.label": "Language",
+    # typography: quoted words and "label: value" as each language writes them
+    "fmt.quote": "“{text}”",
+    "fmt.field": "{label}: {value}",
     "field.name": "Your first name or a pseudonym",
     "field.code": "Workshop code",
     "field.label": "Initials or pseudonym",

@@ -8,6 +8,9 @@ CATALOGUE: dict[str, str] = {
     "app.title": "Atelier Think&Do",
     "app.tagline": "Cartographiez le réseau de la salle, partagez vos idées, formez des collectifs.",
     "lang.label": "Langue",
+    # typography: quoted words and "label: value" as each language writes them
+    "fmt.quote": "«\u00a0{text}\u00a0»",
+    "fmt.field": "{label}\u00a0: {value}",
     # fields
     "field.name": "Votre prénom ou pseudonyme",
     "field.code": "Code de l'atelier",
