@@ -48,11 +48,11 @@ def live_counters() -> None:
     snap = ui.room_snapshot(ui.database(), WID, version)
     c = snap["counters"]
     cols = st.columns(6)
-    cols[0].metric(ui.t("con.participants"), c["participants"])
-    cols[1].metric(ui.t("proj.contacts").capitalize(), c["contacts"])
-    cols[2].metric(ui.t("proj.ideas").capitalize(), c["ideas"])
-    cols[3].metric(ui.t("proj.votes").capitalize(), c["voters"])
-    cols[4].metric(ui.t("proj.silent").capitalize(), c["silent"])
+    cols[0].metric(ui.t("con.participants"), ui.number(c["participants"]))
+    cols[1].metric(ui.t("proj.contacts").capitalize(), ui.number(c["contacts"]))
+    cols[2].metric(ui.t("proj.ideas").capitalize(), ui.number(c["ideas"]))
+    cols[3].metric(ui.t("proj.votes").capitalize(), ui.number(c["voters"]))
+    cols[4].metric(ui.t("proj.silent").capitalize(), ui.number(c["silent"]))
     left = store.seconds_left(current)
     label = ui.t(f"round.{current.name}") if current else ui.t("round.none")
     cols[5].metric(f"{ui.t('field.round')} · {label}", f"{left // 60:02d}:{left % 60:02d}" if left is not None else "—")
@@ -225,9 +225,9 @@ def findings_panel(version: int) -> None:
     a = ui.network_analysis(ui.database(), WID, version, filters_json).analysis
     div = a.tie_diversity["room"]
     cols = st.columns(5)
-    cols[0].metric(ui.t("proj.bridges").capitalize(), len(a.bridge_contacts))
+    cols[0].metric(ui.t("proj.bridges").capitalize(), ui.number(len(a.bridge_contacts)))
     cols[1].metric(ui.t("net.communities").capitalize(), a.communities)
-    cols[2].metric(ui.t("net.dormant"), sum(a.sleeping_capital.values()))
+    cols[2].metric(ui.t("net.dormant"), ui.number(sum(a.sleeping_capital.values())))
     cols[3].metric(ui.t("net.weak"), f"{div['weak']:.0%}")
     cols[4].metric(ui.t("net.cross_circle"), f"{div['cross_circle']:.0%}")
     left, mid, right = st.columns(3)

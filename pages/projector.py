@@ -131,9 +131,9 @@ def counters_view(w, version: int, counters: dict, fresh: dict) -> None:
         ("votes", counters["voters"], 0),
     ]
     metrics = "".join(
-        f'<div data-testid="proj-{name}"><div class="proj-metric">{value}</div>'
+        f'<div data-testid="proj-{name}"><div class="proj-metric">{ui.esc(ui.number(value))}</div>'
         f'<div class="proj-metric-label">{ui.esc(ui.t(f"proj.{name}"))}</div>'
-        + (f'<div class="proj-new">{ui.esc(ui.t("proj.new_count", n=new))}</div>' if new else "")
+        + (f'<div class="proj-new">{ui.esc(ui.t("proj.new_count", n=ui.number(new)))}</div>' if new else "")
         + "</div>"
         for name, value, new in cells
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workshop.i18n import CATALOGUES, FR, NAMES, field, language_name, quote, t
+from workshop.i18n import CATALOGUES, FR, NAMES, count, field, language_name, number, quote, t
 from workshop.model import CIRCLES, FLOWS, LANGUAGES, ROUNDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,3 +74,10 @@ def test_quotes_and_colons_follow_the_language():
     assert quote("rep.date", "en") == "“rep.date”"  # someone's words are never looked up in the catalogue
     assert quote("{n} {x}", "fr") == "«\u00a0{n} {x}\u00a0»"  # nor formatted
     assert field("Date", "2026-12-02", "fr") == "Date\u00a0: 2026-12-02" and field("Date", 3, "en") == "Date: 3"
+
+
+def test_counts_group_their_digits_as_each_language_does():
+    """A conference wall read "13510 contacts"."""
+    assert number(13510, "fr") == "13\u00a0510" and number(13510, "en") == "13,510" and number(999, "fr") == "999"
+    assert count(1000, "th.one_idea", "th.n_ideas", "fr") == "1\u00a0000 idées"
+    assert count(1, "th.one_idea", "th.n_ideas", "en") == "1 idea"

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workshop import labels
-from workshop.i18n import count, t
+from workshop.i18n import count, number, t
 from workshop.model import CIRCLE_FAMILIES, CIRCLE_FAMILY
 
 PALETTE = (
@@ -129,7 +129,8 @@ def network_figure(
             members.setdefault(comm[g.vs[i]["key"]], []).append(at[g.vs[i]["key"]])
         hulls = community_hulls(list(members.values()), plot_px=wall)
         if summary:
-            caption.append(t("net.wall_summary", lang, n=sum(v["own"] for v in g.vs if v["kind"] == "participant")))
+            own = sum(v["own"] for v in g.vs if v["kind"] == "participant")
+            caption.append(t("net.wall_summary", lang, n=number(own, lang)))
         if fresh:
             caption.append(t("net.new_ring", lang))
         if hulls:

@@ -25,6 +25,7 @@ from workshop import wall as walls
 from workshop.errors import AccessDenied, SlowDown, WorkshopError
 from workshop.i18n import count as i18n_count
 from workshop.i18n import format_date, language_name
+from workshop.i18n import number as i18n_number
 from workshop.i18n import quote as i18n_quote
 from workshop.i18n import t as translate
 from workshop.model import LANGUAGES
@@ -83,6 +84,11 @@ def take_arrival() -> bool:
 
 def t(key: str, **params) -> str:
     return translate(key, lang(), **params)
+
+
+def number(n: int) -> str:
+    """A whole number grouped as the page's language writes it (13 510, 13,510)."""
+    return i18n_number(n, lang())
 
 
 def quote(text: str) -> str:

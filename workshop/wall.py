@@ -131,7 +131,7 @@ def story(analysis: Analysis, room: Room, cards: Sequence[dict], *, anonymous: b
 
     `analysis` is network.analyse's result for `room`; `cards` the theme cards with the
     "help" text each carries on the wall. Contacts' labels appear only when `show_labels`."""
-    from workshop.i18n import t
+    from workshop.i18n import number, t
 
     slides = []
     bridges = analysis.bridge_contacts
@@ -141,17 +141,17 @@ def story(analysis: Analysis, room: Room, cards: Sequence[dict], *, anonymous: b
         picture = {t("story.known_by", lang, n=f"{k}+" if k == 5 else k): spread[k] for k in sorted(spread, reverse=True)}
         who = _names(top["known_by"], anonymous=anonymous)
         label = f" — {top['label']}" if show_labels else ""
-        slides.append(Slide("bridge", t("story.bridge", lang), t("story.bridge_head", lang, n=top["count"]) + label,
-                            t("story.bridge_detail", lang, n=len(bridges), who=who) if who else
-                            t("story.bridge_count", lang, n=len(bridges)), picture))  # fmt: skip
+        slides.append(Slide("bridge", t("story.bridge", lang), t("story.bridge_head", lang, n=number(top["count"], lang)) + label,
+                            t("story.bridge_detail", lang, n=number(len(bridges), lang), who=who) if who else
+                            t("story.bridge_count", lang, n=number(len(bridges), lang)), picture))  # fmt: skip
     sleeping = analysis.sleeping_capital
     if sleeping:
         families: Counter = Counter()
         for circle, n in sleeping.items():
             families[t(f"family.{CIRCLE_FAMILY.get(circle, 'other')}", lang)] += n
         best, most = families.most_common(1)[0]
-        slides.append(Slide("sleeping", t("story.sleeping", lang), t("story.sleeping_head", lang, n=sum(families.values())),
-                            t("story.sleeping_detail", lang, family=best, n=most), dict(families.most_common(6))))  # fmt: skip
+        slides.append(Slide("sleeping", t("story.sleeping", lang), t("story.sleeping_head", lang, n=number(sum(families.values()), lang)),
+                            t("story.sleeping_detail", lang, family=best, n=number(most, lang)), dict(families.most_common(6))))  # fmt: skip
     reach = analysis.collective_reach
     regions, sectors = reach.get("region") or {}, reach.get("sector") or {}
     if regions or sectors:
@@ -168,16 +168,20 @@ def story(analysis: Analysis, room: Room, cards: Sequence[dict], *, anonymous: b
             if who:
                 detail = t("story.skill_offered", lang, who=who)
             else:
-                detail = t("story.skill_offered_n", lang, n=len(offered_by)) if offered_by else t("story.skill_nobody", lang)
+                detail = (
+                    t("story.skill_offered_n", lang, n=number(len(offered_by), lang))
+                    if offered_by
+                    else t("story.skill_nobody", lang)
+                )
             if via_contacts:
-                detail += " · " + t("story.skill_contacts", lang, n=via_contacts)
-            slides.append(Slide("skill", t("story.skill", lang), t("story.skill_head", lang, skill=skill, n=n), detail,
+                detail += " · " + t("story.skill_contacts", lang, n=number(via_contacts, lang))
+            slides.append(Slide("skill", t("story.skill", lang), t("story.skill_head", lang, skill=skill, n=number(n, lang)), detail,
                                 dict(sought.most_common(6))))  # fmt: skip
     if cards:
         ranked = sorted(cards, key=lambda c: (-c["votes"], -c["ideas"], c["id"]))
         actionable = [c for c in ranked if c["help"]] or ranked
         best = actionable[0]
         slides.append(Slide("theme", t("story.theme", lang), best["label"],
-                            best["help"] or t("story.theme_votes", lang, n=best["votes"]),
+                            best["help"] or t("story.theme_votes", lang, n=number(best["votes"], lang)),
                             {c["label"]: int(c["votes"]) for c in ranked[:6]}))  # fmt: skip
     return slides

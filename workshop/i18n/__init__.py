@@ -46,9 +46,16 @@ def field(label: str, value: object, lang: str = "fr") -> str:
     return t("fmt.field", lang).format(label=label, value=value)
 
 
+def number(n: int, lang: str = "fr") -> str:
+    """A whole number as the language groups its digits: 13 510 in French, 13,510 in English
+    (a wall at a conference shows five-digit counts)."""
+    return f"{int(n):,}".replace(",", t("fmt.thousands", lang))
+
+
 def count(n: int, one: str, many: str, lang: str = "fr", **params) -> str:
-    """`n` things in words: the `one` key's text for 1 ("1 idée"), else `many`'s with {n}."""
-    return t(one if n == 1 else many, lang, n=n, **params)
+    """`n` things in words: the `one` key's text for 1 ("1 idée"), else `many`'s with {n}
+    ("1 000 idées")."""
+    return t(one if n == 1 else many, lang, n=number(n, lang), **params)
 
 
 def format_date(value, lang: str = "fr") -> str:

@@ -10,6 +10,7 @@ CATALOGUE: dict[str, str] = {
     # typography: quoted words and "label: value" as each language writes them
     "fmt.quote": "“{text}”",
     "fmt.field": "{label}: {value}",
+    "fmt.thousands": ",",
     "field.name": "Your first name or a pseudonym",
     "field.code": "Workshop code",
     "field.label": "Initials or pseudonym",

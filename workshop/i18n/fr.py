@@ -11,6 +11,7 @@ CATALOGUE: dict[str, str] = {
     # typography: quoted words and "label: value" as each language writes them
     "fmt.quote": "«\u00a0{text}\u00a0»",
     "fmt.field": "{label}\u00a0: {value}",
+    "fmt.thousands": "\u00a0",
     # fields
     "field.name": "Votre prénom ou pseudonyme",
     "field.code": "Code de l'atelier",
