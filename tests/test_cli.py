@@ -106,3 +106,18 @@ def test_demo_sizes_are_bounded_and_a_conference_room_fills(database, capsys):
         assert "A demo room has 1 to 2000 participants." in capsys.readouterr().err
     pool = demo._people(random.Random(1), 10_000)
     assert len(pool) == len({(p.first, p.last) for p in pool}) == len(demo.FIRST_NAMES) * len(demo.LAST_NAMES)
+
+
+@pytest.mark.slow
+def test_a_conference_demo_names_people_as_people(tmp_path):
+    """Past the short names ("Claire M."), a 1,000-person demo numbered them ("Claire 711")."""
+    import re
+
+    from workshop import demo
+
+    conn = dbmod.open_db(tmp_path / "conference.db")
+    made = demo.seed_demo(conn, participants=1000, seed=3, with_themes=False)
+    names = store.participants_frame(conn, made.workshop.id)["display_name"].tolist()
+    conn.close()
+    assert len(set(names)) == 1000 and not [n for n in names if re.search(r"\d", n)]
+    assert any(n.split()[-1] in demo.LAST_NAMES for n in names)  # whole names once the short ones run out

@@ -263,9 +263,14 @@ def seed_demo(
                 used_names.add(name)
                 break
             if len(used_names) > len(FIRST_NAMES) * 5:
-                name = f"{name} {i}"
-                used_names.add(name)
-                break
+                # A conference: the short names are taken, so people write their whole name
+                # (a number only once those run out too: "Claire 711" read like a robot).
+                name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+                if name in used_names and len(used_names) > len(FIRST_NAMES) * len(LAST_NAMES):
+                    name = f"{name} {i}"
+                if name not in used_names:
+                    used_names.add(name)
+                    break
         ptoken = security.new_token()
         joined = started + JOIN_SPREAD * (i / participants) + dt.timedelta(seconds=clock.randint(0, 20))
         participant = store.join(db, workshop.code, name, token=ptoken, now=joined)
