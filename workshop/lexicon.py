@@ -116,7 +116,7 @@ _PLURALS = {
         (fem + plural, masc)
         for fem, masc in (("ale", "al"), ("elle", "el"), ("enne", "en"), ("euse", "eux"), ("ive", "if"), ("ère", "er"))
         for plural in ("", "s")
-    ),  # fmt: skip
+    ),
     "en": (("s", ""), ("es", ""), ("ies", "y"), ("ves", "f")),
 }
 _VERB_FORMS = {
