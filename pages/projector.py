@@ -197,8 +197,7 @@ def ideas_view(w, version: int, since: str) -> None:
 
 def counts(ideas: int, votes: int) -> str:
     """ "3 idées · 1 gommette", singular where it is one."""
-    idea_text = ui.t("th.one_idea" if ideas == 1 else "th.n_ideas", n=ideas)
-    return f"{idea_text} · {ui.count(votes, 'th.one_dot', 'th.n_dots')}"
+    return f"{ui.count(ideas, 'th.one_idea', 'th.n_ideas')} · {ui.count(votes, 'th.one_dot', 'th.n_dots')}"
 
 
 def themes_view(w, version: int, *, ranking: bool) -> None:

@@ -187,10 +187,12 @@ def theme_labels(texts: Sequence[str], labels: Sequence[int], *, top: int = 3, l
     for row, c in enumerate(clusters):
         order = sorted(range(len(vocab)), key=lambda j: (-scores[row, j], vocab[j]))
         words: list[str] = []
+        taken: set[str] = set()  # one form of each word: not "croisée · vente · croisé"
         for j in order:
             if len(words) == top or scores[row, j] <= 0:
                 break
-            if _form_key(vocab[j]) not in {_form_key(w) for w in words}:  # not "croisée · vente · croisé"
+            if _form_key(vocab[j]) not in taken:
+                taken.add(_form_key(vocab[j]))
                 words.append(vocab[j])
         out[c] = _short(" · ".join(words)) if words else fallback[c]
     return out
