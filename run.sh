@@ -15,30 +15,9 @@ if [ "${1:-}" = "--servers" ]; then
   fi
   exec .venv/bin/python scripts/servers.py --servers "${2:-2}"
 fi
-DB="${WORKSHOP_DB:-data/workshop.db}"
-# The join address: WORKSHOP_PUBLIC_URL if given, else the app finds this laptop's address on
-# the local network (config.public_base_url), so the projected QR opens on phones.
-export WORKSHOP_PORT="${PORT:-8501}"
-if [ ! -f "$DB" ] && [ "${WORKSHOP_DEMO:-1}" != "0" ]; then
-  .venv/bin/python -m workshop demo --db "$DB"
-elif [ -f "$(dirname "$DB")/demo.json" ]; then
-  echo "Demo workshop: open http://localhost:${PORT:-8501}/ (links on the home page)"
-fi
-.venv/bin/python -m workshop migrate --db "$DB"
-# Client addresses (rate limits) come from the connection itself; a forwarded address is believed
-# only from the reverse proxy named here (e.g. WORKSHOP_TRUSTED_PROXY=127.0.0.1 behind Caddy).
-export FORWARDED_ALLOW_IPS="${WORKSHOP_TRUSTED_PROXY:-}"
-# serve.py = app.py behind the front door (workshop/web.py): static files precompressed (brotli,
-# gzip) and cached for a year, the page shell in French; WebSocket messages deflated.
-.venv/bin/python -m streamlit run serve.py \
-  --server.address "${WORKSHOP_ADDRESS:-0.0.0.0}" --server.port "${PORT:-8501}" &
-server=$!
-trap 'kill "$server" 2>/dev/null' INT TERM EXIT
-# One main-page run: a fresh Streamlit answers the first direct /projector or /me visit with a
-# spurious "Page not found" dialog until some session has run st.navigation.
-for _ in $(seq 60); do
-  curl -fsS "http://127.0.0.1:${PORT:-8501}/_stcore/health" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-.venv/bin/python scripts/stclient.py "http://127.0.0.1:${PORT:-8501}" || true
-wait "$server"
+# One server: the same Python path a facilitator's installed `thinkdo serve` takes (migrate,
+# demo on an empty database, precompress, join address, serve, warm up); no browser opened here.
+demo=()
+[ "${WORKSHOP_DEMO:-1}" = "0" ] && demo=(--no-demo)
+exec .venv/bin/python -m workshop serve --db "${WORKSHOP_DB:-data/workshop.db}" \
+  --address "${WORKSHOP_ADDRESS:-0.0.0.0}" --port "${PORT:-8501}" --no-browser "${demo[@]}"

@@ -15,6 +15,7 @@ apt_install() {  # apt_install PACKAGE [apt options]: once, quietly
 command -v chromium >/dev/null 2>&1 || apt_install chromium
 command -v soffice >/dev/null 2>&1 || apt_install libreoffice-calc-nogui --no-install-recommends
 command -v zbarimg >/dev/null 2>&1 || apt_install zbar-tools --no-install-recommends  # decodes the projected QR
+command -v pdftoppm >/dev/null 2>&1 || apt_install poppler-utils --no-install-recommends  # renders the printed kit for zbarimg
 # Several servers: Debian's caddy (the proxy) and a throwaway PostgreSQL server on loopback (its
 # `postgres` system user runs it when we are root); the store's tests run on both engines.
 bash scripts/setup-servers.sh

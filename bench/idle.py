@@ -25,10 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.stclient import Session, trigger  # noqa: E402
 from scripts.stserver import Server  # noqa: E402
 from workshop import config, store  # noqa: E402
 from workshop import db as dbmod  # noqa: E402
+from workshop.stclient import Session, trigger  # noqa: E402
 
 IDEAS_FORM = "Publier une idée"
 WATCH = re.compile(r'data-td-watch="([^"]+)" data-td-marker="([^"]+)"')

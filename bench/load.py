@@ -40,10 +40,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scripts.servers import Cluster  # noqa: E402
-from scripts.stclient import Session, choice_state, text_state, trigger  # noqa: E402
 from scripts.stserver import Server, free_port  # noqa: E402
 from workshop import config, engine, store  # noqa: E402
 from workshop import db as dbmod  # noqa: E402
+from workshop.stclient import Session, choice_state, text_state, trigger  # noqa: E402
 
 METRIC = re.compile(r'data-testid="proj-(contacts|ideas)"><div class="proj-metric">(\d+)</div>')
 

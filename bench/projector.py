@@ -17,10 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.stclient import Session  # noqa: E402
 from scripts.stserver import Server  # noqa: E402
 from workshop import db as dbmod  # noqa: E402
 from workshop import store  # noqa: E402
+from workshop.stclient import Session  # noqa: E402
 
 
 async def open_projectors(url: str, code: str, n: int) -> list[Session]:

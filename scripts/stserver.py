@@ -8,29 +8,18 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script (scripts/servers.py) or imported by the tests
+
+from workshop.serving import healthy  # noqa: E402  (the same wait the laptop command does)
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def healthy(url: str, *, within: float) -> bool:
-    """True once `url`'s /_stcore/health answers ok (an app server, or the proxy in front of them)."""
-    deadline = time.time() + within
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                return True
-        except OSError:
-            time.sleep(0.3)
-    return False
 
 
 class Server:
@@ -75,7 +64,7 @@ class Server:
             raise RuntimeError(f"streamlit did not start; see {self.log}")
         if warm:
             # As run.sh does: one main-page run, so a first direct /me or /projector visit is clean.
-            subprocess.run([sys.executable, str(ROOT / "scripts" / "stclient.py"), self.url], check=True, cwd=ROOT,
+            subprocess.run([sys.executable, "-m", "workshop.stclient", self.url], check=True, cwd=ROOT,
                            timeout=120, stdout=subprocess.DEVNULL)  # fmt: skip
 
     def stop(self, *, kill: bool = False) -> None:

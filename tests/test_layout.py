@@ -16,8 +16,12 @@ def modules():
 
 
 def test_only_ui_imports_streamlit():
-    importers = sorted(p.name for p in modules() if re.search(r"^\s*(import|from) streamlit", p.read_text(), re.M))
+    """The wire-protocol client (stclient: the laptop command's warm-up, the load test) reads
+    Streamlit's protobuf messages only, never its runtime."""
+    importers = sorted(p.name for p in modules() if re.search(r"^\s*(import|from) streamlit(?!\.proto\b)", p.read_text(), re.M))
     assert importers == ["ui.py"]
+    protocol = sorted(p.name for p in modules() if re.search(r"^\s*from streamlit\.proto\b", p.read_text(), re.M))
+    assert protocol == ["stclient.py"]
 
 
 def test_pages_have_no_sql_and_no_analysis_libraries():

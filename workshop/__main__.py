@@ -36,32 +36,26 @@ def _sqlite_path(given: str | None, command: str) -> Path:
 def cmd_demo(args: argparse.Namespace) -> int:
     from workshop import demo
 
-    target = _target(args.db)
-    with _db(target) as db:
-        result = demo.seed_demo(
-            db, participants=args.participants, seed=args.seed, public_base_url=args.base_url or "",
-            with_themes=not args.no_themes,
-        )  # fmt: skip
-    w = result.workshop
-    info = {
-        "code": w.code,
-        "join_url": links.join_url(w),
-        "facilitator_url": links.facilitator_url(w, result.facilitator_token),
-        "projector_url": links.projector_url(w),
-    }
-    # The home page offers the demo's links when it serves this same database.
-    folder = Path(target).parent if engine.kind(target) == engine.SQLITE else config.data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "demo.json").write_text(
-        json.dumps({"db": engine.redact(target), "code": w.code, "token": result.facilitator_token}), encoding="utf-8"
-    )
+    info = demo.seed_database(
+        _target(args.db), participants=args.participants, seed=args.seed, public_base_url=args.base_url or "",
+        with_themes=not args.no_themes,
+    )  # fmt: skip
     if args.json:
         print(json.dumps(info))
     else:
-        print(f"Demo workshop {w.code} ({args.participants} participants)")
+        print(f"Demo workshop {info['code']} ({args.participants} participants)")
         for key, value in info.items():
             print(f"  {key}: {value}")
     return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from workshop import serving
+
+    return serving.serve(
+        database=_target(args.db), address=args.address, port=args.port, demo=not args.no_demo,
+        browser=not args.no_browser, public_url=args.public_url or "",
+    )  # fmt: skip
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -182,8 +176,18 @@ _DB_HELP = "SQLite file or postgresql:// URL (default: $WORKSHOP_DATABASE_URL, e
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m workshop", description="Think&Do workshop tool")
+    p = argparse.ArgumentParser(prog="thinkdo", description="Think&Do workshop tool")
+    p.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("serve", help="serve the app on this computer (migrate, demo the first time, open the browser)")
+    s.add_argument("--db", help=_DB_HELP)
+    s.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    s.add_argument("--address", default="0.0.0.0", help="address to listen on (default: every interface, so phones reach it)")
+    s.add_argument("--public-url", help="the join address phones open, if the one found is wrong (e.g. http://192.168.1.20:8501)")
+    s.add_argument("--no-demo", action="store_true", help="do not seed the demo workshop into an empty database")
+    s.add_argument("--no-browser", action="store_true", help="do not open the home page in the browser")
+    s.set_defaults(func=cmd_serve)
 
     d = sub.add_parser("demo", help="seed a realistic French demo workshop")
     d.add_argument("--db", help=_DB_HELP)
@@ -239,7 +243,20 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def version() -> str:
+    """The installed distribution's version, or the checkout's."""
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("thinkdo-workshop")
+    except importlib.metadata.PackageNotFoundError:
+        return "checkout"
+
+
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a Windows console may default to a legacy code page
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() != "utf-8":
+            stream.reconfigure(encoding="utf-8", errors="replace")
     args = parser().parse_args(argv)
     try:
         return args.func(args)

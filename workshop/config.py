@@ -8,11 +8,42 @@ import secrets
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+APP_NAME = "thinkdo"  # the installed command, and its folders in the user's data and cache places
+
+
+def installed() -> bool:
+    """True when running from an installed copy (pipx, uv tool, a wheel), False from a checkout."""
+    return not (ROOT / "app.py").is_file()
+
+
+def site_dir() -> Path:
+    """The folder `streamlit run` starts in (app.py, serve.py, pages/, .streamlit/): the checkout's
+    root, or its copy inside the installed package (no top-level `app` or `pages` module)."""
+    return Path(__file__).resolve().parent / "site" if installed() else ROOT
+
+
+def home_dir() -> Path:
+    """Where the database and its files live by default: data/ in a checkout, the user's data
+    folder when installed (Windows: AppData\\Local, macOS: Library/Application Support)."""
+    if installed():
+        import platformdirs
+
+        return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return ROOT / "data"
+
+
+def cache_dir() -> Path:
+    """Where rebuildable files go (the precompressed frontend): .cache/ or the user's cache folder."""
+    if installed():
+        import platformdirs
+
+        return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    return ROOT / ".cache"
 
 
 def db_path() -> Path:
-    """Where the SQLite database lives (env WORKSHOP_DB, default data/workshop.db)."""
-    return Path(os.environ.get("WORKSHOP_DB", ROOT / "data" / "workshop.db"))
+    """Where the SQLite database lives (env WORKSHOP_DB, default workshop.db in home_dir())."""
+    return Path(os.environ.get("WORKSHOP_DB", home_dir() / "workshop.db"))
 
 
 def database() -> str:
@@ -48,34 +79,23 @@ def public_base_url() -> str:
     given = os.environ.get("WORKSHOP_PUBLIC_URL", "").rstrip("/")
     if given:
         return given
-    port = os.environ.get("WORKSHOP_PORT", "8501")
-    return f"http://{lan_address() or 'localhost'}:{port}"
+    return f"http://{lan_address() or 'localhost'}:{port()}"
+
+
+def port() -> int:
+    """The port the app serves on (env WORKSHOP_PORT, default 8501)."""
+    return int(os.environ.get("WORKSHOP_PORT", "8501"))
 
 
 @functools.cache
 def lan_address() -> str | None:
-    """This machine's IPv4 address on its network, found without sending any traffic: the host
-    name's addresses, else the kernel's list of global addresses (`ip`), first private one first.
-    Looked up once per process: every link and QR asks for it, on every refresh."""
-    import ipaddress
-    import socket
-    import subprocess
+    """This machine's address on the room's network (addresses.best: Wi-Fi or Ethernet before
+    VPNs, container bridges and link-local ones), found without sending any traffic and without
+    any system command, on Windows, macOS and Linux. Looked up once per process: every link and
+    QR asks for it, on every refresh."""
+    from workshop import addresses
 
-    found: list[str] = []
-    try:
-        found += [info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)]
-    except OSError:
-        pass
-    try:
-        out = subprocess.run(
-            ["ip", "-4", "-o", "addr", "show", "scope", "global"], capture_output=True, text=True, timeout=2
-        ).stdout
-        found += [line.split()[3].split("/")[0] for line in out.splitlines() if len(line.split()) > 3]
-    except (OSError, subprocess.SubprocessError):
-        pass
-    usable = [a for a in dict.fromkeys(found) if not ipaddress.ip_address(a).is_loopback]
-    usable.sort(key=lambda a: not ipaddress.ip_address(a).is_private)
-    return usable[0] if usable else None
+    return addresses.best(addresses.local_interfaces())
 
 
 def busy_timeout_s() -> float:

@@ -389,3 +389,30 @@ def _seed_do_round(db: Database, workshop: Workshop, members: list[Participant],
                     due_date=today + dt.timedelta(days=7 * (rank + 1)),
                     owner=member.display_name,
                 )
+
+
+def seed_database(
+    target: str, *, participants: int = 25, seed: int = 42, public_base_url: str = "", with_themes: bool = True
+) -> dict:
+    """Seed a demo workshop into the database `target` and leave its links in `demo.json` beside it
+    (the home page offers them when it serves that database); returns the links."""
+    import json
+    from pathlib import Path
+
+    from workshop import config, engine, links
+    from workshop import db as dbmod
+
+    with dbmod.open_db(target) as db:
+        result = seed_demo(db, participants=participants, seed=seed, public_base_url=public_base_url, with_themes=with_themes)
+    w = result.workshop
+    folder = Path(target).parent if engine.kind(target) == engine.SQLITE else config.data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "demo.json").write_text(
+        json.dumps({"db": engine.redact(target), "code": w.code, "token": result.facilitator_token}), encoding="utf-8"
+    )
+    return {
+        "code": w.code,
+        "join_url": links.join_url(w),
+        "facilitator_url": links.facilitator_url(w, result.facilitator_token),
+        "projector_url": links.projector_url(w),
+    }

@@ -4,7 +4,7 @@ Ideas are read in the workshop languages (model.LANGUAGES) that simplemma knows.
 may have an entry of `STOP_WORDS` (function words and the generic verbs and nouns that every idea
 uses: "mettre en place", "créer", "can", "what") and of the inflection rules below; a language
 without one is still detected, its words kept as written (no lemma is better than a wrong one),
-and synonyms are rows of data/synonyms.csv. The synonym table lets French and English ideas on
+and synonyms are rows of workshop/static/synonyms.csv. The synonym table lets French and English ideas on
 one subject meet: a row `bike,vélo` makes "bikes" count as "vélo" in themes and labels.
 """
 
@@ -14,11 +14,11 @@ import csv
 import functools
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 import simplemma
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from workshop import config
 from workshop.model import LANGUAGES as WORKSHOP_LANGUAGES
 
 _FRENCH = """
@@ -70,8 +70,8 @@ MAX_WORD = 30  # longer "words" (a pasted hash, a 280-letter joke) never become 
 
 @functools.cache
 def synonyms() -> dict[str, str]:
-    """term -> canonical, from data/synonyms.csv (terms compared case-folded)."""
-    path = config.ROOT / "data" / "synonyms.csv"
+    """term -> canonical, from static/synonyms.csv (terms compared case-folded)."""
+    path = Path(__file__).resolve().parent / "static" / "synonyms.csv"
     with open(path, encoding="utf-8", newline="") as fh:
         return {row["term"].casefold(): row["canonical"] for row in csv.DictReader(fh)}
 

@@ -44,6 +44,11 @@ def projector_url(workshop: Workshop) -> str:
     return f"{base_url(workshop)}/projector?{urlencode({'w': workshop.code})}"
 
 
+def qr(url: str) -> segno.QRCode:
+    """The QR of an address, the same on the wall, the console and the printed kit."""
+    return segno.make(url, error="m")
+
+
 def qr_svg_data_uri(url: str, *, scale: int = 10) -> str:
     """The same QR as an SVG data URI: drawn inline, no media file to fetch from one server."""
-    return segno.make(url, error="m").svg_data_uri(scale=scale, border=2, dark="#111111", light="#ffffff")
+    return qr(url).svg_data_uri(scale=scale, border=2, dark="#111111", light="#ffffff")

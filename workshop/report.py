@@ -53,21 +53,29 @@ def printable(text: str) -> str:
     return "".join(out)
 
 
-class _Report(FPDF):
+class Printed(FPDF):
+    """An A4 document in DejaVu (regular, bold, italic) where every character the font cannot
+    draw becomes □: the report, the poster and the table cards."""
+
     def normalize_text(self, text: str) -> str:
         """Every piece of text fpdf2 draws passes here: undrawable characters become □."""
         clean = printable(text)
         self.marked = self.marked or MISSING_GLYPH in clean
         return super().normalize_text(clean)
 
-    def __init__(self, title: str, lang: str) -> None:
+    def __init__(self) -> None:
         self.marked = False  # some character was drawn as MISSING_GLYPH (set before fpdf draws anything)
         super().__init__(format="A4")
-        self.report_title, self.lang = title, lang
         fonts = _font_dir()
         self.add_font("DejaVu", "", os.path.join(fonts, "DejaVuSans.ttf"))
         self.add_font("DejaVu", "B", os.path.join(fonts, "DejaVuSans-Bold.ttf"))
         self.add_font("DejaVu", "I", os.path.join(fonts, "DejaVuSans-Oblique.ttf"))
+
+
+class _Report(Printed):
+    def __init__(self, title: str, lang: str) -> None:
+        super().__init__()
+        self.report_title, self.lang = title, lang
         self.set_auto_page_break(auto=True, margin=15)
 
     def footer(self) -> None:

@@ -128,7 +128,7 @@ def streamlit_static_dir() -> Path:
 def static_cache_dir() -> Path:
     """Where the precompressed copy of the frontend lives, one folder per Streamlit version."""
     version = importlib.metadata.version("streamlit")
-    base = Path(os.environ.get("WORKSHOP_STATIC_CACHE", config.ROOT / ".cache"))
+    base = Path(os.environ.get("WORKSHOP_STATIC_CACHE", config.cache_dir()))
     return base / f"static-{version}-br{BROTLI_QUALITY}"
 
 

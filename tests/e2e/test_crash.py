@@ -9,11 +9,11 @@ import contextlib
 
 from playwright.sync_api import expect
 
-from scripts.stclient import Session, choice_state, text_state, trigger
 from scripts.stserver import Server
 from tests.e2e.conftest import ARTIFACTS, goto, run_async
 from workshop import db as dbmod
 from workshop import links, store
+from workshop.stclient import Session, choice_state, text_state, trigger
 
 
 async def writer(base: str, token: str, name: str, acked: list, stop_after: int = 40) -> None:

@@ -126,7 +126,7 @@ def test_an_oversized_websocket_message_is_refused_and_the_app_keeps_serving(ser
 
     import websockets
 
-    from scripts.stclient import Session
+    from workshop.stclient import Session
 
     async def close_code(size: int) -> int:
         ws = await websockets.connect(
