@@ -61,7 +61,10 @@ def test_installed_wheel_serves_and_round_trips_without_bash_curl_or_ip(tmp_path
     wheel = _build_wheel(tmp_path / "dist")
     names = zipfile.ZipFile(wheel).namelist()
     # Only the package: no generic `app`, `pages` or `serve` module in the user's site-packages.
-    assert {n.split("/")[0] for n in names} == {"workshop", wheel.name.split("-")[0] + "-" + wheel.name.split("-")[1] + ".dist-info"}
+    assert {n.split("/")[0] for n in names} == {
+        "workshop",
+        wheel.name.split("-")[0] + "-" + wheel.name.split("-")[1] + ".dist-info",
+    }
     for member in ("workshop/site/app.py", "workshop/site/serve.py", "workshop/site/pages/participate.py",
                    "workshop/site/.streamlit/config.toml", "workshop/i18n/fr.py", "workshop/static/boot.js",
                    "workshop/static/fr-regions.json", "workshop/static/synonyms.csv"):  # fmt: skip

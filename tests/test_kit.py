@@ -30,14 +30,20 @@ def _text(pdf: bytes) -> tuple[int, str]:
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_poster_and_cards_carry_the_walls_qr_the_code_and_the_address(db, tmp_path, language):
     w, _ = store.create_workshop(
-        db, title="Journée Think&Do", language=language, question="Quels cas d'usage ?", public_base_url="http://192.168.1.20:8501"
+        db,
+        title="Journée Think&Do",
+        language=language,
+        question="Quels cas d'usage ?",
+        public_base_url="http://192.168.1.20:8501",
     )
     poster, cards = kit.poster(w), kit.table_cards(w)
     assert _decoded(poster, tmp_path / "poster", dpi=100) == [links.join_url(w)]
     assert _decoded(cards, tmp_path / "cards", dpi=150) == [links.join_url(w)] * 4
     pages, text = _text(poster)
     assert pages == 1 and w.code in text and "192.168.1.20:8501" in text and "Journée Think&Do" in text
-    expected = {"fr": ("Scannez pour participer", "restent des initiales"), "en": ("Scan to take part", "stay initials")}[language]
+    expected = {"fr": ("Scannez pour participer", "restent des initiales"), "en": ("Scan to take part", "stay initials")}[
+        language
+    ]
     assert all(words in text for words in expected)
     pages, text = _text(cards)
     assert pages == 1 and text.count(w.code) == 4
