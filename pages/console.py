@@ -5,7 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
-from workshop import config, export, links, network, rooms, store, ui
+from workshop import config, demo, export, kit, links, network, rooms, store, templates, ui
 from workshop.errors import WorkshopError
 from workshop.model import CIRCLES, EXPORT_LEVELS, FLOWS, LANGUAGES, PROJECTOR_VIEWS, REGIONS, ROUNDS
 
@@ -83,7 +83,7 @@ def room_section() -> None:
             state = ui.t("round.open") if r.is_open else ui.t("round.closed")
             cols[0].markdown(f"**{ui.t(f'round.{name}')}** — {state}")
             cols[1].number_input(
-                ui.t("field.timer"), 0, 600, 0, key=f"timer_{name}", disabled=r.is_open,
+                ui.t("field.timer"), 0, 600, r.planned_minutes, key=f"timer_{name}", disabled=r.is_open,
             )  # fmt: skip
             if r.is_open:
                 cols[2].button(ui.t("con.close"), key=f"close_{name}", on_click=act(store.set_round, name, is_open=False))
@@ -109,6 +109,22 @@ def room_section() -> None:
             st.warning(ui.t("con.qr_loopback"))
         ui.qr_image(links.join_url(workshop), workshop.code, width=220)
         ui.copyable(links.join_url(workshop), label=ui.t("home.join_link"))
+        choices = ui.address_choices(workshop)
+        if choices:
+            st.selectbox(
+                ui.t("con.address_pick"), list(choices), format_func=choices.get, key="con_address", help=ui.t("con.address_help"),
+                on_change=lambda: act(store.update_workshop, public_base_url=st.session_state["con_address"])(),
+            )  # fmt: skip
+        st.caption(ui.t("kit.title"))
+        kit_cols = st.columns(2)
+        kit_cols[0].download_button(
+            ui.t("kit.poster"), data=lambda: kit.poster(workshop), file_name=f"affiche-{workshop.code}.pdf",
+            mime="application/pdf", key="kit_poster", on_click="ignore",
+        )  # fmt: skip
+        kit_cols[1].download_button(
+            ui.t("kit.cards"), data=lambda: kit.table_cards(workshop), file_name=f"chevalets-{workshop.code}.pdf",
+            mime="application/pdf", key="kit_cards", on_click="ignore",
+        )  # fmt: skip
         st.page_link("pages/projector.py", label=ui.t("home.open_projector"), query_params={"w": workshop.code})
         ui.copyable(links.projector_url(workshop), label=ui.t("home.open_projector"))  # copied as is: never altered
 
@@ -143,7 +159,10 @@ def moderation_section() -> None:
             st.caption(ui.t("con.no_participants"))
         for p in people.to_dict("records"):
             cols = st.columns([5, 2, 2], vertical_alignment="center")
-            cols[0].markdown(("~~" if p["blocked"] else "") + ui.escape_md(p["display_name"]) + ("~~" if p["blocked"] else ""))
+            cols[0].markdown(
+                ("~~" if p["blocked"] else "") + ui.escape_md(p["display_name"]) + ("~~" if p["blocked"] else "")
+                + (f" · _{ui.t('con.rehearsal_badge')}_" if p["rehearsal"] else "")
+            )  # fmt: skip
             cols[1].caption(f"{p['contacts']} / {p['ideas']}")
             cols[2].button(
                 ui.t("con.unblock") if p["blocked"] else ui.t("con.block"), key=f"block_{p['id']}",
@@ -464,6 +483,8 @@ def settings_section() -> None:
             ui.t("me.save"), type="primary", on_click=ui.guarded(_save_settings, success=ui.t("con.settings_saved"))
         )
     st.divider()
+    rehearsal_and_template()
+    st.divider()
     with st.expander(ui.t("con.delete_workshop")):
         confirm = st.checkbox(ui.t("con.delete_confirm"), key="del_ws_confirm")
         if st.button(ui.t("con.delete_workshop"), disabled=not confirm, key="del_ws"):
@@ -472,6 +493,48 @@ def settings_section() -> None:
             st.session_state.pop("console_auth", None)
             st.success(ui.t("con.deleted"))
             st.stop()
+
+
+def rehearsal_and_template() -> None:
+    left, right = st.columns(2)
+    with left:
+        st.subheader(ui.t("con.rehearsal"), anchor=False)
+        st.caption(ui.t("con.rehearsal_help"))
+        with ui.get_db() as db:
+            simulated = int(store.participants_frame(db, WID)["rehearsal"].sum())
+        cols = st.columns([2, 2], vertical_alignment="bottom")
+        cols[0].number_input(ui.t("con.rehearsal_size"), 1, demo.REHEARSAL_MAX, 25, key="reh_size")
+        cols[1].button(ui.t("con.rehearsal_fill"), key="reh_fill", on_click=_rehearse)
+        if simulated:
+            st.button(
+                ui.t("con.rehearsal_remove", n=ui.number(simulated)), key="reh_remove", type="primary",
+                on_click=act(store.remove_rehearsal, success=ui.t("con.rehearsal_removed", n=ui.number(simulated))),
+            )  # fmt: skip
+    with right:
+        st.subheader(ui.t("con.template"), anchor=False)
+        st.caption(ui.t("con.template_help"))
+        with ui.get_db() as db:
+            saved = templates.to_json(templates.from_workshop(db, WID))
+        st.download_button(
+            ui.t("con.template_save"), data=saved, file_name=f"modele-{workshop.code}.json", mime="application/json",
+            key="tpl_save", on_click="ignore",
+        )  # fmt: skip
+        st.button(ui.t("con.template_new"), key="tpl_new", on_click=ui.guarded(_new_from_template))
+        made = st.session_state.get("tpl_made")
+        if made:
+            st.success(ui.t("con.template_created", code=made["code"]))
+            ui.copyable(made["url"], label=ui.t("home.facilitator_link"))
+
+
+def _rehearse() -> None:
+    size = int(st.session_state.get("reh_size") or 25)
+    act(demo.rehearse, participants=size, success=ui.t("con.rehearsal_filled", n=ui.number(size)))()
+
+
+def _new_from_template() -> None:
+    with ui.get_db() as db:
+        made, token = templates.start(db, templates.from_workshop(db, WID), public_base_url=workshop.public_base_url)
+    st.session_state["tpl_made"] = {"code": made.code, "url": links.facilitator_url(made, token)}
 
 
 def _save_settings() -> None:

@@ -4,7 +4,7 @@ import json
 
 import streamlit as st
 
-from workshop import config, engine, links, security, store, ui
+from workshop import config, engine, links, security, store, templates, ui
 from workshop.errors import WorkshopError
 from workshop.model import LANGUAGES, LIMITS
 
@@ -67,14 +67,19 @@ if workshop:
 def _create() -> None:
     ui.check_creation_key(st.session_state.get("create_key", ""))
     ui.throttle(security.create_throttle)
+    upload = st.session_state.get("create_template")
     with ui.get_db() as db:
-        created, token = store.create_workshop(
-            db,
-            title=st.session_state.get("create_title", ""),
-            language=st.session_state.get("create_lang", "fr"),
-            question=st.session_state.get("create_question", ""),
-            retention_days=int(st.session_state.get("create_days", config.DEFAULT_RETENTION_DAYS)),
-        )
+        if upload is not None:  # the template's preparation; a typed title replaces its title
+            template = templates.from_json(upload.getvalue())
+            created, token = templates.start(db, template, title=st.session_state.get("create_title", "").strip())
+        else:
+            created, token = store.create_workshop(
+                db,
+                title=st.session_state.get("create_title", ""),
+                language=st.session_state.get("create_lang", "fr"),
+                question=st.session_state.get("create_question", ""),
+                retention_days=int(st.session_state.get("create_days", config.DEFAULT_RETENTION_DAYS)),
+            )
     st.session_state["created"] = {"code": created.code, "token": token, "id": created.id}
 
 
@@ -102,6 +107,7 @@ if ui.disclosure(ui.t("home.create_title"), key="home_create", expanded="created
             )
             st.text_area(ui.t("field.question"), value=ui.t("home.default_question"), key="create_question", max_chars=300)
             st.number_input(ui.t("field.retention_days"), 1, 3650, config.DEFAULT_RETENTION_DAYS, key="create_days")
+            st.file_uploader(ui.t("home.template"), type=["json"], key="create_template", max_upload_size=1)
             if config.creation_key():
                 st.text_input(ui.t("field.creation_key"), key="create_key", type="password")
             st.form_submit_button(ui.t("home.create_button"), type="primary", on_click=ui.guarded(_create))

@@ -11,6 +11,8 @@ from pypdf import PdfReader
 
 from workshop import kit, links, store
 
+pytestmark = pytest.mark.slow_on_postgresql  # rendered pictures: the engine changes nothing here; both run in the full suite
+
 
 def _decoded(pdf: bytes, folder, *, dpi: int) -> list[str]:
     """Every QR zbarimg finds on the PDF's pages, rendered at `dpi` into `folder`."""

@@ -36,9 +36,23 @@ def _old_database(target: str, monkeypatch) -> None:
         assert dbmod.applied(db) == BEFORE_0003
         workshop, _ = store.create_workshop(db, title="Atelier ancien", language="en")
         monkeypatch.setenv("OLD_CODE", workshop.code)
-        store.set_round(db, workshop.id, "contacts", is_open=True)
-        alice = store.join(db, workshop.code, "Alice", token="tok-alice-old-000000000")
-        store.add_contact(db, alice, submission_id="s1", label="Zoé Martin", circle="family")
+        # Rows written as that version wrote them (today's store writes columns it did not have).
+        engine.begin_write(db)
+        db.conn.execute(
+            "UPDATE rounds SET is_open = 1, opened_at = '2026-01-01T10:00:00+00:00' WHERE workshop_id = ? AND name = 'contacts'",
+            [workshop.id],
+        )
+        db.conn.execute(
+            "INSERT INTO participants (workshop_id, display_name, token_hash, joined_at) VALUES (?, 'Alice', 'h-alice', '2026-01-01T10:00:00+00:00')",
+            [workshop.id],
+        )
+        (alice_id,) = db.conn.execute("SELECT id FROM participants WHERE token_hash = 'h-alice'").fetchone()
+        db.conn.execute(
+            "INSERT INTO contacts (workshop_id, participant_id, label, circle, submission_id, created_at, updated_at)"
+            " VALUES (?, ?, 'Zoé Martin', 'family', 's1', '2026-01-01', '2026-01-01')",
+            [workshop.id, alice_id],
+        )
+        engine.end(db, commit=True)
         # The old schema refuses a language it does not list.
         with pytest.raises((sqlite3.IntegrityError, psycopg.errors.IntegrityError)):
             engine.begin_write(db)
@@ -69,13 +83,17 @@ def test_0003_drops_the_vocabulary_lists_and_keeps_every_row(empty_target, monke
     old.close()
     db = dbmod.open_db(empty_target)
     try:
-        assert dbmod.applied(db) == BEFORE_0003 + ["0003_vocabularies_in_code"]
+        assert dbmod.applied(db) == [name for name, _ in dbmod.MIGRATIONS]
+        assert dbmod.applied(db)[:3] == BEFORE_0003 + ["0003_vocabularies_in_code"]
         assert "'fr'" not in _checks(db) and "'contacts'" not in _checks(db)
         workshop = store.workshop_by_code(db, __import__("os").environ["OLD_CODE"])
         assert workshop.language == "en"
         contacts = store.contacts_frame(db, workshop.id)
         assert list(contacts["label"]) == ["Zoé Martin"]
         assert store.rounds(db, workshop.id)["contacts"].is_open is True
+        # 0004: every earlier participant is a real one, every round without a planned timer.
+        assert store.participants_frame(db, workshop.id)["rehearsal"].tolist() == [False]
+        assert {r.planned_minutes for r in store.rounds(db, workshop.id).values()} == {0}
         if engine.of(db) == engine.SQLITE:
             assert db.conn.execute("PRAGMA foreign_key_check").fetchall() == []
             assert db.conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]

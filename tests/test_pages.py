@@ -383,3 +383,37 @@ def test_identical_names_are_confirmed_in_one_decision(seeded):
     assert not at.exception
     assert _count(seeded["path"], f"SELECT count(*) FROM merges WHERE workshop_id = {wid} AND status = 'confirmed'") == 2
     assert any(c.value == "Aucune proposition de fusion." for c in at.caption)
+
+
+def test_console_rehearsal_fills_and_removes_by_widget_keys(seeded):
+    at = _app(w=seeded["workshop"].code, k=seeded["token"]).switch_page("pages/console.py").run()
+    at.segmented_control(key="con_section").set_value("settings").run()
+    at.number_input(key="reh_size").set_value(6)
+    at.button(key="reh_fill").click().run()
+    assert not at.exception
+    assert _count(seeded["path"], "SELECT count(*) FROM participants WHERE rehearsal = 1") == 6
+    assert any("6 participants fictifs ajoutés" in s.value for s in at.success)
+    at.segmented_control(key="con_section").set_value("moderation").run()
+    assert sum("répétition" in m.value for m in at.markdown) == 6  # marked in the participants' list
+    at.segmented_control(key="con_section").set_value("settings").run()
+    assert "6 participants fictifs" in at.button(key="reh_remove").label
+    at.button(key="reh_remove").click().run()
+    assert not at.exception
+    assert _count(seeded["path"], "SELECT count(*) FROM participants WHERE rehearsal = 1") == 0
+    assert _count(seeded["path"], "SELECT count(*) FROM participants") == 1  # Alice stays
+
+
+def test_console_starts_a_workshop_from_this_one_with_its_timers(seeded):
+    conn = dbmod.connect(seeded["path"])
+    store.plan_timers(conn, seeded["workshop"].id, {"vote": 7})
+    store.create_theme(conn, seeded["workshop"].id, "Mobilité", renamed=True)
+    conn.close()
+    at = _app(w=seeded["workshop"].code, k=seeded["token"]).switch_page("pages/console.py").run()
+    assert at.number_input(key="timer_vote").value == 7  # the planned timer is proposed
+    at.segmented_control(key="con_section").set_value("settings").run()
+    at.button(key="tpl_new").click().run()
+    assert not at.exception
+    assert any("créé" in s.value for s in at.success)
+    assert _count(seeded["path"], "SELECT count(*) FROM workshops") == 2
+    assert _count(seeded["path"], "SELECT count(*) FROM themes WHERE label = 'Mobilité'") == 2
+    assert _count(seeded["path"], "SELECT count(*) FROM rounds WHERE name = 'vote' AND planned_minutes = 7") == 2

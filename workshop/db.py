@@ -232,6 +232,15 @@ def vocabularies_in_code(db: Any) -> None:
         raise StorageError("err.db_integrity")
 
 
+@migration("0004_rehearsal_and_planned_timers")
+def rehearsal_and_planned_timers(db: Any) -> None:
+    """Participants made by the console's rehearsal (removed in one click), and each round's
+    planned minutes (the timer the console proposes; a template carries them)."""
+    _run_ddl(db, "ALTER TABLE participants ADD COLUMN rehearsal INTEGER NOT NULL DEFAULT 0")
+    _run_ddl(db, "ALTER TABLE rounds ADD COLUMN planned_minutes INTEGER NOT NULL DEFAULT 0")
+    _run_ddl(db, "CREATE INDEX participants_rehearsal ON participants(workshop_id, rehearsal)")
+
+
 # Where applied migrations are recorded: SQLite keeps the table sqlite-utils created before
 # this runner existed (so older files migrate on), PostgreSQL a plainly named one.
 _APPLIED_TABLE = {engine.SQLITE: "_sqlite_migrations", engine.POSTGRESQL: "schema_migrations"}

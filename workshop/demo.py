@@ -244,6 +244,31 @@ def seed_demo(
     store.set_round(db, workshop.id, "contacts", is_open=True, now=started)
     store.set_round(db, workshop.id, "ideas", is_open=True, now=ideas_open)
 
+    members, tokens = _populate(db, workshop, participants=participants, seed=seed, rng=rng, clock=clock, started=started,
+                        ideas_open=ideas_open, now=now)  # fmt: skip
+    _confirm_obvious_merges(db, workshop)
+    if with_themes:
+        _seed_do_round(db, workshop, members, rng)
+    return DemoResult(store.get_workshop(db, workshop.id), token, tokens)
+
+
+def _populate(
+    db: Database,
+    workshop: Workshop,
+    *,
+    participants: int,
+    seed: int,
+    rng: random.Random,
+    clock: random.Random,
+    started: dt.datetime,
+    ideas_open: dt.datetime,
+    now: dt.datetime,
+    rehearsal: bool = False,
+    prefix: str = "demo",
+) -> tuple[list[Participant], list[str]]:
+    """Add `participants` people to the room with their skills, contacts and ideas, as a room at
+    work since `started` (the demo; the console's rehearsal with `rehearsal=True`)."""
+
     def moment(since: dt.datetime) -> dt.datetime:
         return since + (now - since) * clock.random()
 
@@ -273,7 +298,7 @@ def seed_demo(
                     break
         ptoken = security.new_token()
         joined = started + JOIN_SPREAD * (i / participants) + dt.timedelta(seconds=clock.randint(0, 20))
-        participant = store.join(db, workshop.code, name, token=ptoken, now=joined)
+        participant = store.join(db, workshop.code, name, token=ptoken, now=joined, rehearsal=rehearsal)
         store.set_own_skills(
             db,
             participant,
@@ -292,7 +317,7 @@ def seed_demo(
             store.add_contact(
                 db,
                 participant,
-                submission_id=f"demo-{workshop.code}-{seed}-{i}-{person.first}-{person.last}",
+                submission_id=f"{prefix}-{workshop.code}-{seed}-{i}-{person.first}-{person.last}",
                 now=moment(joined),
                 label=spelling_variant(rng, person.first, person.last),
                 circle=circle,
@@ -321,13 +346,9 @@ def seed_demo(
             tags.append(rng.choice(SUBJECT_SECTORS[subject]))
         if rng.random() < 0.4:
             tags.append(rng.choice(REGIONS[:13]))
-        store.add_idea(db, author, submission_id=f"demo-{workshop.code}-{seed}-idea-{k}", text=text, tags=tags,
+        store.add_idea(db, author, submission_id=f"{prefix}-{workshop.code}-{seed}-idea-{k}", text=text, tags=tags,
                        now=moment(max(ideas_open, dt.datetime.fromisoformat(author.joined_at))))  # fmt: skip
-
-    _confirm_obvious_merges(db, workshop)
-    if with_themes:
-        _seed_do_round(db, workshop, members, rng)
-    return DemoResult(store.get_workshop(db, workshop.id), token, tokens)
+    return members, tokens
 
 
 def _confirm_obvious_merges(db: Database, workshop: Workshop, *, min_score: float = 97.0) -> None:
@@ -416,3 +437,25 @@ def seed_database(
         "facilitator_url": links.facilitator_url(w, result.facilitator_token),
         "projector_url": links.projector_url(w),
     }
+
+
+REHEARSAL_MAX = 200  # simulated people per click: enough to see the wall at a room's scale
+
+
+def rehearse(db: Database, workshop_id: int, *, participants: int, seed: int | None = None) -> int:
+    """Fill the real workshop with `participants` simulated people (contacts, ideas), marked as a
+    rehearsal: they join a locked room and post in closed rounds, and `store.remove_rehearsal`
+    takes them and all they left away in one click. Returns how many joined."""
+    if isinstance(participants, bool) or not isinstance(participants, int) or not 1 <= participants <= REHEARSAL_MAX:
+        raise InvalidInput("err.rehearsal_size", max=REHEARSAL_MAX)
+    workshop = store.get_workshop(db, workshop_id)
+    if seed is None:  # a second fill draws other people, the same fill twice the same ones
+        people = store.participants_frame(db, workshop_id)
+        seed = workshop_id * 7919 + int(people["rehearsal"].sum()) if not people.empty else workshop_id * 7919
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    started = now - DEMO_DURATION
+    members, _ = _populate(
+        db, workshop, participants=participants, seed=seed, rng=random.Random(seed), clock=random.Random(seed + 1),
+        started=started, ideas_open=started + DEMO_DURATION / 3, now=now, rehearsal=True, prefix="rehearsal",
+    )  # fmt: skip
+    return len(members)

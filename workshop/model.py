@@ -155,6 +155,7 @@ class Participant:
     blocked: bool
     joined_at: str
     show_name: bool = False
+    rehearsal: bool = False  # made by the console's rehearsal: exempt from round gating, removed in one click
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ class Round:
     is_open: bool
     ends_at: str | None
     opened_at: str | None
+    planned_minutes: int = 0  # the timer the console proposes (the last one used, or a template's)
 
 
 # A page script runs again at every rerun: a dataclass defined there costs ~1 ms each time (its

@@ -361,6 +361,25 @@ def _qr(url: str) -> str:
     return links.qr_svg_data_uri(url)
 
 
+@st.cache_data(ttl=30, show_spinner=False)
+def _candidates() -> list[tuple[str, str]]:
+    """This laptop's addresses as (address, kind), read again every 30 s (the Wi-Fi may change)."""
+    from workshop import addresses
+
+    return [(c.address, c.kind) for c in addresses.local_interfaces()]
+
+
+def address_choices(workshop) -> dict[str, str]:
+    """The join addresses the facilitator may pick, base URL -> label, the current one first; empty
+    when this laptop offers only one (nothing to choose)."""
+    port = config.port()
+    found = {f"http://{address}:{port}": f"{address} — {t(f'addr.{kind}')}" for address, kind in _candidates()}
+    if len(found) < 2:
+        return {}
+    current = links.base_url(workshop)
+    return {current: found.get(current, f"{current} — {t('addr.current')}"), **found}
+
+
 def copyable(url: str, *, label: str) -> None:
     """An address to copy, as plain selectable text (one tap selects it all): st.code would pull a
     1.5 MB syntax highlighter onto every phone. Shown exactly as given."""

@@ -37,12 +37,13 @@ from workshop.store.participants import (  # noqa: F401
     join,
     participant_by_token,
     participants_frame,
+    remove_rehearsal,
     set_blocked,
     set_own_skills,
     skill_suggestions,
 )
 from workshop.store.retention import delete_workshop, expired_workshops, purge, purge_expired, workshops_list  # noqa: F401
-from workshop.store.rounds import current_round, latest_open, room_marker, rounds, seconds_left, set_round  # noqa: F401
+from workshop.store.rounds import current_round, latest_open, plan_timers, room_marker, rounds, seconds_left, set_round  # noqa: F401
 from workshop.store.themes import (  # noqa: F401
     create_theme,
     delete_theme,

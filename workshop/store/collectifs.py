@@ -45,7 +45,7 @@ def _collectif_in(db: Database, workshop_id: int, collectif_id: int) -> None:
 def set_membership(db: Database, participant: Participant, collectif_id: int, *, member: bool) -> None:
     with write(db, participant.workshop_id):
         _fresh(db, participant)
-        _require_open(db, participant.workshop_id, "collectifs")
+        _require_open(db, participant.workshop_id, "collectifs", rehearsal=participant.rehearsal)
         _collectif_in(db, participant.workshop_id, collectif_id)
         if member:
             db.conn.execute(
@@ -72,7 +72,7 @@ def set_mobilised_contacts(db: Database, participant: Participant, collectif_id:
         raise AccessDenied("err.not_yours") from None  # not one of their contacts' ids
     with write(db, participant.workshop_id):
         _fresh(db, participant)
-        _require_open(db, participant.workshop_id, "collectifs")
+        _require_open(db, participant.workshop_id, "collectifs", rehearsal=participant.rehearsal)
         if not _one(
             db,
             "SELECT 1 FROM collectif_members m JOIN collectifs c ON c.id = m.collectif_id"
@@ -111,7 +111,7 @@ def add_next_step(
         if existing:
             return existing["id"]
         _fresh(db, participant)
-        _require_open(db, participant.workshop_id, "collectifs")
+        _require_open(db, participant.workshop_id, "collectifs", rehearsal=participant.rehearsal)
         _collectif_in(db, participant.workshop_id, collectif_id)
         new_id = _insert(
             db,

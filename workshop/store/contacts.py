@@ -47,7 +47,7 @@ def _admit(db: Database, participant: Participant, table: str, submission_id: st
             raise AccessDenied("err.link")
         return existing["id"]
     _fresh(db, participant)
-    _require_open(db, participant.workshop_id, round_name)
+    _require_open(db, participant.workshop_id, round_name, rehearsal=participant.rehearsal)
     count = _one(db, f"SELECT count(*) AS n FROM {table} WHERE participant_id = ?", [participant.id])["n"]
     if count >= LIMITS[limit]:
         raise InvalidInput(f"err.too_many_{table}", max=LIMITS[limit])
@@ -80,7 +80,7 @@ def update_contact(db: Database, participant: Participant, contact_id: int, *, n
     values = clean_contact(merged)
     with write(db, participant.workshop_id):
         _fresh(db, participant)
-        _require_open(db, participant.workshop_id, "contacts")
+        _require_open(db, participant.workshop_id, "contacts", rehearsal=participant.rehearsal)
         assignments = ", ".join(f"{k} = ?" for k in values)
         _change_one(
             db,

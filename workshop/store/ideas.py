@@ -51,7 +51,7 @@ def update_idea(db: Database, participant: Participant, idea_id: int, *, text: s
     clean_tags = _clean_tags(tags)
     with write(db, participant.workshop_id):
         _fresh(db, participant)
-        _require_open(db, participant.workshop_id, "ideas")
+        _require_open(db, participant.workshop_id, "ideas", rehearsal=participant.rehearsal)
         _change_one(
             db,
             "UPDATE ideas SET text = ?, tags = ?, updated_at = ? WHERE id = ? AND participant_id = ?",

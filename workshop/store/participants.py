@@ -25,12 +25,16 @@ def _participant(row: Mapping) -> Participant:
         blocked=bool(row["blocked"]),
         joined_at=row["joined_at"],
         show_name=bool(row["show_name"]),
+        rehearsal=bool(row["rehearsal"]),
     )
 
 
-def join(db: Database, code: str, display_name: str, *, token: str, now: dt.datetime | None = None) -> Participant:
+def join(
+    db: Database, code: str, display_name: str, *, token: str, now: dt.datetime | None = None, rehearsal: bool = False
+) -> Participant:
     """Join a workshop by code. The caller makes the token (kept in its session), so a
-    double submit with the same token returns the same participant instead of a second one."""
+    double submit with the same token returns the same participant instead of a second one.
+    `rehearsal`: a simulated person of the console's rehearsal (joins a locked room too)."""
     name = validation.clean_name(display_name)
     workshop = workshop_by_code(db, code)
     token_hash = security.hash_participant_token(token)
@@ -40,14 +44,14 @@ def join(db: Database, code: str, display_name: str, *, token: str, now: dt.date
             if existing["workshop_id"] != workshop.id:
                 raise AccessDenied("err.link")
             return _participant(existing)
-        if _one(db, "SELECT join_locked FROM workshops WHERE id = ?", [workshop.id])["join_locked"]:
+        if not rehearsal and _one(db, "SELECT join_locked FROM workshops WHERE id = ?", [workshop.id])["join_locked"]:
             raise RoundClosed("err.join_locked")
         count = _one(db, "SELECT count(*) AS n FROM participants WHERE workshop_id = ?", [workshop.id])["n"]
         if count >= LIMITS["participants_per_workshop"]:
             raise InvalidInput("err.room_full", max=LIMITS["participants_per_workshop"])
         db.conn.execute(  # show_name 0: a name appears in pseudonymised exports only if its owner says so
-            "INSERT INTO participants (workshop_id, display_name, token_hash, joined_at, show_name) VALUES (?,?,?,?,0)",
-            [workshop.id, name, token_hash, now_iso(now)],
+            "INSERT INTO participants (workshop_id, display_name, token_hash, joined_at, show_name, rehearsal) VALUES (?,?,?,?,0,?)",
+            [workshop.id, name, token_hash, now_iso(now), int(rehearsal)],
         )
     return participant_by_token(db, token)[1]
 
@@ -145,6 +149,39 @@ def delete_participant(db: Database, participant: Participant) -> None:
     engine.erase_traces(db, rewrite=False)
 
 
+def remove_rehearsal(db: Database, workshop_id: int) -> int:
+    """Remove the rehearsal's simulated people and everything they left: contacts, ideas, votes,
+    memberships, next steps (cascades), merge decisions on their contacts, and the automatic
+    themes their ideas alone made. Returns how many people went; one transaction."""
+    with write(db, workshop_id):
+        people = [
+            r["id"] for r in _rows(db, "SELECT id FROM participants WHERE workshop_id = ? AND rehearsal = 1", [workshop_id])
+        ]
+        if not people:
+            return 0
+        marks = ",".join("?" * len(people))
+        contact_ids = [r["id"] for r in _rows(db, f"SELECT id FROM contacts WHERE participant_id IN ({marks})", people)]
+        _delete_merges(db, workshop_id, contact_ids)
+        db.conn.execute(
+            f"DELETE FROM merges WHERE workshop_id = ? AND kind = 'participant' AND b_id IN ({marks})", [workshop_id, *people]
+        )
+        emptied = [
+            r["id"]
+            for r in _rows(
+                db,
+                "SELECT t.id FROM themes t WHERE t.workshop_id = ? AND t.renamed = 0 AND EXISTS (SELECT 1 FROM idea_themes it"
+                " JOIN ideas i ON i.id = it.idea_id WHERE it.theme_id = t.id) AND NOT EXISTS (SELECT 1 FROM idea_themes it"
+                f" JOIN ideas i ON i.id = it.idea_id WHERE it.theme_id = t.id AND i.participant_id NOT IN ({marks}))",
+                [workshop_id, *people],
+            )
+        ]
+        db.conn.execute(f"DELETE FROM participants WHERE id IN ({marks})", people)
+        for theme_id in emptied:
+            db.conn.execute("DELETE FROM themes WHERE id = ? AND workshop_id = ?", [theme_id, workshop_id])
+    engine.erase_traces(db, rewrite=False)
+    return len(people)
+
+
 def _copies_of(db: Database, participant_id: int) -> list[dict]:
     """The participant and every row it was copied from (import keeping links), oldest last."""
     rows = _rows(
@@ -166,7 +203,7 @@ def _delete_merges(db: Database, workshop_id: int, contact_ids: list[int]) -> No
 
 def participants_frame(db: Database, workshop_id: int, *, include_blocked: bool = True) -> pd.DataFrame:
     sql = (
-        "SELECT p.id, p.display_name, p.skills_offered, p.skills_sought, p.show_name, p.blocked, p.joined_at,"
+        "SELECT p.id, p.display_name, p.skills_offered, p.skills_sought, p.show_name, p.blocked, p.joined_at, p.rehearsal,"
         " (SELECT count(*) FROM contacts c WHERE c.participant_id = p.id) AS contacts,"
         " (SELECT count(*) FROM ideas i WHERE i.participant_id = p.id) AS ideas"
         " FROM participants p WHERE p.workshop_id = ?"
@@ -184,6 +221,7 @@ def participants_frame(db: Database, workshop_id: int, *, include_blocked: bool 
                 "show_name",
                 "blocked",
                 "joined_at",
+                "rehearsal",
                 "contacts",
                 "ideas",
             ]
@@ -192,4 +230,5 @@ def participants_frame(db: Database, workshop_id: int, *, include_blocked: bool 
         frame[col] = frame[col].map(_loads)
     frame["show_name"] = frame["show_name"].astype(bool)
     frame["blocked"] = frame["blocked"].astype(bool)
+    frame["rehearsal"] = frame["rehearsal"].astype(bool)
     return frame

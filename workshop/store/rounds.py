@@ -16,7 +16,9 @@ from workshop.store.workshops import get_workshop
 
 def rounds(db: Database, workshop_id: int) -> dict[str, Round]:
     rows = _rows(db, "SELECT * FROM rounds WHERE workshop_id = ?", [workshop_id])
-    found = {r["name"]: Round(r["name"], bool(r["is_open"]), r["ends_at"], r["opened_at"]) for r in rows}
+    found = {
+        r["name"]: Round(r["name"], bool(r["is_open"]), r["ends_at"], r["opened_at"], int(r["planned_minutes"])) for r in rows
+    }
     return {name: found.get(name, Round(name, False, None, None)) for name in ROUNDS}
 
 
@@ -73,7 +75,25 @@ def set_round(
             " ends_at = excluded.ends_at",
             [workshop_id, name, int(is_open), now_iso(moment), ends],
         )
+        if is_open and minutes:
+            db.conn.execute(
+                "UPDATE rounds SET planned_minutes = ? WHERE workshop_id = ? AND name = ?", [round(minutes), workshop_id, name]
+            )
     return rounds(db, workshop_id)[name]
+
+
+def plan_timers(db: Database, workshop_id: int, minutes: Mapping[str, int]) -> None:
+    """Set the timers the console proposes for each round (0: none), as a template carries them."""
+    clean = {}
+    for name, value in minutes.items():
+        if name not in ROUNDS or isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 600:
+            raise InvalidInput("err.invalid", field="field.timer")
+        clean[name] = value
+    with write(db, workshop_id):
+        for name, value in clean.items():
+            db.conn.execute(
+                "UPDATE rounds SET planned_minutes = ? WHERE workshop_id = ? AND name = ?", [value, workshop_id, name]
+            )
 
 
 def seconds_left(round_: Round | None, *, now: dt.datetime | None = None) -> int | None:
@@ -85,7 +105,11 @@ def seconds_left(round_: Round | None, *, now: dt.datetime | None = None) -> int
     return max(0, int((ends - moment).total_seconds()))
 
 
-def _require_open(db: Database, workshop_id: int, name: str) -> None:
+def _require_open(db: Database, workshop_id: int, name: str, *, rehearsal: bool = False) -> None:
+    """Refuse a participant's entry outside its round; the rehearsal's simulated people are exempt
+    (they fill the room before the facilitator opens anything)."""
+    if rehearsal:
+        return
     row = _one(db, "SELECT is_open FROM rounds WHERE workshop_id = ? AND name = ?", [workshop_id, name])
     if not row or not row["is_open"]:
         raise RoundClosed("err.round_closed", round=f"round.{name}")

@@ -25,7 +25,7 @@ def cast_votes(db: Database, participant: Participant, allocation: Mapping[int, 
             clean[int(theme_id)] = dots
     with write(db, participant.workshop_id):
         _fresh(db, participant)
-        _require_open(db, participant.workshop_id, "vote")
+        _require_open(db, participant.workshop_id, "vote", rehearsal=participant.rehearsal)
         budget = get_workshop(db, participant.workshop_id).vote_dots
         if sum(clean.values()) > budget:
             raise InvalidInput("err.too_many_dots", max=budget)
