@@ -417,3 +417,27 @@ def test_console_starts_a_workshop_from_this_one_with_its_timers(seeded):
     assert _count(seeded["path"], "SELECT count(*) FROM workshops") == 2
     assert _count(seeded["path"], "SELECT count(*) FROM themes WHERE label = 'Mobilité'") == 2
     assert _count(seeded["path"], "SELECT count(*) FROM rounds WHERE name = 'vote' AND planned_minutes = 7") == 2
+
+
+def test_console_offers_the_laptops_addresses_and_saves_the_one_picked(seeded, monkeypatch):
+    from tests.test_addresses import LINUX_WITH_BRIDGES
+    from workshop import addresses
+
+    monkeypatch.setenv("WORKSHOP_PORT", "8501")
+    monkeypatch.setenv("WORKSHOP_PUBLIC_URL", "http://192.168.50.1:8501")  # what the QR says now
+    monkeypatch.setattr(addresses, "local_interfaces", lambda: addresses.rank(LINUX_WITH_BRIDGES))
+    from workshop import ui
+
+    ui._candidates.clear()  # read again from the patched list (cached 30 s in the app)
+    at = _app(w=seeded["workshop"].code, k=seeded["token"]).switch_page("pages/console.py").run()
+    picker = at.selectbox(key="con_address")
+    assert picker.options[1:3] == ["10.42.7.15 — Wi-Fi", "10.42.7.16 — réseau"]  # Wi-Fi, then the cable
+    assert picker.options[0] == "http://192.168.50.1:8501 — adresse actuelle" and len(picker.options) == 1 + 6
+    assert "VPN" in picker.options[3]
+    picker.set_value("http://10.42.7.16:8501").run()
+    assert not at.exception
+    conn = dbmod.connect(seeded["path"])
+    assert store.get_workshop(conn, seeded["workshop"].id).public_base_url == "http://10.42.7.16:8501"
+    conn.close()
+    assert "http://10.42.7.16:8501/?code=" in " ".join(h.proto.body for h in at.get("html"))  # the QR's link follows
+    ui._candidates.clear()

@@ -80,24 +80,26 @@ def _block(doc: Printed, w: Workshop, url: str, *, x: float, y: float, width: fl
     doc.multi_cell(width, 6 * scale, privacy, align="C", new_x="LEFT", new_y="NEXT")
 
 
-def poster(w: Workshop) -> bytes:
-    """One A4 page: the question, a 15 cm QR, the code and the address to type."""
+def _page(w: Workshop) -> Printed:
+    """A new one-page document titled and in the workshop's language (read aloud correctly)."""
     doc = Printed()
     doc.set_auto_page_break(auto=False)
     doc.set_title(w.title)
     doc.set_lang(w.language)
     doc.add_page()
+    return doc
+
+
+def poster(w: Workshop) -> bytes:
+    """One A4 page: the question, a 15 cm QR, the code and the address to type."""
+    doc = _page(w)
     _block(doc, w, links.join_url(w), x=15, y=14, width=A4[0] - 30, height=A4[1] - 24, scale=1.0)
     return bytes(doc.output())
 
 
 def table_cards(w: Workshop) -> bytes:
     """Four A6 cards on an A4 sheet (cut along the grey lines), the same content smaller."""
-    doc = Printed()
-    doc.set_auto_page_break(auto=False)
-    doc.set_title(w.title)
-    doc.set_lang(w.language)
-    doc.add_page()
+    doc = _page(w)
     doc.set_draw_color(190, 190, 190)
     doc.line(A6[0], 0, A6[0], A4[1])
     doc.line(0, A6[1], A4[0], A6[1])
