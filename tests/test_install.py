@@ -121,3 +121,5 @@ def test_installed_wheel_serves_and_round_trips_without_bash_curl_or_ip(tmp_path
     assert themes.returncode == 0 and json.loads(themes.stdout.splitlines()[-1])["themes"]
     backup = subprocess.run([thinkdo, "backup", "--db", str(other), "--out", str(tmp_path / "copy.db")], **run)
     assert backup.returncode == 0 and (tmp_path / "copy.db").stat().st_size > 0
+    seeded = subprocess.run([thinkdo, "demo", "--participants", "5", "--no-themes", "--db", str(other), "--json"], **run)
+    assert seeded.returncode == 0 and json.loads(seeded.stdout)["code"] != code
