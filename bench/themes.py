@@ -5,6 +5,7 @@
     python bench/themes.py --json          # one JSON object on the last line
     python bench/themes.py --ceiling       # also each signal's ARI when the true number of themes is given
     python bench/themes.py --sweep         # also ARI over a grid of the grouping's settings
+    python bench/themes.py --guided        # also the facilitator's protocol, later ideas, cards (issue #29)
 
 Quality per set: adjusted Rand index (ARI), NMI and purity against the gold categories, the
 number of themes, the share of the largest theme, and the theme-language NMI where the set
@@ -137,6 +138,110 @@ def sweep(folder: Path) -> list[dict]:
     return rows
 
 
+# What a French facilitator would type for each development set's categories (the gold name as
+# written for any other set, e.g. the sets kept outside the repository): never used to group,
+# only to play the facilitator in the protocol below.
+TYPED_NAMES = {
+    "geography": "Géographie", "sports": "Sport", "science/technology": "Sciences et technologies", "travel": "Voyages",
+    "politics": "Politique", "health": "Santé", "entertainment": "Divertissement",
+}  # fmt: skip
+DRAWS = 5  # random draws of the two ideas moved per theme (seeds 0..4)
+
+
+def guided_protocol(items: list[dict]) -> dict:
+    """The facilitator names each category and moves 2 random ideas into each (seeded, DRAWS
+    draws), then presses Regrouper (themes.guide): ARI against the unsupervised grouping's, the
+    share of ideas left without a theme, the extra themes proposed."""
+    texts, gold = [it["text"] for it in items], [it["gold"] for it in items]
+    vectors = embed.vectors(texts)
+    cats = sorted(set(gold))
+    aris, unplaced, extras = [], [], []
+    for draw in range(DRAWS):
+        rng = random.Random(draw)
+        anchors = {
+            c: rng.sample([i for i, g in enumerate(gold) if g == cat], min(2, gold.count(cat))) for c, cat in enumerate(cats)
+        }
+        names = {c: TYPED_NAMES.get(cat, cat) for c, cat in enumerate(cats)}
+        labels = themes.guide(texts, names=names, anchors=anchors, vectors=vectors)
+        aris.append(adjusted_rand_score(gold, labels))
+        unplaced.append(sum(label is None for label in labels) / len(labels))
+        extras.append(len({label for label in labels if label < 0}))
+    return {
+        "ari_unsupervised": round(adjusted_rand_score(gold, themes.cluster_texts(texts, vectors=vectors)), 3),
+        "ari_guided": round(float(np.mean(aris)), 3),
+        "ari_guided_draws": [round(a, 3) for a in aris],
+        "without_theme": round(float(np.mean(unplaced)), 3),
+        "extra_themes": extras,
+    }
+
+
+def later_ideas(items: list[dict]) -> dict:
+    """Group 80% of the ideas, post the other 20% one by one (themes.nearest_theme): how many are
+    placed, how many land in the theme whose ideas mostly share their category, how many are
+    marked "to check", and how right the confident and the doubtful ones are (5 seeded splits)."""
+    texts, gold = [it["text"] for it in items], [it["gold"] for it in items]
+    vectors = embed.vectors(texts)
+    placed = right = doubtful = right_sure = sure = 0
+    total = 0
+    for seed in range(DRAWS):
+        order = list(range(len(texts)))
+        random.Random(seed).shuffle(order)
+        cut = int(len(order) * 0.8)
+        known, late = order[:cut], order[cut:]
+        labels = np.asarray(themes.cluster_texts([texts[i] for i in known], vectors=vectors[known]))
+        majority = {
+            c: max(set(gs := [gold[known[j]] for j in np.flatnonzero(labels == c)]), key=gs.count) for c in set(labels.tolist())
+        }
+        sim = themes.similarity(texts, vectors)
+        for i in late:
+            theme, doubt = themes.nearest_theme(sim[i, known], labels)
+            ok = majority[theme] == gold[i]
+            total += 1
+            placed += 1
+            right += ok
+            doubtful += doubt
+            if not doubt:
+                sure += 1
+                right_sure += ok
+    return {
+        "placed": round(placed / total, 3),
+        "right_theme": round(right / total, 3),
+        "to_check": round(doubtful / total, 3),
+        "right_when_sure": round(right_sure / max(sure, 1), 3),
+        "right_when_to_check": round((right - right_sure) / max(doubtful, 1), 3),
+    }
+
+
+def card_purity(items: list[dict]) -> dict:
+    """For the themes of 3 ideas or more: how often each card position shows an idea of the theme's
+    majority category, against the theme's own purity (share of its majority category)."""
+    texts, gold = [it["text"] for it in items], [it["gold"] for it in items]
+    vectors = embed.vectors(texts)
+    labels = themes.cluster_texts(texts, vectors=vectors)
+    reps = themes.representatives(texts, labels, k=3, vectors=vectors)
+    hits, purities = [[], [], []], []
+    for c, chosen in reps.items():
+        members = [gold[i] for i, label in enumerate(labels) if label == c]
+        if len(members) < 3:
+            continue
+        top = max(set(members), key=members.count)
+        purities.append(members.count(top) / len(members))
+        for position, i in enumerate(chosen[:3]):
+            hits[position].append(gold[i] == top)
+    return {
+        "theme_purity": round(float(np.mean(purities)), 3),
+        **{f"card{p + 1}_purity": round(float(np.mean(h)), 3) for p, h in enumerate(hits)},
+    }
+
+
+def guided_all(folder: Path) -> dict:
+    out = {}
+    for path in sorted(folder.glob("*.json")):
+        items = json.loads(path.read_text(encoding="utf-8"))["items"]
+        out[path.stem] = {**guided_protocol(items), **later_ideas(items), **card_purity(items)}
+    return out
+
+
 def synthetic(n: int, seed: int) -> list[str]:
     """n varied ideas: real-looking French and English sentences assembled from parts."""
     from workshop.demo import IDEA_SUBJECTS
@@ -166,6 +271,26 @@ def speed() -> dict:
             themes.theme_labels(texts, labels)
             runs.append(time.perf_counter() - started)
         out[f"group_{n}_s"] = round(sorted(runs)[1], 3)
+    texts = synthetic(500, 500)
+    vectors = embed.vectors(texts)
+    names = {k: name for k, name in enumerate(("Compétences", "Recrutement", "Mobilité", "Financement", "Export", "Climat"))}
+    anchors = {k: [2 * k, 2 * k + 1] for k in names}
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        themes.guide(texts, names=names, anchors=anchors, vectors=vectors)
+        runs.append(time.perf_counter() - started)
+    out["guided_500_s"] = round(sorted(runs)[1], 3)
+    import pandas as pd
+
+    ideas = pd.DataFrame({"id": range(501), "text": [*texts, "Un nouveau vélo partagé 501"],
+                          "theme_id": [*themes.cluster_texts(texts, vectors=vectors), None]})  # fmt: skip
+    runs = []
+    for _ in range(5):
+        started = time.perf_counter()
+        themes.placements(ideas, language="fr")
+        runs.append(time.perf_counter() - started)
+    out["place_one_in_500_ms"] = round(sorted(runs)[2] * 1000, 1)
     cold = (
         subprocess.run([sys.executable, "-c", COLD], capture_output=True, text=True, check=True, cwd=ROOT)
         .stdout.strip()
@@ -199,11 +324,14 @@ def main() -> None:
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--ceiling", action="store_true", help="also: each signal's ARI with the true number of themes given")
     parser.add_argument("--sweep", action="store_true", help="also: quality over a grid of the grouping's settings")
+    parser.add_argument("--guided", action="store_true", help="also: the facilitator's protocol, later ideas, card purity")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     result = {"quality": quality(args.sets) if args.sets.is_dir() else {}}
     if args.ceiling and args.sets.is_dir():
         result["ceiling"] = ceiling(args.sets)
+    if args.guided and args.sets.is_dir():
+        result["guided"] = guided_all(args.sets)
     if args.sweep and args.sets.is_dir():
         result["sweep"] = sweep(args.sets)
     if not args.no_speed:
@@ -216,6 +344,8 @@ def main() -> None:
         print(name, " ".join(f"{k}={v}" for k, v in row.items()))
     for name, row in result.get("ceiling", {}).items():
         print(name, "k given:", " ".join(f"{k}={v}" for k, v in row.items()))
+    for name, row in result.get("guided", {}).items():
+        print(name, "guided:", " ".join(f"{k}={v}" for k, v in row.items()))
     for row in result.get("sweep", []):
         print("sweep", " ".join(f"{k}={v}" for k, v in row.items()))
     for key, value in result.get("speed", {}).items():

@@ -360,6 +360,13 @@ def themes_section() -> None:
         st.form_submit_button(
             ui.t("con.create"), on_click=lambda: act(store.create_theme, st.session_state.get("new_theme_label", ""))()
         )
+    with st.form("day_themes", border=False):
+        st.text_area(ui.t("con.day_themes"), key="day_themes_text", height=90, help=ui.t("con.day_themes_help"))
+        st.form_submit_button(ui.t("con.day_themes_add"), on_click=_name_themes)
+    st.checkbox(
+        ui.t("con.wall_sure_only"), value=bool(workshop.settings.get("wall_sure_only")), key="wall_sure_only",
+        on_change=lambda: act(store.update_view_settings, wall_sure_only=bool(st.session_state.get("wall_sure_only")))(),
+    )  # fmt: skip
     with ui.get_db() as db:
         frame = store.themes_frame(db, WID)
         ideas = store.ideas_frame(db, WID)
@@ -376,6 +383,8 @@ def themes_section() -> None:
         with st.expander(
             f"{ui.escape_md(theme['label'])} — {ui.count(theme['ideas'], 'th.one_idea', 'th.n_ideas')}"
             f" · {ui.count(theme['votes'], 'th.one_dot', 'th.n_dots')}"
+            + (f" · {ui.count(theme['chosen'], 'th.one_chosen', 'th.n_chosen')}" if theme["chosen"] else "")
+            + (f" · {ui.count(theme['to_check'], 'th.one_to_check', 'th.n_to_check')}" if theme["to_check"] else "")
         ):
             cols = st.columns([3, 1, 3, 1, 1, 2], vertical_alignment="bottom")
             cols[0].text_input(ui.t("con.rename"), value=theme["label"], key=f"rn_{tid}", max_chars=80)
@@ -404,21 +413,41 @@ def themes_section() -> None:
             for idea in mine.to_dict("records"):
                 move_row(idea, options)
             st.button(ui.t("con.delete"), key=f"delth_{tid}", on_click=act(store.delete_theme, tid))
+    doubtful = ideas[ideas["doubtful"]] if not ideas.empty else ideas
+    if not doubtful.empty:
+        with st.expander(f"{ui.t('con.to_check')} — {len(doubtful)}", expanded=True):
+            for idea in doubtful.to_dict("records"):
+                move_row(idea, options, confirm=True)
     if not unsorted.empty:
         with st.expander(f"{ui.t('con.to_sort')} — {len(unsorted)}", expanded=True):
             for idea in unsorted.to_dict("records"):
                 move_row(idea, options)
 
 
-def move_row(idea: dict, options: dict) -> None:
-    cols = st.columns([5, 3], vertical_alignment="center")
+def _name_themes() -> None:
+    """The typed list becomes named themes; on a refusal the list stays in the box to correct."""
+    try:
+        with ui.get_db() as db:
+            made = store.name_themes(db, WID, str(st.session_state.get("day_themes_text") or "").splitlines())
+    except WorkshopError as exc:
+        ui.flash(exc.message(ui.lang()), "error")
+    else:
+        ui.flash(ui.count(len(made), "con.one_theme_added", "con.n_themes_added"))
+        st.session_state["day_themes_text"] = ""
+
+
+def move_row(idea: dict, options: dict, *, confirm: bool = False) -> None:
+    cols = st.columns([5, 3, 1] if confirm else [5, 3], vertical_alignment="center")
+    if confirm:
+        cols[2].button(ui.t("con.confirm"), key=f"ok_{idea['id']}", on_click=act(store.confirm_placement, idea["id"]))
     cols[0].markdown(ui.escape_md(idea["text"]))
     choices = [0, *options]
     current = int(idea["theme_id"]) if idea["theme_id"] == idea["theme_id"] and idea["theme_id"] is not None else 0
     cols[1].selectbox(
         ui.t("con.move_to"), choices, index=choices.index(current) if current in choices else 0,
-        format_func=lambda o: options.get(o, ui.t("con.to_sort")), key=f"mv_{idea['id']}", label_visibility="collapsed",
-        on_change=lambda i=idea["id"]: act(store.move_idea, i, st.session_state.get(f"mv_{i}") or None)(),
+        format_func=lambda o: options.get(o, ui.t("con.to_sort")), key=f"mv_{idea['id']}{'_c' if confirm else ''}",
+        label_visibility="collapsed",
+        on_change=lambda i=idea["id"], k=f"mv_{idea['id']}{'_c' if confirm else ''}": act(store.move_idea, i, st.session_state.get(k) or None)(),
     )  # fmt: skip
 
 

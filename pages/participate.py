@@ -348,9 +348,9 @@ def add_idea(sid: str) -> None:
         return
     try:
         with ui.get_db() as db:
-            store.add_idea(
+            rooms.post_idea(
                 db, me, submission_id=sid, text=st.session_state.get(f"{prefix}_text", ""),
-                tags=st.session_state.get(f"{prefix}_tags") or [],
+                tags=st.session_state.get(f"{prefix}_tags") or [], theme_id=st.session_state.get(f"{prefix}_theme"),
             )  # fmt: skip
     except WorkshopError as exc:
         ui.failed(exc, str(st.session_state.get(f"{prefix}_text") or ""))
@@ -378,6 +378,9 @@ def ideas_section(mine: Mine) -> None:
                 ui.t("field.tags"), tag_options(), key=f"{prefix}_tags", accept_new_options=True, max_selections=6,
                 placeholder=ui.t("me.choose"),
             )  # fmt: skip
+            named = ui.named_themes(ui.database(), workshop.id)
+            if named:  # the facilitator's themes, one tap, never required
+                st.pills(ui.t("me.theme_choice"), list(named), format_func=named.get, key=f"{prefix}_theme")
             st.form_submit_button(
                 ui.t("me.post_button"), type="primary", on_click=add_idea, args=(sid,), use_container_width=True
             )

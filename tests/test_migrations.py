@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from types import SimpleNamespace
 
 import psycopg
 import pytest
@@ -34,10 +35,17 @@ def _old_database(target: str, monkeypatch) -> None:
         db = dbmod.open_db(target)
     try:
         assert dbmod.applied(db) == BEFORE_0003
-        workshop, _ = store.create_workshop(db, title="Atelier ancien", language="en")
-        monkeypatch.setenv("OLD_CODE", workshop.code)
         # Rows written as that version wrote them (today's store writes columns it did not have).
         engine.begin_write(db)
+        db.conn.execute(
+            "INSERT INTO workshops (code, title, language, retention_date, created_at, facilitator_hash, secret)"
+            " VALUES ('OLD234', 'Atelier ancien', 'en', '2099-01-01', '2026-01-01T10:00:00+00:00', 'h', 's')"
+        )
+        (workshop_id,) = db.conn.execute("SELECT id FROM workshops WHERE code = 'OLD234'").fetchone()
+        workshop = SimpleNamespace(id=workshop_id, code="OLD234")
+        monkeypatch.setenv("OLD_CODE", workshop.code)
+        for name in ("contacts", "ideas", "vote", "collectifs"):
+            db.conn.execute("INSERT INTO rounds (workshop_id, name) VALUES (?, ?)", [workshop_id, name])
         db.conn.execute(
             "UPDATE rounds SET is_open = 1, opened_at = '2026-01-01T10:00:00+00:00' WHERE workshop_id = ? AND name = 'contacts'",
             [workshop.id],

@@ -441,3 +441,39 @@ def test_console_offers_the_laptops_addresses_and_saves_the_one_picked(seeded, m
     conn.close()
     assert "http://10.42.7.16:8501/?code=" in " ".join(h.proto.body for h in at.get("html"))  # the QR's link follows
     ui._candidates.clear()
+
+
+def test_console_names_the_days_themes_and_a_bad_list_stays_to_correct(seeded):
+    at = _app(w=seeded["workshop"].code, k=seeded["token"]).switch_page("pages/console.py").run()
+    at.segmented_control(key="con_section").set_value("themes").run()
+    at.text_area(key="day_themes_text").input("Mobilité\n" + "x" * 300)
+    at.button[[b.label for b in at.button].index("Ajouter ces thèmes")].click().run()
+    assert any("trop long" in e.value for e in at.error)
+    assert at.text_area(key="day_themes_text").value.startswith("Mobilité")  # kept to correct
+    assert _count(seeded["path"], "SELECT count(*) FROM themes") == 0  # all or nothing
+    at.text_area(key="day_themes_text").input("Mobilité\nAlimentation\n\nmobilité")
+    at.button[[b.label for b in at.button].index("Ajouter ces thèmes")].click().run()
+    assert not at.exception and any("2 thèmes ajoutés" in s.value for s in at.success)
+    assert _count(seeded["path"], "SELECT count(*) FROM themes WHERE renamed = 1") == 2
+    assert at.text_area(key="day_themes_text").value == ""
+
+
+def test_phone_offers_the_named_themes_as_optional_chips(seeded):
+    from workshop import ui
+
+    conn = dbmod.connect(seeded["path"])
+    mobility, _ = store.name_themes(conn, seeded["workshop"].id, ["Mobilité", "Alimentation"])
+    conn.close()
+    ui.named_themes.clear()
+    at = _app(p=seeded["ptoken"]).switch_page("pages/participate.py").run()
+    at.segmented_control(key="me_section").set_value("ideas").run()
+    chips = next(w for w in at.button_group if w.key.endswith("_theme"))
+    assert [o.content for o in chips.proto.options] == ["Mobilité", "Alimentation"] and chips.value is None
+    next(w for w in at.text_area if w.key.endswith("_text")).input("Des vélos-cargos pour les livraisons")
+    chips.set_value(mobility)
+    next(b for b in at.button if b.label == "Publier").click().run()
+    assert not at.exception
+    assert _count(seeded["path"], f"SELECT count(*) FROM idea_themes WHERE theme_id = {mobility} AND chosen = 1") == 1
+    next(w for w in at.text_area if w.key.endswith("_text")).input("Une idée sans thème")
+    next(b for b in at.button if b.label == "Publier").click().run()  # the chips are never required
+    assert _count(seeded["path"], "SELECT count(*) FROM ideas") == 2

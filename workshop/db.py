@@ -241,6 +241,16 @@ def rehearsal_and_planned_timers(db: Any) -> None:
     _run_ddl(db, "CREATE INDEX participants_rehearsal ON participants(workshop_id, rehearsal)")
 
 
+@migration("0005_theme_choice_and_review")
+def theme_choice_and_review(db: Any) -> None:
+    """An idea's theme chosen by its author on the phone (an anchor of the guided grouping, counted
+    in the console), and a placement marked "to check" (a new idea placed with little margin)."""
+    _run_ddl(db, "ALTER TABLE idea_themes ADD COLUMN chosen INTEGER NOT NULL DEFAULT 0")
+    _run_ddl(db, "ALTER TABLE idea_themes ADD COLUMN doubtful INTEGER NOT NULL DEFAULT 0")
+    # When the ideas were last grouped: from then on each new idea is placed as it arrives.
+    _run_ddl(db, "ALTER TABLE workshops ADD COLUMN grouped_at TEXT")
+
+
 # Where applied migrations are recorded: SQLite keeps the table sqlite-utils created before
 # this runner existed (so older files migrate on), PostgreSQL a plainly named one.
 _APPLIED_TABLE = {engine.SQLITE: "_sqlite_migrations", engine.POSTGRESQL: "schema_migrations"}

@@ -143,6 +143,7 @@ class Workshop:
     projector_view: str
     version: int
     settings: dict = field(default_factory=dict)
+    grouped_at: str | None = None  # when the ideas were last grouped (new ideas are then placed at once)
 
 
 @dataclass(frozen=True)

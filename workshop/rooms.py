@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
@@ -88,24 +89,59 @@ def compare_with_previous(db: Database, workshop_id: int) -> dict | None:
 def theme_cards(db: Database, workshop_id: int, *, k: int = 3) -> list[dict]:
     """The workshop's themes as the wall shows them (themes.cards on one snapshot)."""
     with store.snapshot(db):
-        language = store.get_workshop(db, workshop_id).language
+        w = store.get_workshop(db, workshop_id)
         themes_df, ideas = store.themes_frame(db, workshop_id), store.ideas_frame(db, workshop_id)
-    return themes.cards(themes_df, ideas, language=language, k=k)
+    if w.settings.get("wall_sure_only") and not ideas.empty:  # placements still to check stay off the wall
+        ideas = ideas[~ideas["doubtful"]]
+        themes_df = themes_df.assign(ideas=themes_df["ideas"] - themes_df["to_check"])
+    return themes.cards(themes_df, ideas, language=w.language, k=k)
 
 
 def cluster_workshop(db: Database, workshop_id: int, *, n_themes: int | None = None, fresh: bool = False) -> dict:
-    """Group the workshop's ideas. First time (or fresh=True): the ideas the facilitator has not
-    placed become new themes. Later: new ideas only go to their nearest theme (or stay 'to
-    sort'), never undoing manual work. Deterministic: same ideas, same themes."""
+    """Group the workshop's ideas. First time (or fresh=True): automatic themes nobody touched are
+    forgotten; when themes remain (named by the facilitator, or holding ideas someone placed) the
+    grouping is guided by them (themes.guide: their names and ideas anchor it, a block that fits
+    none becomes an extra theme), else the room's ideas become new themes. Later: new ideas go
+    to their nearest theme. Manual work is never undone. Deterministic: same ideas, same themes."""
     if fresh:
         store.reset_auto_themes(db, workshop_id)
-    if fresh or store.themes_frame(db, workshop_id).empty:
+    current = store.themes_frame(db, workshop_id)
+    if (fresh or current.empty) and not current.empty and n_themes is None:
+        return _guided(db, workshop_id, current)
+    if fresh or current.empty:
         return _cluster_unplaced(db, workshop_id, n_themes=n_themes)
     return place_new_ideas(db, workshop_id)
 
 
 def _language(db: Database, workshop_id: int) -> str:
     return store.get_workshop(db, workshop_id).language
+
+
+def _guided(db: Database, workshop_id: int, current) -> dict:
+    """The room's free ideas assigned among the themes there are, extra themes proposed."""
+    ideas = store.ideas_frame(db, workshop_id)
+    free = ideas[ideas["theme_id"].isna()] if not ideas.empty else ideas
+    if free.empty:
+        return {"created": 0, "placed": 0}
+    language = _language(db, workshop_id)
+    names = {int(t["id"]): str(t["label"]) for t in current.to_dict("records")}
+    anchors: dict[int, list[int]] = {}
+    for row, theme_id in enumerate(ideas["theme_id"].tolist()):
+        if theme_id == theme_id and theme_id is not None and int(theme_id) in names:  # placed ideas stay where they are
+            anchors.setdefault(int(theme_id), []).append(row)
+    texts = ideas["text"].tolist()
+    labels = themes.guide(texts, names=names, anchors=anchors, language=language)
+    free_rows = set(np.flatnonzero(ideas["theme_id"].isna().to_numpy()).tolist())
+    ids = ideas["id"].astype(int).tolist()
+    placements = {ids[r]: labels[r] for r in free_rows if labels[r] > 0}
+    extra_rows = sorted(r for r in free_rows if labels[r] < 0)
+    new_themes: dict[str, list[int]] = {}
+    if extra_rows:
+        words = themes.theme_labels(texts, labels, language=language)
+        for r in extra_rows:
+            new_themes.setdefault(themes.unique_label(labels[r], words), []).append(ids[r])
+    created = store.save_clustering(db, workshop_id, new_themes=new_themes, placements=placements)
+    return {"created": len(created), "placed": len(placements) + len(extra_rows)}
 
 
 def _cluster_unplaced(db: Database, workshop_id: int, *, n_themes: int | None) -> dict:
@@ -120,16 +156,27 @@ def _cluster_unplaced(db: Database, workshop_id: int, *, n_themes: int | None) -
     return {"created": len(created), "placed": len(unplaced)}
 
 
-def place_new_ideas(db: Database, workshop_id: int, *, margin: float = 0.05) -> dict:
-    """Put each idea without a theme into the theme it is most similar to, when one stands out."""
+def place_new_ideas(db: Database, workshop_id: int) -> dict:
+    """Put every idea without a theme into its nearest theme, never leaving one unsorted; those
+    placed with little margin are marked "to check" for the console."""
     ideas = store.ideas_frame(db, workshop_id)
     if ideas.empty or ideas["theme_id"].isna().sum() == 0:
-        return {"created": 0, "placed": 0}
+        return {"created": 0, "placed": 0, "to_check": 0}
     if not ideas["theme_id"].notna().any():
         return _cluster_unplaced(db, workshop_id, n_themes=None)
-    placements = themes.placements(ideas, language=_language(db, workshop_id), margin=margin)
-    store.save_clustering(db, workshop_id, new_themes={}, placements=placements)
-    return {"created": 0, "placed": len(placements)}
+    found = themes.placements(ideas, language=_language(db, workshop_id))
+    doubtful = [idea_id for idea_id, (_, doubt) in found.items() if doubt]
+    store.save_clustering(db, workshop_id, new_themes={}, placements={i: t for i, (t, _) in found.items()}, doubtful=doubtful)
+    return {"created": 0, "placed": len(found), "to_check": len(doubtful)}
+
+
+def post_idea(db: Database, participant, *, submission_id: str, text: str, tags=None, theme_id: int | None = None) -> int:
+    """A participant's idea, placed at once: in the theme its author chose, else (once the room
+    has themes) in its nearest theme, marked "to check" when another is nearly as near."""
+    idea_id = store.add_idea(db, participant, submission_id=submission_id, text=text, tags=tags, theme_id=theme_id)
+    if theme_id is None and store.get_workshop(db, participant.workshop_id).grouped_at:
+        place_new_ideas(db, participant.workshop_id)
+    return idea_id
 
 
 def split_theme(db: Database, workshop_id: int, theme_id: int) -> int | None:

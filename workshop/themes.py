@@ -36,6 +36,11 @@ NEIGHBOURS = 10  # edges per idea in the graph the themes are found in
 LARGEST_SHARE = 1 / 3  # a theme above this share of the room (12 ideas or more) is split again
 MAX_THEMES = 12
 REPEAT_PENALTY = 0.5  # a representative's likeness to one already shown, weighed against its centrality
+REWORDING = 0.4  # likeness above which a representative would be a rewording of one already shown
+NAME_WEIGHT = 1.0  # a named theme's typed name counts as much as one of its example ideas
+EXTRA_FIT = 0.1  # a block liking its theme's other ideas less than this share of its own cohesion stands apart
+DOUBT_MARGIN = 0.02  # a new idea whose two nearest themes are closer than this is marked "to check"
+REFINE_ROUNDS = 10
 _graph_rng = threading.Lock()  # igraph's random generator is process-wide: one seeded run at a time
 
 
@@ -181,21 +186,34 @@ def theme_labels(texts: Sequence[str], labels: Sequence[int], *, top: int = 3, l
     words_per_class = counts.sum(axis=1)
     tf = counts / np.maximum(words_per_class[:, None], 1)  # c-TF-IDF: tf per class, L1-normalised
     idf = np.log(1 + words_per_class.mean() / np.maximum(counts.sum(axis=0), 1))
-    scores = tf * idf
+    # How much of a word's use is this theme's: a word every theme uses says nothing of any.
+    share = counts / np.maximum(counts.sum(axis=0), 1)
+    presence = CountVectorizer(token_pattern=r"\S+", lowercase=False, binary=True, vocabulary=counter.vocabulary_)
+    in_ideas = presence.fit_transform([d or "_" for d in docs]).toarray()
+    members = [np.flatnonzero(np.asarray(labels) == c) for c in clusters]
+    scores = tf * idf * share
     vocab = counter.get_feature_names_out()
     out = {}
     for row, c in enumerate(clusters):
+        # A word from a single idea of a larger theme speaks for that idea, not the theme.
+        spread = in_ideas[members[row]].sum(axis=0)
+        needed = 2 if len(members[row]) >= 4 else 1
         order = sorted(range(len(vocab)), key=lambda j: (-scores[row, j], vocab[j]))
         words: list[str] = []
-        taken: set[str] = set()  # one form of each word: not "croisée · vente · croisé"
         for j in order:
             if len(words) == top or scores[row, j] <= 0:
                 break
-            if _form_key(vocab[j]) not in taken:
-                taken.add(_form_key(vocab[j]))
+            if spread[j] >= needed and not any(_same_word(vocab[j], w) for w in words):
                 words.append(vocab[j])
         out[c] = _short(" · ".join(words)) if words else fallback[c]
     return out
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Two forms of one word that lemmas keep apart: croisée and croisé, sport and sportif."""
+    a, b = _form_key(a), _form_key(b)
+    short, long = sorted((a, b), key=len)
+    return a == b or (len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3)
 
 
 def _form_key(word: str) -> str:
@@ -218,9 +236,10 @@ def _short(text: str) -> str:
 def representatives(
     texts: Sequence[str], labels: Sequence[int], *, k: int = 3, vectors: np.ndarray | None = None, language: str = "fr"
 ) -> dict[int, list[int]]:
-    """Indices of k texts per cluster, best first: the one nearest its centre (highest mean
-    similarity), then each next one central but unlike those already chosen (maximal marginal
-    relevance), so three rewordings of one idea do not fill a theme's card."""
+    """Indices of k texts per cluster, best first, all from its core (ideas at least as central as
+    its median one): the one nearest its centre (highest mean similarity), then each next one
+    central but unlike those already chosen (maximal marginal relevance), so three rewordings of
+    one idea do not fill a theme's card, and no card shows the theme's border."""
     if not texts:
         return {}
     vectors = embed.vectors(texts) if vectors is None else np.asarray(vectors)
@@ -230,15 +249,128 @@ def representatives(
         idx = np.flatnonzero(labels == c)
         sim = similarity([texts[i] for i in idx], vectors[idx], language=language) if len(idx) > 1 else np.ones((1, 1))
         centrality = sim.mean(axis=1)
+        # Shown from the theme's core (ideas at least as central as its median one): the "unlike
+        # those shown" rule alone reached for the theme's border. A rewording of a shown idea is
+        # passed over; only when the core holds nothing else does the card look beyond it.
+        core = [j for j in range(len(idx)) if len(idx) < 4 or centrality[j] >= np.median(centrality)]
         chosen: list[int] = []
         while len(chosen) < min(k, len(idx)):
-            left = [j for j in range(len(idx)) if j not in chosen]
+            fresh = [j for j in range(len(idx)) if j not in chosen and (not chosen or sim[j, chosen].max() < REWORDING)]
+            left = [j for j in fresh if j in core] or fresh or [j for j in range(len(idx)) if j not in chosen]
             overlap = sim[np.ix_(left, chosen)].max(axis=1) if chosen else np.zeros(len(left))
             gain = centrality[left] - REPEAT_PENALTY * overlap
             best = min(range(len(left)), key=lambda m: (-gain[m], idx[left[m]]))
             chosen.append(left[best])
         out[int(c)] = [int(idx[j]) for j in chosen]
     return out
+
+
+# ---------------------------------------------------------------- guided by the facilitator's themes
+
+
+def guide(
+    texts: Sequence[str],
+    *,
+    names: dict[int, str],
+    anchors: dict[int, Sequence[int]],
+    vectors: np.ndarray | None = None,
+    language: str = "fr",
+) -> list[int]:
+    """A theme per text when the facilitator named themes: a key of `names`, or -1, -2, … for an
+    extra theme the result proposes (a block of ideas that fits none of the named ones).
+
+    `anchors` are, per named theme, indices of texts held there (moved by the facilitator,
+    chosen by their author). The room's own grouping (cluster_texts) is read through the named
+    themes: a group holding one theme's anchors goes to it, a group holding several is shared
+    among them by likeness, a group with none goes to the theme it likes best (examples and
+    name); then each free idea moves to the theme whose members it is most like, until nothing
+    moves. A block of the room's grouping that likes its theme no more than the rest of the room
+    becomes an extra theme. Deterministic."""
+    n, keys = len(texts), list(names)
+    if n == 0:
+        return []
+    if not keys:
+        return [-1 - c for c in cluster_texts(list(texts), vectors=vectors, language=language)]
+    vectors = embed.vectors(list(texts)) if vectors is None else np.asarray(vectors)
+    both = similarity([*texts, *(names[k] for k in keys)], np.vstack([vectors, embed.vectors([names[k] for k in keys])]),
+                      language=language)  # fmt: skip
+    sim, to_name = both[:n, :n], both[:n, n:]
+    held = {int(i): k for k, idx in anchors.items() for i in idx if k in names}
+    groups = np.asarray(cluster_texts(list(texts), vectors=vectors, language=language))
+
+    def liking(rows: np.ndarray, k: int) -> np.ndarray:
+        """How much each row's idea is like theme k's examples and name."""
+        examples = [i for i, key in held.items() if key == k]
+        return (sim[np.ix_(rows, examples)].sum(axis=1) + NAME_WEIGHT * to_name[rows, keys.index(k)]) / (
+            len(examples) + NAME_WEIGHT
+        )
+
+    label: dict[int, int] = {}
+    free_groups = []
+    for g in sorted(set(groups.tolist())):
+        rows = np.flatnonzero(groups == g)
+        inside = sorted({held[i] for i in rows if i in held})
+        candidates = inside or keys
+        scores = np.column_stack([liking(rows, k) for k in candidates])
+        if not inside:
+            free_groups.append(rows)
+        for r, i in enumerate(rows):
+            label[int(i)] = held.get(int(i), candidates[int(np.argmax(scores[r] if inside else scores.mean(axis=0)))])
+    label = _refine(sim, label, held, to_name=dict(zip(keys, to_name.T, strict=True)))
+    # A block of the room's own grouping that likes the theme it was put in no more than it likes
+    # the rest of the room fits none: it becomes an extra theme (at least 2 ideas, 5% of the room).
+    typical = float(np.median([to_name[i, keys.index(k)] for i, k in held.items()])) if held else np.inf
+    extra = -1
+    for rows in free_groups:
+        if len(rows) < max(2, round(0.05 * n)):
+            continue
+        outside = np.setdiff1d(np.arange(n), rows)
+        shared = [sim[i, [j for j in outside if label[int(j)] == label[int(i)]]] for i in rows]
+        if not any(len(f) for f in shared):
+            continue  # the block is its theme on its own: it took that theme's name
+        fit = float(np.mean([f.mean() for f in shared if len(f)]))
+        cohesion = (sim[np.ix_(rows, rows)].sum() - len(rows)) / (len(rows) * (len(rows) - 1))
+        theme = label[int(rows[0])]
+        # ... unless it plainly likes that theme's name: as much as its examples do, more than the room
+        liked = to_name[rows, keys.index(theme)].mean() if theme in names else -np.inf
+        fits_name = liked > 0 and liked >= typical and liked > to_name[:, keys.index(theme)].mean()
+        if (fit <= float(sim[np.ix_(rows, outside)].mean()) or fit < EXTRA_FIT * cohesion) and not fits_name:
+            for i in rows:
+                label[int(i)] = extra
+            extra -= 1
+    label = _refine(sim, label, held, to_name=dict(zip(keys, to_name.T, strict=True)))
+    return [label[i] for i in range(n)]
+
+
+def _refine(sim: np.ndarray, label: dict[int, int], held: dict[int, int], *, to_name: dict[int, np.ndarray]) -> dict[int, int]:
+    """Move each free idea to the theme it is most like (its members, and its name for a named
+    theme, which stays a candidate even when empty), until nothing moves."""
+    n = len(sim)
+    for _ in range(REFINE_ROUNDS):
+        keys = sorted(set(label.values()) | set(to_name))
+        members = np.array([label[i] for i in range(n)])
+        columns = []
+        for k in keys:
+            inside = members == k
+            named = NAME_WEIGHT if k in to_name else 0.0
+            total = sim[:, inside].sum(axis=1) + (named * to_name[k] if named else 0.0)
+            columns.append(total / max(inside.sum() + named, 1e-9))
+        means = np.column_stack(columns)
+        moved = {i: held.get(i, keys[int(np.argmax(means[i]))]) for i in range(n)}
+        if moved == label:
+            break
+        label = moved
+    return label
+
+
+def nearest_theme(sim_to_ideas: np.ndarray, theme_of: np.ndarray) -> tuple[int, bool]:
+    """The theme a new idea goes to (the one whose ideas it is most like on average) and whether
+    it is doubtful (the second nearest theme within DOUBT_MARGIN)."""
+    keys = sorted({int(t) for t in theme_of})
+    means = np.array([sim_to_ideas[theme_of == k].mean() for k in keys])
+    order = np.argsort(-means, kind="stable")
+    doubtful = len(keys) > 1 and float(means[order[0]] - means[order[1]]) < DOUBT_MARGIN
+    return keys[int(order[0])], doubtful
 
 
 # ---------------------------------------------------------------- a room's ideas (room.py reads and saves them)
@@ -253,11 +385,11 @@ def new_themes(idea_ids: Sequence[int], texts: Sequence[str], *, n_themes: int |
     names = theme_labels(list(texts), labels, language=language)
     groups: dict[str, list[int]] = {}
     for idea_id, c in zip(idea_ids, labels, strict=True):
-        groups.setdefault(_unique(c, names), []).append(int(idea_id))
+        groups.setdefault(unique_label(c, names), []).append(int(idea_id))
     return groups
 
 
-def _unique(cluster: int, names: dict[int, str]) -> str:
+def unique_label(cluster: int, names: dict[int, str]) -> str:
     """Two clusters with the same top words get '(2)' so they stay two themes."""
     name = names[cluster]
     same = [c for c, n in names.items() if n == name]
@@ -266,21 +398,18 @@ def _unique(cluster: int, names: dict[int, str]) -> str:
     return name if same.index(cluster) == 0 else f"{name} ({same.index(cluster) + 1})"
 
 
-def placements(ideas: pd.DataFrame, *, language: str, margin: float = 0.05) -> dict[int, int]:
-    """idea id -> theme id for each idea without a theme whose most similar theme stands out (its
-    mean similarity exceeds the idea's mean similarity to all placed ideas by `margin`)."""
+def placements(ideas: pd.DataFrame, *, language: str) -> dict[int, tuple[int, bool]]:
+    """idea id -> (theme id, doubtful) for every idea without a theme: its nearest theme, never
+    left unsorted; doubtful when another theme is nearly as near (the console asks to check)."""
     placed_mask = ideas["theme_id"].notna().to_numpy()
+    if not placed_mask.any():
+        return {}
     texts = ideas["text"].tolist()
     sim = similarity(texts, embed.vectors(texts), language=language)
-    theme_of = ideas["theme_id"].to_numpy()
-    theme_ids = sorted({int(t) for t in theme_of[placed_mask]})
-    members = {t: np.flatnonzero(placed_mask & (theme_of == t)) for t in theme_ids}
+    theme_of = ideas["theme_id"].to_numpy()[placed_mask].astype(int)
     out = {}
     for row in np.flatnonzero(~placed_mask):
-        means = {t: float(sim[row, idx].mean()) for t, idx in members.items()}
-        best = max(theme_ids, key=lambda t: (means[t], -t))
-        if means[best] >= float(sim[row, placed_mask].mean()) + margin:
-            out[int(ideas.iloc[row]["id"])] = best
+        out[int(ideas.iloc[row]["id"])] = nearest_theme(sim[row, placed_mask], theme_of)
     return out
 
 

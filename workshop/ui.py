@@ -349,6 +349,15 @@ def skill_suggestions(path: str, workshop_id: int) -> list[str]:
         return store.skill_suggestions(conn, workshop_id)
 
 
+@st.cache_data(ttl=5, max_entries=64, show_spinner=False)
+def named_themes(path: str, workshop_id: int) -> dict[int, str]:
+    """The facilitator's named themes a participant may pick for an idea, read at most every 5 s
+    (200 phones redraw their form; the list changes a few times a day)."""
+    with _db_at(path) as conn:
+        frame = store.themes_frame(conn, workshop_id)
+    return {int(r.id): str(r.label) for r in frame.itertuples() if r.renamed}
+
+
 def qr_image(url: str, code: str, *, width: int = 260) -> None:
     """The join QR as an inline SVG image with its alt text: no media file (any server of several
     can draw it), and a screen reader says what it is."""

@@ -139,6 +139,8 @@ def clean_view_settings(settings: object) -> dict:
     for key, allowed in (("net_view", NETWORK_VIEWS), ("color_by", COLOUR_MODES), ("size_by", SIZE_MODES)):
         if settings.get(key) in allowed:
             out[key] = settings[key]
+    if isinstance(settings.get("wall_sure_only"), bool):  # the wall shows only confident or confirmed placements
+        out["wall_sure_only"] = settings["wall_sure_only"]
     filters = settings.get("filters")
     if isinstance(filters, dict):
         clean: dict = {}

@@ -45,10 +45,13 @@ from workshop.store.participants import (  # noqa: F401
 from workshop.store.retention import delete_workshop, expired_workshops, purge, purge_expired, workshops_list  # noqa: F401
 from workshop.store.rounds import current_round, latest_open, plan_timers, room_marker, rounds, seconds_left, set_round  # noqa: F401
 from workshop.store.themes import (  # noqa: F401
+    MAX_NAMED_THEMES,
+    confirm_placement,
     create_theme,
     delete_theme,
     merge_themes,
     move_idea,
+    name_themes,
     rename_theme,
     reset_auto_themes,
     save_clustering,

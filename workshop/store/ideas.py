@@ -9,8 +9,9 @@ import pandas as pd
 from sqlite_utils import Database
 
 from workshop import validation
+from workshop.errors import NotFound
 from workshop.model import Participant
-from workshop.store.base import _change_one, _dumps, _insert, _loads, _rows, now_iso, write
+from workshop.store.base import _change_one, _dumps, _insert, _loads, _one, _rows, now_iso, write
 from workshop.store.contacts import _admit
 from workshop.store.participants import _fresh
 from workshop.store.rounds import _require_open
@@ -28,7 +29,10 @@ def add_idea(
     text: str,
     tags: Iterable[str] | None = None,
     now: dt.datetime | None = None,
+    theme_id: int | None = None,
 ) -> int:
+    """Post an idea; `theme_id`: a named theme its author chose (an anchor the grouping keeps).
+    A theme deleted or merged meanwhile refuses the whole post (the form keeps the text)."""
     text = validation.clean_idea(text)
     clean_tags = _clean_tags(tags)
     submission_id = validation.clean_text(submission_id, field="field.submission", max_len=64)
@@ -43,6 +47,14 @@ def add_idea(
             " VALUES (?,?,?,?,?,?,?)",
             [participant.workshop_id, participant.id, text, _dumps(clean_tags), submission_id, stamp, stamp],
         )
+        if theme_id is not None:
+            if (
+                isinstance(theme_id, bool)
+                or not isinstance(theme_id, int)
+                or not _one(db, "SELECT 1 FROM themes WHERE id = ? AND workshop_id = ?", [theme_id, participant.workshop_id])
+            ):
+                raise NotFound("err.theme_gone")
+            db.conn.execute("INSERT INTO idea_themes (idea_id, theme_id, manual, chosen) VALUES (?,?,1,1)", [new_id, theme_id])
         return new_id
 
 
@@ -77,17 +89,31 @@ def ideas_frame(db: Database, workshop_id: int, *, include_hidden: bool = False)
     """Ideas of the room with their theme (blocked participants' ideas left out)."""
     sql = (
         "SELECT i.id, i.participant_id, p.display_name AS author, i.text, i.tags, i.hidden, i.created_at,"
-        " it.theme_id, it.manual FROM ideas i JOIN participants p ON p.id = i.participant_id"
+        " it.theme_id, it.manual, it.chosen, it.doubtful FROM ideas i JOIN participants p ON p.id = i.participant_id"
         " LEFT JOIN idea_themes it ON it.idea_id = i.id WHERE i.workshop_id = ? AND p.blocked = 0"
     )
     if not include_hidden:
         sql += " AND i.hidden = 0"
     rows = _rows(db, sql + " ORDER BY i.id", [workshop_id])
-    columns = ["id", "participant_id", "author", "text", "tags", "hidden", "created_at", "theme_id", "manual"]
+    columns = [
+        "id",
+        "participant_id",
+        "author",
+        "text",
+        "tags",
+        "hidden",
+        "created_at",
+        "theme_id",
+        "manual",
+        "chosen",
+        "doubtful",
+    ]
     frame = pd.DataFrame(rows, columns=columns)
     if not frame.empty:
         frame["tags"] = frame["tags"].map(_loads)
         frame["hidden"] = frame["hidden"].astype(bool)
+        frame["chosen"] = frame["chosen"].fillna(0).astype(bool)
+        frame["doubtful"] = frame["doubtful"].fillna(0).astype(bool)
     return frame
 
 

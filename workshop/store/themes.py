@@ -8,7 +8,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from workshop import validation
-from workshop.errors import NotFound
+from workshop.errors import InvalidInput, NotFound
 from workshop.model import LIMITS
 from workshop.store.base import _insert, _one, _rows, now_iso, write
 from workshop.store.workshops import get_workshop
@@ -23,11 +23,13 @@ def themes_frame(db: Database, workshop_id: int) -> pd.DataFrame:
         "   JOIN participants p ON p.id = i.participant_id"
         "   WHERE it.theme_id = t.id AND i.hidden = 0 AND p.blocked = 0) AS ideas,"
         " (SELECT CAST(coalesce(sum(v.dots), 0) AS BIGINT) FROM votes v JOIN participants p ON p.id = v.participant_id"
-        "   WHERE v.theme_id = t.id AND p.blocked = 0) AS votes"
+        "   WHERE v.theme_id = t.id AND p.blocked = 0) AS votes,"
+        " (SELECT count(*) FROM idea_themes it WHERE it.theme_id = t.id AND it.chosen = 1) AS chosen,"
+        " (SELECT count(*) FROM idea_themes it WHERE it.theme_id = t.id AND it.doubtful = 1) AS to_check"
         " FROM themes t WHERE t.workshop_id = ? ORDER BY t.id",
         [workshop_id],
     )
-    columns = ["id", "label", "renamed", "created_at", "ideas", "votes"]
+    columns = ["id", "label", "renamed", "created_at", "ideas", "votes", "chosen", "to_check"]
     frame = pd.DataFrame(rows, columns=columns)
     if not frame.empty:
         frame["renamed"] = frame["renamed"].astype(bool)
@@ -54,6 +56,42 @@ def create_theme(db: Database, workshop_id: int, label: str, *, renamed: bool = 
             [workshop_id, label, int(renamed), now_iso()],
         )
         return new_id
+
+
+MAX_NAMED_THEMES = 40  # a day's tracks, with room to spare
+
+
+def name_themes(db: Database, workshop_id: int, names: Iterable[str]) -> list[int]:
+    """The facilitator's own themes, typed or pasted one per line before or during the ideas round:
+    new named themes for names not already there (case and spaces ignored); blank lines skipped.
+    All or nothing: one name too long, or too many themes, refuses the whole list."""
+    cleaned = []
+    for name in names:
+        label = validation.clean_text(name, field="field.theme", max_len=LIMITS["theme"], required=False)
+        if label and label.casefold() not in {c.casefold() for c in cleaned}:
+            cleaned.append(label)
+    with write(db, workshop_id):
+        get_workshop(db, workshop_id)
+        existing = {r["label"].casefold() for r in _rows(db, "SELECT label FROM themes WHERE workshop_id = ?", [workshop_id])}
+        fresh = [label for label in cleaned if label.casefold() not in existing]
+        named = _one(db, "SELECT count(*) AS n FROM themes WHERE workshop_id = ? AND renamed = 1", [workshop_id])["n"]
+        if named + len(fresh) > MAX_NAMED_THEMES:
+            raise InvalidInput("err.too_many_themes", max=MAX_NAMED_THEMES)
+        return [
+            _insert(
+                db,
+                "INSERT INTO themes (workshop_id, label, renamed, created_at) VALUES (?,?,1,?)",
+                [workshop_id, label, now_iso()],
+            )
+            for label in fresh
+        ]
+
+
+def confirm_placement(db: Database, workshop_id: int, idea_id: int) -> None:
+    """The facilitator agrees with a placement marked "to check": it becomes theirs (kept for good)."""
+    with write(db, workshop_id):
+        _idea_in(db, workshop_id, idea_id)
+        db.conn.execute("UPDATE idea_themes SET doubtful = 0, manual = 1 WHERE idea_id = ?", [idea_id])
 
 
 def rename_theme(db: Database, workshop_id: int, theme_id: int, label: str) -> None:
@@ -99,7 +137,7 @@ def move_idea(db: Database, workshop_id: int, idea_id: int, theme_id: int | None
         _theme_in(db, workshop_id, theme_id)
         db.conn.execute(
             "INSERT INTO idea_themes (idea_id, theme_id, manual) VALUES (?,?,1)"
-            " ON CONFLICT (idea_id) DO UPDATE SET theme_id = excluded.theme_id, manual = 1",
+            " ON CONFLICT (idea_id) DO UPDATE SET theme_id = excluded.theme_id, manual = 1, doubtful = 0",
             [idea_id, theme_id],
         )
 
@@ -111,18 +149,23 @@ def save_clustering(
     new_themes: Mapping[str, Iterable[int]],
     placements: Mapping[int, int],
     relabel: Mapping[int, str] | None = None,
+    doubtful: Iterable[int] = (),
 ) -> dict[str, int]:
     """Store a clustering result in one transaction: new themes with their ideas, ideas placed
-    into existing themes, and fresh automatic labels for themes the facilitator never renamed."""
+    into existing themes (those in `doubtful` marked "to check"), and fresh automatic labels for
+    themes the facilitator never renamed. An idea already placed (by a participant's choice or a
+    concurrent grouping) keeps its theme: no idea is ever in two."""
     created: dict[str, int] = {}
+    doubtful = set(doubtful)
     with write(db, workshop_id):
+        db.conn.execute("UPDATE workshops SET grouped_at = ? WHERE id = ?", [now_iso(), workshop_id])
         for theme_id in placements.values():
             _theme_in(db, workshop_id, theme_id)
         for idea_id, theme_id in placements.items():
             _idea_in(db, workshop_id, idea_id)
             db.conn.execute(
-                "INSERT INTO idea_themes (idea_id, theme_id, manual) VALUES (?,?,0) ON CONFLICT (idea_id) DO NOTHING",
-                [idea_id, theme_id],
+                "INSERT INTO idea_themes (idea_id, theme_id, manual, doubtful) VALUES (?,?,0,?) ON CONFLICT (idea_id) DO NOTHING",
+                [idea_id, theme_id, int(idea_id in doubtful)],
             )
         for label, idea_ids in new_themes.items():
             label = validation.clean_text(label, field="field.theme", max_len=LIMITS["theme"])

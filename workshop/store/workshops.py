@@ -16,7 +16,7 @@ from workshop.store.base import _insert, _json_object, _one, now_iso, write
 
 _WORKSHOP_COLUMNS = (
     "id, code, title, language, question, join_locked, retention_date, created_at, show_labels,"
-    " anonymous, public_base_url, vote_dots, projector_view, version, settings"
+    " anonymous, public_base_url, vote_dots, projector_view, version, settings, grouped_at"
 )
 
 
@@ -37,6 +37,7 @@ def _workshop(row: Mapping) -> Workshop:
         projector_view=row["projector_view"],
         version=row["version"],
         settings=validation.clean_view_settings(_json_object(row["settings"])),
+        grouped_at=row["grouped_at"],
     )
 
 
