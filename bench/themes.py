@@ -283,14 +283,17 @@ def speed() -> dict:
     out["guided_500_s"] = round(sorted(runs)[1], 3)
     import pandas as pd
 
-    ideas = pd.DataFrame({"id": range(501), "text": [*texts, "Un nouveau vélo partagé 501"],
-                          "theme_id": [*themes.cluster_texts(texts, vectors=vectors), None]})  # fmt: skip
+    labels = themes.cluster_texts(texts, vectors=vectors)
     runs = []
-    for _ in range(5):
+    for k in range(6):  # six ideas posted one after another after a grouping of 500
+        late = [f"Un nouveau vélo partagé {j}" for j in range(k)]
+        ideas = pd.DataFrame({"id": range(501 + k), "text": [*texts, *late, f"Une idée neuve numéro {k}"],
+                              "theme_id": [*labels, *[labels[0]] * k, None]})  # fmt: skip
         started = time.perf_counter()
         themes.placements(ideas, language="fr")
         runs.append(time.perf_counter() - started)
-    out["place_one_in_500_ms"] = round(sorted(runs)[2] * 1000, 1)
+    out["place_first_after_grouping_ms"] = round(runs[0] * 1000, 1)  # the console pays this at Regrouper
+    out["place_one_in_500_ms"] = round(float(np.median(runs[1:])) * 1000, 1)
     cold = (
         subprocess.run([sys.executable, "-c", COLD], capture_output=True, text=True, check=True, cwd=ROOT)
         .stdout.strip()

@@ -414,3 +414,17 @@ def test_bad_theme_name_lists_are_refused_whole(db, room, names, key):
 def test_emoji_and_other_languages_are_theme_names_too(db, room):
     wid = room["workshop"].id
     assert len(store.name_themes(db, wid, ["🚲🌱", "Movilidad sostenible", "  🚲🌱  "])) == 2
+
+
+def test_the_wall_may_leave_placements_to_check_out(db, ideas_room):
+    wid, alice = ideas_room["workshop"].id, ideas_room["alice"]
+    rooms.cluster_workshop(db, wid, fresh=True)
+    odd = rooms.post_idea(db, alice, submission_id="late-odd", text="Quelque chose sans rapport : météo")
+    shown = [text for card in rooms.theme_cards(db, wid) for text in card["texts"]]
+    assert "Quelque chose sans rapport : météo" in shown  # by default every placement is on the wall
+    store.update_view_settings(db, wid, wall_sure_only=True)
+    cards = rooms.theme_cards(db, wid)
+    assert "Quelque chose sans rapport : météo" not in [text for card in cards for text in card["texts"]]
+    assert sum(card["ideas"] for card in cards) == len(IDEAS)  # counted only once confirmed
+    store.confirm_placement(db, wid, odd)
+    assert "Quelque chose sans rapport : météo" in [text for card in rooms.theme_cards(db, wid) for text in card["texts"]]

@@ -141,6 +141,7 @@ def _guided(db: Database, workshop_id: int, current) -> dict:
         for r in extra_rows:
             new_themes.setdefault(themes.unique_label(labels[r], words), []).append(ids[r])
     created = store.save_clustering(db, workshop_id, new_themes=new_themes, placements=placements)
+    themes.prepare_placements(texts, language=language)
     return {"created": len(created), "placed": len(placements) + len(extra_rows)}
 
 
@@ -153,6 +154,7 @@ def _cluster_unplaced(db: Database, workshop_id: int, *, n_themes: int | None) -
         unplaced["id"].tolist(), unplaced["text"].tolist(), n_themes=n_themes, language=_language(db, workshop_id)
     )
     created = store.save_clustering(db, workshop_id, new_themes=groups, placements={})
+    themes.prepare_placements(ideas["text"].tolist(), language=_language(db, workshop_id))
     return {"created": len(created), "placed": len(unplaced)}
 
 
