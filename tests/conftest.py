@@ -114,5 +114,6 @@ def pytest_collection_modifyitems(config, items):
         if path.endswith("test_load.py"):
             item.add_marker(pytest.mark.slow)
         # Thousands of generated examples: the inner loop runs them on SQLite, the full suite on both.
-        if item.get_closest_marker("slow_on_postgresql") and "[postgresql]" in item.nodeid:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if item.get_closest_marker("slow_on_postgresql") and params.get("database") == "postgresql":
             item.add_marker(pytest.mark.slow)
