@@ -260,10 +260,9 @@ def findings_panel(version: int) -> None:
         )
     with mid:
         st.markdown(f"**{ui.t('net.brokers')}**")
-        ui.table(
-            [{ui.t("net.participant"): b["name"], ui.t("net.communities"): b["communities"], ui.t("net.size.betweenness"): round(b["betweenness"], 3)}
-             for b in a.brokers]
-        )  # fmt: skip
+        st.caption(ui.census_summary(a))
+        ui.table([{ui.t("net.participant"): b["name"], "": ui.broker_reason(b), ui.t("net.effective_size"): round(b["effective_size"], 1)}
+                  for b in a.brokers])  # fmt: skip
         st.markdown(f"**{ui.t('net.dormant')}**")
         ui.table([{ui.t("field.circle"): ui.t(f"circle.{k}"), "n": v} for k, v in a.sleeping_capital.items()])
     with right:

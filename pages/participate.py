@@ -12,7 +12,7 @@ import streamlit as st
 
 from workshop import links, rooms, store, ui
 from workshop.errors import StorageError, WorkshopError
-from workshop.model import CIRCLES, FLOWS, LIMITS, REGIONS, ROUNDS, SECTORS, Mine, Round
+from workshop.model import CENSUS_MIN_CONTACTS, CIRCLES, FLOWS, LIMITS, REGIONS, ROUNDS, SECTORS, Mine, Round
 
 token = st.query_params.get("p", "")
 known = st.session_state.get("me_known")
@@ -273,6 +273,62 @@ def contacts_section(mine: Mine) -> None:
     if not mine.contacts:
         st.caption(ui.t("me.no_contacts"))
     manage_list("contact", mine.contacts, contact_line, contact_option, _delete_contact, writable, ui.t("me.deleted"))
+    if writable:
+        census_step(len(mine.contacts))
+
+
+def census_step(n_contacts: int) -> None:
+    """ "Qui se connaît ?": one contact at a time, the others as chips; resumes where it stopped."""
+    if n_contacts < CENSUS_MIN_CONTACTS:
+        st.caption(ui.t("census.offer", n=CENSUS_MIN_CONTACTS))
+        return
+    with ui.get_db() as db:
+        state = rooms.census_of(db, me.id)
+    st.header(ui.t("census.title"), anchor=False)
+    if state.left_out:
+        st.caption(ui.t("census.left_out", n=state.covered, more=state.left_out))
+    card = state.card
+    if card is None:
+        st.caption(ui.t("census.done", ties=state.ties))
+        return
+    # Once begun, the next card is shown straight away (after a reload too) unless put off.
+    opened = st.session_state.get("me_census_open", state.asked > 0)
+    if not opened:
+        st.caption(ui.t("census.intro"))
+        st.button(
+            ui.t("census.start", n=card.left), key="me_census_start", type="primary",
+            on_click=lambda: st.session_state.update(me_census_open=True),
+        )  # fmt: skip
+        return
+    sid = ui.submission_id("census")
+    cid = card.contact["id"]
+    shown = [c["id"] for c in card.choices]
+    labels = {c["id"]: c["label"] for c in card.choices}
+    with st.form(f"census_{cid}_{sid}", border=True):
+        st.pills(
+            f"**{ui.escape_md(ui.t('census.knows', label=card.contact['label']))}**", shown, selection_mode="multi", default=card.known,
+            format_func=lambda i: labels.get(i, "?"), key=f"census_pick_{sid}",
+        )  # fmt: skip
+        st.caption(ui.t("census.none_hint"))
+        with st.container(horizontal=True):
+            st.form_submit_button(
+                ui.t("census.next"), type="primary", on_click=_answer_card, args=(cid, card.contact["label"], shown, sid)
+            )
+            st.form_submit_button(ui.t("census.later"), on_click=lambda: st.session_state.update(me_census_open=False))
+    st.caption(ui.t("census.progress", asked=state.asked, pairs=state.pairs, ties=state.ties, left=card.left))
+
+
+def _answer_card(contact_id: int, label: str, shown: list[int], sid: str) -> None:
+    """Form callback: the card's answer written, confirmed by the next card read from the database."""
+    knows = st.session_state.get(f"census_pick_{sid}") or []
+    try:
+        with ui.get_db() as db:
+            store.record_ties(db, me, contact_id, knows=knows, shown=shown, submission_id=sid)
+    except WorkshopError as exc:
+        ui.failed(exc)
+        return
+    ui.flash(ui.t("census.saved", label=label))
+    ui.rotate_submission("census")
 
 
 def _delete_contact(contact_id: int) -> None:
@@ -294,22 +350,36 @@ def close_if_saved() -> None:
 
 
 @st.dialog(ui.t("me.edit_contact"), width="medium", on_dismiss=stop_editing)
-def edit_contact_dialog(c: dict) -> None:
+def edit_contact_dialog(c: dict, n_contacts: int) -> None:
     close_if_saved()
     prefix = f"ec_{c['id']}"
     with st.form(f"edit_contact_{c['id']}", border=False):
         st.text_input(ui.t("field.label"), value=c["label"], max_chars=LIMITS["label"], key=f"{prefix}_label")
         st.pills(ui.t("field.circle"), CIRCLES, default=c["circle"], format_func=circle_name, key=f"{prefix}_circle")
         contact_detail_fields(prefix, c)
+        with ui.get_db() as db:
+            others, known = rooms.contact_partners(db, me.id, c["id"])
+        labels = {o["id"]: o["label"] for o in others}
+        if others:
+            st.pills(
+                ui.t("census.edit_label"), list(labels), selection_mode="multi", default=known,
+                format_func=lambda i: labels.get(i, "?"), key=f"{prefix}_knows",
+            )  # fmt: skip
+        elif n_contacts > LIMITS["census_contacts"]:
+            st.caption(ui.t("census.edit_outside", n=LIMITS["census_contacts"]))
         st.form_submit_button(
             ui.t("me.save"), type="primary",
-            on_click=ui.guarded(lambda: _update_contact(c["id"], prefix), success=ui.t("me.saved")),
+            on_click=ui.guarded(lambda: _update_contact(c["id"], prefix, list(labels)), success=ui.t("me.saved")),
         )  # fmt: skip
 
 
-def _update_contact(contact_id: int, prefix: str) -> None:
+def _update_contact(contact_id: int, prefix: str, partners: list[int]) -> None:
     with ui.get_db() as db:
         store.update_contact(db, me, contact_id, **contact_fields_from_state(prefix))
+        if partners:  # the ties shown in the dialog, as ticked now
+            knows = st.session_state.get(f"{prefix}_knows") or []
+            store.record_ties(db, me, contact_id, knows=knows, shown=partners, submission_id=f"edit-{ui.submission_id('census')}")
+            ui.rotate_submission("census")
     st.session_state.pop("me_editing", None)
 
 
@@ -540,6 +610,7 @@ def place_section(mine: Mine) -> None:
     st.session_state["me_place"] = True
     with ui.get_db() as db:
         place = rooms.my_place(db, workshop.id, me.id)
+    holes_summary(place["holes"], place["median"])
     st.header(ui.t("me.shared_contacts"), anchor=False)
     if not place["shared"]:
         st.caption(ui.t("me.no_shared"))
@@ -549,6 +620,26 @@ def place_section(mine: Mine) -> None:
     for item in place["neighbours"]:
         shared = [circle_name(c) for c in item["circles"]] + item["regions"]
         ui.plain(f"{item['name']} — {', '.join(shared)}")
+
+
+def holes_summary(mine: dict | None, median: dict) -> None:
+    """How this participant's network compares with the room's, in plain words."""
+    st.header(ui.t("place.holes_title"), anchor=False)
+    if not mine or not mine["answered"]:
+        st.caption(ui.t("place.holes_unknown"))
+        return
+    med = median["groups"]
+    shown = ui.number(int(med)) if med == int(med) else f"{med:.1f}".replace(".", "," if ui.lang() == "fr" else ".")
+    key = "place.holes_one" if mine["groups"] <= 1 else "place.holes_text"
+    st.markdown(ui.t(key, degree=mine["degree"], groups=mine["groups"], median=shown))
+    if median["participants"] < 2:
+        st.caption(ui.t("place.holes_alone"))
+    elif mine["groups"] > median["groups"]:
+        st.caption(ui.t("place.holes_more"))
+    elif mine["groups"] < median["groups"]:
+        st.caption(ui.t("place.holes_less"))
+    else:
+        st.caption(ui.t("place.holes_same"))
 
 
 def open_editor(mine: Mine) -> None:
@@ -561,7 +652,7 @@ def open_editor(mine: Mine) -> None:
     if found is None:
         st.session_state.pop("me_editing", None)
     elif kind == "contact":
-        edit_contact_dialog(found)
+        edit_contact_dialog(found, len(mine.contacts))
     else:
         edit_idea_dialog(found)
 

@@ -182,7 +182,7 @@ def test_libreoffice_evaluates_no_formula_in_any_csv(full_bundle, tmp_path, sepa
 
 def test_xlsx_cells_are_strings_with_frozen_header_and_filter(full_bundle):
     wb = load_workbook(io.BytesIO(full_bundle["workshop.xlsx"]))
-    assert len(wb.sheetnames) == 6
+    assert len(wb.sheetnames) == 7
     found = False
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref
@@ -284,6 +284,8 @@ def _strip(doc: dict) -> dict:
     for m in doc["merges"]:
         m["a_id"] = cid[m["a_id"]]
         m["b_id"] = cid[m["b_id"]] if m["kind"] == "contact" else pid[m["b_id"]]
+    for t in doc["ties"]:
+        t["participant_id"], t["contact_a"], t["contact_b"] = pid[t["participant_id"]], cid[t["contact_a"]], cid[t["contact_b"]]
     doc["votes"].sort(key=lambda v: (v["theme_id"], v["participant_id"]))
     doc["merges"].sort(key=lambda m: (m["kind"], m["a_id"], m["b_id"]))
     return doc
@@ -291,6 +293,7 @@ def _strip(doc: dict) -> dict:
 
 def test_round_trip_export_import_export(conn, demo_db, full_bundle):
     before = json.loads(full_bundle["workshop.json"])
+    assert len(before["ties"]) > 100  # the demo room said who knows whom
     new, token = export.import_bundle(conn, export.bundle(conn, demo_db[1].workshop.id, level="full"), keep_links=False)
     assert new.id != demo_db[1].workshop.id and new.code != before["workshop"]["code"]
     after = export.payload(conn, new.id, level="full")

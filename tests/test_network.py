@@ -280,3 +280,80 @@ def test_who_can_help_names_what_only_some_of_the_room_reaches(db):
         "Qui peut aider — Auvergne-Rhône-Alpes : 2 participants · collectivité locale : 1 participant"
     )
     assert network.describe_help([], names, lang="fr") == ""
+
+
+# ---------------------------------------------------------------- ties among contacts
+
+
+def tie(db, person, a, b, sid):
+    store.record_ties(db, person, a, knows=[b], shown=[b], submission_id=sid)
+
+
+def test_effective_size_and_constraint_pinned_and_as_networkx_computes_them(db):
+    """Ana names A, B, C, D and says A and B know each other: effective size 4 - 2·1/4 = 3.5;
+    constraint 2·(1/4 + 1/4·1/2)² + 2·(1/4)² = 0.40625; her contacts form 3 groups."""
+    w, people, ids = make_room(db, {"Ana": [{"label": x} for x in "ABCD"], "Ben": [{"label": "E"}, {"label": "F"}]})
+    tie(db, people["Ana"], ids[("Ana", "A")], ids[("Ana", "B")], "t1")
+    room = rooms.load(db, w.id)
+    analysis = network.analyse(room)
+    table = analysis.metrics.set_index("key")
+    ana = f"p{people['Ana'].id}"
+    assert table.loc[ana, "effective_size"] == pytest.approx(3.5)
+    assert table.loc[ana, "constraint"] == pytest.approx(0.40625)
+    holes = {h["name"]: h for h in analysis.holes}
+    assert (holes["Ana"]["groups"], holes["Ana"]["answered"]) == (3, True)
+    assert (holes["Ben"]["groups"], holes["Ben"]["answered"]) == (2, False)
+    assert analysis.holes_median == {"participants": 1, "groups": 3.0, "effective_size": 3.5, "constraint": 0.40625}
+    # The same graph in networkx (pure Python, fine for a small graph): the same measures.
+    g = analysis.graph
+    G = nx.Graph([(g.vs[e.source]["key"], g.vs[e.target]["key"]) for e in g.es])
+    expected_size, expected_constraint = nx.effective_size(G), nx.constraint(G)
+    for key, row in table.iterrows():
+        assert row["effective_size"] == pytest.approx(expected_size[key]), key
+        assert row["constraint"] == pytest.approx(expected_constraint[key]), key
+    assert sorted(g.es["kind"]) == ["knows", "maps", "maps", "maps", "maps", "maps", "maps"]
+    # A star (nobody tied): effective size is the degree, constraint 1/degree.
+    assert table.loc[f"p{people['Ben'].id}", "effective_size"] == 2.0
+    assert table.loc[f"p{people['Ben'].id}", "constraint"] == pytest.approx(0.5)
+
+
+def test_ties_join_up_where_contacts_were_merged(db):
+    """Ana says Marie knows Xavier, Ben says M. Dupont knows Yves; once Marie and M. Dupont are
+    the same person the room is one network, Marie between the two."""
+    w, people, ids = make_room(db, {
+        "Ana": [{"label": "Marie Dupont"}, {"label": "Xavier"}, {"label": "Zoé"}],
+        "Ben": [{"label": "M. Dupont"}, {"label": "Yves"}, {"label": "Yann"}],
+    })  # fmt: skip
+    tie(db, people["Ana"], ids[("Ana", "Marie Dupont")], ids[("Ana", "Xavier")], "a")
+    tie(db, people["Ben"], ids[("Ben", "M. Dupont")], ids[("Ben", "Yves")], "b")
+    apart = network.build_graph(rooms.load(db, w.id))
+    assert len(apart.connected_components()) == 2 and apart.es["kind"].count("knows") == 2
+    confirm(db, w, (ids[("Ana", "Marie Dupont")], ids[("Ben", "M. Dupont")]))
+    g = network.build_graph(rooms.load(db, w.id))
+    assert len(g.connected_components()) == 1
+    marie = g.vs.find(key=f"c{ids[('Ana', 'Marie Dupont')]}")
+    knows = sorted(g.vs[n]["label"] for n in g.neighbors(marie) if g.es[g.get_eid(marie.index, n)]["kind"] == "knows")
+    assert knows == ["Xavier", "Yves"]
+    # A filter that removes one end removes the tie, never a dangling edge.
+    filtered = network.build_graph(rooms.load(db, w.id), filters={"min_strength": 3})
+    assert filtered.ecount() == 0
+
+
+def test_brokers_by_structural_holes_come_first_and_follow_the_ties(db):
+    w, people, ids = make_room(db, {
+        "Ana": [{"label": x} for x in ("A1", "A2", "A3", "A4")],
+        "Ben": [{"label": x} for x in ("B1", "B2", "B3", "B4")],
+    })  # fmt: skip
+    a = [ids[("Ana", f"A{i}")] for i in range(1, 5)]
+    b = [ids[("Ben", f"B{i}")] for i in range(1, 5)]
+    # Ana: two pairs (2 groups). Ben: all four know each other (1 group: no hole).
+    store.record_ties(db, people["Ana"], a[0], knows=[a[1]], shown=a[1:], submission_id="a0")
+    store.record_ties(db, people["Ana"], a[2], knows=[a[3]], shown=[a[3]], submission_id="a2")
+    for i in range(3):
+        store.record_ties(db, people["Ben"], b[i], knows=b[i + 1 :], shown=b[i + 1 :], submission_id=f"b{i}")
+    analysis = network.analyse(rooms.load(db, w.id))
+    assert [(x["name"], x["groups"], x["census"]) for x in analysis.brokers] == [("Ana", 2, True)]
+    assert analysis.brokers[0]["effective_size"] == pytest.approx(3.0)
+    place = network.my_place(rooms.load(db, w.id), people["Ana"].id)
+    assert (place["holes"]["groups"], place["holes"]["degree"]) == (2, 4)
+    assert place["median"]["groups"] == 1.5 and place["median"]["participants"] == 2

@@ -14,7 +14,7 @@ from workshop.errors import AccessDenied, InvalidInput, NotFound, RoundClosed, S
 def test_migrations_apply_on_empty_db_and_reapply_is_noop(db_path):
     conn = dbmod.open_db(db_path)
     applied = dbmod.applied(conn)
-    assert applied == [name for name, _ in dbmod.MIGRATIONS] and applied[-1] == "0005_theme_choice_and_review"
+    assert applied == [name for name, _ in dbmod.MIGRATIONS] and applied[-1] == "0006_ties_among_contacts"
     tables = set(conn.table_names())
     for table in ("workshops", "rounds", "participants", "contacts", "ideas", "themes", "idea_themes", "votes",
                   "collectifs", "collectif_members", "collectif_contacts", "next_steps", "merges",

@@ -8,7 +8,7 @@ import datetime as dt
 import igraph as ig
 import pandas as pd
 
-from workshop import labels, network, rooms
+from workshop import charts, labels, network, rooms
 from workshop import wall as walls
 
 
@@ -201,7 +201,7 @@ def test_the_walls_caption_wraps_and_the_plot_makes_room_for_it(tmp_path):
     positions, table = network.layout(g), network.metrics(g)
     fig = charts.network_figure(g, positions, table, wall=(1804, 676), fresh_since="2998-01-01T00:00:00+00:00")
     shapes = [shape for shape in fig.layout.shapes if shape.fillcolor == charts.HULL_FILL]
-    assert len(shapes) == 4  # seeded room (its regions skewed to a home one since 2026-12-02), seeded layout
+    assert len(shapes) == 5  # seeded room (its ties among contacts since 2026-12-05), seeded layout
     caption = fig.layout.annotations[0].text
     assert caption.count("<br>") == 1 and "cerclé de vert" in caption and "communautés" in caption
     assert fig.layout.margin.b == charts.WALL_MARGIN["b"] + charts.WALL_CAPTION_LINE_PX
@@ -292,3 +292,35 @@ def test_two_demo_rooms_with_the_same_seed_are_the_same_room(tmp_path):
     conn.close()
     assert len(a.contacts) == len(b.contacts) > 0
     assert list(a.contacts["label"]) == list(b.contacts["label"])
+
+
+def test_a_conference_wall_draws_its_communities_as_bubbles_readable_from_the_back(tmp_path):
+    """300 people who said who knows whom: at most 7 community bubbles and one 'others', links
+    weighted by the edges between them, brokers named (or counted when anonymous), every label
+    at 28 px and no two labels overlapping on the 1920×1080 canvas."""
+    analysis, room, *_ = _room_analysis(tmp_path, participants=300)
+    cmap = network.community_map(analysis.graph, analysis.metrics)
+    assert 2 <= len(cmap.bubbles) <= network.MAP_BUBBLES + 1
+    assert sum(b["participants"] for b in cmap.bubbles) == len(room.participants)
+    assert [b["other"] for b in cmap.bubbles].count(True) <= 1
+    assert cmap.links and all(a < b and n > 0 for a, b, n in cmap.links)
+    assert [n for *_, n in cmap.links] == sorted((n for *_, n in cmap.links), reverse=True)
+    crossing = sum(n for *_, n in cmap.links)
+    community = analysis.metrics["community"].tolist()
+    assert crossing <= sum(1 for a, b in analysis.graph.get_edgelist() if community[a] != community[b])
+    assert cmap.brokers and all(len(b["bubbles"]) >= 2 for b in cmap.brokers)
+    plot = charts.wall_plot_px(1824, 760)
+    fig = charts.community_figure(cmap, lang="fr", wall=plot)
+    labels = [a for a in fig.layout.annotations]
+    assert all(a.font.size >= 24 for a in labels)
+    # The labels' plot: the figure's height less its margins (the caption's lines come out of it).
+    plot = (plot[0], fig.layout.height - fig.layout.margin.t - fig.layout.margin.b)
+    boxes = charts.map_label_boxes(cmap, plot_px=plot, lang="fr")
+    for i, a in enumerate(boxes):
+        assert 0 <= a[0] and a[2] <= plot[0] and 0 <= a[1] and a[3] <= plot[1], (i, a)
+        for b in boxes[i + 1 :]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+    caption = labels[-1].text
+    assert "Passerelles : " + cmap.brokers[0]["name"] in caption
+    anonymous = charts.community_figure(cmap, lang="fr", wall=plot, anonymous=True).layout.annotations[-1].text
+    assert cmap.brokers[0]["name"] not in anonymous and f"{len(cmap.brokers)} participants" in anonymous

@@ -4,6 +4,7 @@ because Plotly renders a pseudo-HTML subset (<a>, <span style>, <br>) in text an
 from __future__ import annotations
 
 import html
+import math
 
 import igraph as ig
 import pandas as pd
@@ -434,3 +435,121 @@ def votes_figure(themes_df: pd.DataFrame, *, lang: str = "fr", height: int = 560
         f"{row.label} ({count(row.ideas, 'th.one_idea', 'th.n_ideas', lang)})": int(row.votes) for row in ranked.itertuples()
     }
     return bar_figure(counts, height=height, color="#d62728", top=15)
+
+
+MAP_CENTRE, MAP_RADII = (0.5, 0.5), (0.39, 0.24)  # the bubbles sit on an ellipse across the wide wall
+MAP_LABEL_PX = WALL_LABEL_PX  # ≥ 18 px once a 1280×720 projector scales the canvas
+MAP_LINE_PX = 34  # one line of a bubble's label
+MAP_CHAR_PX = 0.5 * MAP_LABEL_PX  # an average character of the wall's sans-serif at that size (0.4 measured)
+
+
+def map_positions(k: int) -> list[tuple[float, float]]:
+    """Where k bubbles sit (data units): one in the centre, else around an ellipse from the top."""
+    if k == 1:
+        return [MAP_CENTRE]
+    (cx, cy), (a, b) = MAP_CENTRE, MAP_RADII
+    # Half a step off the top: as many bubbles above the middle as below, none level with it.
+    angles = [math.pi / 2 - 2 * math.pi * (i + 0.5) / k for i in range(k)]
+    return [(cx + a * math.cos(angle), cy + b * math.sin(angle)) for angle in angles]
+
+
+def bubble_lines(bubble: dict, *, lang: str) -> list[str]:
+    """A bubble's label: its number and leading circle, its leading region, its counts."""
+    circles = [c for c in bubble["circles"] if c != "other"] or bubble["circles"]  # "Autre" names nothing
+    head = t("net.bubble_other", lang) if bubble["other"] else (t(f"circle.{circles[0]}", lang) if circles else "")
+    lines = [f"{bubble['index'] + 1}. {head}".strip()]
+    if bubble["regions"] and not bubble["other"]:
+        lines.append(bubble["regions"][0])
+    lines.append(t("net.bubble_people", lang, n=number(bubble["participants"], lang), contacts=number(bubble["contacts"], lang)))
+    return lines
+
+
+def map_label_boxes(cmap, *, plot_px: tuple[int, int], lang: str) -> list[tuple[float, float, float, float]]:
+    """Each bubble label's box in px (left, top, right, bottom; y down), as community_figure sets
+    it: outside the ellipse (the links are chords inside it), above an upper bubble and below a
+    lower one, moved further out past any label already placed, and kept on the canvas."""
+    boxes: list[tuple[float, float, float, float]] = []
+    width, height = plot_px
+    for (x, y), bubble in zip(map_positions(len(cmap.bubbles)), cmap.bubbles, strict=True):
+        lines = bubble_lines(bubble, lang=lang)
+        w = max(len(line) for line in lines) * MAP_CHAR_PX
+        h = len(lines) * MAP_LINE_PX
+        px, py = x * width, (1 - y) * height
+        gap = _bubble_px(bubble, cmap) / 2 + 6
+        upper = y >= MAP_CENTRE[1]
+        top = py - gap - h if upper else py + gap
+        left = min(max(px - w / 2, 0.0), width - w)  # a side bubble's label stays on the canvas
+        out = -1 if upper else 1
+        # The nearest free place: further out first, then toward the middle, then slid sideways.
+        candidates = [(left + dx, top + sign * dy) for dx in (0.0, -w / 3, w / 3) for dy in range(0, 480, 8)
+                      for sign in (out, -out)]  # fmt: skip
+        fits = [(cl, ct) for cl, ct in candidates if 0 <= cl <= width - w and 0 <= ct <= height - h]
+        left, top = next((c for c in fits if not any(_overlap((c[0], c[1], c[0] + w, c[1] + h), o) for o in boxes)),
+                         fits[0] if fits else (left, top))  # fmt: skip
+        boxes.append((left, top, left + w, top + h))
+    return boxes
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
+
+
+def _bubble_px(bubble: dict, cmap) -> float:
+    largest = max(b["participants"] + b["contacts"] for b in cmap.bubbles) or 1
+    return 36 + 84 * ((bubble["participants"] + bubble["contacts"]) / largest) ** 0.5
+
+
+def community_figure(cmap, *, lang: str = "fr", anonymous: bool = False, height: int = 760,
+                     wall: tuple[int, int] | None = None) -> go.Figure:  # fmt: skip
+    """A large room's bridges view: one bubble per community (≤ MAP_BUBBLES colours, the rest as
+    "others"), lines as thick as the edges between them, the participants who bridge them named
+    in the caption (counts only in an anonymous workshop). Text at WALL_LABEL_PX."""
+    fig = go.Figure()
+    k = len(cmap.bubbles)
+    if not k:
+        return _base(fig, height=height)
+    at = map_positions(k)
+    heaviest = max((n for _, _, n in cmap.links), default=1)
+    for a, b, n in cmap.links:
+        (x0, y0), (x1, y1) = at[a], at[b]
+        fig.add_trace(go.Scatter(x=[x0, x1], y=[y0, y1], mode="lines", hoverinfo="skip", showlegend=False,
+                                 line={"width": 2 + 16 * (n / heaviest) ** 0.5, "color": "rgba(90,90,90,0.35)"}))  # fmt: skip
+    colours = [("#999999" if b["other"] else PALETTE[i % len(PALETTE)]) for i, b in enumerate(cmap.bubbles)]
+    fig.add_trace(
+        go.Scatter(
+            x=[x for x, _ in at], y=[y for _, y in at], mode="markers", hoverinfo="skip", showlegend=False,
+            marker={"size": [_bubble_px(b, cmap) for b in cmap.bubbles], "color": colours, "opacity": 0.85,
+                    "line": {"width": 2, "color": "#111"}},
+        )
+    )  # fmt: skip
+    caption = [t("net.bubble_links", lang)]
+    if cmap.brokers:
+        if anonymous:
+            named = count(len(cmap.brokers), "th.one_participant", "th.n_participants", lang=lang)
+        else:
+            named = ", ".join(f"{b['name']} ({' ↔ '.join(str(i + 1) for i in b['bubbles'][:3])})" for b in cmap.brokers)
+        caption.append(t("net.bubble_brokers", lang, names=named))
+    caption = _caption_lines(caption)
+    # The caption's extra lines come out of the plot's height: labels are placed where they land.
+    extra = WALL_CAPTION_LINE_PX * max(0, len(caption) - 1)
+    plot = wall or (1804, height - WALL_MARGIN["t"] - WALL_MARGIN["b"])
+    plot = (plot[0], plot[1] - extra)
+    for bubble, box in zip(cmap.bubbles, map_label_boxes(cmap, plot_px=plot, lang=lang), strict=True):
+        lines = bubble_lines(bubble, lang=lang)
+        fig.add_annotation(
+            x=(box[0] + box[2]) / 2 / plot[0], y=1 - (box[1] + box[3]) / 2 / plot[1], xref="paper", yref="paper", showarrow=False,
+            xanchor="center", yanchor="middle",
+            text="<br>".join(_esc(line) for line in lines), font={"size": MAP_LABEL_PX, "color": "#111"},
+            bgcolor="rgba(255,255,255,0.85)", align="center",
+        )  # fmt: skip
+    fig.update_xaxes(visible=False, range=[0, 1])
+    fig.update_yaxes(visible=False, range=[0, 1])
+    fig = _base(fig, height=height, legend=False)
+    fig.update_layout(margin=WALL_MARGIN | {"b": WALL_MARGIN["b"] + extra}, title=None)
+    fig.add_annotation(
+        text="<br>".join(_esc(line) for line in caption), showarrow=False, xref="paper", yref="paper", x=0, y=0, align="left",
+        xanchor="left", yanchor="top", yshift=-8, font={"size": WALL_LABEL_PX, "color": "#333333"},
+    )  # fmt: skip
+    if wall:
+        fig.update_layout(width=wall[0] + WALL_MARGIN["l"] + WALL_MARGIN["r"], autosize=False)
+    return fig

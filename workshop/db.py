@@ -251,6 +251,41 @@ def theme_choice_and_review(db: Any) -> None:
     _run_ddl(db, "ALTER TABLE workshops ADD COLUMN grouped_at TEXT")
 
 
+@migration("0006_ties_among_contacts")
+def ties_among_contacts(db: Any) -> None:
+    """Who knows whom among a participant's contacts ("Qui se connaît ?"): a tie is stated by one
+    participant and joins two of their own contacts (stored once per unordered pair); a census
+    card remembers up to which contact a contact's card was answered, so a pair is asked once."""
+    _run_ddl(
+        db,
+        """CREATE TABLE ties (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+            participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+            contact_a INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+            contact_b INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            CHECK (contact_a < contact_b),
+            UNIQUE (participant_id, contact_a, contact_b)
+        )""",
+    )
+    _run_ddl(db, "CREATE INDEX ties_workshop ON ties(workshop_id)")
+    _run_ddl(db, "CREATE INDEX ties_contact_a ON ties(contact_a)")
+    _run_ddl(db, "CREATE INDEX ties_contact_b ON ties(contact_b)")
+    _run_ddl(
+        db,
+        """CREATE TABLE census_cards (
+            contact_id INTEGER PRIMARY KEY REFERENCES contacts(id) ON DELETE CASCADE,
+            participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+            upto INTEGER NOT NULL,
+            submission_id TEXT NOT NULL,
+            answered_at TEXT NOT NULL
+        )""",
+    )
+    _run_ddl(db, "CREATE INDEX census_cards_participant ON census_cards(participant_id)")
+
+
 # Where applied migrations are recorded: SQLite keeps the table sqlite-utils created before
 # this runner existed (so older files migrate on), PostgreSQL a plainly named one.
 _APPLIED_TABLE = {engine.SQLITE: "_sqlite_migrations", engine.POSTGRESQL: "schema_migrations"}

@@ -311,10 +311,12 @@ def _populate(
 
         home = rng.choice(list(CITIES))  # drawn either way, so the seed's other draws stay put
         home = home_region if place.random() < HOME_SHARE else home
+        entered: list[tuple[int, _Person, str, str]] = []
         for person in rng.sample(pool, k=rng.randint(9, 18)):
             dormant = rng.random() < 0.22
             circle = person.circle_bias if rng.random() < 0.6 else rng.choice(CIRCLES)
-            store.add_contact(
+            region = person.region if rng.random() < 0.85 else home
+            contact_id = store.add_contact(
                 db,
                 participant,
                 submission_id=f"{prefix}-{workshop.code}-{seed}-{i}-{person.first}-{person.last}",
@@ -326,12 +328,14 @@ def _populate(
                 dormant=dormant,
                 last_contact_year=rng.randint(2008, 2019) if dormant else None,
                 flows=rng.sample(FLOWS, k=rng.randint(1, 3)),
-                region=person.region if rng.random() < 0.85 else home,
+                region=region,
                 city=person.city if rng.random() < 0.7 else "",
                 organisation=person.organisation if rng.random() < 0.75 else "",
                 sector=person.sector if rng.random() < 0.8 else "",
                 skills=person.skills,
             )
+            entered.append((contact_id, person, circle, region))
+        _answer_census(db, participant, entered, random.Random(f"{seed}-census-{i}"), prefix=f"{prefix}-{seed}-{i}")
 
     ideas_total = max(12, round(participants * 2.4))
     subjects = list(IDEA_SUBJECTS)
@@ -349,6 +353,23 @@ def _populate(
         store.add_idea(db, author, submission_id=f"{prefix}-{workshop.code}-{seed}-idea-{k}", text=text, tags=tags,
                        now=moment(max(ideas_open, dt.datetime.fromisoformat(author.joined_at))))  # fmt: skip
     return members, tokens
+
+
+def tie_chance(a: tuple, b: tuple) -> float:
+    """How likely two of a participant's contacts know each other in the demo: people of one
+    circle, one organisation or one region know each other more often (about 30% of pairs)."""
+    (_, pa, ca, ra), (_, pb, cb, rb) = a, b
+    return min(0.95, 0.2 + 0.4 * (ca == cb) + 0.4 * (pa.organisation == pb.organisation) + 0.2 * (ra == rb))
+
+
+def _answer_census(db: Database, participant: Participant, entered: list[tuple], rng: random.Random, *, prefix: str) -> None:
+    """The participant's "Qui se connaît ?" answered card by card, as the phone does."""
+    answers = []
+    for i, first in enumerate(entered[:-1]):
+        shown = entered[i + 1 :]
+        knows = [other[0] for other in shown if rng.random() < tie_chance(first, other)]
+        answers.append((first[0], knows, [other[0] for other in shown]))
+    store.record_census(db, participant, answers, submission_prefix=f"{prefix}-census")
 
 
 def _confirm_obvious_merges(db: Database, workshop: Workshop, *, min_score: float = 97.0) -> None:

@@ -123,7 +123,11 @@ LIMITS = {
     "contacts_per_participant": 500,
     "participants_per_workshop": 2000,
     "ideas_per_participant": 100,
+    # "Qui se connaît ?": a participant's 30 most recent contacts at most (30·29/2 = 435 pairs).
+    "census_contacts": 30,
+    "ties_per_participant": 435,
 }
+CENSUS_MIN_CONTACTS = 3  # the census is offered from this many contacts on
 
 
 @dataclass(frozen=True)

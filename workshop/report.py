@@ -163,9 +163,10 @@ def pdf(reading: Reading, *, data: dict, level: str, network_png: bytes, themes_
     if brokers:
         doc.para(t("net.brokers", lang), style="B")
         for b in brokers:
-            doc.para(
-                f"• {people.get(int(b['key'][1:]), b['key'])} — {b['communities']} {t('net.communities', lang)}, {b['circles']} {t('field.circle', lang).lower()}s"
+            why = (
+                t("net.links_groups", lang, n=b["groups"]) if b["census"] else f"{b['communities']} {t('net.communities', lang)}"
             )
+            doc.para(f"• {people.get(int(b['key'][1:]), b['key'])} — {why}")
     if analysis.sleeping_capital:
         doc.para(t("net.dormant", lang), style="B")
         doc.para(", ".join(f"{t(f'circle.{k}', lang)} ({v})" for k, v in analysis.sleeping_capital.items()))

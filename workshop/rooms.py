@@ -10,24 +10,42 @@ import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
-from workshop import network, store, themes
+from workshop import census, network, store, themes
 from workshop.model import Workshop
 from workshop.network import Room
 
 
 def load(db: Database, workshop_id: int) -> Room:
-    """Participants (not blocked), contacts and merge decisions as of one moment."""
+    """Participants (not blocked), contacts, merge decisions, ties among contacts and census
+    cards as of one moment."""
     with store.snapshot(db):
         return Room(
             participants=store.participants_frame(db, workshop_id, include_blocked=False),
             contacts=store.contacts_frame(db, workshop_id),
             merges=store.merges_frame(db, workshop_id),
+            ties=store.ties_frame(db, workshop_id),
+            census=store.census_frame(db, workshop_id),
         )
 
 
 def my_place(db: Database, workshop_id: int, participant_id: int) -> dict:
     """A participant's ego view of the room (network.my_place on the room as it is now)."""
     return network.my_place(load(db, workshop_id), participant_id)
+
+
+def census_of(db: Database, participant_id: int) -> census.Census:
+    """Where a participant's "Qui se connaît ?" stands (their contacts, ties and cards at one moment)."""
+    with store.snapshot(db):
+        contacts = store.contacts_of(db, participant_id)
+        ties, cards = store.ties_of(db, participant_id), store.census_cards(db, participant_id)
+    return census.census(contacts, ties, cards)
+
+
+def contact_partners(db: Database, participant_id: int, contact_id: int) -> tuple[list[dict], list[int]]:
+    """For a contact's dialog: the participant's other census contacts and those tied to it."""
+    with store.snapshot(db):
+        contacts, ties = store.contacts_of(db, participant_id), store.ties_of(db, participant_id)
+    return census.partners(contact_id, contacts, ties)
 
 
 @dataclass(frozen=True)

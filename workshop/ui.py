@@ -592,6 +592,11 @@ def network_figure(path: str, workshop_id: int, version: int, view_json: str, la
     if view.get("wall"):
         plot_px = charts.wall_plot_px(WALL_CONTENT_WIDTH, view.get("height", 760))
         full = result.full_graph
+        if full.vcount() > network.WALL_DETAIL_LIMIT and view.get("net_view") == "bridges":
+            # A conference's bridges: its communities as bubbles and the people between them.
+            cmap = network.community_map(graph, result.analysis.metrics)
+            return charts.community_figure(cmap, lang=lang, anonymous=view.get("anonymous", False),
+                                           height=view.get("height", 760), wall=plot_px)  # fmt: skip
         if full.vcount() > network.WALL_DETAIL_LIMIT:
             # A large room on the wall: participants and shared contacts, laid out on their own
             # (remembered apart from the full picture, so both stay stable).
@@ -633,6 +638,25 @@ def view_settings(workshop, *, height: int = 760, wall: bool = False) -> tuple[s
         moment = int(time.time()) // FRESH_STEP_SECONDS * FRESH_STEP_SECONDS - config.NEW_WINDOW_SECONDS
         view["fresh_since"] = dt.datetime.fromtimestamp(moment, dt.UTC).isoformat(timespec="seconds")
     return json.dumps(filters, sort_keys=True), json.dumps(view, sort_keys=True)
+
+
+def broker_reason(broker: dict, lang_code: str | None = None) -> str:
+    """Why a participant is a broker, in the room's words: the groups they link when their census
+    says so ("relie 3 groupes qui ne se connaissent pas"), else the communities they reach."""
+    code = lang_code or lang()
+    if broker["census"]:
+        return translate("net.links_groups", code, n=broker["groups"])
+    return f"{broker['communities']} {translate('net.communities', code)}"
+
+
+def census_summary(analysis, lang_code: str | None = None) -> str:
+    """How many participants said who knows whom (the brokers' wording depends on it)."""
+    code = lang_code or lang()
+    answered = int(analysis.holes_median["participants"])
+    if not answered:
+        return translate("net.census_none", code)
+    ties = sum(1 for kind in analysis.graph.es["kind"] if kind == "knows") if analysis.graph.ecount() else 0
+    return translate("net.census_share", code, n=answered, total=len(analysis.holes), ties=i18n_number(ties, code))
 
 
 def render_network(workshop, version: int, *, height: int = 760, key: str | None = None, on_select=None, wall: bool = False):

@@ -99,3 +99,44 @@ def test_a_large_room_is_summarised_and_its_ideas_rotate(server, rooms, pages):
     assert wall.locator(".note-text").first.inner_text() != first_note  # the next page's ideas
     assert wall.locator(".note").count() == walls.PER_PAGE["ideas"]
     pages.shot(wall, "ideas-next-page", full_page=False)
+
+
+ANNOTATIONS = """() => {
+  const boxes = Array.from(document.querySelectorAll('.js-plotly-plot .annotation-text'))
+    .map(e => e.getBoundingClientRect()).filter(r => r.width && r.height);
+  let overlaps = 0;
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i], b = boxes[j];
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) overlaps++;
+  }
+  const sizes = Array.from(document.querySelectorAll('.js-plotly-plot .annotation-text'))
+    .map(e => parseFloat(getComputedStyle(e).fontSize) * e.getBoundingClientRect().height / e.getBBox().height);
+  return {labels: boxes.length, overlaps, smallest: Math.min(...sizes)};
+}"""
+
+
+@pytest.mark.parametrize("size", [s[:2] for s in SIZES], ids=["1080p", "720p"])
+def test_the_bridges_view_of_a_large_room_is_its_communities_as_bubbles(server, rooms, pages, size):
+    """200 people who said who knows whom, bridges view: community bubbles, labelled without
+    overlap in large type, the brokers named in the caption; nothing off the screen."""
+    workshop, private = rooms[200]
+    width, height = size
+    readable = dict((w, r) for w, _, r in SIZES)[width]
+    conn = server_db(server)
+    try:
+        store.update_workshop(conn, workshop.id, projector_view="network")
+        store.update_view_settings(conn, workshop.id, net_view="bridges")
+        wall = pages.new("bridges", width=width, height=height)
+        goto(wall, links.projector_url(workshop))
+        expect(wall.get_by_text("Passerelles :", exact=False).first).to_be_visible(timeout=20_000)
+        wall.wait_for_timeout(800)
+        pages.shot(wall, f"bridges-200p-{width}x{height}", full_page=False)
+        seen = wall.evaluate(MEASURE)
+        assert seen["overflow_px"] == 0 and seen["smallest_px"] >= readable - 0.05, seen
+        labels = wall.evaluate(ANNOTATIONS)
+        assert labels["labels"] >= 3 and labels["overlaps"] == 0, labels
+        text = wall.locator("body").inner_text()
+        assert not [label for label in private if label in text]
+    finally:
+        store.update_view_settings(conn, workshop.id, net_view="full")
+        conn.close()

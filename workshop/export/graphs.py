@@ -63,7 +63,7 @@ def graph_files(reading: Reading, *, level: str, positions: dict | None = None) 
     for e in g.es:
         a, b = node_id(g.vs[e.source]["key"], level, secret), node_id(g.vs[e.target]["key"], level, secret)
         attrs = {
-            "circle": e["circle"], "strength": int(e["strength"]), "trust": int(e["trust"]), "dormant": bool(e["dormant"]),
+            "kind": e["kind"], "circle": e["circle"], "strength": int(e["strength"]), "trust": int(e["trust"]), "dormant": bool(e["dormant"]),
             "last_contact": int(e["last_contact_year"] or 0), **{f"flow_{f}": f in e["flows"] for f in FLOWS},
             "weight": float(e["weight"]),
         }  # fmt: skip

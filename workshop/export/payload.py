@@ -14,7 +14,8 @@ from workshop.model import CONTACT_FIELDS, EXPORT_LEVELS
 from workshop.rooms import Reading
 
 FORMAT = "thinkdo-workshop"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: ties among contacts ("ties"); a bundle of version 1 still imports
+READABLE_VERSIONS = (1, 2)
 LEVELS = EXPORT_LEVELS
 
 
@@ -43,7 +44,7 @@ def check_level(level: str) -> str:
 
 
 def payload(db: Database, workshop_id: int, *, level: str = "full") -> dict:
-    """workshop.json: the whole workshop at a privacy level (format_version 1), one snapshot."""
+    """workshop.json: the whole workshop at a privacy level (FORMAT_VERSION), one snapshot."""
     check_level(level)
     return payload_of(rooms.read(db, workshop_id), level=level)
 
@@ -83,6 +84,9 @@ def payload_of(reading: Reading, *, level: str) -> dict:
             "flows": analysis.flow_counts,
             "diversity": analysis.tie_diversity["room"],
             "bridges": len(analysis.bridge_contacts),
+            # Ties among contacts as counts only: who knows whom stays out of this level.
+            "ties": len(rows["ties"]),
+            "census_participants": int(analysis.holes_median["participants"]),
             "themes": [
                 {"label": th["label"], "ideas": int(th["ideas"]), "votes": int(th["votes"])}
                 for th in reading.themes.to_dict("records")
@@ -139,4 +143,6 @@ def payload_of(reading: Reading, *, level: str) -> dict:
             for step in col["next_steps"]:
                 step["owner"] = people.get(step["participant_id"], step["owner"]) if step["participant_id"] else step["owner"]
     out["merges"] = rows["merges"]
+    # Between contact ids: at the pseudonymised level those ids lead only to pseudonymous nodes.
+    out["ties"] = [{k: tie[k] for k in ("participant_id", "contact_a", "contact_b")} for tie in rows["ties"]]
     return out

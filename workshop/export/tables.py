@@ -10,7 +10,7 @@ from workshop.model import EXPORT_LEVELS
 from workshop.rooms import Reading
 
 # The tables each level holds: one row per person and contact below 'aggregate', counts at it.
-_PER_PERSON = ("nodes", "edges", "ideas", "themes", "votes", "collectifs")
+_PER_PERSON = ("nodes", "edges", "ties", "ideas", "themes", "votes", "collectifs")
 TABLES = {level: ("themes", "reach", "flows") if level == "aggregate" else _PER_PERSON for level in EXPORT_LEVELS}
 
 
@@ -69,10 +69,22 @@ def tables(reading: Reading, data: dict, nodes: pd.DataFrame, edges: pd.DataFram
         ],  # fmt: skip
         columns=["id", "name", "theme_id", "members", "mobilised_contacts", "next_steps"],
     )
-    return {"nodes": nodes, "edges": edges, "ideas": ideas, "themes": themes_df, "votes": votes, "collectifs": collectifs}
+    return {"nodes": nodes, "edges": edges, "ties": ties_table(data, people), "ideas": ideas, "themes": themes_df,
+            "votes": votes, "collectifs": collectifs}  # fmt: skip
 
 
-_SHEETS = {"nodes": "net.nodes", "edges": "net.edges", "ideas": "proj.ideas", "themes": "view.themes",
+def ties_table(data: dict, people: dict[int, str]) -> pd.DataFrame:
+    """Who knows whom, as each participant said: one row per tie, the contacts as the level names
+    them (their label in 'full', their node's pseudonym below)."""
+    contact = {c["id"]: c["label"] for c in data["contacts"]}
+    return pd.DataFrame(
+        [{"stated_by": people.get(t["participant_id"], ""), "contact_a": contact[t["contact_a"]],
+          "contact_b": contact[t["contact_b"]]} for t in data.get("ties", [])],
+        columns=["stated_by", "contact_a", "contact_b"],
+    )  # fmt: skip
+
+
+_SHEETS = {"nodes": "net.nodes", "edges": "net.edges", "ties": "net.ties_sheet", "ideas": "proj.ideas", "themes": "view.themes",
            "votes": "view.votes", "collectifs": "view.collectifs", "reach": "proj.reach", "flows": "field.flows"}  # fmt: skip
 
 
@@ -84,7 +96,8 @@ _HEADERS = {"label": "field.theme", "text": "field.idea", "author": "field.name"
             "region": "field.region", "city": "field.city", "organisation": "field.organisation", "sector": "field.sector",
             "strength": "field.strength", "trust": "field.trust", "dormant": "field.dormant", "votes": "th.votes",
             "ideas": "th.ideas", "dots": "field.dots", "name": "field.collectif", "members": "me.members",
-            "next_steps": "me.steps", "last_contact": "field.last_contact"}  # fmt: skip
+            "next_steps": "me.steps", "last_contact": "field.last_contact", "stated_by": "net.stated_by",
+            "contact_a": "net.contact", "contact_b": "net.knows"}  # fmt: skip
 
 
 def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from workshop import config, security, store
 from workshop.errors import ImportRefused, InvalidInput
-from workshop.export.payload import FORMAT, FORMAT_VERSION
+from workshop.export.payload import FORMAT, FORMAT_VERSION, READABLE_VERSIONS
 from workshop.model import CIRCLES, FLOWS, IMPORTABLE_LEVELS, LANGUAGES, Workshop
 
 
@@ -62,7 +62,7 @@ def validate_payload(doc: object) -> dict:
     _need(isinstance(doc, dict), "root")
     if isinstance(doc.get("format_version"), str) and doc["format_version"].strip().isdigit():
         doc = {**doc, "format_version": int(doc["format_version"])}  # "1" written by a hand-made tool
-    if doc.get("format") != FORMAT or doc.get("format_version") != FORMAT_VERSION:
+    if doc.get("format") != FORMAT or doc.get("format_version") not in READABLE_VERSIONS:
         found = doc.get("format_version") if doc.get("format") == FORMAT else doc.get("format")
         raise ImportRefused("imp.version", found=str(found)[:20], expected=FORMAT_VERSION)
     _need(doc.get("level") in IMPORTABLE_LEVELS, "level")
@@ -141,7 +141,23 @@ def validate_payload(doc: object) -> dict:
         _need(_ref(m.get("a_id"), cids), "merges.a_id")
         _need(_ref(m.get("b_id"), (cids if m["kind"] == "contact" else pids)), "merges.b_id")
         _need(isinstance(m.get("score", 0), (int, float)) and not isinstance(m.get("score", 0), bool), "merges.score")
+    _check_ties(doc, cids)
     return doc
+
+
+def _check_ties(doc: dict, cids: set) -> None:
+    """Ties (format 2): two different contacts of the participant who stated them, each pair once."""
+    ties = doc.get("ties", [])
+    _need(isinstance(ties, list) and all(isinstance(x, dict) for x in ties), "ties")
+    owner = {c["id"]: c["participant_id"] for c in doc["contacts"]}
+    seen = set()
+    for tie in ties:
+        a, b, pid = tie.get("contact_a"), tie.get("contact_b"), tie.get("participant_id")
+        _need(_ref(a, cids) and _ref(b, cids) and a != b, "ties.contacts")
+        _need(_is_int(pid) and owner[a] == pid and owner[b] == pid, "ties.participant_id")
+        key = (pid, min(a, b), max(a, b))
+        _need(key not in seen, "ties.duplicate")
+        seen.add(key)
 
 
 def _ref(value: object, ids: set) -> bool:

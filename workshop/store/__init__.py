@@ -1,6 +1,6 @@
 """All SQL of the product: every read and write of a workshop goes through this package, one
 module per aggregate (workshops, rounds, participants, contacts, ideas, themes, votes,
-collectifs, merges, counters, retention, transfer); `store.X` names every public function.
+collectifs, merges, ties, counters, retention, transfer); `store.X` names every public function.
 
 Writes run in one transaction each (engine.begin_write: BEGIN IMMEDIATE on SQLite, the room's
 row locked first on PostgreSQL), bump the workshop's `version` (what live views poll), and are
@@ -57,6 +57,7 @@ from workshop.store.themes import (  # noqa: F401
     save_clustering,
     themes_frame,
 )
+from workshop.store.ties import census_cards, census_contact_ids, census_frame, record_census, record_ties, ties_frame, ties_of  # noqa: F401
 from workshop.store.transfer import insert_payload, previous_workshop, workshop_rows  # noqa: F401
 from workshop.store.votes import cast_votes, votes_of  # noqa: F401
 from workshop.store.workshops import (  # noqa: F401

@@ -153,6 +153,13 @@ def insert_payload(
                 " ON CONFLICT DO NOTHING",
                 [workshop_id, m["kind"], a, b, m["status"], float(m.get("score", 0)), now_iso(created)],
             )
+        for tie in payload.get("ties", []):  # a bundle of format 1 has none
+            a, b = sorted((cmap[tie["contact_a"]], cmap[tie["contact_b"]]))
+            db.conn.execute(
+                "INSERT INTO ties (workshop_id, participant_id, contact_a, contact_b, created_at) VALUES (?,?,?,?,?)"
+                " ON CONFLICT DO NOTHING",
+                [workshop_id, pmap[tie["participant_id"]], a, b, now_iso(created)],
+            )
         db.conn.execute("UPDATE workshops SET version = version + 1 WHERE id = ?", [workshop_id])
     return workshop_id
 
@@ -165,9 +172,10 @@ def _within_limits(db: Database, payload: Mapping, *, into: int | None) -> None:
         already = _one(db, "SELECT count(*) AS n FROM participants WHERE workshop_id = ?", [into])["n"]
     if already + len(payload["participants"]) > LIMITS["participants_per_workshop"]:
         raise ImportRefused("imp.too_many_participants", max=LIMITS["participants_per_workshop"])
-    for table, limit in (("contacts", "contacts_per_participant"), ("ideas", "ideas_per_participant")):
+    for table, limit in (("contacts", "contacts_per_participant"), ("ideas", "ideas_per_participant"),
+                         ("ties", "ties_per_participant")):  # fmt: skip
         per: dict = {}
-        for row in payload[table]:
+        for row in payload.get(table, []):
             per[row["participant_id"]] = per.get(row["participant_id"], 0) + 1
         if per and max(per.values()) > LIMITS[limit]:
             raise ImportRefused(f"imp.too_many_{table}", max=LIMITS[limit])
@@ -211,6 +219,9 @@ def _workshop_rows(db: Database, workshop_id: int) -> dict:
         "collectifs": cols,
         "merges": _rows(
             db, "SELECT kind, a_id, b_id, status, score FROM merges WHERE workshop_id = ? ORDER BY id", [workshop_id]
+        ),
+        "ties": _rows(
+            db, "SELECT participant_id, contact_a, contact_b FROM ties WHERE workshop_id = ? ORDER BY id", [workshop_id]
         ),
     }
 
