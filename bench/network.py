@@ -2,10 +2,15 @@
 
     python bench/network.py --participants 200 [--json]
 
-ours: resolve (confirmed merges) + build + communities + centrality + layout on igraph (betweenness
-exact up to 1,000 nodes, path-length cutoff 4 above: see workshop.network.metrics);
-incremental: 1% new contacts, rebuild + metrics + layout seeded with the previous positions;
-naive: what a user would write with networkx (spring_layout, exact betweenness, louvain).
+The demo room's participants answer "Qui se connaît ?" (ties among ~30% of their contact pairs,
+more often within a circle, an organisation, a region).
+
+ours: network.analyse (resolve the confirmed merges, build with the ties, communities, centrality,
+Burt's constraint and effective size, groups among each participant's contacts, findings) + layout
+on igraph (betweenness exact up to 1,000 nodes, path-length cutoff 4 above);
+incremental: 1% new contacts and their ties, the same with the layout seeded by the previous positions;
+naive: what a user would write with networkx on the same graph (spring_layout, exact betweenness,
+louvain, effective_size, constraint).
 Also times the merge-candidate search (rapidfuzz all pairs) over every contact label.
 """
 
@@ -29,10 +34,9 @@ from workshop import db as dbmod  # noqa: E402
 
 
 def pipeline(room, previous=None):
-    g = network.build_graph(room)  # resolves the confirmed merges itself
-    table = network.metrics(g, seed=0)
-    positions = network.layout(g, previous, seed=0)
-    return g, table, positions
+    analysis = network.analyse(room)  # resolves the confirmed merges itself
+    positions = network.layout(analysis.graph, previous, seed=0)
+    return analysis.graph, analysis.metrics, positions, analysis
 
 
 def main() -> None:
@@ -59,7 +63,7 @@ def main() -> None:
     runs = []
     for _ in range(3):
         t0 = time.perf_counter()
-        g, table, positions = pipeline(room)
+        g, table, positions, analysis = pipeline(room)
         runs.append(time.perf_counter() - t0)
     ours_s = sorted(runs)[1]
 
@@ -74,6 +78,12 @@ def main() -> None:
     wall_s = time.perf_counter() - t0
     wall_bytes = len(wall_fig.to_json())
     wall_labels = sum(1 for trace in wall_fig.data if trace.text for text in trace.text if text)
+    # The conference wall's bridges view: communities as bubbles.
+    t0 = time.perf_counter()
+    cmap = network.community_map(g, table)
+    bubbles_fig = charts.community_figure(cmap, lang="fr", wall=charts.wall_plot_px(1824, 780))
+    bubbles_s = time.perf_counter() - t0
+    bubbles_bytes = len(bubbles_fig.to_json())
 
     # 1% new contacts, some naming people already known by others.
     rng = random.Random(args.seed + 1)
@@ -81,12 +91,18 @@ def main() -> None:
     n_new = max(1, len(room.contacts) // 100)
     for k in range(n_new):
         p = store.get_participant(db, wid, rng.choice(people))
-        store.add_contact(db, p, submission_id=f"bench-new-{k}", label=f"Nouveau Contact {k}", circle=rng.choice(demo.CIRCLES))
+        cid = store.add_contact(
+            db, p, submission_id=f"bench-new-{k}", label=f"Nouveau Contact {k}", circle=rng.choice(demo.CIRCLES)
+        )
+        others = [c for c in store.census_contact_ids(db, p.id) if c != cid]
+        store.record_ties(
+            db, p, cid, knows=rng.sample(others, k=min(3, len(others))), shown=others, submission_id=f"bench-tie-{k}"
+        )
     room2 = rooms.load(db, wid)
     runs = []
     for _ in range(3):  # median of three: this machine's timings are noisy
         t0 = time.perf_counter()
-        g2, _, positions2 = pipeline(room2, positions)
+        g2, _, positions2, _ = pipeline(room2, positions)
         runs.append(time.perf_counter() - t0)
     incremental_s = sorted(runs)[1]
     moved = [float(np.hypot(positions[k][0] - positions2[k][0], positions[k][1] - positions2[k][1])) for k in positions]
@@ -101,11 +117,25 @@ def main() -> None:
         nx.spring_layout(G, seed=0)
         nx.betweenness_centrality(G)
         nx.community.louvain_communities(G, seed=0)
+        nx.effective_size(G)
+        nx.constraint(G)
         naive_s = time.perf_counter() - t0
 
+    per_person = room.contacts.groupby("participant_id").size()
+    pairs = int(sum(n * (n - 1) // 2 for n in per_person))
+    holes = [h for h in analysis.holes if h["answered"]]
     out = {
         "participants": args.participants,
         "contacts": int(len(room.contacts)),
+        "ties": int(len(room.ties)),
+        "tie_share": round(len(room.ties) / pairs, 3) if pairs else 0,
+        "knows_edges": sum(1 for kind in g.es["kind"] if kind == "knows"),
+        "effective_size_eq_degree": sum(1 for h in analysis.holes if abs(h["effective_size"] - h["degree"]) < 1e-9),
+        "median_effective_size": analysis.holes_median["effective_size"],
+        "median_groups": analysis.holes_median["groups"],
+        "median_degree": float(np.median([h["degree"] for h in holes])) if holes else 0.0,
+        "brokers_by_holes": sum(1 for b in analysis.brokers if b["census"]),
+        "communities": analysis.communities,
         "nodes": g.vcount(),
         "edges": g.ecount(),
         "merge_candidates": len(cands),
@@ -121,6 +151,9 @@ def main() -> None:
         "wall_figure_bytes": wall_bytes,
         "wall_figure_s": round(wall_s, 3),
         "wall_labels": wall_labels,
+        "bubbles": len(cmap.bubbles),
+        "bubbles_figure_bytes": bubbles_bytes,
+        "bubbles_figure_s": round(bubbles_s, 3),
         "seed_s": round(seed_s, 2),
     }
     db.close()

@@ -114,6 +114,19 @@ def test_gexf_and_graphml_read_back_with_attributes(full_bundle, tmp_path):
     (tmp_path / "n.graphml").write_bytes(full_bundle["network.graphml"])
     g = ig.Graph.Read_GraphML(str(tmp_path / "n.graphml"))
     assert g.vcount() == H.number_of_nodes() and "flow_trust" in g.es.attributes()
+    # Who knows whom: edges of kind "knows" between two contact nodes, in both files and in igraph.
+    data = json.loads(full_bundle["workshop.json"])
+    node_of = {c["id"]: c["node"] for c in data["contacts"]}
+    stated = {frozenset((node_of[t["contact_a"]], node_of[t["contact_b"]])) for t in data["ties"]} - {
+        frozenset([n]) for n in node_of.values()
+    }
+    for graph in (G, H):
+        knows = {frozenset((a, b)) for a, b, d in graph.edges(data=True) if d["kind"] == "knows"}
+        assert knows == stated and len(knows) > 20
+        assert all(graph.nodes[n]["kind"] == "contact" for pair in knows for n in pair)
+    assert g.es["kind"].count("knows") == len(stated)
+    ties_sheet = pd.read_csv(io.BytesIO(full_bundle["ties.csv"]), dtype=str, keep_default_na=False)
+    assert list(ties_sheet.columns) == ["stated_by", "contact_a", "contact_b"] and len(ties_sheet) == len(data["ties"])
 
 
 def test_node_ids_stable_across_exports(conn, demo_db, full_bundle):
@@ -238,6 +251,11 @@ def test_pseudonymised_level_hides_labels_everywhere(conn, demo_db):
     assert cities and organisations - {""}
     for org in organisations - {""}:
         assert f'"{org}"'.encode() not in files["network.gexf"] and f'"{org}"'.encode() not in files["workshop.json"]
+    # Ties stay between pseudonyms: the ties table names contact nodes, never a label.
+    ties_sheet = pd.read_csv(io.BytesIO(files["ties.csv"]), dtype=str, keep_default_na=False)
+    assert len(ties_sheet) == len(doc["ties"]) > 0
+    nodes_ids = set(nodes["Id"])
+    assert set(ties_sheet["contact_a"]) | set(ties_sheet["contact_b"]) <= nodes_ids
 
 
 def test_aggregate_level_has_no_row_per_person(conn, demo_db):

@@ -477,3 +477,28 @@ def test_phone_offers_the_named_themes_as_optional_chips(seeded):
     next(w for w in at.text_area if w.key.endswith("_text")).input("Une idée sans thème")
     next(b for b in at.button if b.label == "Publier").click().run()  # the chips are never required
     assert _count(seeded["path"], "SELECT count(*) FROM ideas") == 2
+
+
+def test_my_place_compares_the_groups_my_contacts_form_with_the_room(seeded):
+    """Alice's four contacts: two pairs who know each other (2 groups); Bob's three all know each
+    other (1 group). Her page says so in plain words, above the room's median (1.5)."""
+    conn = dbmod.open_db(seeded["path"])
+    try:
+        alice = store.participant_by_token(conn, seeded["ptoken"])[1]
+        bob = store.join(conn, seeded["workshop"].code, "Bob", token="tok-bob-apptest-000000")
+        a = [store.add_contact(conn, alice, submission_id=f"pa{i}", label=f"A{i}", circle="hobby") for i in range(4)]
+        b = [store.add_contact(conn, bob, submission_id=f"pb{i}", label=f"B{i}", circle="hobby") for i in range(3)]
+        store.record_ties(conn, alice, a[0], knows=[a[1]], shown=a[1:], submission_id="ta0")
+        store.record_ties(conn, alice, a[2], knows=[a[3]], shown=[a[3]], submission_id="ta2")
+        store.record_ties(conn, bob, b[0], knows=b[1:], shown=b[1:], submission_id="tb0")
+        store.record_ties(conn, bob, b[1], knows=[b[2]], shown=[b[2]], submission_id="tb1")
+    finally:
+        conn.close()
+    at = _app(p=seeded["ptoken"]).switch_page("pages/participate.py").run()
+    at.segmented_control(key="me_section").set_value("place").run()
+    at.button(key="me_place_btn").click().run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Vos 4 contacts forment 2 groupes qui ne se connaissent pas entre eux." in text
+    assert "la moitié des participants en relient 1,5 ou moins" in text
+    assert any("Vous reliez plus de groupes que la plupart" in c.value for c in at.caption)

@@ -324,3 +324,26 @@ def test_a_conference_wall_draws_its_communities_as_bubbles_readable_from_the_ba
     assert "Passerelles : " + cmap.brokers[0]["name"] in caption
     anonymous = charts.community_figure(cmap, lang="fr", wall=plot, anonymous=True).layout.annotations[-1].text
     assert cmap.brokers[0]["name"] not in anonymous and f"{len(cmap.brokers)} participants" in anonymous
+
+
+def test_the_bridges_view_names_its_brokers_by_the_groups_they_link(tmp_path):
+    from workshop import ui
+
+    analysis, *_ = _room_analysis(tmp_path, participants=12)
+    census = [b for b in analysis.brokers if b["census"]]
+    assert census, analysis.brokers
+    notes = ui.broker_notes(analysis.brokers, lang="fr", anonymous=False)
+    first = analysis.brokers[0]
+    assert (
+        notes
+        == [
+            "Passerelles : "
+            + " · ".join(f"{b['name']} relie {b['groups']} groupes qui ne se connaissent pas" for b in analysis.brokers[:3])
+        ]
+        and first["census"]
+    )
+    anonymous = ui.broker_notes(analysis.brokers, lang="en", anonymous=True)
+    assert anonymous == [f"Brokers: {len(analysis.brokers)} participants"]
+    g = network.summarise_for_wall(analysis.graph)
+    fig = charts.network_figure(g, network.layout(g), analysis.metrics, only_bridges=True, wall=(1804, 676), notes=notes)
+    assert "Passerelles : " + first["name"] in fig.layout.annotations[0].text.replace("<br>", " ")

@@ -8,6 +8,7 @@ facilitator's confirmed merges ever join two contacts into one node.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -23,7 +24,12 @@ CIVILITIES = frozenset({"m", "mr", "mme", "mlle", "dr", "pr", "me"})
 
 def normalise(label: str) -> str:
     """'  DUPONT-Hélène, Œuvrard ' -> 'dupont helene oeuvrard' (case, accents, ligatures, punctuation)."""
-    text = unicodedata.normalize("NFKD", str(label).translate(_LIGATURES).casefold())
+    return _normalised(str(label))
+
+
+@functools.lru_cache(maxsize=65_536)  # a room's labels and skills recur at every refresh; bounded
+def _normalised(label: str) -> str:
+    text = unicodedata.normalize("NFKD", label.translate(_LIGATURES).casefold())
     text = "".join(c for c in text if not unicodedata.combining(c)).translate(_LIGATURES)
     return " ".join(_PUNCT.sub(" ", text).split())
 

@@ -608,7 +608,24 @@ def network_figure(path: str, workshop_id: int, version: int, view_json: str, la
         show_labels=view.get("show_labels", False), anonymous=view.get("anonymous", False),
         only_bridges=view.get("net_view") == "bridges", height=view.get("height", 760), wall=plot_px,
         fresh_since=view.get("fresh_since"),
+        notes=broker_notes(result.analysis.brokers, lang=lang, anonymous=view.get("anonymous", False))
+        if view.get("net_view") == "bridges" else None,
     )  # fmt: skip
+
+
+def broker_notes(brokers: list[dict], *, lang: str, anonymous: bool, top: int = 3) -> list[str]:
+    """The bridges view's caption: its brokers and why ("Ana relie 3 groupes qui ne se connaissent
+    pas"); how many there are in an anonymous workshop."""
+    if not brokers:
+        return []
+    if anonymous:
+        return [
+            translate(
+                "net.bubble_brokers", lang, names=i18n_count(len(brokers), "th.one_participant", "th.n_participants", lang=lang)
+            )
+        ]
+    named = " · ".join(f"{b['name']} {broker_reason(b, lang)}" for b in brokers[:top])
+    return [translate("net.bubble_brokers", lang, names=named)]
 
 
 FRESH_STEP_SECONDS = 30
