@@ -615,11 +615,12 @@ def place_section(mine: Mine) -> None:
     if not place["shared"]:
         st.caption(ui.t("me.no_shared"))
     for item in place["shared"]:
-        ui.plain(f"{item['label']} — {ui.t('con.known_by')} {', '.join(item['known_by'])}")
+        who = item["known_by"] + ([ui.count(item["unnamed"], "place.one_other", "place.n_others")] if item["unnamed"] else [])
+        ui.plain(f"{item['label']} — {ui.t('con.known_by')} {', '.join(who)}")
     st.header(ui.t("me.same_circles"), anchor=False)
     for item in place["neighbours"]:
         shared = [circle_name(c) for c in item["circles"]] + item["regions"]
-        ui.plain(f"{item['name']} — {', '.join(shared)}")
+        ui.plain(f"{item['name'] or ui.t('place.someone')} — {', '.join(shared)}")
 
 
 def holes_summary(mine: dict | None, median: dict) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 
 import igraph as ig
@@ -35,6 +36,10 @@ def demo_db(tmp_path_factory):
     store.add_idea(conn, p, submission_id="tricky-4", text="+cmd|' /C calc'!A0")
     # Formulas hidden in a list field (tags, joined with ;): each yields a number no cell holds otherwise.
     store.add_idea(conn, p, submission_id="tricky-5", text="Idée ordinaire", tags=["vert", "=1234+4321", "+777*3", "-100-11"])
+    # Formulas after a separator or a line break inside the text: a reader that splits there
+    # (LibreOffice with ";" splits a ","-quoted field at its ";") would start a cell with them.
+    store.add_idea(conn, p, submission_id="tricky-6", text="Une idée; deux lignes\n=1234+4321;fin")
+    store.add_idea(conn, p, submission_id="tricky-7", text="Avant, +777*3 ; puis\t-100-11")
     conn.close()
     return path, result
 
@@ -154,11 +159,18 @@ def test_safe_cell_neutralises(payload):
 
 
 def test_no_formula_in_any_csv(full_bundle):
+    """No cell, and no fragment of one that a reader could split off at , ; tab or a line break,
+    starts like a formula."""
     for name, content in full_bundle.items():
         if name.endswith(".csv"):
             frame = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
             for col in frame.columns:
                 assert not frame[col].str.startswith(export.DANGEROUS_PREFIXES).any(), (name, col)
+                for cell in frame[col]:
+                    fragments = re.split(r"[;,\t\r\n]", cell)[1:]
+                    assert not [f for f in fragments if f.lstrip(" \u00a0").startswith(("=", "+", "@", "-"))], (name, col, cell)
+    ideas = pd.read_csv(io.BytesIO(full_bundle["ideas.csv"]), dtype=str, keep_default_na=False)
+    assert "Une idée; deux lignes\n'=1234+4321;fin" in set(ideas["text"])  # readable, and text
 
 
 EVALUATED = ("5555", "2331", "-111")  # what =1234+4321, +777*3 and -100-11 would compute to

@@ -182,8 +182,17 @@ def test_my_place(db):
         "Cleo": [{"label": "Other", "circle": "family", "region": "Bretagne"}],
     })  # fmt: skip
     confirm(db, w, (ids[("Ana", "Marie Dupont")], ids[("Ben", "M. Dupont")]))
+    # Nobody chose to show their name yet: Ana learns that someone else knows Marie, not who.
     place = rooms.my_place(db, w.id, people["Ana"].id)
-    assert place["shared"] == [{"label": "Marie Dupont", "known_by": ["Ben"]}]
+    assert place["shared"] == [{"label": "Marie Dupont", "known_by": [], "unnamed": 1}]
+    assert [(n["name"], n["circles"], n["regions"]) for n in place["neighbours"]] == [
+        (None, ["clients"], []),
+        (None, [], ["Bretagne"]),
+    ]
+    for name in ("Ben", "Cleo"):
+        store.set_own_skills(db, people[name], offered=[], sought=[], show_name=True)
+    place = rooms.my_place(db, w.id, people["Ana"].id)
+    assert place["shared"] == [{"label": "Marie Dupont", "known_by": ["Ben"], "unnamed": 0}]
     assert [(n["name"], n["circles"], n["regions"]) for n in place["neighbours"]] == [
         ("Ben", ["clients"], []),
         ("Cleo", [], ["Bretagne"]),
@@ -357,3 +366,26 @@ def test_brokers_by_structural_holes_come_first_and_follow_the_ties(db):
     place = network.my_place(rooms.load(db, w.id), people["Ana"].id)
     assert (place["holes"]["groups"], place["holes"]["degree"]) == (2, 4)
     assert place["median"]["groups"] == 1.5 and place["median"]["participants"] == 2
+
+
+def test_a_conference_refresh_places_its_few_new_nodes_beside_their_neighbours():
+    """Above SETTLE_UP_TO nodes, a refresh with 1% new nodes keeps every known node where it was
+    and puts each new one near the nodes it is tied to (no force-directed pass)."""
+    import igraph as ig
+
+    n = network.SETTLE_UP_TO + 500
+    g = ig.Graph.Barabasi(n, 2)
+    g.vs["key"] = [f"c{i}" for i in range(n)]
+    previous = {k: ((i % 97) / 97, (i // 97) / (n / 97)) for i, k in enumerate(g.vs["key"])}
+    new = [g.vs[i]["key"] for i in range(0, n, 100)]
+    for key in new:
+        del previous[key]
+    positions = network.layout(g, previous, seed=0)
+    moved = max(max(abs(positions[k][0] - p[0]), abs(positions[k][1] - p[1])) for k, p in previous.items())
+    assert moved < 1e-6
+    for key in new:
+        v = g.vs.find(key=key)
+        known = [previous[g.vs[j]["key"]] for j in g.neighbors(v) if g.vs[j]["key"] in previous]
+        if known:
+            cx, cy = sum(x for x, _ in known) / len(known), sum(y for _, y in known) / len(known)
+            assert abs(positions[key][0] - cx) < 0.05 and abs(positions[key][1] - cy) < 0.05, key

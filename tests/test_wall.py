@@ -100,6 +100,11 @@ def test_the_story_tells_each_finding_once_in_order_and_keeps_third_parties_out(
     text = " ".join(f"{s.title} {s.headline} {s.detail} {' '.join(s.picture)}" for s in slides)
     assert not [label for label in contact_labels if len(label) > 6 and label in text]
     assert any(name in text for name in names)  # participants are named, unless anonymous
+    # The skill slide counts contacts who offer it, each once (not seeker × contact pairs).
+    sought = [s for skills in room.participants["skills_sought"] for s in skills]
+    skill = max(sorted(set(sought)), key=sought.count)
+    offering = sum(1 for skills in room.contacts["skills"] if skill.casefold() in {x.casefold() for x in skills})
+    assert offering and slides[3].detail.endswith(f"{offering} contacts la proposent"), (offering, slides[3].detail)
 
     hidden = walls.story(analysis, room, cards, anonymous=True, show_labels=False, lang="en")
     text = " ".join(f"{s.headline} {s.detail}" for s in hidden)

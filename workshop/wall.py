@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from workshop.model import CIRCLE_FAMILY
-from workshop.network import Analysis, Room, describe_help, who_can_help
+from workshop.network import Analysis, Room, describe_help, offered_by_contacts, who_can_help
 
 PAGE_SECONDS = 12  # how long one page of ideas, themes or collectifs stays on the wall
 PER_PAGE = {"ideas": 9, "themes": 6, "collectifs": 6}  # what fits the canvas below the header
@@ -163,7 +163,8 @@ def story(analysis: Analysis, room: Room, cards: Sequence[dict], *, anonymous: b
         if sought:
             skill, n = sought.most_common(1)[0]
             offered_by = [p["display_name"] for p in room.participants.to_dict("records") if skill in p["skills_offered"]]
-            via_contacts = sum(1 for m in analysis.skill_matches if m["skill"] == skill and m["contact_id"] is not None)
+            # Contacts who offer it, each once (counting seeker × contact pairs said "5 529" of 2,674).
+            via_contacts = offered_by_contacts(room.contacts, skill)
             who = _names(offered_by, anonymous=anonymous)
             if who:
                 detail = t("story.skill_offered", lang, who=who)

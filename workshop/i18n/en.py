@@ -49,7 +49,7 @@ CATALOGUE: dict[str, str] = {
     "field.tags": "What could help (circles, sectors, skills)",
     "field.skills_offered": "Skills I offer",
     "field.skills_sought": "Skills I am looking for",
-    "field.show_name": "My name may appear in exports",
+    "field.show_name": 'My name may appear in exports and on others\' "My place"',
     "field.token": "Facilitator link",
     "err.empty": "“{field}” is empty: please write something.",
     "err.too_long": "“{field}” is too long ({length} characters, at most {max}).",
@@ -523,4 +523,7 @@ CATALOGUE: dict[str, str] = {
     "net.bubble_brokers": "Brokers: {names}",
     "net.bubble_other": "Other communities",
     "place.holes_one": "Your {degree} contacts all know each other, closely or not: one group. In the room, half of the participants link {median} groups or fewer.",
+    "place.one_other": "1 other participant",
+    "place.n_others": "{n} other participants",
+    "place.someone": "A participant (name not shown)",
 }

@@ -51,7 +51,7 @@ CATALOGUE: dict[str, str] = {
     "field.tags": "Ce qui pourrait aider (cercles, secteurs, compétences)",
     "field.skills_offered": "Mes compétences offertes",
     "field.skills_sought": "Compétences que je recherche",
-    "field.show_name": "Mon nom peut apparaître dans les exports",
+    "field.show_name": "Mon nom peut apparaître dans les exports et sur « Ma place » des autres",
     "field.token": "Lien animateur",
     # errors
     "err.empty": "« {field} » est vide : écrivez quelque chose.",
@@ -539,4 +539,7 @@ CATALOGUE: dict[str, str] = {
     "net.bubble_brokers": "Passerelles : {names}",
     "net.bubble_other": "Autres communautés",
     "place.holes_one": "Vos {degree} contacts se connaissent tous, de près ou de loin : un seul groupe. Dans la salle, la moitié des participants relient {median} groupes ou moins.",
+    "place.one_other": "1 autre participant",
+    "place.n_others": "{n} autres participants",
+    "place.someone": "Un participant (nom non affiché)",
 }
