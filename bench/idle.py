@@ -49,6 +49,8 @@ def prepare(db_path: Path, phones: int) -> tuple[int, list[str]]:
     conn = dbmod.open_db(db_path)
     try:
         workshop, _ = store.create_workshop(conn, title="Veille", question="Quels cas d'usage ?")
+        # Every phone joins at once: the room's join limits opened wide, as a facilitator would.
+        store.update_view_settings(conn, workshop.id, max_participants=2000, joins_per_minute=2000)
         store.set_round(conn, workshop.id, "contacts", is_open=True)
         tokens = [f"idle-phone-token-{n:05d}-xxxxxxxx" for n in range(phones)]
         for n, token in enumerate(tokens):

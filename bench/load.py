@@ -315,6 +315,8 @@ async def main_async(args) -> dict:
     target = fresh_database(kind)
     conn = dbmod.open_db(target)
     workshop, _ = store.create_workshop(conn, title="Charge", question="Quels cas d'usage ?")
+    # Every phone joins at once: the room's join limits opened wide, as a facilitator would.
+    store.update_view_settings(conn, workshop.id, max_participants=2000, joins_per_minute=2000)
     opened = dt.datetime.now(dt.UTC)
     store.set_round(conn, workshop.id, "ideas", is_open=True, now=opened)
     # Opened a second later: the current round, the one pages open on (as in a real room).

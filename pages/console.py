@@ -5,9 +5,9 @@ import datetime as dt
 
 import streamlit as st
 
-from workshop import config, demo, export, kit, links, network, rooms, store, templates, ui
+from workshop import config, demo, export, kit, links, network, rooms, store, templates, ui, validation
 from workshop.errors import WorkshopError
-from workshop.model import CIRCLES, EXPORT_LEVELS, FLOWS, LANGUAGES, PROJECTOR_VIEWS, REGIONS, ROUNDS
+from workshop.model import CIRCLES, EXPORT_LEVELS, FLOWS, JOIN_LIMITS, LANGUAGES, PROJECTOR_VIEWS, REGIONS, ROUNDS
 
 code = st.query_params.get("w", "")
 workshop = ui.facilitator_gate(code, st.query_params.get("k", ""))
@@ -71,6 +71,37 @@ def open_round(name: str) -> None:
     act(store.set_round, name, is_open=True, minutes=minutes)()
 
 
+def join_panel() -> None:
+    """Who is arriving (joins per minute), the room's join limits, and a flood undone in one action."""
+    limits = validation.join_limits(workshop.settings)
+    with ui.get_db() as db:
+        per_minute = store.joins_per_minute(db, WID)
+    st.caption(ui.t("con.joins_recent", now=per_minute[-1], series=" · ".join(str(n) for n in per_minute)))
+    if not ui.disclosure(ui.t("con.join_limits"), key="con_join_limits"):
+        return
+    cols = st.columns(2)
+    for col, key in zip(cols, JOIN_LIMITS, strict=True):
+        _, low, high = JOIN_LIMITS[key]
+        col.number_input(
+            ui.t(f"con.{key}"), low, high, limits[key], key=f"lim_{key}",
+            on_change=lambda k=key: act(store.update_view_settings, **{k: int(st.session_state[f"lim_{k}"])})(),
+        )  # fmt: skip
+    cols = st.columns([2, 3], vertical_alignment="bottom")
+    cols[0].number_input(ui.t("con.flood_minutes"), 1, 120, 5, key="flood_minutes")
+    confirmed = cols[1].checkbox(ui.t("con.flood_confirm", n=ui.number(sum(per_minute[-int(st.session_state.get("flood_minutes", 5)) :]))),
+                                 key="flood_confirm")  # fmt: skip
+    st.button(ui.t("con.flood_remove"), key="flood_remove", disabled=not confirmed, on_click=_remove_flood)
+
+
+def _remove_flood() -> None:
+    minutes = int(st.session_state.get("flood_minutes", 5))
+    end = dt.datetime.now(dt.UTC)
+    with ui.get_db() as db:
+        gone = store.remove_joined_between(db, WID, store.now_iso(end - dt.timedelta(minutes=minutes)), store.now_iso(end))
+    st.session_state["flood_confirm"] = False
+    ui.flash(ui.t("con.flood_removed", n=gone))
+
+
 def room_section() -> None:
     left, right = st.columns([3, 2])
     with left:
@@ -98,6 +129,7 @@ def room_section() -> None:
         else:
             st.caption(ui.t("con.unlocked"))
             st.button(ui.t("con.lock"), key="lock", on_click=act(store.update_workshop, join_locked=True))
+        join_panel()
         views = list(PROJECTOR_VIEWS)
         st.segmented_control(
             ui.t("con.projector_view"), views, default=workshop.projector_view, format_func=lambda v: ui.t(f"view.{v}"),

@@ -547,3 +547,18 @@ def test_delete_my_data_after_a_series_import_erases_every_copy(tmp_path):
         assert name not in set(store.participants_frame(c, wid)["display_name"])
     assert len(store.participants_frame(c, first)) == before_others
     c.close()
+
+
+def test_keeping_links_never_takes_another_workshops_participants(db):
+    """Anyone can create a workshop and import a victim's full export with "keep links": the
+    victim's links must keep leading to the victim's room (6 of 6 were taken before)."""
+    victim = demo.seed_demo(db, participants=6, seed=21, with_themes=False)
+    attacker, _ = store.create_workshop(db, title="Atelier pirate")
+    data = export.bundle(db, victim.workshop.id, level="full")
+    copy, _ = export.import_bundle(db, data, keep_links=True, previous_id=attacker.id)
+    for token in victim.participant_tokens:
+        assert store.participant_by_token(db, token)[0].id == victim.workshop.id
+    assert len(store.participants_frame(db, copy.id)) == 6  # the copy is there, with links of its own
+    # The victim's own facilitator, continuing the series from their console, moves them.
+    following, _ = export.import_bundle(db, data, keep_links=True, previous_id=victim.workshop.id)
+    assert all(store.participant_by_token(db, t)[0].id == following.id for t in victim.participant_tokens)

@@ -183,6 +183,9 @@ def test_reads_that_must_agree_see_one_moment_while_the_room_writes(db_path, roo
     from workshop import export
 
     wid, code = room["workshop"].id, room["workshop"].code
+    setup = dbmod.connect(db_path)
+    store.update_view_settings(setup, wid, joins_per_minute=2000, max_participants=2000)  # 400 join in a second
+    setup.close()
     stop = threading.Event()
 
     def writer() -> None:

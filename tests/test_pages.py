@@ -502,3 +502,28 @@ def test_my_place_compares_the_groups_my_contacts_form_with_the_room(seeded):
     assert "Vos 4 contacts forment 2 groupes qui ne se connaissent pas entre eux." in text
     assert "la moitié des participants en relient 1,5 ou moins" in text
     assert any("Vous reliez plus de groupes que la plupart" in c.value for c in at.caption)
+
+
+def test_console_sets_the_join_limits_and_removes_a_wave_of_arrivals(seeded):
+    conn = dbmod.open_db(seeded["path"])
+    try:
+        for i in range(12):
+            store.join(conn, seeded["workshop"].code, f"Bot{i}", token=f"tok-wave-{i:03d}-padpadpad")
+    finally:
+        conn.close()
+    at = _app(w=seeded["workshop"].code, k=seeded["token"]).switch_page("pages/console.py").run()
+    assert any("Arrivées cette minute : 13" in c.value for c in at.caption)  # Alice and the wave
+    at.toggle(key="con_join_limits").set_value(True).run()
+    at.number_input(key="lim_max_participants").set_value(40).run()
+    at.number_input(key="lim_joins_per_minute").set_value(20).run()
+    conn = dbmod.open_db(seeded["path"])
+    settings = store.get_workshop(conn, seeded["workshop"].id).settings
+    assert (settings["max_participants"], settings["joins_per_minute"]) == (40, 20)
+    conn.close()
+    at.number_input(key="flood_minutes").set_value(2).run()
+    assert at.button(key="flood_remove").disabled
+    at.checkbox(key="flood_confirm").check().run()
+    at.button(key="flood_remove").click().run()
+    assert not at.exception
+    assert _count(seeded["path"], "SELECT count(*) FROM participants") == 0
+    assert any("13 participants retirés" in s.value for s in at.success)

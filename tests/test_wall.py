@@ -352,3 +352,42 @@ def test_the_bridges_view_names_its_brokers_by_the_groups_they_link(tmp_path):
     g = network.summarise_for_wall(analysis.graph)
     fig = charts.network_figure(g, network.layout(g), analysis.metrics, only_bridges=True, wall=(1804, 676), notes=notes)
     assert "Passerelles : " + first["name"] in fig.layout.annotations[0].text.replace("<br>", " ")
+
+
+def test_community_colours_are_at_most_seven_and_keep_their_colour_across_views(tmp_path):
+    analysis, room, *_ = _room_analysis(tmp_path, participants=60)
+    assert analysis.communities > charts.COMMUNITY_COLOURS  # the case: more communities than colours
+    g, table = analysis.graph, analysis.metrics
+    positions = network.layout(g)
+    full = charts.network_figure(g, positions, table, color_by="community")
+    bridges = charts.network_figure(g, positions, table, color_by="community", only_bridges=True)
+    legend = [tr.name for tr in full.data if tr.showlegend is not False and tr.name]
+    assert len(legend) <= charts.COMMUNITY_COLOURS + 1 and legend[-1] == "Autres communautés"
+    assert legend[:3] == ["Communauté 1", "Communauté 2", "Communauté 3"]
+    colours = {tr.name: tr.marker.color for tr in full.data if tr.name}
+    assert all(colours[tr.name] == tr.marker.color for tr in bridges.data if tr.name in colours)
+    assert colours["Communauté 2"] == charts.PALETTE[1] and colours["Autres communautés"] == "#9a9a9a"
+
+
+def test_the_bridges_view_holds_only_shared_contacts_their_participants_and_brokers(tmp_path):
+    analysis, *_ = _room_analysis(tmp_path, participants=12)
+    g, table = analysis.graph, analysis.metrics
+    positions = network.layout(g)
+    brokers = tuple(b["key"] for b in analysis.brokers)
+    full = charts.network_figure(g, positions, table)
+    bridges = charts.network_figure(g, positions, table, only_bridges=True, brokers=brokers)
+
+    def drawn(fig):
+        return {
+            (round(x, 4), round(y, 4))
+            for tr in fig.data
+            if tr.mode and "markers" in tr.mode
+            for x, y in zip(tr.x, tr.y, strict=True)
+        }
+
+    at = {v["key"]: (round(positions[v["key"]][0], 4), round(positions[v["key"]][1], 4)) for v in g.vs}
+    shared = {v["key"] for v in g.vs if v["kind"] == "contact" and len(v["known_by"]) >= 2}
+    sharers = {g.vs[n]["key"] for v in g.vs if v["key"] in shared for n in g.neighbors(v) if g.vs[n]["kind"] == "participant"}
+    expected = {at[k] for k in shared | sharers | set(brokers)}
+    assert drawn(bridges) == expected and drawn(bridges) != drawn(full)
+    assert len(drawn(full)) == g.vcount() > len(expected)

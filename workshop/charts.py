@@ -40,6 +40,9 @@ def _base(fig: go.Figure, *, height: int = 620, legend: bool = True) -> go.Figur
     return fig
 
 
+COMMUNITY_COLOURS = 7  # communities coloured one by one; the others share a grey
+
+
 def node_category(v: ig.Vertex, color_by: str, community: int, lang: str) -> str:
     """The legend entry of a node under the chosen colour mode."""
     if v["kind"] == "participant" and color_by != "community":
@@ -47,6 +50,10 @@ def node_category(v: ig.Vertex, color_by: str, community: int, lang: str) -> str
     if color_by == "circle":
         return t(f"family.{CIRCLE_FAMILY.get(v['circle'], 'other')}", lang)
     if color_by == "community":
+        # The largest communities (network.metrics numbers them by size) each with its colour, the
+        # rest as one entry: a legend of 29 (at 200 people) or 100+ (at 1,000) says nothing.
+        if community >= COMMUNITY_COLOURS:
+            return t("net.bubble_other", lang)
         return f"{t('net.by.community', lang)} {community + 1}"
     if color_by in ("sector", "region"):
         return v[color_by] or t("net.unknown", lang)
@@ -68,20 +75,25 @@ def network_figure(
     wall: tuple[int, int] | None = None,
     fresh_since: str | None = None,
     notes: list[str] | None = None,
+    brokers: tuple[str, ...] = (),
 ) -> go.Figure:
     """The collective network: participants as diamonds, contacts as dots, bridges outlined,
     dormant ties dashed. Contact labels only when the facilitator opted in (show_labels).
     `wall`: the plot area in px on the wall canvas; only labels that fit without overlapping are
     drawn there, in large type. A graph from network.summarise_for_wall draws each participant's
     own contacts as its size. Nodes that appeared since `fresh_since` (ISO time) are ringed in green.
-    `notes`: more caption on the wall (the bridges view names its brokers)."""
+    `notes`: more caption on the wall (the bridges view names its brokers); `brokers`: their node
+    keys, kept in the bridges view."""
     fig = go.Figure()
     if g.vcount() == 0:
         return _base(fig, height=height)
     keep = set(range(g.vcount()))
     if only_bridges:
+        # Only what bridges: contacts several participants share, the participants who share
+        # them, and the brokers (whose own contacts form groups that do not know each other).
         bridges = {v.index for v in g.vs if v["kind"] == "contact" and len(v["known_by"]) >= 2}
-        keep = bridges | {n for b in bridges for n in g.neighbors(b)}
+        keep = bridges | {n for b in bridges for n in g.neighbors(b) if g.vs[n]["kind"] == "participant"}
+        keep |= {v.index for v in g.vs if v["key"] in set(brokers)}
     # 4 decimals are a tenth of a pixel on the wall: the redraw sent to every wall is smaller.
     at = {k: (round(x, 4), round(y, 4)) for k, (x, y) in positions.items()}
     comm = dict(zip(table["key"], table["community"], strict=True))
@@ -156,12 +168,19 @@ def network_figure(
             groups.setdefault(node_category(v, color_by, comm[v["key"]], lang), []).append(v.index)
     participant_group = t("net.participant", lang)
     ordered = sorted(groups.items(), key=lambda kv: (kv[0] == participant_group, -len(kv[1]), kv[0]))
+    if color_by == "community":  # in the communities' own order, "Autres" last
+        ordered = sorted(groups.items(), key=lambda kv: min(comm[g.vs[i]["key"]] for i in kv[1]))
     family_colour = {t(f"family.{f}", lang): c for f, c in FAMILY_COLOURS.items()}
     for n, (name, members) in enumerate(ordered):
         vs = g.vs[members]
         colour = "#222222" if name == participant_group else PALETTE[n % len(PALETTE)]
         if color_by == "circle" and name in family_colour:
             colour = family_colour[name]  # never by rank: "Marché" stays orange after the merges
+        if color_by == "community":
+            # By the community's own number (by size), never by its rank in this view: a filter or
+            # a refresh does not recolour "Communauté 2".
+            rank = comm[vs[0]["key"]]
+            colour = PALETTE[rank] if rank < COMMUNITY_COLOURS else "#9a9a9a"
         symbols, lines, outlines, hovers = [], [], [], []
         for v in vs:
             participant = v["kind"] == "participant"

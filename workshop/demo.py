@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from workshop import security, store
 from workshop.errors import InvalidInput
-from workshop.model import CIRCLES, FLOWS, REGIONS, Participant, Workshop
+from workshop.model import CIRCLES, FLOWS, JOIN_LIMITS, REGIONS, Participant, Workshop
 
 FIRST_NAMES = (
     "Marie Jean Hélène Pierre Sophie Nicolas Camille Thomas Élodie Julien Chloé Antoine Léa Mathieu "
@@ -234,6 +234,8 @@ def seed_demo(
         public_base_url=public_base_url,
         token=facilitator_token,
     )
+    # A conference-sized demo joins faster than a room's default limits let a guest's script.
+    store.update_view_settings(db, workshop.id, **{key: high for key, (_, _, high) in JOIN_LIMITS.items()})
     # The room has been at work for a while: people joined over the first minutes, mapped and
     # posted since, and are still at it (the wall's growth curve, its latest arrivals and its
     # "arrived in the last 2 minutes" rings look like a real room's, not one instant's).

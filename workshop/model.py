@@ -128,6 +128,12 @@ LIMITS = {
     "ties_per_participant": 435,
 }
 CENSUS_MIN_CONTACTS = 3  # the census is offered from this many contacts on
+# Joining, per workshop (its settings; counted in the database, so they hold across servers):
+# setting -> (default, smallest, largest). A guest's script cannot fill the room in seconds.
+JOIN_LIMITS = {  # the demo, the rehearsal and the load test (a conference at once) open them wide
+    "max_participants": (500, 2, 2000),  # 2000: LIMITS["participants_per_workshop"]
+    "joins_per_minute": (300, 10, 2000),  # a room of 200 scanning the QR together joins in 1-2 min
+}
 
 
 @dataclass(frozen=True)

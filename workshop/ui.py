@@ -610,6 +610,7 @@ def network_figure(path: str, workshop_id: int, version: int, view_json: str, la
         fresh_since=view.get("fresh_since"),
         notes=broker_notes(result.analysis.brokers, lang=lang, anonymous=view.get("anonymous", False))
         if view.get("net_view") == "bridges" else None,
+        brokers=tuple(b["key"] for b in result.analysis.brokers),
     )  # fmt: skip
 
 

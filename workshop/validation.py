@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from workshop.errors import InvalidInput
-from workshop.model import CIRCLES, COLOUR_MODES, DORMANT_MODES, FLOWS, LIMITS, NETWORK_VIEWS, REGIONS, SIZE_MODES
+from workshop.model import CIRCLES, COLOUR_MODES, DORMANT_MODES, FLOWS, JOIN_LIMITS, LIMITS, NETWORK_VIEWS, REGIONS, SIZE_MODES
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 
@@ -130,6 +130,11 @@ def clean_code(code: object) -> str:
     return code
 
 
+def join_limits(settings: dict) -> dict[str, int]:
+    """A workshop's join cap and joins per minute (its settings, else the defaults)."""
+    return {key: settings.get(key, default) for key, (default, _, _) in JOIN_LIMITS.items()}
+
+
 def clean_view_settings(settings: object) -> dict:
     """The network display settings with only known keys and allowed values (anything else, as
     an imported bundle may carry, is dropped, so the console and the wall always draw)."""
@@ -141,6 +146,10 @@ def clean_view_settings(settings: object) -> dict:
             out[key] = settings[key]
     if isinstance(settings.get("wall_sure_only"), bool):  # the wall shows only confident or confirmed placements
         out["wall_sure_only"] = settings["wall_sure_only"]
+    for key, (_, low, high) in JOIN_LIMITS.items():
+        value = settings.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+            out[key] = value
     filters = settings.get("filters")
     if isinstance(filters, dict):
         clean: dict = {}

@@ -526,4 +526,13 @@ CATALOGUE: dict[str, str] = {
     "place.one_other": "1 other participant",
     "place.n_others": "{n} other participants",
     "place.someone": "A participant (name not shown)",
+    "err.join_busy": "Many people are joining right now: try again in a few seconds.",
+    "con.joins_recent": "Joined this minute: {now} (last 10 minutes: {series})",
+    "con.join_limits": "Join limits",
+    "con.max_participants": "Participants at most",
+    "con.joins_per_minute": "Joins per minute at most",
+    "con.flood_minutes": "Joined in the last (minutes)",
+    "con.flood_confirm": "I remove these {n} participants and everything they added",
+    "con.flood_remove": "Remove a wave of arrivals",
+    "con.flood_removed": "{n} participants removed.",
 }

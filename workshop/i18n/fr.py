@@ -542,4 +542,13 @@ CATALOGUE: dict[str, str] = {
     "place.one_other": "1 autre participant",
     "place.n_others": "{n} autres participants",
     "place.someone": "Un participant (nom non affiché)",
+    "err.join_busy": "Beaucoup de monde rejoint l'atelier en ce moment : réessayez dans quelques secondes.",
+    "con.joins_recent": "Arrivées cette minute : {now} (10 dernières minutes : {series})",
+    "con.join_limits": "Limites d'arrivée",
+    "con.max_participants": "Participants au plus",
+    "con.joins_per_minute": "Arrivées par minute au plus",
+    "con.flood_minutes": "Arrivés depuis (minutes)",
+    "con.flood_confirm": "Je retire ces {n} participants et tout ce qu'ils ont ajouté",
+    "con.flood_remove": "Retirer une vague d'arrivées",
+    "con.flood_removed": "{n} participants retirés.",
 }

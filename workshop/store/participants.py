@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
 from sqlite_utils import Database
 
 from workshop import engine, security, validation
-from workshop.errors import AccessDenied, InvalidInput, NotFound, RoundClosed
+from workshop.errors import AccessDenied, InvalidInput, NotFound, RoundClosed, SlowDown
 from workshop.model import LIMITS, Participant, Workshop
 from workshop.store.base import _change_one, _dumps, _loads, _one, _rows, now_iso, write
 from workshop.store.workshops import get_workshop, workshop_by_code
@@ -44,16 +45,64 @@ def join(
             if existing["workshop_id"] != workshop.id:
                 raise AccessDenied("err.link")
             return _participant(existing)
-        if not rehearsal and _one(db, "SELECT join_locked FROM workshops WHERE id = ?", [workshop.id])["join_locked"]:
+        room = _one(db, "SELECT join_locked, settings FROM workshops WHERE id = ?", [workshop.id])
+        if not rehearsal and room["join_locked"]:
             raise RoundClosed("err.join_locked")
         count = _one(db, "SELECT count(*) AS n FROM participants WHERE workshop_id = ?", [workshop.id])["n"]
         if count >= LIMITS["participants_per_workshop"]:
             raise InvalidInput("err.room_full", max=LIMITS["participants_per_workshop"])
+        if not rehearsal:
+            _within_join_limits(db, workshop.id, validation.join_limits(json.loads(room["settings"] or "{}")), now)
         db.conn.execute(  # show_name 0: a name appears in pseudonymised exports only if its owner says so
             "INSERT INTO participants (workshop_id, display_name, token_hash, joined_at, show_name, rehearsal) VALUES (?,?,?,?,0,?)",
             [workshop.id, name, token_hash, now_iso(now), int(rehearsal)],
         )
     return participant_by_token(db, token)[1]
+
+
+def _within_join_limits(db: Database, workshop_id: int, limits: dict[str, int], now: dt.datetime | None) -> None:
+    """Inside the join's write (one room's joins take turns): the facilitator's cap and joins per
+    minute, counted in the database so that they hold however many servers share it."""
+    people = _one(db, "SELECT count(*) AS n FROM participants WHERE workshop_id = ? AND rehearsal = 0", [workshop_id])["n"]
+    if people >= limits["max_participants"]:
+        raise InvalidInput("err.room_full", max=limits["max_participants"])
+    since = now_iso((now or dt.datetime.now(dt.UTC)) - dt.timedelta(seconds=60))
+    recent = _one(
+        db,
+        "SELECT count(*) AS n FROM participants WHERE workshop_id = ? AND rehearsal = 0 AND joined_at >= ?",
+        [workshop_id, since],
+    )["n"]
+    if recent >= limits["joins_per_minute"]:
+        raise SlowDown("err.join_busy")
+
+
+def joins_per_minute(db: Database, workshop_id: int, *, minutes: int = 10, now: dt.datetime | None = None) -> list[int]:
+    """Joins in each of the last `minutes` minutes, oldest first (the console's flood watch)."""
+    end = now or dt.datetime.now(dt.UTC)
+    start = end - dt.timedelta(minutes=minutes)
+    rows = _rows(
+        db,
+        "SELECT joined_at FROM participants WHERE workshop_id = ? AND rehearsal = 0 AND joined_at >= ?",
+        [workshop_id, now_iso(start)],
+    )
+    counts = [0] * minutes
+    for row in rows:
+        at = dt.datetime.fromisoformat(row["joined_at"])
+        counts[min(minutes - 1, max(0, int((at - start).total_seconds() // 60)))] += 1
+    return counts
+
+
+def remove_joined_between(db: Database, workshop_id: int, start: str, end: str) -> int:
+    """A flood undone: the participants who joined between two ISO times, with everything they
+    added (as "delete my data" does); returns how many."""
+    with write(db, workshop_id):
+        people = [r["id"] for r in _rows(
+            db, "SELECT id FROM participants WHERE workshop_id = ? AND rehearsal = 0 AND joined_at >= ? AND joined_at <= ?",
+            [workshop_id, start, end])]  # fmt: skip
+        _remove_people(db, workshop_id, people)
+    if people:
+        engine.erase_traces(db, rewrite=False)
+    return len(people)
 
 
 def participant_by_token(db: Database, token: str, *, allow_blocked: bool = False) -> tuple[Workshop, Participant]:
@@ -157,29 +206,37 @@ def remove_rehearsal(db: Database, workshop_id: int) -> int:
         people = [
             r["id"] for r in _rows(db, "SELECT id FROM participants WHERE workshop_id = ? AND rehearsal = 1", [workshop_id])
         ]
-        if not people:
-            return 0
-        marks = ",".join("?" * len(people))
-        contact_ids = [r["id"] for r in _rows(db, f"SELECT id FROM contacts WHERE participant_id IN ({marks})", people)]
-        _delete_merges(db, workshop_id, contact_ids)
-        db.conn.execute(
-            f"DELETE FROM merges WHERE workshop_id = ? AND kind = 'participant' AND b_id IN ({marks})", [workshop_id, *people]
-        )
-        emptied = [
-            r["id"]
-            for r in _rows(
-                db,
-                "SELECT t.id FROM themes t WHERE t.workshop_id = ? AND t.renamed = 0 AND EXISTS (SELECT 1 FROM idea_themes it"
-                " JOIN ideas i ON i.id = it.idea_id WHERE it.theme_id = t.id) AND NOT EXISTS (SELECT 1 FROM idea_themes it"
-                f" JOIN ideas i ON i.id = it.idea_id WHERE it.theme_id = t.id AND i.participant_id NOT IN ({marks}))",
-                [workshop_id, *people],
-            )
-        ]
-        db.conn.execute(f"DELETE FROM participants WHERE id IN ({marks})", people)
-        for theme_id in emptied:
-            db.conn.execute("DELETE FROM themes WHERE id = ? AND workshop_id = ?", [theme_id, workshop_id])
-    engine.erase_traces(db, rewrite=False)
+        _remove_people(db, workshop_id, people)
+    if people:
+        engine.erase_traces(db, rewrite=False)
     return len(people)
+
+
+def _remove_people(db: Database, workshop_id: int, people: list[int]) -> None:
+    """Inside a write: these participants and everything they left (contacts, ties, ideas, votes,
+    memberships, next steps by cascade), merge decisions on their contacts, and the automatic
+    themes their ideas alone made."""
+    if not people:
+        return
+    marks = ",".join("?" * len(people))
+    contact_ids = [r["id"] for r in _rows(db, f"SELECT id FROM contacts WHERE participant_id IN ({marks})", people)]
+    _delete_merges(db, workshop_id, contact_ids)
+    db.conn.execute(
+        f"DELETE FROM merges WHERE workshop_id = ? AND kind = 'participant' AND b_id IN ({marks})", [workshop_id, *people]
+    )
+    emptied = [
+        r["id"]
+        for r in _rows(
+            db,
+            "SELECT t.id FROM themes t WHERE t.workshop_id = ? AND t.renamed = 0 AND EXISTS (SELECT 1 FROM idea_themes it"
+            " JOIN ideas i ON i.id = it.idea_id WHERE it.theme_id = t.id) AND NOT EXISTS (SELECT 1 FROM idea_themes it"
+            f" JOIN ideas i ON i.id = it.idea_id WHERE it.theme_id = t.id AND i.participant_id NOT IN ({marks}))",
+            [workshop_id, *people],
+        )
+    ]
+    db.conn.execute(f"DELETE FROM participants WHERE id IN ({marks})", people)
+    for theme_id in emptied:
+        db.conn.execute("DELETE FROM themes WHERE id = ? AND workshop_id = ?", [theme_id, workshop_id])
 
 
 def _copies_of(db: Database, participant_id: int) -> list[dict]:

@@ -28,7 +28,10 @@ def insert_payload(
     into: int | None = None,
 ) -> int:
     """Write a validated workshop payload (see export.read_bundle) as a new workshop, or append its
-    rows to workshop `into`, in ONE transaction: nothing is half-imported. Returns the workshop id."""
+    rows to workshop `into`, in ONE transaction: nothing is half-imported. Returns the workshop id.
+    `keep_links`: a participant's link moves here from workshop `previous_id` (or `into`), or comes
+    along when no workshop of this database has it (a room moved to another server); a link that
+    belongs to any other workshop is never taken: that participant gets a new one."""
     w = payload["workshop"]
     created = dt.datetime.now(dt.UTC)
     _within_limits(db, payload, into=into)
@@ -61,9 +64,16 @@ def insert_payload(
             get_workshop(db, into)
             workshop_id = into
         pmap: dict[int, int] = {}
+        # Links move only from the workshop the importer runs (the series' previous one, or the one
+        # extended): a bundle's token hashes must not take over another room's participants.
+        movable = {w for w in (previous_id, into) if w is not None}
         for p in payload["participants"]:
             token_hash = p.get("token_hash") if keep_links else None
-            original = _one(db, "SELECT id FROM participants WHERE token_hash = ?", [token_hash]) if token_hash else None
+            original = (
+                _one(db, "SELECT id, workshop_id FROM participants WHERE token_hash = ?", [token_hash]) if token_hash else None
+            )
+            if original and original["workshop_id"] not in movable:
+                token_hash, original = None, None  # someone else's participant: a new link here, theirs untouched
             if token_hash:
                 # The link now leads to the new workshop: the old participant gets an unusable hash.
                 db.conn.execute(
