@@ -186,7 +186,7 @@ def ideas_view(w, version: int, since: str) -> None:
     if not ideas:
         st.info(ui.t("proj.no_ideas"))
         return
-    page = paged(ideas, "ideas")
+    page = walls.ideas_page(ideas, slot=st.session_state["proj_slot"], now=dt.datetime.now(dt.UTC))
     notes = []
     for idea in page.items:
         cls = "note fresh" if idea["created_at"] >= since else "note"
@@ -256,7 +256,7 @@ def story_view(w, version: int) -> None:
             colour = {"bridge": "#0072B2", "sleeping": "#D55E00", "reach": "#009E73", "skill": "#E69F00"}.get(
                 slide.kind, "#CC79A7"
             )
-            figure = charts.bar_figure(slide.picture, height=STORY_CHART_HEIGHT, color=colour, top=8)
+            figure = charts.bar_figure(slide.picture, height=STORY_CHART_HEIGHT, color=colour, top=8, lang=ui.lang())
             ui.wall_chart(figure, key=f"proj_story_{slide.kind}", width=STORY_CHART_WIDTH)
 
 

@@ -97,3 +97,38 @@ def test_vote_ranking_says_one_idea_and_is_large():
     fig = charts.votes_figure(themes, lang="fr")
     assert list(fig.data[0].y) == ["Santé (3 idées)", "Vélo (1 idée)"]
     assert fig.layout.yaxis.tickfont.size >= 24 and fig.data[0].textfont.size >= 24
+
+
+def test_charts_write_numbers_as_the_workshops_language_does_and_count_in_whole_numbers():
+    """A French chart: decimal comma and grouped thousands ("1 434"), whole-number ticks for
+    counts, "Flux marchands : 1 782"; an English one: "1,434"; no axis text under 24 px."""
+    import pandas as pd
+
+    fr = charts.bar_figure({"Pays de la Loire": 1434, "Bretagne": 3}, lang="fr")
+    en = charts.bar_figure({"Pays de la Loire": 1434, "Bretagne": 3}, lang="en")
+    assert fr.layout.separators == ", " and en.layout.separators == ".,"
+    assert fr.data[0].texttemplate == "%{text:,d}" and fr.layout.xaxis.tickformat == ",d"
+    small = charts.bar_figure({"a": 2, "b": 1}, lang="fr")
+    assert small.layout.xaxis.dtick == 1  # never "0.5 / 1.5" for a count
+    flows = charts.flows_figure(
+        {"flows": {"goods": 1782, "money": 3, "knowledge": 5, "trust": 0, "emotion": 1}, "market": 1782, "non_market": 6},
+        lang="fr",
+    )
+    assert flows.layout.title.text == "Flux marchands : 1\xa0782 · Flux non marchands : 6"
+    english = charts.flows_figure({"flows": {"goods": 1782}, "market": 1782, "non_market": 0}, lang="en").layout.title.text
+    assert english.startswith("Market flows: 1,782")
+    growth = charts.growth_figure({"Contacts": [(0.0, 0), (5.0, 3)]}, lang="fr")
+    votes = charts.votes_figure(pd.DataFrame({"id": [1], "label": ["Vélo"], "ideas": [2], "votes": [1]}), lang="fr")
+    heatmap = charts.circles_heatmap(pd.DataFrame({"family": [1, 2], "hobby": [0, 3]}, index=["Ana", "Ben"]), lang="fr")
+    for fig in (fr, en, small, flows, growth, votes, heatmap):
+        for axis in (*fig.select_xaxes(), *fig.select_yaxes()):
+            assert axis.tickfont.size >= 24
+
+
+def test_a_large_room_s_participants_by_circles_shows_the_25_most_connected():
+    import pandas as pd
+
+    matrix = pd.DataFrame({"family": range(60), "hobby": [1] * 60}, index=[f"P{i:02d}" for i in range(60)])
+    fig = charts.circles_heatmap(matrix, lang="fr")
+    assert list(fig.data[0].y) == [f"P{i:02d}" for i in range(59, 34, -1)]
+    assert fig.layout.title.text == "Les 25 participants aux contacts les plus nombreux (sur 60)"

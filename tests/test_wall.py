@@ -391,3 +391,15 @@ def test_the_bridges_view_holds_only_shared_contacts_their_participants_and_brok
     expected = {at[k] for k in shared | sharers | set(brokers)}
     assert drawn(bridges) == expected and drawn(bridges) != drawn(full)
     assert len(drawn(full)) == g.vcount() > len(expected)
+
+
+def test_a_new_idea_brings_every_wall_to_the_page_that_holds_it():
+    now = dt.datetime(2026, 12, 5, 10, 0, tzinfo=dt.UTC)
+    old = [{"id": i, "created_at": (now - dt.timedelta(minutes=5)).isoformat(timespec="seconds")} for i in range(30, 0, -1)]
+    slot = 2  # the third page of four
+    assert walls.ideas_page(old, slot=slot, now=now).index == 2
+    new = [{"id": 31, "created_at": (now - dt.timedelta(seconds=3)).isoformat(timespec="seconds")}, *old]
+    shown = walls.ideas_page(new, slot=slot, now=now)
+    assert (shown.index, shown.count, shown.items[0]["id"]) == (0, 4, 31)
+    later = walls.ideas_page(new, slot=slot, now=now + dt.timedelta(seconds=walls.PAGE_SECONDS))
+    assert later.index == 2  # the rotation goes on once the idea has been seen for a page's turn

@@ -20,14 +20,20 @@ PALETTE = (
 )  # fmt: skip
 # One colour per circle family, fixed (Okabe–Ito: told apart by colour-blind eyes too).
 FAMILY_COLOURS = dict(zip(CIRCLE_FAMILIES, ("#0072B2", "#CC79A7", "#009E73", "#E69F00", "#D55E00", "#999999"), strict=True))
-FONT = {"size": 20}
+FONT = {"size": 24}
 
 
 def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _base(fig: go.Figure, *, height: int = 620, legend: bool = True) -> go.Figure:
+# Plotly's decimal then thousands separator per language: "0,5" and "1 434" on a French page.
+SEPARATORS = {"fr": ", ", "en": ".,"}
+MIN_CHART_PX = 24  # every chart text read from the back of the room (16 px on a 1280×720 projector)
+
+
+def _base(fig: go.Figure, *, height: int = 620, legend: bool = True, lang: str = "fr") -> go.Figure:
+    """Size, margins, the language's number separators, and no axis text under MIN_CHART_PX."""
     fig.update_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
@@ -36,8 +42,19 @@ def _base(fig: go.Figure, *, height: int = 620, legend: bool = True) -> go.Figur
         legend={"font": {"size": 24}, "itemsizing": "constant"},
         plot_bgcolor="white",
         paper_bgcolor="white",
+        separators=SEPARATORS.get(lang, SEPARATORS["en"]),
     )
+    for axis in (*fig.select_xaxes(), *fig.select_yaxes()):
+        if axis.tickfont.size is None or axis.tickfont.size < MIN_CHART_PX:
+            axis.tickfont.size = MIN_CHART_PX
     return fig
+
+
+def _count_axis(axis, top: float) -> None:
+    """An axis of counts: whole numbers, grouped as the language writes them, never "0.5"."""
+    axis.tickformat = ",d"
+    if top <= 8:
+        axis.dtick = 1
 
 
 COMMUNITY_COLOURS = 7  # communities coloured one by one; the others share a grey
@@ -361,7 +378,9 @@ def _node_label(v: ig.Vertex, lang: str, *, show_labels: bool, anonymous: bool) 
     return _esc(t("net.hidden_label", lang))
 
 
-def bar_figure(counts: dict[str, int], *, title: str = "", height: int = 480, color: str = "#1f77b4", top: int = 12) -> go.Figure:
+def bar_figure(
+    counts: dict[str, int], *, title: str = "", height: int = 480, color: str = "#1f77b4", top: int = 12, lang: str = "fr"
+) -> go.Figure:
     """A horizontal bar chart, largest on top, readable from the back of the room."""
     items = list(counts.items())[:top]
     fig = go.Figure(
@@ -371,6 +390,7 @@ def bar_figure(counts: dict[str, int], *, title: str = "", height: int = 480, co
             orientation="h",
             marker_color=color,
             text=[v for _, v in items][::-1],
+            texttemplate="%{text:,d}",
             textposition="auto",
             textfont={"size": 28},
         )
@@ -378,7 +398,8 @@ def bar_figure(counts: dict[str, int], *, title: str = "", height: int = 480, co
     fig.update_layout(title={"text": _esc(title), "font": {"size": 30}})
     fig.update_xaxes(showgrid=True, gridcolor="#eee", tickfont={"size": 28})
     fig.update_yaxes(automargin=True, tickfont={"size": 28, "color": "#222222"})  # read from the back of the room
-    return _base(fig, height=height, legend=False)
+    _count_axis(fig.layout.xaxis, max((v for _, v in items), default=0))
+    return _base(fig, height=height, legend=False, lang=lang)
 
 
 def growth_figure(series: dict[str, list[tuple[float, int]]], *, lang: str = "fr", height: int = 460) -> go.Figure:
@@ -397,7 +418,8 @@ def growth_figure(series: dict[str, list[tuple[float, int]]], *, lang: str = "fr
         )
     fig.update_xaxes(title={"text": _esc(t("proj.minutes", lang)), "font": {"size": 28}}, tickfont={"size": 28}, showgrid=False)
     fig.update_yaxes(tickfont={"size": 28}, gridcolor="#eee", rangemode="tozero")
-    fig = _base(fig, height=height)
+    _count_axis(fig.layout.yaxis, max((p[1] for points in series.values() for p in points), default=0))
+    fig = _base(fig, height=height, lang=lang)
     fig.update_layout(
         legend={"orientation": "h", "y": 1.12, "x": 0, "font": {"size": 28}}, margin={"l": 10, "r": 10, "t": 60, "b": 10}
     )
@@ -413,26 +435,30 @@ def flows_figure(flow_data: dict, *, lang: str = "fr", height: int = 480) -> go.
             y=list(counts.values()),
             marker_color=colours,
             text=list(counts.values()),
+            texttemplate="%{text:,d}",
             textposition="auto",
-            textfont={"size": 22},
+            textfont={"size": 28},
         )  # fmt: skip
     )
-    fig.update_layout(
-        title={
-            "text": _esc(
-                f"{t('flow.market', lang)}: {flow_data['market']} · {t('flow.non_market', lang)}: {flow_data['non_market']}"
-            ),
-            "font": {"size": 22},
-        }  # fmt: skip
-    )
-    fig.update_xaxes(tickfont={"size": 20})
-    return _base(fig, height=height, legend=False)
+    market = t("flow.market_count", lang, n=number(flow_data["market"], lang))
+    non_market = t("flow.non_market_count", lang, n=number(flow_data["non_market"], lang))
+    fig.update_layout(title={"text": _esc(f"{market} · {non_market}"), "font": {"size": 28}})
+    fig.update_xaxes(tickfont={"size": 24})
+    _count_axis(fig.layout.yaxis, max(counts.values(), default=0))
+    return _base(fig, height=height, legend=False, lang=lang)
+
+
+HEATMAP_ROWS = 25  # participants a readable participants × circles chart holds
 
 
 def circles_heatmap(matrix: pd.DataFrame, *, lang: str = "fr", anonymous: bool = False, height: int = 700) -> go.Figure:
-    """Participants x circles: who reaches which circle."""
+    """Participants x circles: who reaches which circle. A large room shows the HEATMAP_ROWS
+    participants with the most contacts, and says how many of how many."""
     if matrix.empty:
-        return _base(go.Figure(), height=height)
+        return _base(go.Figure(), height=height, lang=lang)
+    total = len(matrix)
+    if total > HEATMAP_ROWS:
+        matrix = matrix.loc[matrix.sum(axis=1).sort_values(ascending=False, kind="stable").index[:HEATMAP_ROWS]]
     rows = [f"#{i + 1}" if anonymous else _esc(r) for i, r in enumerate(matrix.index)]
     fig = go.Figure(
         go.Heatmap(
@@ -442,13 +468,17 @@ def circles_heatmap(matrix: pd.DataFrame, *, lang: str = "fr", anonymous: bool =
             colorscale="Blues",
             text=matrix.values,
             texttemplate="%{text}",
-            textfont={"size": 14},
+            textfont={"size": MIN_CHART_PX},
             showscale=False,
         )  # fmt: skip
     )
-    fig.update_yaxes(autorange="reversed", tickfont={"size": 14})
-    fig.update_xaxes(tickfont={"size": 16}, tickangle=-30)
-    return _base(fig, height=height, legend=False)
+    if total > HEATMAP_ROWS:
+        fig.update_layout(
+            title={"text": _esc(t("net.heatmap_top", lang, n=HEATMAP_ROWS, total=number(total, lang))), "font": {"size": 26}}
+        )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(tickangle=-30)
+    return _base(fig, height=height, legend=False, lang=lang)
 
 
 def votes_figure(themes_df: pd.DataFrame, *, lang: str = "fr", height: int = 560) -> go.Figure:
@@ -459,7 +489,7 @@ def votes_figure(themes_df: pd.DataFrame, *, lang: str = "fr", height: int = 560
     counts = {
         f"{row.label} ({count(row.ideas, 'th.one_idea', 'th.n_ideas', lang)})": int(row.votes) for row in ranked.itertuples()
     }
-    return bar_figure(counts, height=height, color="#d62728", top=15)
+    return bar_figure(counts, height=height, color="#d62728", top=15, lang=lang)
 
 
 MAP_CENTRE, MAP_RADII = (0.5, 0.5), (0.39, 0.24)  # the bubbles sit on an ellipse across the wide wall

@@ -700,12 +700,14 @@ def render_network(workshop, version: int, *, height: int = 760, key: str | None
         c1, c2 = st.columns(2)
         with c1:
             st.plotly_chart(
-                charts.bar_figure(network.reach_by(contacts, "region"), title=t("net.by.region"), height=height),
+                charts.bar_figure(network.reach_by(contacts, "region"), title=t("net.by.region"), height=height, lang=lang()),
                 key=f"{key}_r" if key else None,
             )
         with c2:
             st.plotly_chart(
-                charts.bar_figure(network.reach_by(contacts, "sector"), title=t("net.by.sector"), height=height, color="#ff7f0e"),
+                charts.bar_figure(
+                    network.reach_by(contacts, "sector"), title=t("net.by.sector"), height=height, color="#ff7f0e", lang=lang()
+                ),
                 key=f"{key}_s" if key else None,
             )
         return None

@@ -42,6 +42,17 @@ def page_of(items: Sequence, *, per_page: int, slot: int) -> Page:
     return Page(list(items[index * per_page : (index + 1) * per_page]), index, count)
 
 
+def ideas_page(ideas: Sequence[dict], *, slot: int, now: dt.datetime, per_page: int = PER_PAGE["ideas"]) -> Page:
+    """The ideas wall's page (newest first): while the newest idea is younger than one page's
+    turn, every wall shows the first page, where it is; then the rotation goes on. A new idea is
+    on the wall at its next refresh, whatever page the wall was on (it waited up to 38 s)."""
+    page = page_of(ideas, per_page=per_page, slot=slot)
+    fresh_since = (now - dt.timedelta(seconds=PAGE_SECONDS)).isoformat(timespec="seconds")
+    if page.index and ideas and str(ideas[0]["created_at"]) >= fresh_since:
+        return Page(list(ideas[:per_page]), 0, page.count)
+    return page
+
+
 def growth(times: pd.Series, *, start: dt.datetime, now: dt.datetime, buckets: int = GROWTH_BUCKETS) -> list[tuple[float, int]]:
     """(minutes since start, how many so far) at `buckets` evenly spaced moments of [start, now].
 

@@ -535,4 +535,7 @@ CATALOGUE: dict[str, str] = {
     "con.flood_confirm": "I remove these {n} participants and everything they added",
     "con.flood_remove": "Remove a wave of arrivals",
     "con.flood_removed": "{n} participants removed.",
+    "flow.market_count": "Market flows: {n}",
+    "flow.non_market_count": "Non-market flows: {n}",
+    "net.heatmap_top": "The {n} participants with the most contacts (of {total})",
 }

@@ -551,4 +551,7 @@ CATALOGUE: dict[str, str] = {
     "con.flood_confirm": "Je retire ces {n} participants et tout ce qu'ils ont ajouté",
     "con.flood_remove": "Retirer une vague d'arrivées",
     "con.flood_removed": "{n} participants retirés.",
+    "flow.market_count": "Flux marchands : {n}",
+    "flow.non_market_count": "Flux non marchands : {n}",
+    "net.heatmap_top": "Les {n} participants aux contacts les plus nombreux (sur {total})",
 }
