@@ -177,3 +177,26 @@ def test_a_confirmed_group_is_one_node_and_leaves_the_queue(db):
     assert len({nodes[i] for i in ids}) == 1
     decided = {(m.a_id, m.b_id) for m in merges.itertuples()}
     assert resolve.contact_candidates(contacts, decided=decided, nodes=nodes) == []
+
+
+def test_labels_built_to_defeat_the_blocking_cost_a_bounded_number_of_comparisons(monkeypatch):
+    """One participant's 500 labels sharing words in groups just under MAX_BLOCK, each with single
+    letters (the crafted attack: 907k comparisons for 300 labels): the initials comparisons stop
+    at MAX_INITIAL_COMPARISONS, and a real pair among them is still found."""
+    calls = 0
+    score = resolve.initials_score
+
+    def counted(a, b):
+        nonlocal calls
+        calls += 1
+        return score(a, b)
+
+    monkeypatch.setattr(resolve, "initials_score", counted)
+    words = [f"mot{k:02d}" for k in range(12)]
+    crafted = [{"label": f"{' '.join(words[(i + s) % 12] for s in range(6))} {chr(97 + i % 26)} {chr(98 + i % 20)}"} for i in range(500)]
+    real = [{"label": "M. Dupont"}, {"label": "Marie Dupont"}]
+    rows = frame(crafted + real)
+    rows["participant_id"] = [1] * 500 + [20, 21]
+    cands = resolve.contact_candidates(rows)
+    assert calls <= resolve.MAX_INITIAL_COMPARISONS + 1000  # the budget, plus the final scoring of found pairs
+    assert (501, 502) in {(c.a_id, c.b_id) for c in cands}
