@@ -193,7 +193,9 @@ def test_labels_built_to_defeat_the_blocking_cost_a_bounded_number_of_comparison
 
     monkeypatch.setattr(resolve, "initials_score", counted)
     words = [f"mot{k:02d}" for k in range(12)]
-    crafted = [{"label": f"{' '.join(words[(i + s) % 12] for s in range(6))} {chr(97 + i % 26)} {chr(98 + i % 20)}"} for i in range(500)]
+    crafted = [
+        {"label": f"{' '.join(words[(i + s) % 12] for s in range(6))} {chr(97 + i % 26)} {chr(98 + i % 20)}"} for i in range(500)
+    ]
     real = [{"label": "M. Dupont"}, {"label": "Marie Dupont"}]
     rows = frame(crafted + real)
     rows["participant_id"] = [1] * 500 + [20, 21]
