@@ -7,7 +7,20 @@ import streamlit as st
 
 from workshop import config, demo, export, kit, links, network, rooms, store, templates, ui, validation
 from workshop.errors import WorkshopError
-from workshop.model import CIRCLES, EXPORT_LEVELS, FLOWS, JOIN_LIMITS, LANGUAGES, PROJECTOR_VIEWS, REGIONS, ROUNDS
+from workshop.model import (
+    CIRCLES,
+    COLOUR_MODES,
+    DORMANT_MODES,
+    EXPORT_LEVELS,
+    FLOWS,
+    JOIN_LIMITS,
+    LANGUAGES,
+    NETWORK_VIEWS,
+    PROJECTOR_VIEWS,
+    REGIONS,
+    ROUNDS,
+    SIZE_MODES,
+)
 
 code = st.query_params.get("w", "")
 workshop = ui.facilitator_gate(code, st.query_params.get("k", ""))
@@ -214,21 +227,21 @@ def network_section() -> None:
     settings = workshop.settings
     filters = settings.get("filters", {})
     c = st.columns(4)
-    views = ["full", "bridges", "circles", "reach", "flows"]
+    views = list(NETWORK_VIEWS)
     c[0].selectbox(
-        ui.t("con.network_view"), views, index=views.index(settings.get("net_view", "full")),
+        ui.t("con.network_view"), views, index=views.index(settings.get("net_view", "full")) if settings.get("net_view") in views else 0,
         format_func=lambda v: ui.t(f"net.view.{v}"), key="net_view",
         on_change=lambda: _save_view(net_view=st.session_state["net_view"]),
     )  # fmt: skip
-    colours = ["circle", "community", "sector", "region", "kind"]
+    colours = list(COLOUR_MODES)
     c[1].selectbox(
-        ui.t("con.color_by"), colours, index=colours.index(settings.get("color_by", "circle")),
+        ui.t("con.color_by"), colours, index=colours.index(settings["color_by"]) if settings.get("color_by") in colours else 0,
         format_func=lambda v: ui.t(f"net.by.{v}"), key="net_color",
         on_change=lambda: _save_view(color_by=st.session_state["net_color"]),
     )  # fmt: skip
-    sizes = ["degree", "betweenness"]
+    sizes = list(SIZE_MODES)
     c[2].selectbox(
-        ui.t("con.size_by"), sizes, index=sizes.index(settings.get("size_by", "degree")),
+        ui.t("con.size_by"), sizes, index=sizes.index(settings["size_by"]) if settings.get("size_by") in sizes else 0,
         format_func=lambda v: ui.t(f"net.size.{v}"), key="net_size",
         on_change=lambda: _save_view(size_by=st.session_state["net_size"]),
     )  # fmt: skip
@@ -250,7 +263,7 @@ def network_section() -> None:
             )
             st.select_slider(ui.t("con.min_strength"), [1, 2, 3], value=filters.get("min_strength", 1), key="f_strength")
             st.select_slider(ui.t("con.min_trust"), [1, 2, 3], value=filters.get("min_trust", 1), key="f_trust")
-            modes = ["all", "dormant", "active"]
+            modes = list(DORMANT_MODES)
             st.radio(
                 ui.t("con.only_dormant"), modes, index=modes.index(filters.get("dormant", "all")), horizontal=True, key="f_dormant",
                 format_func=lambda m: {"all": ui.t("con.all"), "dormant": ui.t("con.dormant_only"), "active": ui.t("con.active_only")}[m],

@@ -527,3 +527,18 @@ def test_console_sets_the_join_limits_and_removes_a_wave_of_arrivals(seeded):
     assert not at.exception
     assert _count(seeded["path"], "SELECT count(*) FROM participants") == 0
     assert any("13 participants retirés" in s.value for s in at.success)
+
+
+def test_the_console_sizes_the_network_by_effective_size_and_survives_any_stored_mode(seeded):
+    """Every size mode of model.SIZE_MODES is offered (the console kept its own list, and a
+    workshop whose setting named another mode raised ValueError)."""
+    conn = dbmod.open_db(seeded["path"])
+    try:
+        store.update_view_settings(conn, seeded["workshop"].id, size_by="effective_size")
+    finally:
+        conn.close()
+    at = _app(w=seeded["workshop"].code, k=seeded["token"]).switch_page("pages/console.py").run()
+    at.segmented_control(key="con_section").set_value("network").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="net_size").value == "effective_size"
+    assert list(at.selectbox(key="net_size").options) == ["Degré", "Intermédiarité", "Taille effective (groupes reliés)"]

@@ -538,4 +538,5 @@ CATALOGUE: dict[str, str] = {
     "flow.market_count": "Market flows: {n}",
     "flow.non_market_count": "Non-market flows: {n}",
     "net.heatmap_top": "The {n} participants with the most contacts (of {total})",
+    "net.size.effective_size": "Effective size (groups linked)",
 }

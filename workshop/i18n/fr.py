@@ -554,4 +554,5 @@ CATALOGUE: dict[str, str] = {
     "flow.market_count": "Flux marchands : {n}",
     "flow.non_market_count": "Flux non marchands : {n}",
     "net.heatmap_top": "Les {n} participants aux contacts les plus nombreux (sur {total})",
+    "net.size.effective_size": "Taille effective (groupes reliés)",
 }
