@@ -28,14 +28,16 @@ AFFINITY_COOKIE = "td_server"
 
 
 def caddyfile(*, port: int, upstreams: list[str], address: str = "") -> str:
-    """The proxy's configuration (the same shape as deploy/Caddyfile)."""
+    """The proxy's configuration (the same shape as deploy/Caddyfile). `address`: the only one it
+    listens on (`bind`: a site address alone only matches the Host header, Caddy still listened
+    on every interface); empty: all."""
     return f"""{{
 	admin off
 	auto_https off
 }}
 
-http://{address}:{port} {{
-	encode zstd gzip
+http://:{port} {{
+{f"	bind {address}" + chr(10) if address else ""}	encode zstd gzip
 	reverse_proxy {" ".join(upstreams)} {{
 		lb_policy cookie {AFFINITY_COOKIE}
 		lb_try_duration 10s

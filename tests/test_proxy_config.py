@@ -40,3 +40,22 @@ def test_the_deployment_proxy_config_is_valid_with_the_same_affinity(tmp_path):
     for service in ("db:", "app1:", "app2:", "app3:", "proxy:"):
         assert f"\n  {service}" in compose
     assert "WORKSHOP_PSEUDONYM_KEY" in compose and "WORKSHOP_DATABASE_URL: postgresql://" in compose
+
+
+def test_the_proxy_listens_only_on_the_configured_address(tmp_path):
+    """WORKSHOP_ADDRESS=127.0.0.1 with several servers: Caddy's own reading of the generated file
+    listens on that address only (a site address alone matched the Host header and listened on
+    every interface); without an address, on all."""
+    import json
+
+    caddy = shutil.which("caddy")
+    assert caddy, "caddy is missing: bash scripts/setup-servers.sh installs it"
+    listens = {}
+    for address in ("127.0.0.1", ""):
+        config = tmp_path / f"Caddyfile{address or '-all'}"
+        config.write_text(caddyfile(port=8501, upstreams=["127.0.0.1:8601"], address=address))
+        adapted = subprocess.run([caddy, "adapt", "--config", str(config), "--adapter", "caddyfile"], capture_output=True,
+                                 text=True, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}, check=True)  # fmt: skip
+        servers = json.loads(adapted.stdout)["apps"]["http"]["servers"]
+        listens[address] = sorted(addr for server in servers.values() for addr in server["listen"])
+    assert listens == {"127.0.0.1": ["127.0.0.1:8501"], "": [":8501"]}
