@@ -43,10 +43,20 @@ def audit(cli: Path, url: str) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
         subprocess.run(
-            [str(cli), url, "--quiet", "--output=json", f"--output-path={out}", "--form-factor=mobile",
-             "--only-categories=performance,accessibility", "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
-            check=True, env={"CHROME_PATH": CHROMIUM, "PATH": "/usr/bin:/bin"}, timeout=240,
-        )  # fmt: skip
+            [
+                str(cli),
+                url,
+                "--quiet",
+                "--output=json",
+                f"--output-path={out}",
+                "--form-factor=mobile",
+                "--only-categories=performance,accessibility",
+                "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+            ],
+            check=True,
+            env={"CHROME_PATH": CHROMIUM, "PATH": "/usr/bin:/bin"},
+            timeout=240,
+        )
         report = json.loads(out.read_text())
     audits = report["audits"]
     return {
@@ -61,7 +71,7 @@ def audit(cli: Path, url: str) -> dict:
     }
 
 
-def _A11Y_IDS(report: dict) -> set[str]:  # noqa: N802 - a lookup, named like the constant it stands for
+def _A11Y_IDS(report: dict) -> set[str]:
     return {ref["id"] for ref in report["categories"]["accessibility"]["auditRefs"]}
 
 
@@ -91,9 +101,11 @@ def main() -> int:
         return 0
     for name, runs in results.items():
         for n, r in enumerate(runs, 1):
-            print(f"{name:>8} run {n}: performance {r['performance']}, accessibility {r['accessibility']}, CLS {r['cls']}, "
-                  f"FCP {r['fcp_s']} s, LCP {r['lcp_s']} s, TBT {r['tbt_ms']} ms, {r['bytes'] / 1e6:.2f} MB"
-                  + (f", failed: {', '.join(r['failed_a11y'])}" if r["failed_a11y"] else ""))  # fmt: skip
+            print(
+                f"{name:>8} run {n}: performance {r['performance']}, accessibility {r['accessibility']}, CLS {r['cls']}, "
+                f"FCP {r['fcp_s']} s, LCP {r['lcp_s']} s, TBT {r['tbt_ms']} ms, {r['bytes'] / 1e6:.2f} MB"
+                + (f", failed: {', '.join(r['failed_a11y'])}" if r["failed_a11y"] else "")
+            )
     return 0
 
 

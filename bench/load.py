@@ -135,7 +135,7 @@ async def participant(base: str, code: str, n: int, args, stats: Stats, start_ga
                     stats.resumes += 1
                     session = resumed
             await session.close()
-    except Exception as exc:  # noqa: BLE001 - a load client reports, it does not stop
+    except Exception as exc:
         stats.errors[f"{type(exc).__name__}: {str(exc)[:80]}"] += 1
 
 
@@ -166,9 +166,11 @@ async def submit(session: Session, page, kind: str, text: str, stats: Stats, *, 
         page = await session.run(widgets=[choice_state(page.widget("button_group", "Rubrique"), "Mon réseau")], timeout=timeout)
         stats.reruns += 1
     if kind == "contact":
-        widgets = [text_state(page.widget("text_input", "Initiales ou pseudonyme"), text),
-                   choice_state(page.widget("button_group", "Cercle"), "Loisirs"),
-                   trigger(page.widget("button", "Ajouter"))]  # fmt: skip
+        widgets = [
+            text_state(page.widget("text_input", "Initiales ou pseudonyme"), text),
+            choice_state(page.widget("button_group", "Cercle"), "Loisirs"),
+            trigger(page.widget("button", "Ajouter")),
+        ]
         expect = f"Ajouté : {text}"
     else:
         widgets = [text_state(page.widget("text_area", "Publier une idée"), text), trigger(page.widget("button", "Publier"))]
@@ -220,8 +222,9 @@ async def projector(base: str, code: str, stats: Stats, stop: asyncio.Event, int
                     await asyncio.sleep(interval)
                     run = (
                         await session.run(fragment_id=session.fragment_ids[0], auto=True)
-                        if session.fragment_ids else await session.run()
-                    )  # fmt: skip
+                        if session.fragment_ids
+                        else await session.run()
+                    )
                     stats.projector_runs += 1
                     seen = dict((k, int(v)) for k, v in METRIC.findall(" ".join(run.texts)))
                     if seen:

@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.memory import rss_mb  # noqa: E402
-from workshop import db as dbmod  # noqa: E402
-from workshop import security, store  # noqa: E402
-from workshop.errors import AccessDenied, SlowDown  # noqa: E402
+from bench.memory import rss_mb
+from workshop import db as dbmod
+from workshop import security, store
+from workshop.errors import AccessDenied, SlowDown
 
 
 def main() -> None:

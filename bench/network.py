@@ -29,8 +29,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workshop import charts, demo, network, resolve, rooms, store  # noqa: E402
-from workshop import db as dbmod  # noqa: E402
+from workshop import charts, demo, network, resolve, rooms, store
+from workshop import db as dbmod
 
 
 def pipeline(room, previous=None):

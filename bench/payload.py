@@ -65,10 +65,13 @@ def measure(browser, url: str, code: str) -> dict:
             "requests": len(rec.requests),
             "errors": [f"{r.status} {r.url}" for r in rec.errors()],
             "hosts": sorted(rec.hosts()),
-            "uncompressed_text": [r.url for r in rec.requests.values()
-                                  if r.mime in ("text/javascript", "application/javascript", "text/css") and not r.encoding],
+            "uncompressed_text": [
+                r.url
+                for r in rec.requests.values()
+                if r.mime in ("text/javascript", "application/javascript", "text/css") and not r.encoding
+            ],
             "biggest": [(r.url.rsplit("/", 1)[-1][:40], r.wire_bytes) for r in rec.biggest(6)],
-        }  # fmt: skip
+        }
         personal = page.url
         rec.mark()
         page.goto(personal)
@@ -160,8 +163,10 @@ def main() -> int:
     )
     print(f"{args.phones} phones on {args.wifi_mbit:g} Mbit/s: {result['room_seconds']} s")
     pr = result["projector"]
-    print(f"projector network redraw after a write ({pr['participants']} people): {pr['ws_bytes'] / 1e3:.0f} KB, "
-          f"{pr['ws_deflated_bytes'] / 1e3:.0f} KB deflated")  # fmt: skip
+    print(
+        f"projector network redraw after a write ({pr['participants']} people): {pr['ws_bytes'] / 1e3:.0f} KB, "
+        f"{pr['ws_deflated_bytes'] / 1e3:.0f} KB deflated"
+    )
     return 0
 
 

@@ -71,8 +71,13 @@ def main() -> None:
     parser.add_argument("--sessions", default="1,10,50")
     args = parser.parse_args()
     db_path = Path(tempfile.mkdtemp()) / "projector.db"
-    out = subprocess.run([sys.executable, "-m", "workshop", "demo", "--db", str(db_path), "--json"], cwd=ROOT,
-                         check=True, capture_output=True, text=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-m", "workshop", "demo", "--db", str(db_path), "--json"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     code = json.loads(out.stdout)["code"]
     conn = dbmod.connect(db_path)
     store.update_workshop(conn, store.workshop_by_code(conn, code).id, projector_view=args.view)

@@ -22,17 +22,24 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.memory import rss_mb  # noqa: E402
-from workshop import db as dbmod  # noqa: E402
-from workshop import network, resolve, rooms, store  # noqa: E402
+from bench.memory import rss_mb
+from workshop import db as dbmod
+from workshop import network, resolve, rooms, store
 
 
 def labels(n: int) -> pd.DataFrame:
     rows = [
-        {"id": i + 1, "participant_id": i % 8 + 1, "label": f"Jean Martin {i}{chr(97 + i % 26)}", "circle": "family",
-         "organisation": "", "region": "", "city": ""}
+        {
+            "id": i + 1,
+            "participant_id": i % 8 + 1,
+            "label": f"Jean Martin {i}{chr(97 + i % 26)}",
+            "circle": "family",
+            "organisation": "",
+            "region": "",
+            "city": "",
+        }
         for i in range(n)
-    ]  # fmt: skip
+    ]
     return pd.DataFrame(rows)
 
 
@@ -67,9 +74,13 @@ def main() -> None:
         started = time.perf_counter()
         found = resolve.contact_candidates(frame)
         result["labels"].append(
-            {"labels": n, "candidates": len(found), "seconds": round(time.perf_counter() - started, 2),
-             "added_memory_mb": round(rss_mb() - before, 1)}
-        )  # fmt: skip
+            {
+                "labels": n,
+                "candidates": len(found),
+                "seconds": round(time.perf_counter() - started, 2),
+                "added_memory_mb": round(rss_mb() - before, 1),
+            }
+        )
     result["room"] = console_network()
     if args.json:
         print(json.dumps(result))

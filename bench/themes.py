@@ -142,9 +142,14 @@ def sweep(folder: Path) -> list[dict]:
 # written for any other set, e.g. the sets kept outside the repository): never used to group,
 # only to play the facilitator in the protocol below.
 TYPED_NAMES = {
-    "geography": "Géographie", "sports": "Sport", "science/technology": "Sciences et technologies", "travel": "Voyages",
-    "politics": "Politique", "health": "Santé", "entertainment": "Divertissement",
-}  # fmt: skip
+    "geography": "Géographie",
+    "sports": "Sport",
+    "science/technology": "Sciences et technologies",
+    "travel": "Voyages",
+    "politics": "Politique",
+    "health": "Santé",
+    "entertainment": "Divertissement",
+}
 DRAWS = 5  # random draws of the two ideas moved per theme (seeds 0..4)
 
 
@@ -247,8 +252,17 @@ def synthetic(n: int, seed: int) -> list[str]:
     from workshop.demo import IDEA_SUBJECTS
 
     rng = random.Random(seed)
-    tails = ("", " avec les anciens collègues", " dans notre région", " entre PME", " pour les associations",
-             " en Bretagne", " for young founders", " grâce aux liens dormants", " avec la mairie")  # fmt: skip
+    tails = (
+        "",
+        " avec les anciens collègues",
+        " dans notre région",
+        " entre PME",
+        " pour les associations",
+        " en Bretagne",
+        " for young founders",
+        " grâce aux liens dormants",
+        " avec la mairie",
+    )
     subjects = list(IDEA_SUBJECTS)
     return [f"{rng.choice(IDEA_SUBJECTS[rng.choice(subjects)])}{rng.choice(tails)} {i}" for i in range(n)]
 
@@ -287,8 +301,13 @@ def speed() -> dict:
     runs = []
     for k in range(6):  # six ideas posted one after another after a grouping of 500
         late = [f"Un nouveau vélo partagé {j}" for j in range(k)]
-        ideas = pd.DataFrame({"id": range(501 + k), "text": [*texts, *late, f"Une idée neuve numéro {k}"],
-                              "theme_id": [*labels, *[labels[0]] * k, None]})  # fmt: skip
+        ideas = pd.DataFrame(
+            {
+                "id": range(501 + k),
+                "text": [*texts, *late, f"Une idée neuve numéro {k}"],
+                "theme_id": [*labels, *[labels[0]] * k, None],
+            }
+        )
         started = time.perf_counter()
         themes.placements(ideas, language="fr")
         runs.append(time.perf_counter() - started)

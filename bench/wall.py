@@ -97,8 +97,10 @@ def main() -> None:
         server = Server(Path(tmp) / "w.db")
         server.start()
         conn = dbmod.open_db(server.db_path)
-        rooms = {n: demo.seed_demo(conn, participants=n, seed=7 + n, public_base_url=server.url).workshop
-                 for n in map(int, args.rooms.split(","))}  # fmt: skip
+        rooms = {
+            n: demo.seed_demo(conn, participants=n, seed=7 + n, public_base_url=server.url).workshop
+            for n in map(int, args.rooms.split(","))
+        }
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=["--no-sandbox"])
             for n, workshop in rooms.items():
@@ -118,8 +120,13 @@ def main() -> None:
                         drawn_s = time.perf_counter() - started
                         wait_ready(page)
                         page.wait_for_timeout(1500)
-                        row = {"room": n, "view": view, "size": f"{width}x{height}", **page.evaluate(MEASURE),
-                               "ws_kb": round(sum(received) / 1024, 1)}  # fmt: skip
+                        row = {
+                            "room": n,
+                            "view": view,
+                            "size": f"{width}x{height}",
+                            **page.evaluate(MEASURE),
+                            "ws_kb": round(sum(received) / 1024, 1),
+                        }
                         if view == "network":
                             row["drawn_after_open_s"] = round(drawn_s, 2)
                         if view == "network":

@@ -47,10 +47,17 @@ with head[1]:
 ui.show_flashes()
 
 SECTIONS = ["room", "moderation", "network", "themes", "collectifs", "settings", "export"]
-section = st.segmented_control(
-    ui.t("con.section"), SECTIONS, format_func=lambda s: ui.t(f"con.{s}"), key="con_section",
-    default="room", label_visibility="collapsed",
-) or "room"  # fmt: skip
+section = (
+    st.segmented_control(
+        ui.t("con.section"),
+        SECTIONS,
+        format_func=lambda s: ui.t(f"con.{s}"),
+        key="con_section",
+        default="room",
+        label_visibility="collapsed",
+    )
+    or "room"
+)
 
 
 @st.fragment(run_every=config.REFRESH_SECONDS)
@@ -96,13 +103,19 @@ def join_panel() -> None:
     for col, key in zip(cols, JOIN_LIMITS, strict=True):
         _, low, high = JOIN_LIMITS[key]
         col.number_input(
-            ui.t(f"con.{key}"), low, high, limits[key], key=f"lim_{key}",
+            ui.t(f"con.{key}"),
+            low,
+            high,
+            limits[key],
+            key=f"lim_{key}",
             on_change=lambda k=key: act(store.update_view_settings, **{k: int(st.session_state[f"lim_{k}"])})(),
-        )  # fmt: skip
+        )
     cols = st.columns([2, 3], vertical_alignment="bottom")
     cols[0].number_input(ui.t("con.flood_minutes"), 1, 120, 5, key="flood_minutes")
-    confirmed = cols[1].checkbox(ui.t("con.flood_confirm", n=ui.number(sum(per_minute[-int(st.session_state.get("flood_minutes", 5)) :]))),
-                                 key="flood_confirm")  # fmt: skip
+    confirmed = cols[1].checkbox(
+        ui.t("con.flood_confirm", n=ui.number(sum(per_minute[-int(st.session_state.get("flood_minutes", 5)) :]))),
+        key="flood_confirm",
+    )
     st.button(ui.t("con.flood_remove"), key="flood_remove", disabled=not confirmed, on_click=_remove_flood)
 
 
@@ -127,14 +140,23 @@ def room_section() -> None:
             state = ui.t("round.open") if r.is_open else ui.t("round.closed")
             cols[0].markdown(f"**{ui.t(f'round.{name}')}** — {state}")
             cols[1].number_input(
-                ui.t("field.timer"), 0, 600, r.planned_minutes, key=f"timer_{name}", disabled=r.is_open,
-            )  # fmt: skip
+                ui.t("field.timer"),
+                0,
+                600,
+                r.planned_minutes,
+                key=f"timer_{name}",
+                disabled=r.is_open,
+            )
             if r.is_open:
                 cols[2].button(ui.t("con.close"), key=f"close_{name}", on_click=act(store.set_round, name, is_open=False))
             else:
                 cols[2].button(
-                    ui.t("con.open"), key=f"open_{name}", type="primary", on_click=open_round, args=(name,),
-                )  # fmt: skip
+                    ui.t("con.open"),
+                    key=f"open_{name}",
+                    type="primary",
+                    on_click=open_round,
+                    args=(name,),
+                )
         st.divider()
         if workshop.join_locked:
             st.warning(ui.t("con.locked"))
@@ -145,9 +167,15 @@ def room_section() -> None:
         join_panel()
         views = list(PROJECTOR_VIEWS)
         st.segmented_control(
-            ui.t("con.projector_view"), views, default=workshop.projector_view, format_func=lambda v: ui.t(f"view.{v}"),
-            key="con_view", on_change=lambda: act(store.update_workshop, projector_view=st.session_state["con_view"] or workshop.projector_view)(),
-        )  # fmt: skip
+            ui.t("con.projector_view"),
+            views,
+            default=workshop.projector_view,
+            format_func=lambda v: ui.t(f"view.{v}"),
+            key="con_view",
+            on_change=lambda: act(
+                store.update_workshop, projector_view=st.session_state["con_view"] or workshop.projector_view
+            )(),
+        )
     with right:
         st.header(ui.t("con.links"), anchor=False)
         if links.is_loopback(links.join_url(workshop)):
@@ -157,19 +185,31 @@ def room_section() -> None:
         choices = ui.address_choices(workshop)
         if choices:
             st.selectbox(
-                ui.t("con.address_pick"), list(choices), format_func=choices.get, key="con_address", help=ui.t("con.address_help"),
+                ui.t("con.address_pick"),
+                list(choices),
+                format_func=choices.get,
+                key="con_address",
+                help=ui.t("con.address_help"),
                 on_change=lambda: act(store.update_workshop, public_base_url=st.session_state["con_address"])(),
-            )  # fmt: skip
+            )
         st.caption(ui.t("kit.title"))
         kit_cols = st.columns(2)
         kit_cols[0].download_button(
-            ui.t("kit.poster"), data=lambda: kit.poster(workshop), file_name=f"affiche-{workshop.code}.pdf",
-            mime="application/pdf", key="kit_poster", on_click="ignore",
-        )  # fmt: skip
+            ui.t("kit.poster"),
+            data=lambda: kit.poster(workshop),
+            file_name=f"affiche-{workshop.code}.pdf",
+            mime="application/pdf",
+            key="kit_poster",
+            on_click="ignore",
+        )
         kit_cols[1].download_button(
-            ui.t("kit.cards"), data=lambda: kit.table_cards(workshop), file_name=f"chevalets-{workshop.code}.pdf",
-            mime="application/pdf", key="kit_cards", on_click="ignore",
-        )  # fmt: skip
+            ui.t("kit.cards"),
+            data=lambda: kit.table_cards(workshop),
+            file_name=f"chevalets-{workshop.code}.pdf",
+            mime="application/pdf",
+            key="kit_cards",
+            on_click="ignore",
+        )
         st.page_link("pages/projector.py", label=ui.t("home.open_projector"), query_params={"w": workshop.code})
         ui.copyable(links.projector_url(workshop), label=ui.t("home.open_projector"))  # copied as is: never altered
 
@@ -194,9 +234,10 @@ def moderation_section() -> None:
                     ui.plain(idea["text"])
                     st.caption(ui.escape_md(f"— {idea['author']}" + (f" · {ui.t('con.hidden')}" if idea["hidden"] else "")))
                 cols[1].button(
-                    ui.t("con.show") if idea["hidden"] else ui.t("con.hide"), key=f"hide_{idea['id']}",
+                    ui.t("con.show") if idea["hidden"] else ui.t("con.hide"),
+                    key=f"hide_{idea['id']}",
                     on_click=act(store.set_idea_hidden, idea["id"], hidden=not idea["hidden"]),
-                )  # fmt: skip
+                )
                 cols[2].button(ui.t("con.delete"), key=f"delidea_{idea['id']}", on_click=act(store.delete_idea, idea["id"]))
     with right:
         st.header(ui.t("con.participants"), anchor=False)
@@ -205,14 +246,17 @@ def moderation_section() -> None:
         for p in people.to_dict("records"):
             cols = st.columns([5, 2, 2], vertical_alignment="center")
             cols[0].markdown(
-                ("~~" if p["blocked"] else "") + ui.escape_md(p["display_name"]) + ("~~" if p["blocked"] else "")
+                ("~~" if p["blocked"] else "")
+                + ui.escape_md(p["display_name"])
+                + ("~~" if p["blocked"] else "")
                 + (f" · _{ui.t('con.rehearsal_badge')}_" if p["rehearsal"] else "")
-            )  # fmt: skip
+            )
             cols[1].caption(f"{p['contacts']} / {p['ideas']}")
             cols[2].button(
-                ui.t("con.unblock") if p["blocked"] else ui.t("con.block"), key=f"block_{p['id']}",
+                ui.t("con.unblock") if p["blocked"] else ui.t("con.block"),
+                key=f"block_{p['id']}",
                 on_click=act(store.set_blocked, p["id"], blocked=not p["blocked"]),
-            )  # fmt: skip
+            )
 
 
 # ---------------------------------------------------------------- network
@@ -229,22 +273,31 @@ def network_section() -> None:
     c = st.columns(4)
     views = list(NETWORK_VIEWS)
     c[0].selectbox(
-        ui.t("con.network_view"), views, index=views.index(settings.get("net_view", "full")) if settings.get("net_view") in views else 0,
-        format_func=lambda v: ui.t(f"net.view.{v}"), key="net_view",
+        ui.t("con.network_view"),
+        views,
+        index=views.index(settings.get("net_view", "full")) if settings.get("net_view") in views else 0,
+        format_func=lambda v: ui.t(f"net.view.{v}"),
+        key="net_view",
         on_change=lambda: _save_view(net_view=st.session_state["net_view"]),
-    )  # fmt: skip
+    )
     colours = list(COLOUR_MODES)
     c[1].selectbox(
-        ui.t("con.color_by"), colours, index=colours.index(settings["color_by"]) if settings.get("color_by") in colours else 0,
-        format_func=lambda v: ui.t(f"net.by.{v}"), key="net_color",
+        ui.t("con.color_by"),
+        colours,
+        index=colours.index(settings["color_by"]) if settings.get("color_by") in colours else 0,
+        format_func=lambda v: ui.t(f"net.by.{v}"),
+        key="net_color",
         on_change=lambda: _save_view(color_by=st.session_state["net_color"]),
-    )  # fmt: skip
+    )
     sizes = list(SIZE_MODES)
     c[2].selectbox(
-        ui.t("con.size_by"), sizes, index=sizes.index(settings["size_by"]) if settings.get("size_by") in sizes else 0,
-        format_func=lambda v: ui.t(f"net.size.{v}"), key="net_size",
+        ui.t("con.size_by"),
+        sizes,
+        index=sizes.index(settings["size_by"]) if settings.get("size_by") in sizes else 0,
+        format_func=lambda v: ui.t(f"net.size.{v}"),
+        key="net_size",
         on_change=lambda: _save_view(size_by=st.session_state["net_size"]),
-    )  # fmt: skip
+    )
     with c[3].popover(ui.t("con.filters")):
         with st.form("net_filters", border=False):
             st.multiselect(
@@ -265,9 +318,17 @@ def network_section() -> None:
             st.select_slider(ui.t("con.min_trust"), [1, 2, 3], value=filters.get("min_trust", 1), key="f_trust")
             modes = list(DORMANT_MODES)
             st.radio(
-                ui.t("con.only_dormant"), modes, index=modes.index(filters.get("dormant", "all")), horizontal=True, key="f_dormant",
-                format_func=lambda m: {"all": ui.t("con.all"), "dormant": ui.t("con.dormant_only"), "active": ui.t("con.active_only")}[m],
-            )  # fmt: skip
+                ui.t("con.only_dormant"),
+                modes,
+                index=modes.index(filters.get("dormant", "all")),
+                horizontal=True,
+                key="f_dormant",
+                format_func=lambda m: {
+                    "all": ui.t("con.all"),
+                    "dormant": ui.t("con.dormant_only"),
+                    "active": ui.t("con.active_only"),
+                }[m],
+            )
             st.multiselect(ui.t("field.region"), REGIONS, default=filters.get("regions", []), key="f_regions")
             st.form_submit_button(ui.t("me.save"), on_click=ui.guarded(_save_filters))
 
@@ -306,25 +367,45 @@ def findings_panel(version: int) -> None:
     with mid:
         st.markdown(f"**{ui.t('net.brokers')}**")
         st.caption(ui.census_summary(a))
-        ui.table([{ui.t("net.participant"): b["name"], "": ui.broker_reason(b), ui.t("net.effective_size"): round(b["effective_size"], 1)}
-                  for b in a.brokers])  # fmt: skip
+        ui.table(
+            [
+                {
+                    ui.t("net.participant"): b["name"],
+                    "": ui.broker_reason(b),
+                    ui.t("net.effective_size"): round(b["effective_size"], 1),
+                }
+                for b in a.brokers
+            ]
+        )
         st.markdown(f"**{ui.t('net.dormant')}**")
         ui.table([{ui.t("field.circle"): ui.t(f"circle.{k}"), "n": v} for k, v in a.sleeping_capital.items()])
     with right:
         st.markdown(f"**{ui.t('net.introductions')}**")
         ui.table(
-            [{"": ui.t("net.offers", who=m["via"] + (f" → {m['contact']}" if m["contact"] else ""), skill=m["skill"], seeker=m["seeker"])}
-             for m in a.skill_matches[:30]]
-        )  # fmt: skip
+            [
+                {
+                    "": ui.t(
+                        "net.offers",
+                        who=m["via"] + (f" → {m['contact']}" if m["contact"] else ""),
+                        skill=m["skill"],
+                        seeker=m["seeker"],
+                    )
+                }
+                for m in a.skill_matches[:30]
+            ]
+        )
 
 
 def _save_filters() -> None:
     s = st.session_state
     filters = {
-        "circles": s.get("f_circles") or [], "flows": s.get("f_flows") or [],
-        "min_strength": s.get("f_strength", 1), "min_trust": s.get("f_trust", 1),
-        "dormant": s.get("f_dormant", "all"), "regions": s.get("f_regions") or [],
-    }  # fmt: skip
+        "circles": s.get("f_circles") or [],
+        "flows": s.get("f_flows") or [],
+        "min_strength": s.get("f_strength", 1),
+        "min_trust": s.get("f_trust", 1),
+        "dormant": s.get("f_dormant", "all"),
+        "regions": s.get("f_regions") or [],
+    }
     filters = {k: v for k, v in filters.items() if v and v not in (1, "all")}
     _save_view(filters=filters)
 
@@ -395,9 +476,11 @@ def themes_section() -> None:
     c = st.columns([2, 2, 2, 3], vertical_alignment="bottom")
     n = c[0].number_input(ui.t("con.n_themes"), 0, 20, 0, key="n_themes")
     c[1].button(
-        ui.t("con.cluster"), type="primary", key="cluster_btn",
+        ui.t("con.cluster"),
+        type="primary",
+        key="cluster_btn",
         on_click=act(rooms.cluster_workshop, n_themes=n or None, fresh=True),
-    )  # fmt: skip
+    )
     c[2].button(ui.t("con.recluster"), key="place_btn", on_click=act(rooms.place_new_ideas))
     with c[3].form("new_theme", border=False):
         st.text_input(ui.t("con.new_theme"), key="new_theme_label", max_chars=80)
@@ -408,9 +491,11 @@ def themes_section() -> None:
         st.text_area(ui.t("con.day_themes"), key="day_themes_text", height=90, help=ui.t("con.day_themes_help"))
         st.form_submit_button(ui.t("con.day_themes_add"), on_click=_name_themes)
     st.checkbox(
-        ui.t("con.wall_sure_only"), value=bool(workshop.settings.get("wall_sure_only")), key="wall_sure_only",
+        ui.t("con.wall_sure_only"),
+        value=bool(workshop.settings.get("wall_sure_only")),
+        key="wall_sure_only",
         on_change=lambda: act(store.update_view_settings, wall_sure_only=bool(st.session_state.get("wall_sure_only")))(),
-    )  # fmt: skip
+    )
     with ui.get_db() as db:
         frame = store.themes_frame(db, WID)
         ideas = store.ideas_frame(db, WID)
@@ -450,8 +535,9 @@ def themes_section() -> None:
             tags = sorted({tag for tag_list in mine["tags"] for tag in tag_list}) if not mine.empty else []
             helped = network.describe_help(
                 network.who_can_help(tags, room_contacts, texts=mine["text"].tolist() if not mine.empty else []),
-                pnames, lang=ui.lang(),
-            )  # fmt: skip
+                pnames,
+                lang=ui.lang(),
+            )
             if helped:
                 st.caption(ui.escape_md(helped))
             for idea in mine.to_dict("records"):
@@ -488,11 +574,16 @@ def move_row(idea: dict, options: dict, *, confirm: bool = False) -> None:
     choices = [0, *options]
     current = int(idea["theme_id"]) if idea["theme_id"] == idea["theme_id"] and idea["theme_id"] is not None else 0
     cols[1].selectbox(
-        ui.t("con.move_to"), choices, index=choices.index(current) if current in choices else 0,
-        format_func=lambda o: options.get(o, ui.t("con.to_sort")), key=f"mv_{idea['id']}{'_c' if confirm else ''}",
+        ui.t("con.move_to"),
+        choices,
+        index=choices.index(current) if current in choices else 0,
+        format_func=lambda o: options.get(o, ui.t("con.to_sort")),
+        key=f"mv_{idea['id']}{'_c' if confirm else ''}",
         label_visibility="collapsed",
-        on_change=lambda i=idea["id"], k=f"mv_{idea['id']}{'_c' if confirm else ''}": act(store.move_idea, i, st.session_state.get(k) or None)(),
-    )  # fmt: skip
+        on_change=lambda i=idea["id"], k=f"mv_{idea['id']}{'_c' if confirm else ''}": act(
+            store.move_idea, i, st.session_state.get(k) or None
+        )(),
+    )
 
 
 def _merge(theme_id: int) -> None:
@@ -580,18 +671,24 @@ def rehearsal_and_template() -> None:
         cols[1].button(ui.t("con.rehearsal_fill"), key="reh_fill", on_click=_rehearse)
         if simulated:
             st.button(
-                ui.t("con.rehearsal_remove", n=ui.number(simulated)), key="reh_remove", type="primary",
+                ui.t("con.rehearsal_remove", n=ui.number(simulated)),
+                key="reh_remove",
+                type="primary",
                 on_click=act(store.remove_rehearsal, success=ui.t("con.rehearsal_removed", n=ui.number(simulated))),
-            )  # fmt: skip
+            )
     with right:
         st.subheader(ui.t("con.template"), anchor=False)
         st.caption(ui.t("con.template_help"))
         with ui.get_db() as db:
             saved = templates.to_json(templates.from_workshop(db, WID))
         st.download_button(
-            ui.t("con.template_save"), data=saved, file_name=f"modele-{workshop.code}.json", mime="application/json",
-            key="tpl_save", on_click="ignore",
-        )  # fmt: skip
+            ui.t("con.template_save"),
+            data=saved,
+            file_name=f"modele-{workshop.code}.json",
+            mime="application/json",
+            key="tpl_save",
+            on_click="ignore",
+        )
         st.button(ui.t("con.template_new"), key="tpl_new", on_click=ui.guarded(_new_from_template))
         made = st.session_state.get("tpl_made")
         if made:
@@ -614,10 +711,16 @@ def _save_settings() -> None:
     s = st.session_state
     with ui.get_db() as db:
         store.update_workshop(
-            db, WID, title=s.get("set_title", ""), question=s.get("set_question", ""), language=s.get("set_lang", "fr"),
-            retention_date=s.get("set_retention"), show_labels=bool(s.get("set_labels")),
-            anonymous=bool(s.get("set_anon")), public_base_url=s.get("set_url", ""),
-        )  # fmt: skip
+            db,
+            WID,
+            title=s.get("set_title", ""),
+            question=s.get("set_question", ""),
+            language=s.get("set_lang", "fr"),
+            retention_date=s.get("set_retention"),
+            show_labels=bool(s.get("set_labels")),
+            anonymous=bool(s.get("set_anon")),
+            public_base_url=s.get("set_url", ""),
+        )
     s["lang"] = s.get("set_lang", "fr")
 
 
@@ -638,9 +741,14 @@ def export_section() -> None:
     built = st.session_state.get("exp_data")
     if built and built[0] == level:
         st.download_button(
-            ui.t("con.download"), data=built[1], file_name=f"atelier-{workshop.code}-{level}.zip",
-            mime="application/zip", key="exp_download", type="primary", on_click="ignore",
-        )  # fmt: skip
+            ui.t("con.download"),
+            data=built[1],
+            file_name=f"atelier-{workshop.code}-{level}.zip",
+            mime="application/zip",
+            key="exp_download",
+            type="primary",
+            on_click="ignore",
+        )
     st.divider()
     st.header(ui.t("con.import"), anchor=False)
     upload = st.file_uploader(ui.t("con.import"), type=["zip"], key="imp_file", label_visibility="collapsed")
@@ -662,8 +770,14 @@ def export_section() -> None:
         cols[0].metric(ui.t("cmp.participants"), len(comparison["new_participants"]))
         cols[1].metric(ui.t("cmp.contacts"), comparison["new_contacts"])
         cols[2].metric(ui.t("cmp.bridges"), comparison["new_bridges"])
-        rows = [{"": ui.t(f"net.by.{k}") if k in ("circle", "region", "sector") else ui.t(f"field.{k}"),
-                 "←": v["before"], "→": v["after"]} for k, v in comparison["reach"].items()]  # fmt: skip
+        rows = [
+            {
+                "": ui.t(f"net.by.{k}") if k in ("circle", "region", "sector") else ui.t(f"field.{k}"),
+                "←": v["before"],
+                "→": v["after"],
+            }
+            for k, v in comparison["reach"].items()
+        ]
         rows += [
             {"": ui.t(f"net.{k}"), "←": f"{v['before']:.0%}", "→": f"{v['after']:.0%}"}
             for k, v in comparison["diversity"].items()

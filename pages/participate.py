@@ -113,14 +113,16 @@ def manage_list(kind: str, items: list[dict], line, option, delete, writable: bo
         st.selectbox(ui.t("me.pick"), ids, format_func=lambda i: labels.get(i, "?"), key=f"pick_{kind}")
         if writable:
             st.button(
-                ui.t("me.edit"), key=f"edit_{kind}",
+                ui.t("me.edit"),
+                key=f"edit_{kind}",
                 on_click=lambda: st.session_state.update(me_editing=(kind, st.session_state.get(f"pick_{kind}"))),
-            )  # fmt: skip
+            )
         # A tap on a phone can land on the wrong button: deleting asks once more, by name.
         st.button(
-            ui.t("me.delete"), key=f"del_{kind}",
+            ui.t("me.delete"),
+            key=f"del_{kind}",
             on_click=lambda: st.session_state.update({f"confirm_{kind}": st.session_state.get(f"pick_{kind}")}),
-        )  # fmt: skip
+        )
     if st.session_state.get(f"confirm_{kind}") != picked:
         st.session_state.pop(f"confirm_{kind}", None)  # another item was picked meanwhile
         return
@@ -179,9 +181,13 @@ def contact_detail_fields(prefix: str, current: dict | None = None) -> None:
     if cur.get("region") and cur["region"] not in region_options:
         region_options.append(cur["region"])
     c1.selectbox(
-        ui.t("field.region"), region_options, index=region_options.index(cur["region"]) if cur.get("region") else None,
-        accept_new_options=True, key=f"{prefix}_region", placeholder="—",
-    )  # fmt: skip
+        ui.t("field.region"),
+        region_options,
+        index=region_options.index(cur["region"]) if cur.get("region") else None,
+        accept_new_options=True,
+        key=f"{prefix}_region",
+        placeholder="—",
+    )
     c2.text_input(ui.t("field.city"), value=cur.get("city", ""), max_chars=LIMITS["place"], key=f"{prefix}_city")
     c1, c2 = st.columns(2)
     c1.text_input(ui.t("field.organisation"), value=cur.get("organisation", ""), max_chars=LIMITS["place"], key=f"{prefix}_org")
@@ -189,9 +195,13 @@ def contact_detail_fields(prefix: str, current: dict | None = None) -> None:
     if cur.get("sector") and cur["sector"] not in sector_options:
         sector_options.append(cur["sector"])
     c2.selectbox(
-        ui.t("field.sector"), sector_options, index=sector_options.index(cur["sector"]) if cur.get("sector") else None,
-        accept_new_options=True, key=f"{prefix}_sector", placeholder="—",
-    )  # fmt: skip
+        ui.t("field.sector"),
+        sector_options,
+        index=sector_options.index(cur["sector"]) if cur.get("sector") else None,
+        accept_new_options=True,
+        key=f"{prefix}_sector",
+        placeholder="—",
+    )
     st.text_input(ui.t("field.contact_skills"), value=", ".join(cur.get("skills", [])), max_chars=300, key=f"{prefix}_skills")
 
 
@@ -296,9 +306,11 @@ def census_step(n_contacts: int) -> None:
     if not opened:
         st.caption(ui.t("census.intro"))
         st.button(
-            ui.t("census.start", n=card.left), key="me_census_start", type="primary",
+            ui.t("census.start", n=card.left),
+            key="me_census_start",
+            type="primary",
             on_click=lambda: st.session_state.update(me_census_open=True),
-        )  # fmt: skip
+        )
         return
     sid = ui.submission_id("census")
     cid = card.contact["id"]
@@ -306,9 +318,13 @@ def census_step(n_contacts: int) -> None:
     labels = {c["id"]: c["label"] for c in card.choices}
     with st.form(f"census_{cid}_{sid}", border=True):
         st.pills(
-            f"**{ui.escape_md(ui.t('census.knows', label=card.contact['label']))}**", shown, selection_mode="multi", default=card.known,
-            format_func=lambda i: labels.get(i, "?"), key=f"census_pick_{sid}",
-        )  # fmt: skip
+            f"**{ui.escape_md(ui.t('census.knows', label=card.contact['label']))}**",
+            shown,
+            selection_mode="multi",
+            default=card.known,
+            format_func=lambda i: labels.get(i, "?"),
+            key=f"census_pick_{sid}",
+        )
         st.caption(ui.t("census.none_hint"))
         with st.container(horizontal=True):
             st.form_submit_button(
@@ -362,15 +378,20 @@ def edit_contact_dialog(c: dict, n_contacts: int) -> None:
         labels = {o["id"]: o["label"] for o in others}
         if others:
             st.pills(
-                ui.t("census.edit_label"), list(labels), selection_mode="multi", default=known,
-                format_func=lambda i: labels.get(i, "?"), key=f"{prefix}_knows",
-            )  # fmt: skip
+                ui.t("census.edit_label"),
+                list(labels),
+                selection_mode="multi",
+                default=known,
+                format_func=lambda i: labels.get(i, "?"),
+                key=f"{prefix}_knows",
+            )
         elif n_contacts > LIMITS["census_contacts"]:
             st.caption(ui.t("census.edit_outside", n=LIMITS["census_contacts"]))
         st.form_submit_button(
-            ui.t("me.save"), type="primary",
+            ui.t("me.save"),
+            type="primary",
             on_click=ui.guarded(lambda: _update_contact(c["id"], prefix, list(labels)), success=ui.t("me.saved")),
-        )  # fmt: skip
+        )
 
 
 def _update_contact(contact_id: int, prefix: str, partners: list[int]) -> None:
@@ -396,9 +417,12 @@ def skills_form() -> None:
 def _save_skills() -> None:
     with ui.get_db() as db:
         store.set_own_skills(
-            db, me, offered=st.session_state.get("me_offered", ""), sought=st.session_state.get("me_sought", ""),
+            db,
+            me,
+            offered=st.session_state.get("me_offered", ""),
+            sought=st.session_state.get("me_sought", ""),
             show_name=bool(st.session_state.get("me_show_name")),
-        )  # fmt: skip
+        )
 
 
 # ---------------------------------------------------------------- ideas
@@ -419,9 +443,13 @@ def add_idea(sid: str) -> None:
     try:
         with ui.get_db() as db:
             rooms.post_idea(
-                db, me, submission_id=sid, text=st.session_state.get(f"{prefix}_text", ""),
-                tags=st.session_state.get(f"{prefix}_tags") or [], theme_id=st.session_state.get(f"{prefix}_theme"),
-            )  # fmt: skip
+                db,
+                me,
+                submission_id=sid,
+                text=st.session_state.get(f"{prefix}_text", ""),
+                tags=st.session_state.get(f"{prefix}_tags") or [],
+                theme_id=st.session_state.get(f"{prefix}_theme"),
+            )
     except WorkshopError as exc:
         ui.failed(exc, str(st.session_state.get(f"{prefix}_text") or ""))
         return
@@ -441,13 +469,19 @@ def ideas_section(mine: Mine) -> None:
         prefix = f"ni_{sid}"
         with st.form(f"idea_form_{sid}", border=True):
             st.text_area(
-                ui.t("me.post_idea"), key=f"{prefix}_text", height=100,
+                ui.t("me.post_idea"),
+                key=f"{prefix}_text",
+                height=100,
                 placeholder=ui.t("me.idea_hint", max=LIMITS["idea"]),
-            )  # fmt: skip
+            )
             st.multiselect(
-                ui.t("field.tags"), tag_options(), key=f"{prefix}_tags", accept_new_options=True, max_selections=6,
+                ui.t("field.tags"),
+                tag_options(),
+                key=f"{prefix}_tags",
+                accept_new_options=True,
+                max_selections=6,
                 placeholder=ui.t("me.choose"),
-            )  # fmt: skip
+            )
             named = ui.named_themes(ui.database(), workshop.id)
             if named:  # the facilitator's themes, one tap, never required
                 st.pills(ui.t("me.theme_choice"), list(named), format_func=named.get, key=f"{prefix}_theme")
@@ -468,9 +502,10 @@ def edit_idea_dialog(idea: dict) -> None:
     with st.form(f"edit_idea_{idea['id']}", border=False):
         st.text_area(ui.t("field.idea"), value=idea["text"], max_chars=LIMITS["idea"], key=f"ei_{idea['id']}")
         st.form_submit_button(
-            ui.t("me.save"), type="primary",
+            ui.t("me.save"),
+            type="primary",
             on_click=ui.guarded(lambda: _update_idea(idea["id"], idea["tags"]), success=ui.t("me.saved")),
-        )  # fmt: skip
+        )
 
 
 def _update_idea(idea_id: int, tags: list[str]) -> None:
@@ -513,9 +548,13 @@ def vote_section(mine: Mine) -> None:
     else:
         st.warning(ui.t("me.vote_over", over=-left))
     st.button(
-        ui.t("me.vote_button"), type="primary", disabled=not writable or left < 0, use_container_width=True, key="vote_btn",
+        ui.t("me.vote_button"),
+        type="primary",
+        disabled=not writable or left < 0,
+        use_container_width=True,
+        key="vote_btn",
         on_click=ui.guarded(lambda: _vote([int(t["id"]) for t in cards]), success=ui.t("me.voted")),
-    )  # fmt: skip
+    )
 
 
 def _vote(theme_ids: list[int]) -> None:
@@ -551,9 +590,14 @@ def collectifs_section(mine: Mine) -> None:
                 # Keyed by language too: the labels change with it, and Streamlit keeps a
                 # multiselect's choice by label (a switch to English turned ids into labels).
                 st.multiselect(
-                    ui.t("me.mobilise"), list(labels), default=mine, format_func=lambda i: labels[i], placeholder=ui.t("me.choose"),
-                    key=f"mob_{cid}_{ui.lang()}", on_change=ui.guarded(lambda cid=cid: _mobilise(cid), success=ui.t("me.saved")),
-                )  # fmt: skip
+                    ui.t("me.mobilise"),
+                    list(labels),
+                    default=mine,
+                    format_func=lambda i: labels[i],
+                    placeholder=ui.t("me.choose"),
+                    key=f"mob_{cid}_{ui.lang()}",
+                    on_change=ui.guarded(lambda cid=cid: _mobilise(cid), success=ui.t("me.saved")),
+                )
                 sid = ui.submission_id(f"step_{cid}")
                 with st.form(f"step_form_{cid}_{sid}"):
                     st.text_input(ui.t("me.propose_step"), max_chars=LIMITS["next_step"], key=f"step_{sid}_text")
@@ -562,14 +606,17 @@ def collectifs_section(mine: Mine) -> None:
                     c2.text_input(ui.t("field.owner"), value=me.display_name, max_chars=LIMITS["name"], key=f"step_{sid}_owner")
                     st.form_submit_button(ui.t("me.save"), on_click=_add_step, args=(cid, sid))
                 st.button(
-                    ui.t("me.leave_collectif"), key=f"leave_{cid}",
+                    ui.t("me.leave_collectif"),
+                    key=f"leave_{cid}",
                     on_click=ui.guarded(lambda cid=cid: _membership(cid, False)),
-                )  # fmt: skip
+                )
             else:
                 st.button(
-                    ui.t("me.join_collectif"), key=f"join_{cid}", type="primary",
+                    ui.t("me.join_collectif"),
+                    key=f"join_{cid}",
+                    type="primary",
                     on_click=ui.guarded(lambda cid=cid: _membership(cid, True)),
-                )  # fmt: skip
+                )
 
 
 def _membership(collectif_id: int, member: bool) -> None:
@@ -586,9 +633,14 @@ def _add_step(collectif_id: int, sid: str) -> None:
     try:
         with ui.get_db() as db:
             store.add_next_step(
-                db, me, collectif_id, submission_id=sid, text=st.session_state.get(f"step_{sid}_text", ""),
-                due_date=st.session_state.get(f"step_{sid}_date"), owner=st.session_state.get(f"step_{sid}_owner", ""),
-            )  # fmt: skip
+                db,
+                me,
+                collectif_id,
+                submission_id=sid,
+                text=st.session_state.get(f"step_{sid}_text", ""),
+                due_date=st.session_state.get(f"step_{sid}_date"),
+                owner=st.session_state.get(f"step_{sid}_owner", ""),
+            )
     except WorkshopError as exc:
         ui.failed(exc, str(st.session_state.get(f"step_{sid}_text") or ""))
         return

@@ -7,14 +7,14 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from workshop import config, links, regions_map, store, ui
+from workshop import config, links, regions_map, ui
 from workshop import wall as walls
 from workshop.errors import WorkshopError
+from workshop.ui import wall_readings as reads
 
 code = st.query_params.get("w", "")
 try:
-    with ui.get_db() as db:
-        workshop = store.workshop_by_code(db, code)
+    w = reads.room_by_code(code)  # read once: its version is the data this run draws
 except WorkshopError:
     st.error(ui.t("proj.unknown"))
     st.stop()
@@ -34,10 +34,7 @@ GROWTH_WIDTH = 1040  # px: the growth curve's column (3/5 of the canvas's conten
 FULL_REDRAW_SECONDS = 30  # "what's new" highlights age even when nothing is written
 
 
-with ui.get_db() as db:
-    version = store.version(db, workshop.id)
-snap = ui.room_snapshot(ui.database(), workshop.id, version)
-w = snap["workshop"]
+version = w.version
 ui.set_default_lang(w.language)
 ui.page_chrome(wall=True)
 st.session_state["proj_version"] = version
@@ -50,19 +47,17 @@ st.session_state["proj_pages"] = 1  # the view sets how many pages it rotates th
 def live_header() -> None:
     """Runs every few seconds: the round and its countdown, and a cheap look at the data version.
     Only when the version moved (or the highlights aged) does it redraw the whole wall."""
-    with ui.get_db() as db:
-        try:
-            now_version = store.version(db, workshop.id)
-        except WorkshopError:
-            st.error(ui.t("proj.unknown"))
-            return
-        current = store.current_round(db, workshop.id)
+    try:
+        now_version, current = reads.pulse(w.id)
+    except WorkshopError:
+        st.error(ui.t("proj.unknown"))
+        return
     aged = time.monotonic() - st.session_state.get("proj_drawn_at", 0) > FULL_REDRAW_SECONDS
     turned = st.session_state.get("proj_pages", 1) > 1 and walls.rotation_slot(time.time()) != st.session_state.get("proj_slot")
     if now_version != st.session_state.get("proj_version") or aged or turned:
         st.rerun()
     if current:
-        left = store.seconds_left(current)
+        left = reads.seconds_left(current)
         timer = ""
         if left is not None:
             timer = f'&nbsp;&nbsp;<span class="proj-timer">{fmt_time(left) if left else ui.esc(ui.t("proj.time_up"))}</span>'
@@ -73,9 +68,8 @@ def live_header() -> None:
 
 
 def wall() -> None:
-    since = store.now_iso(dt.datetime.now(dt.UTC) - dt.timedelta(seconds=config.NEW_WINDOW_SECONDS))
-    with ui.get_db() as db:
-        fresh = store.recent(db, workshop.id, since=since)
+    since = reads.fresh_since()
+    fresh = reads.fresh_counts(w.id, since=since)
     head = st.columns([5, 3, 2], vertical_alignment="center")
     with head[0]:
         st.html(f'<h1 class="proj-title">{ui.esc(w.title)}</h1><p class="proj-sub proj-question">{ui.esc(w.question)}</p>')
@@ -89,7 +83,7 @@ def wall() -> None:
         ui.qr_image(links.join_url(w), w.code, width=220)
 
     VIEWS.get(w.projector_view, VIEWS["counters"])(
-        walls.WallFrame(w=w, version=version, since=since, fresh=fresh, counters=snap["counters"])
+        walls.WallFrame(w=w, version=version, since=since, fresh=fresh, counters=ui.room_counters(w.id, version))
     )
 
 
@@ -104,21 +98,6 @@ def pager(page: walls.Page) -> str:
 
 def paged(items: list, view: str) -> walls.Page:
     return walls.page_of(items, per_page=walls.PER_PAGE[view], slot=st.session_state["proj_slot"])
-
-
-@ui.per_version()
-def _activity(db, workshop_id: int, anonymous: bool) -> dict:
-    """What the counters view draws besides the numbers: arrival times and the latest arrivals."""
-    with store.snapshot(db):
-        contacts = store.contacts_frame(db, workshop_id)
-        ideas = store.ideas_frame(db, workshop_id)
-        opened = store.rounds(db, workshop_id)["contacts"].opened_at
-    return {
-        "contacts": contacts["created_at"].tolist(),
-        "ideas": ideas["created_at"].tolist() if not ideas.empty else [],
-        "opened": opened,
-        "arrivals": walls.latest_arrivals(contacts, anonymous=anonymous),
-    }
 
 
 def counters_view(w, version: int, counters: dict, fresh: dict) -> None:
@@ -138,7 +117,7 @@ def counters_view(w, version: int, counters: dict, fresh: dict) -> None:
         for name, value, new in cells
     )
     st.html(f'<div class="wall-metrics">{metrics}</div>')
-    activity = _activity(w.id, version, w.anonymous)
+    activity = reads.activity(w.id, version, w.anonymous)
     now = dt.datetime.now(dt.UTC)
     times = activity["contacts"] + activity["ideas"]
     start = dt.datetime.fromisoformat(activity["opened"]) if activity["opened"] else None
@@ -171,18 +150,8 @@ def counters_view(w, version: int, counters: dict, fresh: dict) -> None:
         st.html(f'<h2 class="wall-h2">{ui.esc(ui.t("proj.latest"))}</h2>{latest}{silent}')
 
 
-@ui.per_version()
-def _ideas(db, workshop_id: int) -> list[dict]:
-    """The newest ideas, as many as the ideas view's pages hold."""
-    frame = store.ideas_frame(db, workshop_id)
-    if frame.empty:
-        return []
-    newest = frame.sort_values("id", ascending=False).head(walls.PER_PAGE["ideas"] * walls.IDEA_PAGES)
-    return newest[["id", "text", "author", "created_at"]].to_dict("records")
-
-
 def ideas_view(w, version: int, since: str) -> None:
-    ideas = _ideas(w.id, version)
+    ideas = reads.newest_ideas(w.id, version)
     if not ideas:
         st.info(ui.t("proj.no_ideas"))
         return
@@ -203,8 +172,7 @@ def counts(ideas: int, votes: int) -> str:
 def themes_view(w, version: int, *, ranking: bool) -> None:
     from workshop import charts
 
-    with ui.get_db() as db:
-        frame = store.themes_frame(db, w.id)
+    frame = reads.themes(w.id, version)
     if frame.empty:
         st.info(ui.t("proj.no_themes"))
         return
@@ -260,15 +228,9 @@ def story_view(w, version: int) -> None:
             ui.wall_chart(figure, key=f"proj_story_{slide.kind}", width=STORY_CHART_WIDTH)
 
 
-@ui.per_version(max_entries=16)
-def _reach(db, workshop_id: int) -> dict[str, int]:
-    """Participants reaching each region (the map view)."""
-    return regions_map.participants_reaching(store.contacts_frame(db, workshop_id))
-
-
 def map_view(w, version: int) -> None:
     """France's regions coloured by how many participants know someone there, and the ranking."""
-    counts = _reach(w.id, version)
+    counts = reads.reach(w.id, version)
     if not counts:
         st.info(ui.t("map.empty"))
         return
@@ -293,8 +255,7 @@ def map_view(w, version: int) -> None:
 
 
 def collectifs_view(w, version: int) -> None:
-    with ui.get_db() as db:
-        groups = store.collectifs(db, w.id)
+    groups = reads.collectifs(w.id, version)
     if not groups:
         st.info(ui.t("proj.no_collectifs"))
         return

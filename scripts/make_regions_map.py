@@ -143,12 +143,17 @@ def main() -> None:
     assert not missing, missing
     OUT.write_text(
         json.dumps(
-            {"source": "pygal_maps_fr 1.1.0, fr.departments.svg (LGPL-3.0-or-later), departments grouped into regions",
-             "viewBox": view_box, "transform": transform, "regions": {r: "".join(regions[r]) for r in sorted(regions)}},
-            ensure_ascii=False, separators=(",", ":"),
+            {
+                "source": "pygal_maps_fr 1.1.0, fr.departments.svg (LGPL-3.0-or-later), departments grouped into regions",
+                "viewBox": view_box,
+                "transform": transform,
+                "regions": {r: "".join(regions[r]) for r in sorted(regions)},
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
         ),
         encoding="utf-8",
-    )  # fmt: skip
+    )
     print(f"{OUT.relative_to(ROOT)}: {OUT.stat().st_size // 1024} KB, {len(regions)} regions")
 
 

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stserver import ROOT, Server, healthy  # noqa: E402
+from stserver import ROOT, Server, healthy
 
 AFFINITY_COOKIE = "td_server"
 
@@ -61,8 +61,17 @@ def local_postgres() -> str:
 class Cluster:
     """N app servers and the proxy in front of them; stop() ends them all."""
 
-    def __init__(self, database: str, *, servers: int, port: int, address: str = "", first_port: int | None = None,
-                 public_url: str | None = None, log_dir: Path | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        database: str,
+        *,
+        servers: int,
+        port: int,
+        address: str = "",
+        first_port: int | None = None,
+        public_url: str | None = None,
+        log_dir: Path | None = None,
+    ) -> None:
         self.database, self.port, self.address = database, port, address
         self.url = f"http://127.0.0.1:{port}"
         self.log_dir = log_dir or ROOT / ".cache" / "servers"
@@ -79,8 +88,9 @@ class Cluster:
         for server in self.servers:
             server.start()
         config = self.log_dir / "Caddyfile"
-        config.write_text(caddyfile(port=self.port, upstreams=[f"127.0.0.1:{s.port}" for s in self.servers],
-                                    address=self.address))  # fmt: skip
+        config.write_text(
+            caddyfile(port=self.port, upstreams=[f"127.0.0.1:{s.port}" for s in self.servers], address=self.address)
+        )
         caddy = shutil.which("caddy")
         if not caddy:
             raise SystemExit("caddy is not installed: bash scripts/setup-servers.sh installs it")
@@ -117,8 +127,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--address", default=os.environ.get("WORKSHOP_ADDRESS", ""), help="listen address (default: all)")
     args = p.parse_args(argv)
     database = os.environ.get("WORKSHOP_DATABASE_URL") or local_postgres()
-    cluster = Cluster(database, servers=args.servers, port=args.port, address=args.address,
-                      public_url=os.environ.get("WORKSHOP_PUBLIC_URL") or None)  # fmt: skip
+    cluster = Cluster(
+        database,
+        servers=args.servers,
+        port=args.port,
+        address=args.address,
+        public_url=os.environ.get("WORKSHOP_PUBLIC_URL") or None,
+    )
     stop = False
 
     def on_signal(*_):

@@ -53,19 +53,44 @@ class Server:
         inherited = {k: v for k, v in os.environ.items() if k != "WORKSHOP_DATABASE_URL"}
         env = {**inherited, **where, "WORKSHOP_PUBLIC_URL": self.public_url, **self.env}
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "workshop", "migrate", "--db", self.database], cwd=ROOT, check=True,
-                       env=env, stdout=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "workshop", "migrate", "--db", self.database],
+            cwd=ROOT,
+            check=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", self.script, "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(self.port), *self.extra_args],
-            cwd=ROOT, env=env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                self.script,
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(self.port),
+                *self.extra_args,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=open(self.log, "ab"),
+            stderr=subprocess.STDOUT,
+        )
         if not healthy(self.url, within=60):
             raise RuntimeError(f"streamlit did not start; see {self.log}")
         if warm:
             # As run.sh does: one main-page run, so a first direct /me or /projector visit is clean.
-            subprocess.run([sys.executable, "-m", "workshop.stclient", self.url], check=True, cwd=ROOT,
-                           timeout=120, stdout=subprocess.DEVNULL)  # fmt: skip
+            subprocess.run(
+                [sys.executable, "-m", "workshop.stclient", self.url],
+                check=True,
+                cwd=ROOT,
+                timeout=120,
+                stdout=subprocess.DEVNULL,
+            )
 
     def stop(self, *, kill: bool = False) -> None:
         if self.proc and self.proc.poll() is None:

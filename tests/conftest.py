@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def pg_server() -> str:
     """The throwaway PostgreSQL server (scripts/pg.sh creates and starts it), and a migrated
     template database (for tests that need a database of their own). Returns the admin URL."""
-    url = subprocess.run(["bash", str(ROOT / "scripts" / "pg.sh"), "start"], check=True, capture_output=True,
-                         text=True).stdout.strip()  # fmt: skip
+    url = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "pg.sh"), "start"], check=True, capture_output=True, text=True
+    ).stdout.strip()
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with engine.connect_postgres(admin) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
@@ -43,8 +44,10 @@ def pg_url(_pg_session_db):
     restarted: 10 ms, where a fresh copy of the template costs 350)."""
     with engine.connect_postgres(_pg_session_db) as conn:
         # A connection a previous test left open must not hold a lock the TRUNCATE waits for.
-        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                     " WHERE datname = current_database() AND pid <> pg_backend_pid()")  # fmt: skip
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
         tables = [t for t in conn.table_names() if t != "schema_migrations"]
         conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
     return _pg_session_db

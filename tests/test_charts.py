@@ -7,10 +7,13 @@ from workshop import charts, network, rooms
 
 
 def _figure(db, **kwargs):
-    w, people, ids = make_room(db, {
-        "Ana": [{"label": "<b>Zoé</b> Martin", "circle": "family"}, {"label": "Privé Un", "circle": "clients"}],
-        "Ben": [{"label": "Zoé Martin", "circle": "family"}],
-    })  # fmt: skip
+    w, people, ids = make_room(
+        db,
+        {
+            "Ana": [{"label": "<b>Zoé</b> Martin", "circle": "family"}, {"label": "Privé Un", "circle": "clients"}],
+            "Ben": [{"label": "Zoé Martin", "circle": "family"}],
+        },
+    )
     confirm(db, w, (ids[("Ana", "<b>Zoé</b> Martin")], ids[("Ben", "Zoé Martin")]))
     room = rooms.load(db, w.id)
     g = network.build_graph(room)
@@ -71,12 +74,18 @@ def _circle_colours(db, rows):
 
 
 def test_a_circle_family_keeps_its_colour_whatever_the_sizes(db):
-    many_clients = _circle_colours(db, {
-        "Ana": [{"label": f"C{n}", "circle": "clients"} for n in range(5)] + [{"label": "F1", "circle": "family"}],
-    })  # fmt: skip
-    many_family = _circle_colours(db, {
-        "Ben": [{"label": f"F{n}", "circle": "family"} for n in range(5)] + [{"label": "C1", "circle": "suppliers"}],
-    })  # fmt: skip
+    many_clients = _circle_colours(
+        db,
+        {
+            "Ana": [{"label": f"C{n}", "circle": "clients"} for n in range(5)] + [{"label": "F1", "circle": "family"}],
+        },
+    )
+    many_family = _circle_colours(
+        db,
+        {
+            "Ben": [{"label": f"F{n}", "circle": "family"} for n in range(5)] + [{"label": "C1", "circle": "suppliers"}],
+        },
+    )
     assert many_clients["Clients et partenaires"] == many_family["Clients et partenaires"] == charts.FAMILY_COLOURS["business"]
     assert many_clients["Famille et proches"] == many_family["Famille et proches"] == charts.FAMILY_COLOURS["close"]
 

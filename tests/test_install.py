@@ -45,8 +45,9 @@ def _fresh_env(folder: Path, wheel: Path) -> Path:
     download 500 MB again; `pip check` proves the wheel's declared dependencies are satisfied."""
     subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
     python = folder / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     Path(site, "project-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)], check=True)
     check = subprocess.run([python, "-m", "pip", "check"], capture_output=True, text=True)
@@ -65,9 +66,16 @@ def test_installed_wheel_serves_and_round_trips_without_bash_curl_or_ip(tmp_path
         "workshop",
         wheel.name.split("-")[0] + "-" + wheel.name.split("-")[1] + ".dist-info",
     }
-    for member in ("workshop/site/app.py", "workshop/site/serve.py", "workshop/site/pages/participate.py",
-                   "workshop/site/.streamlit/config.toml", "workshop/i18n/fr.py", "workshop/static/boot.js",
-                   "workshop/static/fr-regions.json", "workshop/static/synonyms.csv"):  # fmt: skip
+    for member in (
+        "workshop/site/app.py",
+        "workshop/site/serve.py",
+        "workshop/site/pages/participate.py",
+        "workshop/site/.streamlit/config.toml",
+        "workshop/i18n/fr.py",
+        "workshop/static/boot.js",
+        "workshop/static/fr-regions.json",
+        "workshop/static/synonyms.csv",
+    ):
         assert member in names, member
 
     bin_dir = _fresh_env(tmp_path / "laptop-env", wheel)
@@ -75,16 +83,27 @@ def test_installed_wheel_serves_and_round_trips_without_bash_curl_or_ip(tmp_path
     bare = tmp_path / "bare-path"  # a PATH with none of bash, curl, ip, apt
     bare.mkdir()
     home = tmp_path / "home"
-    env = {"PATH": str(bare), "HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "XDG_CACHE_HOME": str(home / "cache"),
-           "WORKSHOP_PUBLIC_URL": "http://192.168.1.20:8501"}  # fmt: skip
+    env = {
+        "PATH": str(bare),
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "WORKSHOP_PUBLIC_URL": "http://192.168.1.20:8501",
+    }
     run = dict(env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
 
     version = subprocess.run([thinkdo, "--version"], **run)
     assert version.returncode == 0 and re.fullmatch(r"thinkdo \d+\.\d+\.\d+\n", version.stdout)
 
     port = free_port()
-    server = subprocess.Popen([thinkdo, "serve", "--port", str(port), "--no-browser", "--address", "127.0.0.1"],
-                              env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    server = subprocess.Popen(
+        [thinkdo, "serve", "--port", str(port), "--no-browser", "--address", "127.0.0.1"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)
     reader.start()

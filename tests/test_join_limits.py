@@ -46,8 +46,10 @@ def test_joins_per_minute_and_a_wave_removed_with_what_it_added(db):
     store.set_round(db, w.id, "contacts", is_open=True)
     early = store.join(db, w.code, "Ana", token="tok-early-padpadpadpad", now=T0 - dt.timedelta(minutes=5))
     store.add_contact(db, early, submission_id="e1", label="Zoé", circle="hobby")
-    wave = [store.join(db, w.code, f"Bot{i}", token=f"tok-bot-{i:03d}-padpadpad", now=T0 + dt.timedelta(minutes=8, seconds=i))
-            for i in range(30)]  # fmt: skip
+    wave = [
+        store.join(db, w.code, f"Bot{i}", token=f"tok-bot-{i:03d}-padpadpad", now=T0 + dt.timedelta(minutes=8, seconds=i))
+        for i in range(30)
+    ]
     store.add_contact(db, wave[0], submission_id="b1", label="Spam", circle="hobby")
     assert store.joins_per_minute(db, w.id, now=T0 + dt.timedelta(minutes=9, seconds=59)) == [0] * 8 + [30, 0]
     gone = store.remove_joined_between(

@@ -29,7 +29,7 @@ def run(coro) -> dict:
     def target() -> None:
         try:
             box["result"] = asyncio.run(coro)
-        except BaseException as exc:  # noqa: BLE001 - handed back to the test's thread
+        except BaseException as exc:
             box["error"] = exc
 
     thread = threading.Thread(target=target)
@@ -43,9 +43,21 @@ def run(coro) -> dict:
 def small_run(**changes) -> dict:
     """A 10-session run of bench/load.py against a real server, one projector."""
     load = load_module()
-    options = dict(sessions=10, submits=3, projectors=1, think=0.3, ramp=1.0, burst=False, timeout=60.0,
-                   max_seconds=240.0, seed=1, projector_rounds=1, servers=1, database="sqlite",
-                   kill_one_after=None)  # fmt: skip
+    options = dict(
+        sessions=10,
+        submits=3,
+        projectors=1,
+        think=0.3,
+        ramp=1.0,
+        burst=False,
+        timeout=60.0,
+        max_seconds=240.0,
+        seed=1,
+        projector_rounds=1,
+        servers=1,
+        database="sqlite",
+        kill_one_after=None,
+    )
     return run(load.main_async(argparse.Namespace(**{**options, **changes})))
 
 
@@ -72,8 +84,9 @@ def test_two_servers_on_postgresql_one_killed_mid_burst_lose_no_acknowledged_wri
     """SIGKILL one of two app servers while the room submits through the proxy: every write the
     app acknowledged is in PostgreSQL, once; its participants reconnect through the proxy to the
     other server with their personal link and their next submit lands."""
-    result = small_run(sessions=12, submits=4, think=0.0, burst=True, seed=3, servers=2, database="postgresql",
-                       kill_one_after=0.3)  # fmt: skip
+    result = small_run(
+        sessions=12, submits=4, think=0.0, burst=True, seed=3, servers=2, database="postgresql", kill_one_after=0.3
+    )
     assert result["servers"] == 2 and result["joined"] == 12
     assert result["lost"] == 0 and result["duplicated"] == 0
     assert result["errors"] == {}

@@ -32,11 +32,14 @@ def confirm(db, w, *pairs):
 
 
 def test_bridge_contact_known_by_three(db):
-    w, people, ids = make_room(db, {
-        "Ana": [{"label": "Marie Dupont", "circle": "clients"}, {"label": "X1"}],
-        "Ben": [{"label": "M. Dupont", "circle": "partners"}, {"label": "X2"}],
-        "Cleo": [{"label": "DUPONT Marie", "circle": "clients"}],
-    })  # fmt: skip
+    w, people, ids = make_room(
+        db,
+        {
+            "Ana": [{"label": "Marie Dupont", "circle": "clients"}, {"label": "X1"}],
+            "Ben": [{"label": "M. Dupont", "circle": "partners"}, {"label": "X2"}],
+            "Cleo": [{"label": "DUPONT Marie", "circle": "clients"}],
+        },
+    )
     confirm(
         db,
         w,
@@ -47,10 +50,15 @@ def test_bridge_contact_known_by_three(db):
     g = network.build_graph(room)
     assert g.vcount() == 3 + 1 + 2 and g.ecount() == 5
     bridges = network.bridge_contacts(g, {p.id: n for n, p in people.items()})
-    assert bridges == [{
-        "key": f"c{ids[('Ana', 'Marie Dupont')]}", "label": "Marie Dupont", "count": 3,
-        "known_by": ["Ana", "Ben", "Cleo"], "circles": ["clients", "partners"],
-    }]  # fmt: skip
+    assert bridges == [
+        {
+            "key": f"c{ids[('Ana', 'Marie Dupont')]}",
+            "label": "Marie Dupont",
+            "count": 3,
+            "known_by": ["Ana", "Ben", "Cleo"],
+            "circles": ["clients", "partners"],
+        }
+    ]
     reach = network.collective_reach(g)
     assert reach["circle"] == {"other": 2, "clients": 1, "partners": 1}
 
@@ -59,11 +67,17 @@ def two_communities(db):
     left = [{"label": f"L{i}", "circle": "current_colleagues", "region": "Bretagne"} for i in range(4)]
     right = [{"label": f"R{i}", "circle": "hobby", "region": "Occitanie"} for i in range(4)]
     spec = {
-        "A1": left, "A2": left, "A3": left,
-        "B1": right, "B2": right, "B3": right,
-        "Broker": [{"label": "L0", "circle": "former_colleagues", "region": "Bretagne"},
-                   {"label": "R0", "circle": "association", "region": "Occitanie"}],
-    }  # fmt: skip
+        "A1": left,
+        "A2": left,
+        "A3": left,
+        "B1": right,
+        "B2": right,
+        "B3": right,
+        "Broker": [
+            {"label": "L0", "circle": "former_colleagues", "region": "Bretagne"},
+            {"label": "R0", "circle": "association", "region": "Occitanie"},
+        ],
+    }
     w, people, ids = make_room(db, spec)
     for side in ("L", "R"):
         group = "A" if side == "L" else "B"
@@ -117,12 +131,17 @@ def test_communities_are_seeded_and_stable(db):
 
 
 def test_dormant_only_circle_and_flows(db):
-    w, _, _ = make_room(db, {
-        "Ana": [{"label": "F1", "circle": "family", "dormant": True, "last_contact_year": 2010, "flows": ["emotion"]},
+    w, _, _ = make_room(
+        db,
+        {
+            "Ana": [
+                {"label": "F1", "circle": "family", "dormant": True, "last_contact_year": 2010, "flows": ["emotion"]},
                 {"label": "F2", "circle": "family", "dormant": True, "flows": ["emotion", "trust"]},
-                {"label": "C1", "circle": "clients", "flows": ["money", "goods"], "strength": 3}],
-        "Ben": [{"label": "F3", "circle": "family", "dormant": True, "flows": ["knowledge"], "strength": 1}],
-    })  # fmt: skip
+                {"label": "C1", "circle": "clients", "flows": ["money", "goods"], "strength": 3},
+            ],
+            "Ben": [{"label": "F3", "circle": "family", "dormant": True, "flows": ["knowledge"], "strength": 1}],
+        },
+    )
     room = rooms.load(db, w.id)
     assert network.sleeping_capital(room.contacts) == {"family": 3}
     flows = network.flow_counts(room.contacts)
@@ -136,11 +155,14 @@ def test_dormant_only_circle_and_flows(db):
 
 
 def test_skill_matches_propose_introductions(db):
-    w, people, _ = make_room(db, {
-        "Ana": [{"label": "Comptable", "skills": ["comptabilité"]}],
-        "Ben": [],
-        "Cleo": [],
-    })  # fmt: skip
+    w, people, _ = make_room(
+        db,
+        {
+            "Ana": [{"label": "Comptable", "skills": ["comptabilité"]}],
+            "Ben": [],
+            "Cleo": [],
+        },
+    )
     store.set_own_skills(db, people["Ben"], offered=["RSE"], sought=["Comptabilité"])
     store.set_own_skills(db, people["Cleo"], offered=[], sought=["rse"])
     matches = network.skill_matches(rooms.load(db, w.id))
@@ -176,11 +198,14 @@ def test_layout_is_deterministic_and_stable_when_growing(db):
 
 
 def test_my_place(db):
-    w, people, ids = make_room(db, {
-        "Ana": [{"label": "Marie Dupont", "circle": "clients", "region": "Bretagne"}],
-        "Ben": [{"label": "M. Dupont", "circle": "clients"}],
-        "Cleo": [{"label": "Other", "circle": "family", "region": "Bretagne"}],
-    })  # fmt: skip
+    w, people, ids = make_room(
+        db,
+        {
+            "Ana": [{"label": "Marie Dupont", "circle": "clients", "region": "Bretagne"}],
+            "Ben": [{"label": "M. Dupont", "circle": "clients"}],
+            "Cleo": [{"label": "Other", "circle": "family", "region": "Bretagne"}],
+        },
+    )
     confirm(db, w, (ids[("Ana", "Marie Dupont")], ids[("Ben", "M. Dupont")]))
     # Nobody chose to show their name yet: Ana learns that someone else knows Marie, not who.
     place = rooms.my_place(db, w.id, people["Ana"].id)
@@ -216,7 +241,7 @@ contact_rows = st.lists(
             "sector": st.sampled_from(["", "santé"]),
             "skills": st.lists(st.text(max_size=4), max_size=2),
         }
-    ),  # fmt: skip
+    ),
     max_size=25,
 )
 
@@ -224,11 +249,30 @@ contact_rows = st.lists(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(contact_rows, st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30), st.booleans()), max_size=10))
 def test_builder_never_crashes_and_undo_restores(rows, merge_specs):
-    contacts = pd.DataFrame([{**r, "id": i + 1, "owner": f"P{r['participant_id']}", "workshop_id": 1} for i, r in enumerate(rows)],
-                            columns=["id", "workshop_id", "participant_id", "label", "circle", "strength", "trust", "dormant",
-                                     "last_contact_year", "flows", "region", "city", "organisation", "sector", "skills", "owner"])  # fmt: skip
-    participants = pd.DataFrame({"id": [1, 2, 3, 4], "display_name": ["P1", "P2", "P3", "P4"],
-                                 "skills_offered": [[]] * 4, "skills_sought": [["x"]] * 4})  # fmt: skip
+    contacts = pd.DataFrame(
+        [{**r, "id": i + 1, "owner": f"P{r['participant_id']}", "workshop_id": 1} for i, r in enumerate(rows)],
+        columns=[
+            "id",
+            "workshop_id",
+            "participant_id",
+            "label",
+            "circle",
+            "strength",
+            "trust",
+            "dormant",
+            "last_contact_year",
+            "flows",
+            "region",
+            "city",
+            "organisation",
+            "sector",
+            "skills",
+            "owner",
+        ],
+    )
+    participants = pd.DataFrame(
+        {"id": [1, 2, 3, 4], "display_name": ["P1", "P2", "P3", "P4"], "skills_offered": [[]] * 4, "skills_sought": [["x"]] * 4}
+    )
     empty = pd.DataFrame(columns=["id", "workshop_id", "kind", "a_id", "b_id", "status", "score", "decided_at"])
     merges = pd.DataFrame(
         [
@@ -243,7 +287,7 @@ def test_builder_never_crashes_and_undo_restores(rows, merge_specs):
                 "decided_at": "",
             }
             for n, (a, b, ok) in enumerate(merge_specs)
-        ],  # fmt: skip
+        ],
         columns=empty.columns,
     )
     base = network.analyse(network.Room(participants, contacts, empty))
@@ -255,19 +299,25 @@ def test_builder_never_crashes_and_undo_restores(rows, merge_specs):
 
 
 def test_who_can_help_names_what_only_some_of_the_room_reaches(db):
-    w, people, _ = make_room(db, {
-        "Ana": [{"label": "A", "circle": "clients", "sector": "collectivité locale", "region": "Auvergne-Rhône-Alpes"},
-                {"label": "A2", "circle": "family", "region": "Bretagne"}],
-        "Ben": [{"label": "B", "circle": "family", "region": "auvergne-rhone-alpes"}],
-        "Cleo": [{"label": "C", "circle": "family", "skills": ["Comptabilité"]}],
-        "Dan": [{"label": "D", "circle": "family"}],
-        "Eve": [{"label": "E", "circle": "family"}],
-    })  # fmt: skip
+    w, people, _ = make_room(
+        db,
+        {
+            "Ana": [
+                {"label": "A", "circle": "clients", "sector": "collectivité locale", "region": "Auvergne-Rhône-Alpes"},
+                {"label": "A2", "circle": "family", "region": "Bretagne"},
+            ],
+            "Ben": [{"label": "B", "circle": "family", "region": "auvergne-rhone-alpes"}],
+            "Cleo": [{"label": "C", "circle": "family", "skills": ["Comptabilité"]}],
+            "Dan": [{"label": "D", "circle": "family"}],
+            "Eve": [{"label": "E", "circle": "family"}],
+        },
+    )
     contacts = rooms.load(db, w.id).contacts
     ids = {name: p.id for name, p in people.items()}
     # A tag, and a sector the ideas name: both reached by a few; "Famille" by everyone: left out.
-    needs = network.who_can_help(["Famille", "Auvergne-Rhône-Alpes"], contacts,
-                                 texts=["Un marché avec la collectivité locale", "Des vélos"])  # fmt: skip
+    needs = network.who_can_help(
+        ["Famille", "Auvergne-Rhône-Alpes"], contacts, texts=["Un marché avec la collectivité locale", "Des vélos"]
+    )
     assert needs == [
         {"what": "Auvergne-Rhône-Alpes", "participants": [ids["Ana"], ids["Ben"]], "contacts": 2},
         {"what": "collectivité locale", "participants": [ids["Ana"]], "contacts": 1},
@@ -280,8 +330,12 @@ def test_who_can_help_names_what_only_some_of_the_room_reaches(db):
     # contacts: a need every theme mentions once does not hide the one this theme is about.
     asked = ["Auvergne-Rhône-Alpes", "Comptabilité", "Comptabilité"]
     assert [n["what"] for n in network.who_can_help(asked, contacts)] == ["Comptabilité", "Auvergne-Rhône-Alpes"]
-    assert [n["what"] for n in network.who_can_help(["Auvergne-Rhône-Alpes"], contacts,
-            texts=["Comptabilité partagée", "Un cabinet de comptabilité"])] == ["Comptabilité", "Auvergne-Rhône-Alpes"]  # fmt: skip
+    assert [
+        n["what"]
+        for n in network.who_can_help(
+            ["Auvergne-Rhône-Alpes"], contacts, texts=["Comptabilité partagée", "Un cabinet de comptabilité"]
+        )
+    ] == ["Comptabilité", "Auvergne-Rhône-Alpes"]
     names = {p.id: name for name, p in people.items()}
     text = network.describe_help(needs, names, lang="fr")
     assert text == "Qui peut aider — Auvergne-Rhône-Alpes : Ana, Ben · collectivité locale : Ana"
@@ -329,10 +383,13 @@ def test_effective_size_and_constraint_pinned_and_as_networkx_computes_them(db):
 def test_ties_join_up_where_contacts_were_merged(db):
     """Ana says Marie knows Xavier, Ben says M. Dupont knows Yves; once Marie and M. Dupont are
     the same person the room is one network, Marie between the two."""
-    w, people, ids = make_room(db, {
-        "Ana": [{"label": "Marie Dupont"}, {"label": "Xavier"}, {"label": "Zoé"}],
-        "Ben": [{"label": "M. Dupont"}, {"label": "Yves"}, {"label": "Yann"}],
-    })  # fmt: skip
+    w, people, ids = make_room(
+        db,
+        {
+            "Ana": [{"label": "Marie Dupont"}, {"label": "Xavier"}, {"label": "Zoé"}],
+            "Ben": [{"label": "M. Dupont"}, {"label": "Yves"}, {"label": "Yann"}],
+        },
+    )
     tie(db, people["Ana"], ids[("Ana", "Marie Dupont")], ids[("Ana", "Xavier")], "a")
     tie(db, people["Ben"], ids[("Ben", "M. Dupont")], ids[("Ben", "Yves")], "b")
     apart = network.build_graph(rooms.load(db, w.id))
@@ -349,10 +406,13 @@ def test_ties_join_up_where_contacts_were_merged(db):
 
 
 def test_brokers_by_structural_holes_come_first_and_follow_the_ties(db):
-    w, people, ids = make_room(db, {
-        "Ana": [{"label": x} for x in ("A1", "A2", "A3", "A4")],
-        "Ben": [{"label": x} for x in ("B1", "B2", "B3", "B4")],
-    })  # fmt: skip
+    w, people, ids = make_room(
+        db,
+        {
+            "Ana": [{"label": x} for x in ("A1", "A2", "A3", "A4")],
+            "Ben": [{"label": x} for x in ("B1", "B2", "B3", "B4")],
+        },
+    )
     a = [ids[("Ana", f"A{i}")] for i in range(1, 5)]
     b = [ids[("Ben", f"B{i}")] for i in range(1, 5)]
     # Ana: two pairs (2 groups). Ben: all four know each other (1 group: no hole).

@@ -127,9 +127,15 @@ def test_participant_stale_link(seeded):
     assert "lien personnel" in at.error[0].value
 
 
-def test_projector_page_runs(seeded):
+def test_projector_page_shows_the_room_its_code_and_its_counters(seeded):
     at = _app(w=seeded["workshop"].code).switch_page("pages/projector.py").run()
     assert not at.exception
+    shown = " ".join(e.proto.body for e in at.get("html"))
+    code = seeded["workshop"].code
+    assert '<h1 class="proj-title">Atelier AppTest</h1>' in shown and f'<p class="proj-code">{code}</p>' in shown
+    assert "Manche en cours : Idées" in shown and f"QR code pour rejoindre l&#x27;atelier {code}" in shown
+    participants = '<div data-testid="proj-participants"><div class="proj-metric">1</div>'
+    assert participants in shown and '<div data-testid="proj-ideas"><div class="proj-metric">0</div>' in shown
 
 
 @pytest.mark.parametrize("view", ["counters", "ideas", "map", "story"])

@@ -15,8 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def validate(config: Path) -> subprocess.CompletedProcess:
     caddy = shutil.which("caddy")
     assert caddy, "caddy is missing: bash scripts/setup-servers.sh installs it"
-    return subprocess.run([caddy, "validate", "--config", str(config), "--adapter", "caddyfile"],
-                          capture_output=True, text=True, env={"HOME": str(config.parent), "PATH": "/usr/bin:/bin"})  # fmt: skip
+    return subprocess.run(
+        [caddy, "validate", "--config", str(config), "--adapter", "caddyfile"],
+        capture_output=True,
+        text=True,
+        env={"HOME": str(config.parent), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def test_the_generated_proxy_config_is_valid_and_keeps_a_room_on_its_servers(tmp_path):
@@ -54,8 +58,13 @@ def test_the_proxy_listens_only_on_the_configured_address(tmp_path):
     for address in ("127.0.0.1", ""):
         config = tmp_path / f"Caddyfile{address or '-all'}"
         config.write_text(caddyfile(port=8501, upstreams=["127.0.0.1:8601"], address=address))
-        adapted = subprocess.run([caddy, "adapt", "--config", str(config), "--adapter", "caddyfile"], capture_output=True,
-                                 text=True, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}, check=True)  # fmt: skip
+        adapted = subprocess.run(
+            [caddy, "adapt", "--config", str(config), "--adapter", "caddyfile"],
+            capture_output=True,
+            text=True,
+            env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+            check=True,
+        )
         servers = json.loads(adapted.stdout)["apps"]["http"]["servers"]
         listens[address] = sorted(addr for server in servers.values() for addr in server["listen"])
     assert listens == {"127.0.0.1": ["127.0.0.1:8501"], "": [":8501"]}

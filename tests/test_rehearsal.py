@@ -10,8 +10,20 @@ import pytest
 from workshop import demo, export, rooms, store, templates
 from workshop.errors import InvalidInput
 
-TABLES = ("participants", "contacts", "ideas", "themes", "idea_themes", "votes", "collectifs", "collectif_members",
-          "collectif_contacts", "next_steps", "merges", "participant_copies")  # fmt: skip
+TABLES = (
+    "participants",
+    "contacts",
+    "ideas",
+    "themes",
+    "idea_themes",
+    "votes",
+    "collectifs",
+    "collectif_members",
+    "collectif_contacts",
+    "next_steps",
+    "merges",
+    "participant_copies",
+)
 
 
 def _rows(db) -> dict[str, int]:

@@ -92,12 +92,14 @@ def test_participant_candidates():
 
 def test_resolve_union_find_and_participants():
     contacts = frame([{"label": "a"}, {"label": "b"}, {"label": "c"}, {"label": "d"}])
-    merges = pd.DataFrame([
-        {"kind": "contact", "a_id": 1, "b_id": 2, "status": "confirmed"},
-        {"kind": "contact", "a_id": 2, "b_id": 3, "status": "confirmed"},
-        {"kind": "contact", "a_id": 3, "b_id": 4, "status": "rejected"},
-        {"kind": "participant", "a_id": 4, "b_id": 9, "status": "confirmed"},
-    ])  # fmt: skip
+    merges = pd.DataFrame(
+        [
+            {"kind": "contact", "a_id": 1, "b_id": 2, "status": "confirmed"},
+            {"kind": "contact", "a_id": 2, "b_id": 3, "status": "confirmed"},
+            {"kind": "contact", "a_id": 3, "b_id": 4, "status": "rejected"},
+            {"kind": "participant", "a_id": 4, "b_id": 9, "status": "confirmed"},
+        ]
+    )
     assert resolve.resolve(contacts, merges) == {1: "c1", 2: "c1", 3: "c1", 4: "p9"}
 
 
@@ -126,10 +128,12 @@ def test_pairs_already_one_node_are_never_proposed():
     1 ≈ 2 is implied (one node already) and never proposed, even though nobody decided it."""
     rows = frame([{"label": "Jean Martin"}, {"label": "J. Martin"}, {"label": "Jean Martin"}])
     assert {(c.a_id, c.b_id) for c in resolve.contact_candidates(rows)} == {(1, 2), (1, 3)}
-    merges = pd.DataFrame([
-        {"kind": "contact", "a_id": 1, "b_id": 3, "status": "confirmed"},
-        {"kind": "contact", "a_id": 2, "b_id": 3, "status": "confirmed"},
-    ])  # fmt: skip
+    merges = pd.DataFrame(
+        [
+            {"kind": "contact", "a_id": 1, "b_id": 3, "status": "confirmed"},
+            {"kind": "contact", "a_id": 2, "b_id": 3, "status": "confirmed"},
+        ]
+    )
     nodes = resolve.resolve(rows, merges)
     assert resolve.contact_candidates(rows, decided={(1, 3), (2, 3)}, nodes=nodes) == []
     assert [(c.a_id, c.b_id) for c in resolve.contact_candidates(rows, decided={(1, 3), (2, 3)})] == [(1, 2)]
@@ -149,9 +153,16 @@ def test_thousands_of_near_identical_labels_stay_bounded():
 
 def test_identical_labels_are_one_decision_and_pairs_stay_pairs():
     contacts = frame(
-        [{"label": "Jean Martin"}, {"label": "jean  MARTIN"}, {"label": "Jean Martin"}, {"label": "Paul Girard"},
-         {"label": "Paul Girard"}, {"label": "Marie Dupont"}, {"label": "M. Dupont"}]
-    )  # fmt: skip
+        [
+            {"label": "Jean Martin"},
+            {"label": "jean  MARTIN"},
+            {"label": "Jean Martin"},
+            {"label": "Paul Girard"},
+            {"label": "Paul Girard"},
+            {"label": "Marie Dupont"},
+            {"label": "M. Dupont"},
+        ]
+    )
     todo = resolve.decisions(resolve.contact_candidates(contacts))
     assert [(d.same_label, d.contact_ids) for d in todo] == [(True, [1, 2, 3]), (True, [4, 5]), (False, [6, 7])]
     assert len(todo[0].candidates) == 2  # a chain: confirming the group confirms 2 pairs

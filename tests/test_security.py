@@ -191,8 +191,13 @@ def test_the_join_address_defaults_to_the_lan_not_localhost(monkeypatch):
     assert config.public_base_url() == "http://localhost:8765"
     monkeypatch.setenv("WORKSHOP_PUBLIC_URL", "https://atelier.example.org/")
     assert config.public_base_url() == "https://atelier.example.org"
-    for url, loop in [("http://localhost:8501/?code=A", True), ("http://127.0.0.1:8501", True), ("http://[::1]:8501", True),
-                      ("http://192.168.1.20:8501", False), ("https://atelier.example.org", False)]:  # fmt: skip
+    for url, loop in [
+        ("http://localhost:8501/?code=A", True),
+        ("http://127.0.0.1:8501", True),
+        ("http://[::1]:8501", True),
+        ("http://192.168.1.20:8501", False),
+        ("https://atelier.example.org", False),
+    ]:
         assert links.is_loopback(url) == loop, url
     found = config.lan_address()
     assert found is None or not links.is_loopback(f"http://{found}")  # the real lookup never answers loopback

@@ -16,9 +16,22 @@ def test_migrations_apply_on_empty_db_and_reapply_is_noop(db_path):
     applied = dbmod.applied(conn)
     assert applied == [name for name, _ in dbmod.MIGRATIONS] and applied[-1] == "0006_ties_among_contacts"
     tables = set(conn.table_names())
-    for table in ("workshops", "rounds", "participants", "contacts", "ideas", "themes", "idea_themes", "votes",
-                  "collectifs", "collectif_members", "collectif_contacts", "next_steps", "merges",
-                  "participant_copies"):  # fmt: skip
+    for table in (
+        "workshops",
+        "rounds",
+        "participants",
+        "contacts",
+        "ideas",
+        "themes",
+        "idea_themes",
+        "votes",
+        "collectifs",
+        "collectif_members",
+        "collectif_contacts",
+        "next_steps",
+        "merges",
+        "participant_copies",
+    ):
         assert table in tables
     schema = conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
     conn.close()
@@ -91,8 +104,16 @@ def test_workshops_are_isolated(db, room):
 
 def test_add_contact_idempotent_and_confirmed(db, room):
     alice = room["alice"]
-    first = store.add_contact(db, alice, submission_id="sid-1", label="  Marie   Dupont ", circle="former_colleagues",
-                              flows=["trust", "knowledge"], dormant=True, last_contact_year=2012)  # fmt: skip
+    first = store.add_contact(
+        db,
+        alice,
+        submission_id="sid-1",
+        label="  Marie   Dupont ",
+        circle="former_colleagues",
+        flows=["trust", "knowledge"],
+        dormant=True,
+        last_contact_year=2012,
+    )
     second = store.add_contact(db, alice, submission_id="sid-1", label="Marie Dupont", circle="former_colleagues")
     assert first == second
     saved = store.contact(db, alice, first)
@@ -225,14 +246,28 @@ def test_purge_leaves_no_text_in_the_file(db_path):
         assert b"Tarantino-Unique" not in path.read_bytes()
 
 
-def test_purge_expired(db):
+ROOM_TABLES = ("rounds", "participants", "contacts", "ties", "ideas", "themes", "votes", "collectifs", "merges")
+
+
+def _rows_of(db, workshop_id: int) -> dict[str, int]:
+    return {t: db.execute(f"SELECT count(*) FROM {t} WHERE workshop_id = ?", [workshop_id]).fetchone()[0] for t in ROOM_TABLES}
+
+
+def test_purge_expired_deletes_every_row_of_the_expired_room_only(db):
     import datetime as dt
 
-    old, _ = store.create_workshop(db, title="Vieux", retention_days=1)
-    keep, _ = store.create_workshop(db, title="Récent", retention_days=30)
+    from workshop import demo
+
+    old = demo.seed_demo(db, participants=6, seed=3, title="Vieux").workshop
+    keep = demo.seed_demo(db, participants=6, seed=4, title="Récent").workshop
+    store.update_workshop(db, old.id, retention_date=dt.date.today() + dt.timedelta(days=1))
+    store.update_workshop(db, keep.id, retention_date=dt.date.today() + dt.timedelta(days=30))
+    kept_before = _rows_of(db, keep.id)
+    assert min(_rows_of(db, old.id)[t] for t in ("participants", "contacts", "ties", "ideas", "themes")) > 0
     assert store.purge_expired(db, today=dt.date.today() + dt.timedelta(days=5)) == 1
     assert [w["id"] for w in store.workshops_list(db)] == [keep.id]
-    assert old.id != keep.id
+    assert _rows_of(db, old.id) == dict.fromkeys(ROOM_TABLES, 0)
+    assert _rows_of(db, keep.id) == kept_before
 
 
 def test_deleted_participant_leaves_no_trace_in_counters_or_exports(db, room):

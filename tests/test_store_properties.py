@@ -20,11 +20,18 @@ anything = st.one_of(
 contact_fields = st.fixed_dictionaries(
     {"label": st.one_of(st.text(max_size=90), anything), "circle": st.one_of(st.sampled_from(CIRCLES), anything)},
     optional={
-        "strength": anything, "trust": anything, "dormant": anything, "last_contact_year": anything,
-        "flows": st.one_of(st.lists(st.sampled_from(FLOWS)), anything), "region": anything, "city": anything,
-        "organisation": anything, "sector": anything, "skills": anything,
+        "strength": anything,
+        "trust": anything,
+        "dormant": anything,
+        "last_contact_year": anything,
+        "flows": st.one_of(st.lists(st.sampled_from(FLOWS)), anything),
+        "region": anything,
+        "city": anything,
+        "organisation": anything,
+        "sector": anything,
+        "skills": anything,
     },
-)  # fmt: skip
+)
 SLOW = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]}
 
 
@@ -70,7 +77,7 @@ def test_join_accepts_or_refuses_clearly(db, room, name, code):
         assert 0 < len(p.display_name) <= LIMITS["name"]
 
 
-def test_five_thousand_contacts_are_bounded(db, room):
+def test_contacts_past_the_per_participant_limit_are_refused(db, room):
     limit = LIMITS["contacts_per_participant"]
     for i in range(limit):
         store.add_contact(db, room["alice"], submission_id=f"many-{i}", label=f"C{i}", circle="other")

@@ -47,11 +47,19 @@ def test_themes_follow_the_topic_not_the_language():
 def test_the_number_of_themes_follows_the_room():
     """Twice the four subjects of IDEAS, reworded: the room decides four themes, not the cap."""
     reworded = [
-        "Échanger des savoir-faire entre adhérents", "Un annuaire des talents du réseau", "Mentoring between members",
-        "Embaucher grâce aux recommandations", "Referral hiring for small firms", "Recrutement par le bouche-à-oreille",
-        "Réparer les vélos des voisins", "Cycling to work together", "Un garage à vélos solidaire",
-        "Épargne solidaire pour les entreprises du territoire", "Crowdfunding local businesses", "Un fonds d'investissement citoyen",
-    ]  # fmt: skip
+        "Échanger des savoir-faire entre adhérents",
+        "Un annuaire des talents du réseau",
+        "Mentoring between members",
+        "Embaucher grâce aux recommandations",
+        "Referral hiring for small firms",
+        "Recrutement par le bouche-à-oreille",
+        "Réparer les vélos des voisins",
+        "Cycling to work together",
+        "Un garage à vélos solidaire",
+        "Épargne solidaire pour les entreprises du territoire",
+        "Crowdfunding local businesses",
+        "Un fonds d'investissement citoyen",
+    ]
     labels = themes.cluster_texts(IDEAS + reworded)
     assert 3 <= len(set(labels)) <= 6
 
@@ -94,35 +102,68 @@ def test_rewordings_of_one_idea_do_not_fill_a_theme_card():
 
 @pytest.mark.parametrize(
     "word,lang,lemma",
-    [("vélos", "fr", "vélo"), ("bikes", "en", "bike"), ("Paris", "fr", "Paris"), ("pays", "fr", "pays"),
-     ("have", "en", "have"), ("have", "fr", "have"), ("cameras", "en", "camera"), ("Mars", "fr", "Mars"),
-     ("empreinte", "fr", "empreinte"), ("empreintes", "fr", "empreinte"), ("Compétences", "fr", "Compétences"),
-     ("compétences", "fr", "compétence"), ("salariés", "fr", "salarié"), ("données", "fr", "donnée"),
-     ("chevaux", "fr", "cheval"), ("companies", "en", "company"), ("better", "en", "better"), ("PME", "fr", "PME"),
-     ("professionnelles", "fr", "professionnel"), ("locale", "fr", "local"), ("sportives", "fr", "sportif"),
-     ("citoyenne", "fr", "citoyen"), ("capitale", "fr", "capitale"), ("moyenne", "fr", "moyenne"), ("vive", "fr", "vive")],
-)  # fmt: skip
+    [
+        ("vélos", "fr", "vélo"),
+        ("bikes", "en", "bike"),
+        ("Paris", "fr", "Paris"),
+        ("pays", "fr", "pays"),
+        ("have", "en", "have"),
+        ("have", "fr", "have"),
+        ("cameras", "en", "camera"),
+        ("Mars", "fr", "Mars"),
+        ("empreinte", "fr", "empreinte"),
+        ("empreintes", "fr", "empreinte"),
+        ("Compétences", "fr", "Compétences"),
+        ("compétences", "fr", "compétence"),
+        ("salariés", "fr", "salarié"),
+        ("données", "fr", "donnée"),
+        ("chevaux", "fr", "cheval"),
+        ("companies", "en", "company"),
+        ("better", "en", "better"),
+        ("PME", "fr", "PME"),
+        ("professionnelles", "fr", "professionnel"),
+        ("locale", "fr", "local"),
+        ("sportives", "fr", "sportif"),
+        ("citoyenne", "fr", "citoyen"),
+        ("capitale", "fr", "capitale"),
+        ("moyenne", "fr", "moyenne"),
+        ("vive", "fr", "vive"),
+    ],
+)
 def test_lemmas_stay_words(word, lang, lemma):
     assert lexicon.lemma(word, lang) == lemma
 
 
 @pytest.mark.parametrize(
     "word,lang,canonical",
-    [("vélos", "fr", "vélo"), ("bikes", "en", "vélo"), ("skills", "en", "compétence"), ("hiring", "en", "recrutement"),
-     ("recruter", "fr", "recrutement"), ("mentoring", "en", "mentorat"), ("partagés", "fr", "partage")],
-)  # fmt: skip
+    [
+        ("vélos", "fr", "vélo"),
+        ("bikes", "en", "vélo"),
+        ("skills", "en", "compétence"),
+        ("hiring", "en", "recrutement"),
+        ("recruter", "fr", "recrutement"),
+        ("mentoring", "en", "mentorat"),
+        ("partagés", "fr", "partage"),
+    ],
+)
 def test_synonym_table_joins_languages(word, lang, canonical):
     assert lexicon.canonical(word, lang) == canonical
 
 
 @pytest.mark.parametrize(
     "text,expected",
-    [("L'entreprise et les réseaux", ["entreprise", "réseau"]), ("", []), ("🚲 2026 !!", []),
-     ("Des vélos, des vélos", ["vélo", "vélo"]),
-     ("Mettre en place des jardins dans le 20ème arrondissement", ["jardin", "arrondissement"]),
-     ("What can we do with the cameras?", ["camera"]), ("Certains sont déjà auprès de nous", []),
-     ("Voir https://example.org/velo et www.Example.com", ["voir"]), ("Des vélos à Paris", ["vélo", "Paris"])],
-)  # fmt: skip
+    [
+        ("L'entreprise et les réseaux", ["entreprise", "réseau"]),
+        ("", []),
+        ("🚲 2026 !!", []),
+        ("Des vélos, des vélos", ["vélo", "vélo"]),
+        ("Mettre en place des jardins dans le 20ème arrondissement", ["jardin", "arrondissement"]),
+        ("What can we do with the cameras?", ["camera"]),
+        ("Certains sont déjà auprès de nous", []),
+        ("Voir https://example.org/velo et www.Example.com", ["voir"]),
+        ("Des vélos à Paris", ["vélo", "Paris"]),
+    ],
+)
 def test_tokens_drop_function_words_and_generic_verbs(text, expected):
     assert lexicon.tokens(text) == expected
 
@@ -148,9 +189,17 @@ def test_clustering_never_crashes(texts):
 
 
 HOSTILE = [
-    "a" * 280, "🚀🎉🔥", "https://example.org/" + "x" * 200, "WWW.EXAMPLE.COM", "Pneumonoultramicroscopicsilicovolcanoconiosis" * 6,
-    "Mehr Fahrradwege in der Stadt bauen", "自転車専用道路を増やす", "توفير دراجات للموظفين", "", "   ",
-]  # fmt: skip
+    "a" * 280,
+    "🚀🎉🔥",
+    "https://example.org/" + "x" * 200,
+    "WWW.EXAMPLE.COM",
+    "Pneumonoultramicroscopicsilicovolcanoconiosis" * 6,
+    "Mehr Fahrradwege in der Stadt bauen",
+    "自転車専用道路を増やす",
+    "توفير دراجات للموظفين",
+    "",
+    "   ",
+]
 
 
 @pytest.mark.parametrize("texts", [[], ["une seule"], ["deux", "idées"], ["même idée"] * 50, HOSTILE, IDEAS + HOSTILE])
@@ -355,8 +404,11 @@ def test_the_facilitators_themes_guide_regrouper_and_every_idea_gets_one(db, ide
     frame = store.themes_frame(db, wid)
     label = dict(zip(frame["id"], frame["label"], strict=True))
     assert {label[t]: len(v) for t, v in by_theme.items()} == {
-        "Compétences": 3, "Recrutement": 3, "Mobilité": 3, "club · local · financement": 3,
-    }  # fmt: skip
+        "Compétences": 3,
+        "Recrutement": 3,
+        "Mobilité": 3,
+        "club · local · financement": 3,
+    }
     assert list(frame["label"])[:3] == ["Compétences", "Recrutement", "Mobilité"]  # the facilitator's names win
 
 

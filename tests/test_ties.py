@@ -11,8 +11,10 @@ from workshop.model import LIMITS
 
 
 def add(db, person, labels, *, prefix="c"):
-    return [store.add_contact(db, person, submission_id=f"{prefix}-{person.id}-{i}", label=lab, circle="hobby")
-            for i, lab in enumerate(labels)]  # fmt: skip
+    return [
+        store.add_contact(db, person, submission_id=f"{prefix}-{person.id}-{i}", label=lab, circle="hobby")
+        for i, lab in enumerate(labels)
+    ]
 
 
 def test_ties_recorded_once_per_pair_and_replaced_by_the_next_answer(db, room):

@@ -31,10 +31,15 @@ def test_growth_counts_what_arrived_up_to_each_moment_of_the_round():
 
 def test_latest_arrivals_never_carry_a_contacts_label():
     contacts = pd.DataFrame(
-        {"id": [1, 2, 3], "label": ["Jeanne Secret", "Paul Caché", "X"], "owner": ["Ana", "Bob", "Ana"],
-         "circle": ["clients", "family", "association"], "region": ["Occitanie", "", "Bretagne"],
-         "created_at": ["2026-12-02T09:00:00", "2026-12-02T09:05:00", "2026-12-02T09:05:00"]}
-    )  # fmt: skip
+        {
+            "id": [1, 2, 3],
+            "label": ["Jeanne Secret", "Paul Caché", "X"],
+            "owner": ["Ana", "Bob", "Ana"],
+            "circle": ["clients", "family", "association"],
+            "region": ["Occitanie", "", "Bretagne"],
+            "created_at": ["2026-12-02T09:00:00", "2026-12-02T09:05:00", "2026-12-02T09:05:00"],
+        }
+    )
     named = walls.latest_arrivals(contacts, anonymous=False, limit=2)
     assert [(a.who, a.family, a.region) for a in named] == [("Ana", "commitment", "Bretagne"), ("Bob", "close", "")]
     anonymous = walls.latest_arrivals(contacts, anonymous=True)

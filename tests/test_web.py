@@ -29,10 +29,18 @@ def call(app, path: str, *, headers: dict | None = None, method: str = "GET", bo
     """One HTTP request through an ASGI app (`path` may carry a query); (status, headers, body)."""
     path, _, query = path.partition("?")
     scope = {
-        "type": "http", "method": method, "path": path, "raw_path": path.encode(), "query_string": query.encode(),
-        "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()], "scheme": "http",
-        "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 1234), "root_path": "", "http_version": "1.1",
-    }  # fmt: skip
+        "type": "http",
+        "method": method,
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
+        "scheme": "http",
+        "server": ("127.0.0.1", 80),
+        "client": ("127.0.0.1", 1234),
+        "root_path": "",
+        "http_version": "1.1",
+    }
     sent: list[dict] = []
 
     async def receive():
@@ -191,8 +199,13 @@ def join_door(database: str):
 
 
 def post_join(door, fields: dict, **headers) -> tuple[int, dict, bytes]:
-    return call(door, "/join", method="POST", body=urlencode(fields).encode(),
-                headers={"Content-Type": "application/x-www-form-urlencoded", "Host": "salle.local:8501"} | headers)  # fmt: skip
+    return call(
+        door,
+        "/join",
+        method="POST",
+        body=urlencode(fields).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Host": "salle.local:8501"} | headers,
+    )
 
 
 def test_the_qr_link_opens_a_plain_join_page_in_the_room_language(db, database):

@@ -37,9 +37,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from workshop import demo
 
     info = demo.seed_database(
-        _target(args.db), participants=args.participants, seed=args.seed, public_base_url=args.base_url or "",
+        _target(args.db),
+        participants=args.participants,
+        seed=args.seed,
+        public_base_url=args.base_url or "",
         with_themes=not args.no_themes,
-    )  # fmt: skip
+    )
     if args.json:
         print(json.dumps(info))
     else:
@@ -53,9 +56,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from workshop import serving
 
     return serving.serve(
-        database=_target(args.db), address=args.address, port=args.port, demo=not args.no_demo,
-        browser=not args.no_browser, public_url=args.public_url or "",
-    )  # fmt: skip
+        database=_target(args.db),
+        address=args.address,
+        port=args.port,
+        demo=not args.no_demo,
+        browser=not args.no_browser,
+        public_url=args.public_url or "",
+    )
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

@@ -19,11 +19,17 @@ KINDS = ("wifi", "ethernet", "other", "vpn", "virtual", "link_local")
 
 # Interface names (case-folded) by kind; the first pattern that matches decides.
 _NAME_KINDS: tuple[tuple[str, str], ...] = (
-    ("vpn", r"^(utun|tun|tap|wg|ppp|ipsec|gpd|zt|tailscale|nordlynx|proton)|vpn|wireguard|tap-windows|forti|anyconnect|globalprotect|pangp|zerotier|tailscale|data channel offload"),
-    ("virtual", r"^(docker|br-|virbr|veth|vboxnet|vmnet|vmenet|bridge\d|lxcbr|lxdbr|cni|flannel|podman|awdl|llw|anpi|ap\d)|vethernet|virtualbox|vmware|hyper-v|wsl|loopback"),
+    (
+        "vpn",
+        r"^(utun|tun|tap|wg|ppp|ipsec|gpd|zt|tailscale|nordlynx|proton)|vpn|wireguard|tap-windows|forti|anyconnect|globalprotect|pangp|zerotier|tailscale|data channel offload",
+    ),
+    (
+        "virtual",
+        r"^(docker|br-|virbr|veth|vboxnet|vmnet|vmenet|bridge\d|lxcbr|lxdbr|cni|flannel|podman|awdl|llw|anpi|ap\d)|vethernet|virtualbox|vmware|hyper-v|wsl|loopback",
+    ),
     ("wifi", r"^(wlan|wlp|wlo|wlx|wl\d)|wi-?fi|wlan|wireless|airport"),
     ("ethernet", r"^(eth|enp|eno|ens|enx|em\d|en\d)|ethernet|local area connection|connexion au réseau local"),
-)  # fmt: skip
+)
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")  # Tailscale and other overlay VPNs hand these out
 
 

@@ -15,9 +15,23 @@ from workshop.i18n import count, number, t
 from workshop.model import CIRCLE_FAMILIES, CIRCLE_FAMILY
 
 PALETTE = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-    "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
-)  # fmt: skip
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+    "#393b79",
+    "#637939",
+    "#8c6d31",
+    "#843c39",
+    "#7b4173",
+    "#3182bd",
+)
 # One colour per circle family, fixed (Okabe–Ito: told apart by colour-blind eyes too).
 FAMILY_COLOURS = dict(zip(CIRCLE_FAMILIES, ("#0072B2", "#CC79A7", "#009E73", "#E69F00", "#D55E00", "#999999"), strict=True))
 FONT = {"size": 24}
@@ -104,19 +118,59 @@ def network_figure(
     fig = go.Figure()
     if g.vcount() == 0:
         return _base(fig, height=height)
-    keep = set(range(g.vcount()))
-    if only_bridges:
-        # Only what bridges: contacts several participants share, the participants who share
-        # them, and the brokers (whose own contacts form groups that do not know each other).
-        bridges = {v.index for v in g.vs if v["kind"] == "contact" and len(v["known_by"]) >= 2}
-        keep = bridges | {n for b in bridges for n in g.neighbors(b) if g.vs[n]["kind"] == "participant"}
-        keep |= {v.index for v in g.vs if v["key"] in set(brokers)}
+    keep = _bridges_only(g, brokers) if only_bridges else set(range(g.vcount()))
     # 4 decimals are a tenth of a pixel on the wall: the redraw sent to every wall is smaller.
     at = {k: (round(x, 4), round(y, 4)) for k, (x, y) in positions.items()}
     comm = dict(zip(table["key"], table["community"], strict=True))
     # A size mode is a column of network.metrics named as in model.SIZE_MODES.
     score = dict(zip(table["key"], table[size_by if size_by in table.columns else "degree"], strict=True))
     top = max(score.values()) or 1
+    for trace in _edge_traces(g, at, keep):
+        fig.add_trace(trace)
+    summary = "own" in g.vs.attributes()  # network.summarise_for_wall: a participant's own contacts are its size
+    sizes, names, texts = _node_marks(
+        g, keep, score, top, summary=summary, lang=lang, show_labels=show_labels, anonymous=anonymous
+    )
+    fresh = {i for i in names if fresh_since and (g.vs[i]["first_seen"] or "") >= fresh_since}
+    extra, caption = 0, []
+    if wall:
+        sizes = _within_ink(sizes, plot_px=wall)
+        hulls = _hulls_of(g, names, comm, at, plot_px=wall)
+        caption = _wall_caption(g, lang, summary=summary, fresh=bool(fresh), hulls=bool(hulls), notes=notes or [])
+        # The caption's extra lines come out of the plot's height, so labels are placed where they land.
+        extra = WALL_CAPTION_LINE_PX * max(0, len(caption) - 1)
+        wall = (wall[0], wall[1] - extra)
+        texts = _fitting_labels(g, positions, texts, sizes, score, top, plot_px=wall)
+        for hull in hulls:
+            path = "M " + " L ".join(f"{x:.4f},{y:.4f}" for x, y in hull) + " Z"
+            fig.add_shape(type="path", path=path, layer="below", fillcolor=HULL_FILL, line={"width": 2, "color": HULL_LINE})
+    for name, members, colour in _colour_groups(g, keep, comm, color_by=color_by, lang=lang):
+        vs = g.vs[members]
+        fig.add_trace(
+            _group_trace(vs, name, colour, at, sizes, texts, fresh, names if not wall else None, lang=lang, summary=summary)
+        )
+    if wall:
+        fig.add_trace(_wall_labels(g, keep, at, sizes, texts))
+    fig.update_xaxes(visible=False, range=list(X_RANGE))
+    # No fixed aspect ratio: the room's network fills the wide wall instead of a centred square.
+    fig.update_yaxes(visible=False, range=list(Y_RANGE))
+    fig = _base(fig, height=height)
+    if wall:
+        _wall_layout(fig, wall, extra, caption)
+    return fig
+
+
+def _bridges_only(g: ig.Graph, brokers: tuple[str, ...]) -> set[int]:
+    """Only what bridges: contacts several participants share, the participants who share them,
+    and the brokers (whose own contacts form groups that do not know each other)."""
+    bridges = {v.index for v in g.vs if v["kind"] == "contact" and len(v["known_by"]) >= 2}
+    keep = bridges | {n for b in bridges for n in g.neighbors(b) if g.vs[n]["kind"] == "participant"}
+    return keep | {v.index for v in g.vs if v["key"] in set(brokers)}
+
+
+def _edge_traces(g: ig.Graph, at: dict, keep: set[int]) -> list[go.Scatter]:
+    """Live ties as solid lines, dormant ones dotted: one trace each."""
+    traces = []
     for dormant, dash, colour in ((False, "solid", "rgba(90,90,90,0.35)"), (True, "dot", "rgba(90,90,90,0.55)")):
         xs, ys = [], []
         for e in g.es:
@@ -129,23 +183,24 @@ def network_figure(
             xs += [round(x0, 3), round(x1, 3), None]
             ys += [round(y0, 3), round(y1, 3), None]
         if xs:
-            fig.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    mode="lines",
-                    line={"width": 1.2, "color": colour, "dash": dash},
-                    hoverinfo="skip",
-                    showlegend=False,
-                )  # fmt: skip
-            )
-    summary = "own" in g.vs.attributes()  # network.summarise_for_wall: a participant's own contacts are its size
+            line = {"width": 1.2, "color": colour, "dash": dash}
+            traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=line, hoverinfo="skip", showlegend=False))
+    return traces
+
+
+def _is_bridge(v: ig.Vertex) -> bool:
+    return v["kind"] == "contact" and len(v["known_by"]) >= 2
+
+
+def _node_marks(
+    g: ig.Graph, keep: set[int], score: dict, top: float, *, summary: bool, lang: str, show_labels: bool, anonymous: bool
+) -> tuple[dict[int, float], dict[int, str], dict[int, str]]:
+    """Each kept node's marker size, its name and the text drawn by it."""
     sizes, names, texts = {}, {}, {}
     for v in g.vs:
         if v.index not in keep:
             continue
-        participant = v["kind"] == "participant"
-        bridge = v["kind"] == "contact" and len(v["known_by"]) >= 2
+        participant, bridge = v["kind"] == "participant", _is_bridge(v)
         if summary and participant:
             sizes[v.index] = min(54.0, 16 + 5 * v["own"] ** 0.5)
         elif summary:
@@ -155,30 +210,31 @@ def network_figure(
         names[v.index] = label = _node_label(v, lang, show_labels=show_labels, anonymous=anonymous)
         # On the wall a hidden label says nothing: a bridge shows how many people know it instead.
         texts[v.index] = label if participant or show_labels else (f"×{len(v['known_by'])}" if bridge else "")
-    fresh = {i for i in names if fresh_since and (g.vs[i]["first_seen"] or "") >= fresh_since}
-    hulls, caption = [], []
-    if wall:
-        sizes = _within_ink(sizes, plot_px=wall)
-        members: dict[int, list[tuple[float, float]]] = {}
-        for i in names:
-            members.setdefault(comm[g.vs[i]["key"]], []).append(at[g.vs[i]["key"]])
-        hulls = community_hulls(list(members.values()), plot_px=wall)
-        if summary:
-            own = sum(v["own"] for v in g.vs if v["kind"] == "participant")
-            caption.append(t("net.wall_summary", lang, n=number(own, lang)))
-        if fresh:
-            caption.append(t("net.new_ring", lang))
-        if hulls:
-            caption.append(t("net.hulls", lang))
-        caption += notes or []  # what the view adds, e.g. the brokers of the bridges view
-        caption = _caption_lines(caption)
-        # The caption's extra lines come out of the plot's height, so labels are placed where they land.
-        extra = WALL_CAPTION_LINE_PX * max(0, len(caption) - 1)
-        wall = (wall[0], wall[1] - extra)
-        texts = _fitting_labels(g, positions, texts, sizes, score, top, plot_px=wall)
-        for hull in hulls:
-            path = "M " + " L ".join(f"{x:.4f},{y:.4f}" for x, y in hull) + " Z"
-            fig.add_shape(type="path", path=path, layer="below", fillcolor=HULL_FILL, line={"width": 2, "color": HULL_LINE})
+    return sizes, names, texts
+
+
+def _hulls_of(g: ig.Graph, names: dict, comm: dict, at: dict, *, plot_px: tuple[int, int]) -> list:
+    members: dict[int, list[tuple[float, float]]] = {}
+    for i in names:
+        members.setdefault(comm[g.vs[i]["key"]], []).append(at[g.vs[i]["key"]])
+    return community_hulls(list(members.values()), plot_px=plot_px)
+
+
+def _wall_caption(g: ig.Graph, lang: str, *, summary: bool, fresh: bool, hulls: bool, notes: list[str]) -> list[str]:
+    """What the wall says under the network, in lines that fit."""
+    caption = []
+    if summary:
+        own = sum(v["own"] for v in g.vs if v["kind"] == "participant")
+        caption.append(t("net.wall_summary", lang, n=number(own, lang)))
+    if fresh:
+        caption.append(t("net.new_ring", lang))
+    if hulls:
+        caption.append(t("net.hulls", lang))
+    return _caption_lines(caption + notes)  # what the view adds, e.g. the brokers of the bridges view
+
+
+def _colour_groups(g: ig.Graph, keep: set[int], comm: dict, *, color_by: str, lang: str) -> list[tuple[str, list[int], str]]:
+    """The legend's groups in order: (name, node indices, colour)."""
     groups: dict[str, list[int]] = {}
     for v in g.vs:
         if v.index in keep:
@@ -188,88 +244,97 @@ def network_figure(
     if color_by == "community":  # in the communities' own order, "Autres" last
         ordered = sorted(groups.items(), key=lambda kv: min(comm[g.vs[i]["key"]] for i in kv[1]))
     family_colour = {t(f"family.{f}", lang): c for f, c in FAMILY_COLOURS.items()}
+    coloured = []
     for n, (name, members) in enumerate(ordered):
-        vs = g.vs[members]
         colour = "#222222" if name == participant_group else PALETTE[n % len(PALETTE)]
         if color_by == "circle" and name in family_colour:
             colour = family_colour[name]  # never by rank: "Marché" stays orange after the merges
         if color_by == "community":
             # By the community's own number (by size), never by its rank in this view: a filter or
             # a refresh does not recolour "Communauté 2".
-            rank = comm[vs[0]["key"]]
+            rank = comm[g.vs[members[0]]["key"]]
             colour = PALETTE[rank] if rank < COMMUNITY_COLOURS else "#9a9a9a"
-        symbols, lines, outlines, hovers = [], [], [], []
-        for v in vs:
-            participant = v["kind"] == "participant"
-            bridge = v["kind"] == "contact" and len(v["known_by"]) >= 2
-            symbols.append("diamond" if participant else "circle")
-            new = v.index in fresh
-            lines.append(5.0 if new else 3.5 if bridge else 0.8)
-            outlines.append(NEW_OUTLINE if new else "#111")
-            if wall:
-                continue  # the wall is a static picture: no hover text to build
-            own = f"<br>{_esc(t('net.own', lang, n=v['own']))}" if summary and participant else ""
-            hovers.append(
-                f"{names[v.index]}<br>{_esc(t('con.known_by', lang))}: {len(v['known_by'])}{own}"
-                + (f"<br>{_esc(', '.join(t(f'circle.{c}', lang) for c in v['circles']))}" if v["circles"] else "")
-            )
-        fig.add_trace(
-            go.Scatter(
-                x=[at[v["key"]][0] for v in vs],
-                y=[at[v["key"]][1] for v in vs],
-                # On the wall labels come last, in a trace of their own: a later group's nodes
-                # would otherwise be drawn over an earlier group's labels.
-                mode="markers" if wall else "markers+text",
-                name=_esc(name),
-                text=None if wall else [texts[v.index] for v in vs],
-                textposition="top center",
-                textfont={"size": 16},
-                # The wall is a static picture: no hover text or keys to send to it.
-                hovertext=None if wall else hovers,
-                hoverinfo="skip" if wall else "text",
-                customdata=None if wall else [v["key"] for v in vs],
-                marker={
-                    "size": [sizes[v.index] for v in vs],
-                    "symbol": symbols,
-                    "color": colour,
-                    "line": {"width": lines, "color": outlines if fresh else "#111"},  # one colour sent when nothing is new
-                    "opacity": 0.9,
-                },  # fmt: skip
-            )
+        coloured.append((name, members, colour))
+    return coloured
+
+
+def _group_trace(
+    vs, name: str, colour: str, at: dict, sizes: dict, texts: dict, fresh: set, names: dict | None, *, lang: str, summary: bool
+):
+    """One legend group's markers; `names` None on the wall, a static picture without hover text."""
+    on_wall = names is None
+    symbols = ["diamond" if v["kind"] == "participant" else "circle" for v in vs]
+    lines = [5.0 if v.index in fresh else 3.5 if _is_bridge(v) else 0.8 for v in vs]
+    outlines = [NEW_OUTLINE if v.index in fresh else "#111" for v in vs]
+    hovers = None if on_wall else [_hover(v, names[v.index], lang, summary=summary) for v in vs]
+    return go.Scatter(
+        x=[at[v["key"]][0] for v in vs],
+        y=[at[v["key"]][1] for v in vs],
+        # On the wall labels come last, in a trace of their own: a later group's nodes
+        # would otherwise be drawn over an earlier group's labels.
+        mode="markers" if on_wall else "markers+text",
+        name=_esc(name),
+        text=None if on_wall else [texts[v.index] for v in vs],
+        textposition="top center",
+        textfont={"size": 16},
+        hovertext=hovers,
+        hoverinfo="skip" if on_wall else "text",
+        customdata=None if on_wall else [v["key"] for v in vs],
+        marker={
+            "size": [sizes[v.index] for v in vs],
+            "symbol": symbols,
+            "color": colour,
+            "line": {"width": lines, "color": outlines if fresh else "#111"},  # one colour sent when nothing is new
+            "opacity": 0.9,
+        },
+    )
+
+
+def _hover(v: ig.Vertex, name: str, lang: str, *, summary: bool) -> str:
+    own = f"<br>{_esc(t('net.own', lang, n=v['own']))}" if summary and v["kind"] == "participant" else ""
+    circles = f"<br>{_esc(', '.join(t(f'circle.{c}', lang) for c in v['circles']))}" if v["circles"] else ""
+    return f"{name}<br>{_esc(t('con.known_by', lang))}: {len(v['known_by'])}{own}{circles}"
+
+
+def _wall_labels(g: ig.Graph, keep: set[int], at: dict, sizes: dict, texts: dict) -> go.Scatter:
+    """The wall's labels, last and in large type, above invisible markers of the nodes' sizes:
+    Plotly sets a label above its marker, where _fitting_labels reserved its place."""
+    labelled = [v for v in g.vs if v.index in keep and texts[v.index]]
+    return go.Scatter(
+        x=[at[v["key"]][0] for v in labelled],
+        y=[at[v["key"]][1] for v in labelled],
+        mode="markers+text",
+        marker={"size": [sizes[v.index] for v in labelled], "opacity": 0},
+        text=[texts[v.index] for v in labelled],
+        textposition="top center",
+        textfont={"size": WALL_LABEL_PX},
+        showlegend=False,
+        hoverinfo="skip",
+    )
+
+
+def _wall_layout(fig: go.Figure, wall: tuple[int, int], extra: int, caption: list[str]) -> None:
+    """The wall's canvas: its width, the legend above, the caption under the plot."""
+    fig.update_layout(
+        margin=WALL_MARGIN | {"b": WALL_MARGIN["b"] + extra},
+        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": WALL_LABEL_PX}},
+        width=wall[0] + WALL_MARGIN["l"] + WALL_MARGIN["r"],
+        autosize=False,
+    )
+    if caption:
+        fig.add_annotation(
+            text="<br>".join(_esc(line) for line in caption),
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            align="left",
+            xanchor="left",
+            yanchor="top",
+            yshift=-8,
+            font={"size": WALL_LABEL_PX, "color": "#333333"},
         )
-    if wall:
-        labelled = [v for v in g.vs if v.index in keep and texts[v.index]]
-        fig.add_trace(
-            go.Scatter(
-                x=[at[v["key"]][0] for v in labelled],
-                y=[at[v["key"]][1] for v in labelled],
-                # Invisible markers of the nodes' sizes: Plotly sets a label above its marker,
-                # where _fitting_labels reserved its place.
-                mode="markers+text",
-                marker={"size": [sizes[v.index] for v in labelled], "opacity": 0},
-                text=[texts[v.index] for v in labelled],
-                textposition="top center",
-                textfont={"size": WALL_LABEL_PX},
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
-    fig.update_xaxes(visible=False, range=list(X_RANGE))
-    # No fixed aspect ratio: the room's network fills the wide wall instead of a centred square.
-    fig.update_yaxes(visible=False, range=list(Y_RANGE))
-    fig = _base(fig, height=height)
-    if wall:
-        margin = WALL_MARGIN | {"b": WALL_MARGIN["b"] + extra}
-        fig.update_layout(
-            margin=margin, legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": WALL_LABEL_PX}},
-            width=wall[0] + WALL_MARGIN["l"] + WALL_MARGIN["r"], autosize=False,
-        )  # fmt: skip
-        if caption:
-            fig.add_annotation(
-                text="<br>".join(_esc(line) for line in caption), showarrow=False, xref="paper", yref="paper", x=0, y=0, align="left",
-                xanchor="left", yanchor="top", yshift=-8, font={"size": WALL_LABEL_PX, "color": "#333333"},
-            )  # fmt: skip
-    return fig
 
 
 HULL_FILL, HULL_LINE = "rgba(31,95,191,0.07)", "rgba(31,95,191,0.30)"  # one tint: families keep the colours
@@ -414,7 +479,7 @@ def growth_figure(series: dict[str, list[tuple[float, int]]], *, lang: str = "fr
                 name=_esc(name),
                 line={"width": 6, "color": ("#0072B2", "#E69F00")[n % 2]},
                 fill="tozeroy" if n == 0 else None,
-            )  # fmt: skip
+            )
         )
     fig.update_xaxes(title={"text": _esc(t("proj.minutes", lang)), "font": {"size": 28}}, tickfont={"size": 28}, showgrid=False)
     fig.update_yaxes(tickfont={"size": 28}, gridcolor="#eee", rangemode="tozero")
@@ -438,7 +503,7 @@ def flows_figure(flow_data: dict, *, lang: str = "fr", height: int = 480) -> go.
             texttemplate="%{text:,d}",
             textposition="auto",
             textfont={"size": 28},
-        )  # fmt: skip
+        )
     )
     market = t("flow.market_count", lang, n=number(flow_data["market"], lang))
     non_market = t("flow.non_market_count", lang, n=number(flow_data["non_market"], lang))
@@ -470,7 +535,7 @@ def circles_heatmap(matrix: pd.DataFrame, *, lang: str = "fr", anonymous: bool =
             texttemplate="%{text}",
             textfont={"size": MIN_CHART_PX},
             showscale=False,
-        )  # fmt: skip
+        )
     )
     if total > HEATMAP_ROWS:
         fig.update_layout(
@@ -536,11 +601,14 @@ def map_label_boxes(cmap, *, plot_px: tuple[int, int], lang: str) -> list[tuple[
         left = min(max(px - w / 2, 0.0), width - w)  # a side bubble's label stays on the canvas
         out = -1 if upper else 1
         # The nearest free place: further out first, then toward the middle, then slid sideways.
-        candidates = [(left + dx, top + sign * dy) for dx in (0.0, -w / 3, w / 3) for dy in range(0, 480, 8)
-                      for sign in (out, -out)]  # fmt: skip
+        candidates = [
+            (left + dx, top + sign * dy) for dx in (0.0, -w / 3, w / 3) for dy in range(0, 480, 8) for sign in (out, -out)
+        ]
         fits = [(cl, ct) for cl, ct in candidates if 0 <= cl <= width - w and 0 <= ct <= height - h]
-        left, top = next((c for c in fits if not any(_overlap((c[0], c[1], c[0] + w, c[1] + h), o) for o in boxes)),
-                         fits[0] if fits else (left, top))  # fmt: skip
+        left, top = next(
+            (c for c in fits if not any(_overlap((c[0], c[1], c[0] + w, c[1] + h), o) for o in boxes)),
+            fits[0] if fits else (left, top),
+        )
         boxes.append((left, top, left + w, top + h))
     return boxes
 
@@ -554,8 +622,9 @@ def _bubble_px(bubble: dict, cmap) -> float:
     return 36 + 84 * ((bubble["participants"] + bubble["contacts"]) / largest) ** 0.5
 
 
-def community_figure(cmap, *, lang: str = "fr", anonymous: bool = False, height: int = 760,
-                     wall: tuple[int, int] | None = None) -> go.Figure:  # fmt: skip
+def community_figure(
+    cmap, *, lang: str = "fr", anonymous: bool = False, height: int = 760, wall: tuple[int, int] | None = None
+) -> go.Figure:
     """A large room's bridges view: one bubble per community (≤ MAP_BUBBLES colours, the rest as
     "others"), lines as thick as the edges between them, the participants who bridge them named
     in the caption (counts only in an anonymous workshop). Text at WALL_LABEL_PX."""
@@ -567,16 +636,32 @@ def community_figure(cmap, *, lang: str = "fr", anonymous: bool = False, height:
     heaviest = max((n for _, _, n in cmap.links), default=1)
     for a, b, n in cmap.links:
         (x0, y0), (x1, y1) = at[a], at[b]
-        fig.add_trace(go.Scatter(x=[x0, x1], y=[y0, y1], mode="lines", hoverinfo="skip", showlegend=False,
-                                 line={"width": 2 + 16 * (n / heaviest) ** 0.5, "color": "rgba(90,90,90,0.35)"}))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=[x0, x1],
+                y=[y0, y1],
+                mode="lines",
+                hoverinfo="skip",
+                showlegend=False,
+                line={"width": 2 + 16 * (n / heaviest) ** 0.5, "color": "rgba(90,90,90,0.35)"},
+            )
+        )
     colours = [("#999999" if b["other"] else PALETTE[i % len(PALETTE)]) for i, b in enumerate(cmap.bubbles)]
     fig.add_trace(
         go.Scatter(
-            x=[x for x, _ in at], y=[y for _, y in at], mode="markers", hoverinfo="skip", showlegend=False,
-            marker={"size": [_bubble_px(b, cmap) for b in cmap.bubbles], "color": colours, "opacity": 0.85,
-                    "line": {"width": 2, "color": "#111"}},
+            x=[x for x, _ in at],
+            y=[y for _, y in at],
+            mode="markers",
+            hoverinfo="skip",
+            showlegend=False,
+            marker={
+                "size": [_bubble_px(b, cmap) for b in cmap.bubbles],
+                "color": colours,
+                "opacity": 0.85,
+                "line": {"width": 2, "color": "#111"},
+            },
         )
-    )  # fmt: skip
+    )
     caption = [t("net.bubble_links", lang)]
     if cmap.brokers:
         if anonymous:
@@ -592,19 +677,35 @@ def community_figure(cmap, *, lang: str = "fr", anonymous: bool = False, height:
     for bubble, box in zip(cmap.bubbles, map_label_boxes(cmap, plot_px=plot, lang=lang), strict=True):
         lines = bubble_lines(bubble, lang=lang)
         fig.add_annotation(
-            x=(box[0] + box[2]) / 2 / plot[0], y=1 - (box[1] + box[3]) / 2 / plot[1], xref="paper", yref="paper", showarrow=False,
-            xanchor="center", yanchor="middle",
-            text="<br>".join(_esc(line) for line in lines), font={"size": MAP_LABEL_PX, "color": "#111"},
-            bgcolor="rgba(255,255,255,0.85)", align="center",
-        )  # fmt: skip
+            x=(box[0] + box[2]) / 2 / plot[0],
+            y=1 - (box[1] + box[3]) / 2 / plot[1],
+            xref="paper",
+            yref="paper",
+            showarrow=False,
+            xanchor="center",
+            yanchor="middle",
+            text="<br>".join(_esc(line) for line in lines),
+            font={"size": MAP_LABEL_PX, "color": "#111"},
+            bgcolor="rgba(255,255,255,0.85)",
+            align="center",
+        )
     fig.update_xaxes(visible=False, range=[0, 1])
     fig.update_yaxes(visible=False, range=[0, 1])
     fig = _base(fig, height=height, legend=False)
     fig.update_layout(margin=WALL_MARGIN | {"b": WALL_MARGIN["b"] + extra}, title=None)
     fig.add_annotation(
-        text="<br>".join(_esc(line) for line in caption), showarrow=False, xref="paper", yref="paper", x=0, y=0, align="left",
-        xanchor="left", yanchor="top", yshift=-8, font={"size": WALL_LABEL_PX, "color": "#333333"},
-    )  # fmt: skip
+        text="<br>".join(_esc(line) for line in caption),
+        showarrow=False,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        align="left",
+        xanchor="left",
+        yanchor="top",
+        yshift=-8,
+        font={"size": WALL_LABEL_PX, "color": "#333333"},
+    )
     if wall:
         fig.update_layout(width=wall[0] + WALL_MARGIN["l"] + WALL_MARGIN["r"], autosize=False)
     return fig

@@ -4,7 +4,6 @@ only place the schema changes. One list of migrations serves both engines (engin
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 import re
 import sqlite3
@@ -433,6 +432,7 @@ class ConnectionPool:
         self.keep = keep
         self._idle: list[Database] = []
         self._lock = threading.Lock()
+        self.closed = False
 
     @contextmanager
     def connection(self) -> Iterator[Database]:
@@ -460,6 +460,7 @@ class ConnectionPool:
         with self._lock:
             idle, self._idle = self._idle, []
             self.keep = 0
+            self.closed = True
         for db in idle:
             db.close()
 
@@ -509,6 +510,10 @@ class PostgresPool:
             if raw is not None:
                 self._pool.putconn(raw)
 
+    @property
+    def closed(self) -> bool:
+        return self._pool.closed
+
     def close(self) -> None:
         self._pool.close()
 
@@ -520,12 +525,23 @@ def pool(target: str | Path) -> ConnectionPool | PostgresPool:
     return ConnectionPool(target)
 
 
-@functools.lru_cache(maxsize=8)
+_SHARED: dict[str, ConnectionPool | PostgresPool] = {}
+_PREPARED: set[str] = set()
+_SHARED_LOCK = threading.Lock()
+
+
 def shared_pool(target: str) -> ConnectionPool | PostgresPool:
-    """One pool per process and database for code outside Streamlit's script runs (the front
-    door's marker endpoint); the database is prepared on first use."""
-    prepare(target)
-    return pool(target)
+    """THE pool of this process for a database, shared by the pages' script runs and the front
+    door (one connection budget per server on PostgreSQL); the database is migrated on first use
+    (never lazily per request). A closed pool is replaced at the next use."""
+    with _SHARED_LOCK:
+        found = _SHARED.get(str(target))
+        if str(target) not in _PREPARED:
+            prepare(target)
+            _PREPARED.add(str(target))
+        if found is None or found.closed:
+            found = _SHARED[str(target)] = pool(target)
+        return found
 
 
 def prepare(target: str | Path) -> None:

@@ -60,11 +60,25 @@ ORGANISATIONS = {
     "BTP": ["Bâtir Ensemble", "Charpentes Durables"],
 }
 SKILLS = (
-    "comptabilité", "droit du travail", "levée de fonds", "marketing digital", "recrutement",
-    "design de service", "animation de réseau", "développement web", "gestion de projet",
-    "communication", "achats responsables", "export", "RSE", "data", "facilitation",
-    "mentorat", "logistique", "subventions publiques",
-)  # fmt: skip
+    "comptabilité",
+    "droit du travail",
+    "levée de fonds",
+    "marketing digital",
+    "recrutement",
+    "design de service",
+    "animation de réseau",
+    "développement web",
+    "gestion de projet",
+    "communication",
+    "achats responsables",
+    "export",
+    "RSE",
+    "data",
+    "facilitation",
+    "mentorat",
+    "logistique",
+    "subventions publiques",
+)
 
 # Ideas: subjects with several phrasings each (French first, a few in English), so that
 # clustering has real themes to find and real variety inside them.
@@ -246,8 +260,9 @@ def seed_demo(
     store.set_round(db, workshop.id, "contacts", is_open=True, now=started)
     store.set_round(db, workshop.id, "ideas", is_open=True, now=ideas_open)
 
-    members, tokens = _populate(db, workshop, participants=participants, seed=seed, rng=rng, clock=clock, started=started,
-                        ideas_open=ideas_open, now=now)  # fmt: skip
+    members, tokens = _populate(
+        db, workshop, participants=participants, seed=seed, rng=rng, clock=clock, started=started, ideas_open=ideas_open, now=now
+    )
     _confirm_obvious_merges(db, workshop)
     if with_themes:
         _seed_do_round(db, workshop, members, rng)
@@ -352,8 +367,14 @@ def _populate(
             tags.append(rng.choice(SUBJECT_SECTORS[subject]))
         if rng.random() < 0.4:
             tags.append(rng.choice(REGIONS[:13]))
-        store.add_idea(db, author, submission_id=f"{prefix}-{workshop.code}-{seed}-idea-{k}", text=text, tags=tags,
-                       now=moment(max(ideas_open, dt.datetime.fromisoformat(author.joined_at))))  # fmt: skip
+        store.add_idea(
+            db,
+            author,
+            submission_id=f"{prefix}-{workshop.code}-{seed}-idea-{k}",
+            text=text,
+            tags=tags,
+            now=moment(max(ideas_open, dt.datetime.fromisoformat(author.joined_at))),
+        )
     return members, tokens
 
 
@@ -478,7 +499,16 @@ def rehearse(db: Database, workshop_id: int, *, participants: int, seed: int | N
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     started = now - DEMO_DURATION
     members, _ = _populate(
-        db, workshop, participants=participants, seed=seed, rng=random.Random(seed), clock=random.Random(seed + 1),
-        started=started, ideas_open=started + DEMO_DURATION / 3, now=now, rehearsal=True, prefix="rehearsal",
-    )  # fmt: skip
+        db,
+        workshop,
+        participants=participants,
+        seed=seed,
+        rng=random.Random(seed),
+        clock=random.Random(seed + 1),
+        started=started,
+        ideas_open=started + DEMO_DURATION / 3,
+        now=now,
+        rehearsal=True,
+        prefix="rehearsal",
+    )
     return len(members)

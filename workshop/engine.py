@@ -124,37 +124,28 @@ def error_key(exc: BaseException) -> str | None:
         return "err.invalid"
     if isinstance(exc, sqlite3.Error):
         text = str(exc).lower()
-        if "locked" in text or "busy" in text:
-            return "err.db_locked"
-        if "full" in text:
-            return "err.db_full"
-        if "readonly" in text or "read-only" in text:
-            return "err.db_readonly"
-        return "err.db_other"
+        words = (("locked", "err.db_locked"), ("busy", "err.db_locked"), ("full", "err.db_full"))
+        words += (("readonly", "err.db_readonly"), ("read-only", "err.db_readonly"))
+        return next((key for word, key in words if word in text), "err.db_other")
     try:
         import psycopg
         import psycopg_pool
     except ImportError:  # the SQLite-only install
         return None
-    if isinstance(exc, psycopg_pool.TooManyRequests):
-        return "err.db_locked"  # more page runs waiting than the bound: refused at once
-    if isinstance(exc, psycopg_pool.PoolTimeout):
-        return "err.db_unavailable"  # no connection in time: every one busy, or the server down
-    if isinstance(exc, psycopg.errors.IntegrityError):
-        return "err.invalid"
-    if isinstance(exc, (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected)):
-        return "err.db_locked"
-    if isinstance(exc, psycopg.errors.LockNotAvailable):
-        return "err.db_locked"
-    if isinstance(exc, psycopg.errors.DiskFull):
-        return "err.db_full"
-    if isinstance(exc, psycopg.errors.ReadOnlySqlTransaction):
-        return "err.db_readonly"
-    if isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError)):
-        return "err.db_unavailable"  # server restarting, connection lost: the write did not happen
-    if isinstance(exc, psycopg.Error):
-        return "err.db_other"
-    return None
+    errors = psycopg.errors
+    # In order: the first class the failure is an instance of names it.
+    keys = (
+        (psycopg_pool.TooManyRequests, "err.db_locked"),  # more page runs waiting than the bound: refused at once
+        (psycopg_pool.PoolTimeout, "err.db_unavailable"),  # no connection in time: every one busy, or the server down
+        (errors.IntegrityError, "err.invalid"),
+        ((errors.SerializationFailure, errors.DeadlockDetected, errors.LockNotAvailable), "err.db_locked"),
+        (errors.DiskFull, "err.db_full"),
+        (errors.ReadOnlySqlTransaction, "err.db_readonly"),
+        # Server restarting, connection lost: the write did not happen.
+        ((psycopg.OperationalError, psycopg.InterfaceError), "err.db_unavailable"),
+        (psycopg.Error, "err.db_other"),
+    )
+    return next((key for kinds, key in keys if isinstance(exc, kinds)), None)
 
 
 # ---------------------------------------------------------------- PostgreSQL connections
@@ -247,9 +238,13 @@ class PgDatabase:
     engine = POSTGRESQL
 
     def __init__(
-        self, raw: Any = None, *, target: str, acquire: Callable[[], Any] | None = None,
+        self,
+        raw: Any = None,
+        *,
+        target: str,
+        acquire: Callable[[], Any] | None = None,
         replace: Callable[[Any], Any] | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self._conn = PgConnection(raw) if raw is not None else None
         self._acquire, self._replace = acquire, replace
         self.target = target

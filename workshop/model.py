@@ -50,9 +50,19 @@ DORMANT_MODES = ("all", "dormant", "active")
 
 # What a participant records about a contact (a third party), in the order forms and exports use.
 CONTACT_FIELDS = (
-    "label", "circle", "strength", "trust", "dormant", "last_contact_year", "flows",
-    "region", "city", "organisation", "sector", "skills",
-)  # fmt: skip
+    "label",
+    "circle",
+    "strength",
+    "trust",
+    "dormant",
+    "last_contact_year",
+    "flows",
+    "region",
+    "city",
+    "organisation",
+    "sector",
+    "skills",
+)
 
 # The bundle's privacy levels (i18n: con.level.<name>); an aggregate bundle cannot be imported.
 EXPORT_LEVELS = ("full", "pseudonymised", "aggregate")

@@ -61,15 +61,30 @@ def build_graph(room: Room, *, organisations: bool = False, filters: dict | None
     participants = room.participants
     names = dict(zip(participants["id"].tolist(), participants["display_name"].tolist(), strict=True))
     # Times are optional (a frame built by hand has none): without them nothing is "new".
-    joined = dict(zip(participants["id"].tolist(), participants.get("joined_at", pd.Series([""] * len(participants))).tolist(),
-                      strict=True))  # fmt: skip
+    joined = dict(
+        zip(participants["id"].tolist(), participants.get("joined_at", pd.Series([""] * len(participants))).tolist(), strict=True)
+    )
     vertices: dict[str, dict] = {}
     for pid, name in names.items():
         vertices[f"p{pid}"] = {"kind": "participant", "label": name, "rows": [], "since": str(joined[pid] or "")}
     edges: dict[tuple[str, str], dict] = {}
     # Column lists zipped into dicts: several times faster than DataFrame.to_dict on Arrow strings.
-    used = ("id", "participant_id", "label", "circle", "strength", "trust", "dormant", "last_contact_year", "flows",
-            "region", "city", "organisation", "sector", "created_at")  # fmt: skip
+    used = (
+        "id",
+        "participant_id",
+        "label",
+        "circle",
+        "strength",
+        "trust",
+        "dormant",
+        "last_contact_year",
+        "flows",
+        "region",
+        "city",
+        "organisation",
+        "sector",
+        "created_at",
+    )
     columns = {c: contacts[c].tolist() if c in contacts else [""] * len(contacts) for c in used}
     for row in (dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)):
         owner = f"p{row['participant_id']}"
@@ -97,9 +112,20 @@ def build_graph(room: Room, *, organisations: bool = False, filters: dict | None
         if organisations and row["organisation"]:
             okey = "o" + resolve.normalise(row["organisation"])
             vertices.setdefault(okey, {"kind": "organisation", "label": row["organisation"], "rows": []})
-            edges.setdefault(tuple(sorted((key, okey))), {"circle": "", "strength": 1, "trust": 1, "dormant": False,
-                             "last_contact_year": 0, "flows": [], "weight": 0.5, "contact_id": -1,
-                             "kind": "organisation"})  # fmt: skip
+            edges.setdefault(
+                tuple(sorted((key, okey))),
+                {
+                    "circle": "",
+                    "strength": 1,
+                    "trust": 1,
+                    "dormant": False,
+                    "last_contact_year": 0,
+                    "flows": [],
+                    "weight": 0.5,
+                    "contact_id": -1,
+                    "kind": "organisation",
+                },
+            )
     _add_ties(room.ties, node_of, vertices, edges)
     keys = list(vertices)
     index = {k: i for i, k in enumerate(keys)}
@@ -114,8 +140,10 @@ def build_graph(room: Room, *, organisations: bool = False, filters: dict | None
     g.vs["known_by"] = [sorted({int(r["participant_id"]) for r in rows}) for rows in rows_of]
     g.vs["circles"] = [sorted({r["circle"] for r in rows}) for rows in rows_of]
     g.vs["contact_ids"] = [sorted(int(r["id"]) for r in rows) for rows in rows_of]
-    g.vs["first_seen"] = [vertices[k].get("since") or min((str(r["created_at"]) for r in rows), default="")
-                          for k, rows in zip(keys, rows_of, strict=True)]  # fmt: skip
+    g.vs["first_seen"] = [
+        vertices[k].get("since") or min((str(r["created_at"]) for r in rows), default="")
+        for k, rows in zip(keys, rows_of, strict=True)
+    ]
     for attr in ("circle", "strength", "trust", "dormant", "last_contact_year", "flows", "weight", "contact_id", "kind"):
         g.es[attr] = [e[attr] for e in edges.values()]
     return g
@@ -130,8 +158,20 @@ def _add_ties(ties: pd.DataFrame, node_of: dict, vertices: dict, edges: dict) ->
         ka, kb = node_of.get(int(a), f"c{a}"), node_of.get(int(b), f"c{b}")
         if ka == kb or ka not in vertices or kb not in vertices:
             continue
-        edges.setdefault(tuple(sorted((ka, kb))), {"circle": "", "strength": 1, "trust": 1, "dormant": False,
-                         "last_contact_year": 0, "flows": [], "weight": 1.0, "contact_id": -1, "kind": "knows"})  # fmt: skip
+        edges.setdefault(
+            tuple(sorted((ka, kb))),
+            {
+                "circle": "",
+                "strength": 1,
+                "trust": 1,
+                "dormant": False,
+                "last_contact_year": 0,
+                "flows": [],
+                "weight": 1.0,
+                "contact_id": -1,
+                "kind": "knows",
+            },
+        )
 
 
 WALL_DETAIL_LIMIT = 250  # nodes the wall draws one by one; above, each participant's own contacts are summarised
@@ -193,9 +233,16 @@ def community_map(g: ig.Graph, table: pd.DataFrame, *, top: int = MAP_BUBBLES, b
             return [k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:2]]
 
         bubbles.append(
-            {"index": i, "participants": sum(1 for v in vs if v["kind"] == "participant"), "contacts": len(contacts),
-             "circles": leading("circle"), "regions": leading("region"), "sectors": leading("sector"), "other": i == other}
-        )  # fmt: skip
+            {
+                "index": i,
+                "participants": sum(1 for v in vs if v["kind"] == "participant"),
+                "contacts": len(contacts),
+                "circles": leading("circle"),
+                "regions": leading("region"),
+                "sectors": leading("sector"),
+                "other": i == other,
+            }
+        )
     weights: Counter[tuple[int, int]] = Counter()
     for a, b in g.get_edgelist():
         ba, bb = bubble[a], bubble[b]
@@ -322,9 +369,14 @@ def bridge_contacts(g: ig.Graph, names: dict[int, str]) -> list[dict]:
     for v in g.vs:
         if v["kind"] == "contact" and len(v["known_by"]) >= 2:
             out.append(
-                {"key": v["key"], "label": v["label"], "count": len(v["known_by"]),
-                 "known_by": [names.get(p, "?") for p in v["known_by"]], "circles": v["circles"]}
-            )  # fmt: skip
+                {
+                    "key": v["key"],
+                    "label": v["label"],
+                    "count": len(v["known_by"]),
+                    "known_by": [names.get(p, "?") for p in v["known_by"]],
+                    "circles": v["circles"],
+                }
+            )
     out.sort(key=lambda d: (-d["count"], d["key"]))
     return out
 
@@ -348,10 +400,17 @@ def structural_holes(g: ig.Graph, table: pd.DataFrame, answered: set[int]) -> li
         groups = len(g.induced_subgraph(neighbours).connected_components()) if neighbours else 0
         pid = int(v["key"][1:])
         out.append(
-            {"key": v["key"], "participant_id": pid, "name": v["label"], "degree": len(neighbours), "groups": groups,
-             "effective_size": float(effective[v.index]), "constraint": float(constraint[v.index]),
-             "answered": pid in answered}
-        )  # fmt: skip
+            {
+                "key": v["key"],
+                "participant_id": pid,
+                "name": v["label"],
+                "degree": len(neighbours),
+                "groups": groups,
+                "effective_size": float(effective[v.index]),
+                "constraint": float(constraint[v.index]),
+                "answered": pid in answered,
+            }
+        )
     return out
 
 
@@ -389,10 +448,18 @@ def brokers(g: ig.Graph, table: pd.DataFrame, *, holes: list[dict] | None = None
         if (census and hole["groups"] >= 2) or (not census and (len(comms) >= 2 or len(circles) >= 3)):
             i = v.index
             out.append(
-                {"key": v["key"], "name": v["label"], "communities": len(comms), "circles": len(circles),
-                 "betweenness": float(betweenness[i]), "constraint": float(constraint[i]),
-                 "effective_size": float(effective[i]), "groups": int(hole.get("groups", 0)), "census": census}
-            )  # fmt: skip
+                {
+                    "key": v["key"],
+                    "name": v["label"],
+                    "communities": len(comms),
+                    "circles": len(circles),
+                    "betweenness": float(betweenness[i]),
+                    "constraint": float(constraint[i]),
+                    "effective_size": float(effective[i]),
+                    "groups": int(hole.get("groups", 0)),
+                    "census": census,
+                }
+            )
     out.sort(
         key=lambda d: (not d["census"], -(d["effective_size"] if d["census"] else d["betweenness"]), d["constraint"], d["key"])
     )
@@ -455,9 +522,17 @@ def tie_diversity(contacts: pd.DataFrame, g: ig.Graph | None = None) -> dict:
         cross_region = sum(1 for r in row["regions"] if r and r != home)
         weak, strong, cross_circle = int(row["weak"]), int(row["strong"]), int(row["cross_circle"])
         rows.append(
-            {"participant_id": pid, "owner": row["owner"], "ties": n, "weak": weak / n, "strong": strong / n,
-             "circles": len(row["circles"]), "cross_circle": cross_circle / n, "cross_region": cross_region / n}
-        )  # fmt: skip
+            {
+                "participant_id": pid,
+                "owner": row["owner"],
+                "ties": n,
+                "weak": weak / n,
+                "strong": strong / n,
+                "circles": len(row["circles"]),
+                "cross_circle": cross_circle / n,
+                "cross_region": cross_region / n,
+            }
+        )
         totals.update(ties=n, weak=weak, strong=strong, cross_region=cross_region, cross_circle=cross_circle)
     n = totals["ties"]
     room = {"ties": n, **{k: totals[k] / n for k in ("weak", "strong", "cross_circle", "cross_region")}}
@@ -532,8 +607,13 @@ def my_place(room: Room, participant_id: int) -> dict:
         if v["kind"] == "contact" and participant_id in v["known_by"] and len(v["known_by"]) >= 2:
             mine = room.contacts[room.contacts["id"].isin(v["contact_ids"]) & (room.contacts["participant_id"] == participant_id)]
             others = [names.get(p) for p in v["known_by"] if p != participant_id]
-            shared.append({"label": mine["label"].iloc[0] if not mine.empty else v["label"],
-                           "known_by": [n for n in others if n], "unnamed": sum(1 for n in others if not n)})  # fmt: skip
+            shared.append(
+                {
+                    "label": mine["label"].iloc[0] if not mine.empty else v["label"],
+                    "known_by": [n for n in others if n],
+                    "unnamed": sum(1 for n in others if not n),
+                }
+            )
     contacts = room.contacts
     mine = contacts[contacts["participant_id"] == participant_id]
     my_circles, my_regions = set(mine["circle"]), {r for r in mine["region"] if r}
@@ -545,8 +625,13 @@ def my_place(room: Room, participant_id: int) -> dict:
             neighbours.append({"id": int(pid), "name": names.get(int(pid)), "circles": circles, "regions": regions})
     neighbours.sort(key=lambda d: (-(len(d["circles"]) + len(d["regions"])), d["name"] is None, d["name"] or "", d["id"]))
     # Burt's measures without the betweenness the wall needs: a phone asks for one person.
-    light = pd.DataFrame({"key": g.vs["key"], "constraint": [0.0 if np.isnan(c) else float(c) for c in g.constraint()],
-                          "effective_size": effective_sizes(g)})  # fmt: skip
+    light = pd.DataFrame(
+        {
+            "key": g.vs["key"],
+            "constraint": [0.0 if np.isnan(c) else float(c) for c in g.constraint()],
+            "effective_size": effective_sizes(g),
+        }
+    )
     holes = structural_holes(g, light, answered_census(room))
     mine = next((h for h in holes if h["participant_id"] == participant_id), None)
     return {"shared": shared, "neighbours": neighbours[:15], "holes": mine, "median": holes_median(holes)}
@@ -602,10 +687,15 @@ def layout(
             with seeded_igraph(seed):
                 coords = np.array(
                     g.layout_fruchterman_reingold(
-                        seed=start.tolist(), niter=niter, grid=grid, minx=low[:, 0].tolist(), maxx=high[:, 0].tolist(),
-                        miny=low[:, 1].tolist(), maxy=high[:, 1].tolist(),
+                        seed=start.tolist(),
+                        niter=niter,
+                        grid=grid,
+                        minx=low[:, 0].tolist(),
+                        maxx=high[:, 0].tolist(),
+                        miny=low[:, 1].tolist(),
+                        maxy=high[:, 1].tolist(),
                     ).coords
-                )  # fmt: skip
+                )
     else:
         with seeded_igraph(seed):
             coords = np.array(g.layout_fruchterman_reingold(niter=300, grid=grid).coords)

@@ -110,7 +110,7 @@ def pdf(reading: Reading, *, data: dict, level: str, network_png: bytes, themes_
     """Title, date, question, counters, network picture, reach, bridges and sleeping capital,
     themes with representative ideas and votes, collectifs, matched offers and needs, and what
     changed since the previous workshop: all from the bundle's one reading of the room."""
-    w, room, analysis = reading.workshop, reading.room, reading.analysis
+    w = reading.workshop
     lang = w.language
     # Names as the export level shows them (keyed pseudonyms below 'full').
     people = {p["id"]: p["display_name"] for p in data.get("participants", [])}
@@ -121,8 +121,22 @@ def pdf(reading: Reading, *, data: dict, level: str, network_png: bytes, themes_
     doc.para(field(t("rep.date", lang), w.created_at[:10], lang))
     if w.question:
         doc.para(field(t("rep.question", lang), quote(w.question, lang), lang), style="I")
+    _counters(doc, reading.counters, lang)
+    _network_pages(doc, reading.analysis, people, lang=lang, level=level, network_png=network_png)
+    doc.add_page()
+    _themes_pages(doc, reading, lang=lang, level=level, themes_png=themes_png)
+    _collectifs(doc, reading.rows["collectifs"], people, lang=lang, level=level)
+    _matches(doc, reading.analysis, people, lang=lang, level=level)
+    if reading.comparison:
+        _comparison(doc, reading.comparison, lang)
+    if doc.marked:
+        doc.ln(4)
+        doc.para(t("rep.missing_glyph", lang, mark=MISSING_GLYPH), style="I")
+    return bytes(doc.output())
 
-    c = reading.counters
+
+def _counters(doc: _Report, c: dict, lang: str) -> None:
+    """The room in five numbers."""
     doc.h2(t("rep.counters", lang))
     doc.table(
         [
@@ -134,10 +148,13 @@ def pdf(reading: Reading, *, data: dict, level: str, network_png: bytes, themes_
                 t("con.collectifs", lang),
             ],
             [str(c["participants"]), str(c["contacts"]), str(c["ideas"]), str(c["voters"]), str(c["collectifs"])],
-        ],  # fmt: skip
+        ],
         (40, 35, 35, 35, 35),
     )
 
+
+def _network_pages(doc: _Report, analysis, people: dict, *, lang: str, level: str, network_png: bytes) -> None:
+    """The network's picture, reach, bridges, brokers, sleeping capital and tie diversity."""
     doc.h2(t("rep.network", lang))
     doc.image(io.BytesIO(network_png), w=doc.epw)
     doc.para(
@@ -177,7 +194,10 @@ def pdf(reading: Reading, *, data: dict, level: str, network_png: bytes, themes_
     )
     doc.para(field(t("net.diversity", lang), shares, lang))
 
-    doc.add_page()
+
+def _themes_pages(doc: _Report, reading: Reading, *, lang: str, level: str, themes_png: bytes) -> None:
+    """Each theme by votes, its representative ideas and who in the room can help."""
+    room = reading.room
     doc.h2(t("rep.themes", lang))
     doc.image(io.BytesIO(themes_png), w=doc.epw * 0.9)
     cards = sorted(reading.cards, key=lambda x: (-x["votes"], -x["ideas"], x["id"]))
@@ -195,8 +215,10 @@ def pdf(reading: Reading, *, data: dict, level: str, network_png: bytes, themes_
         if helped:
             doc.para("   " + helped, style="I")
 
+
+def _collectifs(doc: _Report, groups: list, people: dict, *, lang: str, level: str) -> None:
+    """Each collectif, its members and next steps as the export level shows them."""
     doc.h2(t("rep.collectifs", lang))
-    groups = reading.rows["collectifs"]
     if not groups:
         doc.para(t("rep.none", lang))
     for group in groups:
@@ -211,6 +233,9 @@ def pdf(reading: Reading, *, data: dict, level: str, network_png: bytes, themes_
                 f"{len(group['members'])} {t('me.members', lang).lower()}, {len(group['next_steps'])} {t('me.steps', lang).lower()}"
             )
 
+
+def _matches(doc: _Report, analysis, people: dict, *, lang: str, level: str) -> None:
+    """Offers matched to needs, through whom."""
     doc.h2(t("rep.matches", lang))
     matches = analysis.skill_matches[:25]
     if not matches or level == "aggregate":
@@ -221,15 +246,12 @@ def pdf(reading: Reading, *, data: dict, level: str, network_png: bytes, themes_
             who = via if not m["contact"] else f"{via} → {m['contact'] if level == 'full' else '#'}"
             doc.para(t("net.offers", lang, who=who, skill=m["skill"], seeker=people.get(m["seeker_id"], "?")))
 
-    comparison = reading.comparison
-    if comparison:
-        doc.h2(t("rep.comparison", lang))
-        doc.para(field(t("cmp.participants", lang), len(comparison["new_participants"]), lang))
-        doc.para(field(t("cmp.contacts", lang), comparison["new_contacts"], lang))
-        doc.para(field(t("cmp.bridges", lang), comparison["new_bridges"], lang))
-        reach = ", ".join(f"{k} {v['before']}→{v['after']}" for k, v in comparison["reach"].items())
-        doc.para(field(t("cmp.reach", lang), reach, lang))
-    if doc.marked:
-        doc.ln(4)
-        doc.para(t("rep.missing_glyph", lang, mark=MISSING_GLYPH), style="I")
-    return bytes(doc.output())
+
+def _comparison(doc: _Report, comparison: dict, lang: str) -> None:
+    """What changed since the previous workshop."""
+    doc.h2(t("rep.comparison", lang))
+    doc.para(field(t("cmp.participants", lang), len(comparison["new_participants"]), lang))
+    doc.para(field(t("cmp.contacts", lang), comparison["new_contacts"], lang))
+    doc.para(field(t("cmp.bridges", lang), comparison["new_bridges"], lang))
+    reach = ", ".join(f"{k} {v['before']}→{v['after']}" for k, v in comparison["reach"].items())
+    doc.para(field(t("cmp.reach", lang), reach, lang))

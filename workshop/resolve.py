@@ -243,9 +243,9 @@ def _similar_labels(labels: list[str], *, prefilter: int) -> set[tuple[int, int,
     return found
 
 
-def _initial_pairs(norms: list[str]) -> set[tuple[int, int]]:
-    """Pairs token_sort_ratio misses but initials explain ('m dupont' ~ 'dupont marie'):
-    grouped by shared surname-like token, compared only inside a group."""
+def _initial_blocks(norms: list[str]) -> list[tuple[list[int], list[int]]]:
+    """For each surname-like token of a label with an initial: (those labels, every label holding
+    the token), rarest tokens first; a very common token (> MAX_BLOCK) explains nothing."""
     by_token: dict[str, list[int]] = {}
     for idx, norm in enumerate(norms):
         toks = _tokens(norm)
@@ -258,25 +258,29 @@ def _initial_pairs(norms: list[str]) -> set[tuple[int, int]]:
         for tok in _tokens(norm):
             if tok in by_token:
                 full_by_token.setdefault(tok, []).append(idx)
-    pairs = set()
-    budget = MAX_INITIAL_COMPARISONS
     # Rarest tokens first: a surname shared by two labels explains more than one shared by 300,
     # and the budget goes where it finds the most.
-    for tok, short_ones in sorted(by_token.items(), key=lambda kv: (len(full_by_token.get(kv[0], [])), kv[0])):
-        group = full_by_token.get(tok, [])
-        if len(group) > MAX_BLOCK:  # a very common token explains nothing
-            continue
-        for i in short_ones:
-            for j in group:
-                if i == j or (min(i, j), max(i, j)) in pairs:
-                    continue
-                budget -= 1
-                if budget < 0:
+    ordered = sorted(by_token.items(), key=lambda kv: (len(full_by_token.get(kv[0], [])), kv[0]))
+    return [(short, full_by_token.get(tok, [])) for tok, short in ordered if len(full_by_token.get(tok, [])) <= MAX_BLOCK]
+
+
+def _initial_pairs(norms: list[str]) -> set[tuple[int, int]]:
+    """Pairs token_sort_ratio misses but initials explain ('m dupont' ~ 'dupont marie'):
+    grouped by shared surname-like token, compared only inside a group, within a budget."""
+    pairs: set[tuple[int, int]] = set()
+    budget = MAX_INITIAL_COMPARISONS
+    for short_ones, group in _initial_blocks(norms):
+        for i, j in ((i, j) for i in short_ones for j in group if i != j):
+            pair = (min(i, j), max(i, j))
+            if pair in pairs:
+                continue
+            budget -= 1
+            if budget < 0:
+                return pairs
+            if initials_score(norms[i], norms[j]) > 0:
+                pairs.add(pair)
+                if len(pairs) >= MAX_PAIRS:
                     return pairs
-                if initials_score(norms[i], norms[j]) > 0:
-                    pairs.add((min(i, j), max(i, j)))
-                    if len(pairs) >= MAX_PAIRS:
-                        return pairs
     return pairs
 
 

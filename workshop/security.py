@@ -98,9 +98,14 @@ class RateLimiter:
     burst of simultaneous tries cannot all slip through; a success clears the client's count."""
 
     def __init__(
-        self, *, free: int = 3, base_delay: float = 1.0, max_delay: float = 30.0, window: float = 600.0,
+        self,
+        *,
+        free: int = 3,
+        base_delay: float = 1.0,
+        max_delay: float = 30.0,
+        window: float = 600.0,
         max_clients: int = 10_000,
-    ):  # fmt: skip
+    ):
         self.free, self.base_delay, self.max_delay, self.window = free, base_delay, max_delay, window
         self.max_clients = max_clients
         self._failures: dict[str, list[float]] = {}

@@ -66,8 +66,17 @@ def plan(*, database: str, address: str, port: int, public_url: str = "") -> Pla
     # A forwarded client address is believed only from the proxy named here (unset: nobody).
     env["FORWARDED_ALLOW_IPS"] = os.environ.get("WORKSHOP_TRUSTED_PROXY", "")
     site = config.site_dir()
-    command = [sys.executable, "-m", "streamlit", "run", str(site / "serve.py"),
-               "--server.address", address, "--server.port", str(port)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(site / "serve.py"),
+        "--server.address",
+        address,
+        "--server.port",
+        str(port),
+    ]
     local = "127.0.0.1" if address in ("0.0.0.0", "::", "") else address
     lan = public_url or f"http://{config.lan_address() or 'localhost'}:{port}"
     return Plan(database, web.static_cache_dir(), f"http://{local}:{port}", lan, command, env)

@@ -52,8 +52,15 @@ class Run:
         """What the screen shows after `later`, a fragment run: its widgets replace theirs."""
         replaced = {(k, getattr(w, "label", "")) for k, w in later.widgets}
         kept = [(k, w) for k, w in self.widgets if (k, getattr(w, "label", "")) not in replaced]
-        return Run(widgets=later.widgets + kept, fragments={**self.fragments, **later.fragments}, alerts=later.alerts,
-                   exceptions=later.exceptions, texts=later.texts, status=later.status, seconds=later.seconds)  # fmt: skip
+        return Run(
+            widgets=later.widgets + kept,
+            fragments={**self.fragments, **later.fragments},
+            alerts=later.alerts,
+            exceptions=later.exceptions,
+            texts=later.texts,
+            status=later.status,
+            seconds=later.seconds,
+        )
 
     def alert_text(self) -> str:
         """The alerts as a person reads them (Markdown escapes and character references undone)."""
@@ -76,9 +83,13 @@ class Session:
 
     async def __aenter__(self) -> Session:
         self.ws = await websockets.connect(
-            self.ws_url, subprotocols=["streamlit", "PLACEHOLDER_AUTH_TOKEN"], max_size=None,
-            ping_interval=None, compression="deflate" if self.compress else None, open_timeout=30,
-        )  # fmt: skip
+            self.ws_url,
+            subprotocols=["streamlit", "PLACEHOLDER_AUTH_TOKEN"],
+            max_size=None,
+            ping_interval=None,
+            compression="deflate" if self.compress else None,
+            open_timeout=30,
+        )
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -151,8 +162,19 @@ def _collect(el, result: Run, fragment_id: str = "") -> None:
         result.texts.append(el.heading.body)
     elif kind == "html":
         result.texts.append(el.html.body)
-    elif kind in ("text_input", "text_area", "button", "button_group", "checkbox", "selectbox", "multiselect",
-                  "number_input", "slider", "date_input", "radio"):  # fmt: skip
+    elif kind in (
+        "text_input",
+        "text_area",
+        "button",
+        "button_group",
+        "checkbox",
+        "selectbox",
+        "multiselect",
+        "number_input",
+        "slider",
+        "date_input",
+        "radio",
+    ):
         result.widgets.append((kind, getattr(el, kind)))
         if fragment_id:
             result.fragments[getattr(el, kind).id] = fragment_id

@@ -292,8 +292,9 @@ def guide(
     if not keys:
         return [-1 - c for c in cluster_texts(list(texts), vectors=vectors, language=language)]
     vectors = embed.vectors(list(texts)) if vectors is None else np.asarray(vectors)
-    both = similarity([*texts, *(names[k] for k in keys)], np.vstack([vectors, embed.vectors([names[k] for k in keys])]),
-                      language=language)  # fmt: skip
+    both = similarity(
+        [*texts, *(names[k] for k in keys)], np.vstack([vectors, embed.vectors([names[k] for k in keys])]), language=language
+    )
     sim, to_name = both[:n, :n], both[:n, n:]
     held = {int(i): k for k, idx in anchors.items() for i in idx if k in names}
     groups = np.asarray(cluster_texts(list(texts), vectors=vectors, language=language))

@@ -152,23 +152,45 @@ def story(analysis: Analysis, room: Room, cards: Sequence[dict], *, anonymous: b
         picture = {t("story.known_by", lang, n=f"{k}+" if k == 5 else k): spread[k] for k in sorted(spread, reverse=True)}
         who = _names(top["known_by"], anonymous=anonymous)
         label = f" — {top['label']}" if show_labels else ""
-        slides.append(Slide("bridge", t("story.bridge", lang), t("story.bridge_head", lang, n=number(top["count"], lang)) + label,
-                            t("story.bridge_detail", lang, n=number(len(bridges), lang), who=who) if who else
-                            t("story.bridge_count", lang, n=number(len(bridges), lang)), picture))  # fmt: skip
+        slides.append(
+            Slide(
+                "bridge",
+                t("story.bridge", lang),
+                t("story.bridge_head", lang, n=number(top["count"], lang)) + label,
+                t("story.bridge_detail", lang, n=number(len(bridges), lang), who=who)
+                if who
+                else t("story.bridge_count", lang, n=number(len(bridges), lang)),
+                picture,
+            )
+        )
     sleeping = analysis.sleeping_capital
     if sleeping:
         families: Counter = Counter()
         for circle, n in sleeping.items():
             families[t(f"family.{CIRCLE_FAMILY.get(circle, 'other')}", lang)] += n
         best, most = families.most_common(1)[0]
-        slides.append(Slide("sleeping", t("story.sleeping", lang), t("story.sleeping_head", lang, n=number(sum(families.values()), lang)),
-                            t("story.sleeping_detail", lang, family=best, n=number(most, lang)), dict(families.most_common(6))))  # fmt: skip
+        slides.append(
+            Slide(
+                "sleeping",
+                t("story.sleeping", lang),
+                t("story.sleeping_head", lang, n=number(sum(families.values()), lang)),
+                t("story.sleeping_detail", lang, family=best, n=number(most, lang)),
+                dict(families.most_common(6)),
+            )
+        )
     reach = analysis.collective_reach
     regions, sectors = reach.get("region") or {}, reach.get("sector") or {}
     if regions or sectors:
         first = next(iter(regions), "") or next(iter(sectors), "")
-        slides.append(Slide("reach", t("story.reach", lang), t("story.reach_head", lang, regions=len(regions), sectors=len(sectors)),
-                            t("story.reach_detail", lang, place=first), dict(list(regions.items())[:8]) or dict(list(sectors.items())[:8])))  # fmt: skip
+        slides.append(
+            Slide(
+                "reach",
+                t("story.reach", lang),
+                t("story.reach_head", lang, regions=len(regions), sectors=len(sectors)),
+                t("story.reach_detail", lang, place=first),
+                dict(list(regions.items())[:8]) or dict(list(sectors.items())[:8]),
+            )
+        )
     if not room.participants.empty:
         sought = Counter(s for skills in room.participants["skills_sought"] for s in skills)
         if sought:
@@ -187,13 +209,26 @@ def story(analysis: Analysis, room: Room, cards: Sequence[dict], *, anonymous: b
                 )
             if via_contacts:
                 detail += " · " + t("story.skill_contacts", lang, n=number(via_contacts, lang))
-            slides.append(Slide("skill", t("story.skill", lang), t("story.skill_head", lang, skill=skill, n=number(n, lang)), detail,
-                                dict(sought.most_common(6))))  # fmt: skip
+            slides.append(
+                Slide(
+                    "skill",
+                    t("story.skill", lang),
+                    t("story.skill_head", lang, skill=skill, n=number(n, lang)),
+                    detail,
+                    dict(sought.most_common(6)),
+                )
+            )
     if cards:
         ranked = sorted(cards, key=lambda c: (-c["votes"], -c["ideas"], c["id"]))
         actionable = [c for c in ranked if c["help"]] or ranked
         best = actionable[0]
-        slides.append(Slide("theme", t("story.theme", lang), best["label"],
-                            best["help"] or t("story.theme_votes", lang, n=number(best["votes"], lang)),
-                            {c["label"]: int(c["votes"]) for c in ranked[:6]}))  # fmt: skip
+        slides.append(
+            Slide(
+                "theme",
+                t("story.theme", lang),
+                best["label"],
+                best["help"] or t("story.theme_votes", lang, n=number(best["votes"], lang)),
+                {c["label"]: int(c["votes"]) for c in ranked[:6]},
+            )
+        )
     return slides

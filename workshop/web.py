@@ -293,7 +293,7 @@ class FrontDoor:
         self.static = (
             ServeStaticASGI(
                 app, root=str(static_root / "static"), prefix="static/", max_age=31_536_000, immutable_file_test=r".*"
-            )  # fmt: skip
+            )
             if static_root
             else app
         )
@@ -320,9 +320,17 @@ class FrontDoor:
         value = await self.markers.get(code)
         busy = value is CodeCache.BUSY
         body = b"" if busy or value is None else value.encode()
-        await send({"type": "http.response.start", "status": 503 if busy else 200,
-                    "headers": [(b"content-type", b"text/plain"), (b"cache-control", b"no-store"),
-                                (b"content-length", str(len(body)).encode())]})  # fmt: skip
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 503 if busy else 200,
+                "headers": [
+                    (b"content-type", b"text/plain"),
+                    (b"cache-control", b"no-store"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
     async def _join_page(self, scope, send) -> bool:
@@ -442,15 +450,25 @@ async def _send_html(scope, send, page: str) -> None:
 
 async def _send_text(send, status: int, text: str) -> None:
     body = text.encode("utf-8")
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]})  # fmt: skip
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
 async def _redirect(send, location: str) -> None:
     """303: the browser asks for `location` with a GET (a reload does not post the form again)."""
-    await send({"type": "http.response.start", "status": 303,
-                "headers": [(b"location", location.encode("latin-1")), (b"content-length", b"0"), (b"cache-control", b"no-store")]})  # fmt: skip
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 303,
+            "headers": [(b"location", location.encode("latin-1")), (b"content-length", b"0"), (b"cache-control", b"no-store")],
+        }
+    )
     await send({"type": "http.response.body", "body": b""})
 
 

@@ -45,7 +45,7 @@ def browser():
                 "--disable-sync",
                 "--no-first-run",
                 "--disable-quic",
-            ],  # fmt: skip
+            ],
         )
         yield b
         b.close()
@@ -86,7 +86,7 @@ class Pages:
             for label, page in self.pages.items():
                 try:
                     self.shot(page, f"FAILED-{label}")
-                except Exception:  # noqa: BLE001 - best effort on a dying page
+                except Exception:
                     pass
         for ctx in self.contexts:
             ctx.close()

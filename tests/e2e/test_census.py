@@ -11,11 +11,27 @@ from tests.e2e.conftest import goto, new_workshop, no_horizontal_scroll, server_
 from workshop import security, store
 
 WORDS = {
-    "fr": {"start": "Commencer", "knows": "{label} connaît…", "next": "Suivant", "done": "Merci !", "edit": "Modifier",
-           "save": "Enregistrer", "title": "Qui se connaît ?", "later": "Plus tard"},
-    "en": {"start": "Start", "knows": "{label} knows…", "next": "Next", "done": "Thank you!", "edit": "Edit",
-           "save": "Save", "title": "Who knows whom?", "later": "Later"},
-}  # fmt: skip
+    "fr": {
+        "start": "Commencer",
+        "knows": "{label} connaît…",
+        "next": "Suivant",
+        "done": "Merci !",
+        "edit": "Modifier",
+        "save": "Enregistrer",
+        "title": "Qui se connaît ?",
+        "later": "Plus tard",
+    },
+    "en": {
+        "start": "Start",
+        "knows": "{label} knows…",
+        "next": "Next",
+        "done": "Thank you!",
+        "edit": "Edit",
+        "save": "Save",
+        "title": "Who knows whom?",
+        "later": "Later",
+    },
+}
 LABELS = ["Ana", "Ben", "Cléo", "Dan", "Eva", "Fred", "Gaëlle", "Hugo", "Inès", "Jules"]
 # 12 pairs who know each other (indices into LABELS).
 TIES = [(0, 1), (0, 2), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (6, 7), (7, 8), (8, 9), (0, 9), (2, 7)]

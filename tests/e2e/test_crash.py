@@ -29,7 +29,7 @@ async def writer(base: str, token: str, name: str, acked: list, stop_after: int 
                         text_state(page.widget("text_input", "Initiales ou pseudonyme"), label),
                         choice_state(page.widget("button_group", "Cercle"), "Loisirs"),
                         trigger(page.widget("button", "Ajouter")),
-                    ],  # fmt: skip
+                    ],
                     timeout=10,
                 )
                 if f"Ajouté : {label}" in run.alert_text():

@@ -130,9 +130,13 @@ def test_an_oversized_websocket_message_is_refused_and_the_app_keeps_serving(ser
 
     async def close_code(size: int) -> int:
         ws = await websockets.connect(
-            server.url.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit", "PLACEHOLDER_AUTH_TOKEN"],
-            compression="deflate", max_size=None, ping_interval=None, open_timeout=30,
-        )  # fmt: skip
+            server.url.replace("http://", "ws://") + "/_stcore/stream",
+            subprotocols=["streamlit", "PLACEHOLDER_AUTH_TOKEN"],
+            compression="deflate",
+            max_size=None,
+            ping_interval=None,
+            open_timeout=30,
+        )
         await ws.send(b"\0" * size)
         try:
             await asyncio.wait_for(ws.recv(), 30)

@@ -27,8 +27,9 @@ from workshop import db as dbmod
 def cluster(pg_server):
     with copied_database(pg_server, f"e2e_cluster_{os.getpid()}", template=TEMPLATE) as url:
         port = free_port()
-        c = Cluster(url, servers=2, port=port, address="127.0.0.1", public_url=f"http://127.0.0.1:{port}",
-                    log_dir=ARTIFACTS / "cluster")  # fmt: skip
+        c = Cluster(
+            url, servers=2, port=port, address="127.0.0.1", public_url=f"http://127.0.0.1:{port}", log_dir=ARTIFACTS / "cluster"
+        )
         c.start()
         try:
             yield c

@@ -12,11 +12,23 @@ from tests.e2e.conftest import fill, goto, new_workshop, no_horizontal_scroll, s
 from workshop import store
 
 WORDS = {
-    "fr": {"name": "Votre prénom ou pseudonyme", "join": "Rejoindre", "field": "Publier une idée", "chips": "Thème (facultatif)",
-           "post": "Publier", "posted": "Idée publiée."},
-    "en": {"name": "Your first name or a pseudonym", "join": "Join", "field": "Post an idea", "chips": "Theme (optional)",
-           "post": "Post", "posted": "Idea posted."},
-}  # fmt: skip
+    "fr": {
+        "name": "Votre prénom ou pseudonyme",
+        "join": "Rejoindre",
+        "field": "Publier une idée",
+        "chips": "Thème (facultatif)",
+        "post": "Publier",
+        "posted": "Idée publiée.",
+    },
+    "en": {
+        "name": "Your first name or a pseudonym",
+        "join": "Join",
+        "field": "Post an idea",
+        "chips": "Theme (optional)",
+        "post": "Post",
+        "posted": "Idea posted.",
+    },
+}
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

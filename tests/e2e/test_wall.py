@@ -29,8 +29,12 @@ def rooms(server):
     made = {n: demo.seed_demo(conn, participants=n, seed=40 + n, public_base_url=server.url) for n in (5, 200)}
     # The large room's header at its longest: the views below must still fit.
     words = "Comment mobiliser nos réseaux dormants pour créer des collectifs utiles au territoire "
-    store.update_workshop(conn, made[200].workshop.id, title=(words * 3)[: LIMITS["title"]].strip(),
-                          question=(words * 6)[: LIMITS["question"]].strip())  # fmt: skip
+    store.update_workshop(
+        conn,
+        made[200].workshop.id,
+        title=(words * 3)[: LIMITS["title"]].strip(),
+        question=(words * 6)[: LIMITS["question"]].strip(),
+    )
     contacts = {n: set(store.contacts_frame(conn, r.workshop.id)["label"]) for n, r in made.items()}
     people = {n: set(store.participants_frame(conn, r.workshop.id)["display_name"]) for n, r in made.items()}
     workshops = {n: store.get_workshop(conn, r.workshop.id) for n, r in made.items()}

@@ -16,7 +16,22 @@ from workshop.export.payload import FORMAT, FORMAT_VERSION, LEVELS, participant_
 from workshop.export.transfer import import_bundle, read_bundle, validate_payload
 
 __all__ = [
-    "DANGEROUS_PREFIXES", "FORMAT", "FORMATS", "FORMAT_VERSION", "LEVELS", "MEMBERS", "Format", "bundle", "csv_bytes",
-    "import_bundle", "members", "participant_label", "payload", "read_bundle", "safe_cell", "validate_payload",
-    "write_bundle", "xlsx_bytes",
-]  # fmt: skip
+    "DANGEROUS_PREFIXES",
+    "FORMAT",
+    "FORMATS",
+    "FORMAT_VERSION",
+    "LEVELS",
+    "MEMBERS",
+    "Format",
+    "bundle",
+    "csv_bytes",
+    "import_bundle",
+    "members",
+    "participant_label",
+    "payload",
+    "read_bundle",
+    "safe_cell",
+    "validate_payload",
+    "write_bundle",
+    "xlsx_bytes",
+]

@@ -51,10 +51,18 @@ def graph_files(reading: Reading, *, level: str, positions: dict | None = None) 
         colour = charts.PALETTE[categories.index(v["circle"]) % len(charts.PALETTE)] if v["circle"] in categories else "#444444"
         x, y = positions[v["key"]]
         attrs = {
-            "label": label, "kind": v["kind"], "circle": v["circle"], "region": v["region"], "city": v["city"],
-            "organisation": v["organisation"], "sector": v["sector"], "community": int(row.community),
-            "degree": int(row.degree), "betweenness": float(row.betweenness), "known_by": len(v["known_by"]),
-        }  # fmt: skip
+            "label": label,
+            "kind": v["kind"],
+            "circle": v["circle"],
+            "region": v["region"],
+            "city": v["city"],
+            "organisation": v["organisation"],
+            "sector": v["sector"],
+            "community": int(row.community),
+            "degree": int(row.degree),
+            "betweenness": float(row.betweenness),
+            "known_by": len(v["known_by"]),
+        }
         if level != "full" and v["kind"] != "participant":
             attrs.update({k: val for k, val in HIDDEN_CONTACT_FIELDS.items() if k in attrs})
         size = 4.0 + 20.0 * float(row.degree) / max(1, int(table["degree"].max()))
@@ -63,13 +71,25 @@ def graph_files(reading: Reading, *, level: str, positions: dict | None = None) 
     for e in g.es:
         a, b = node_id(g.vs[e.source]["key"], level, secret), node_id(g.vs[e.target]["key"], level, secret)
         attrs = {
-            "kind": e["kind"], "circle": e["circle"], "strength": int(e["strength"]), "trust": int(e["trust"]), "dormant": bool(e["dormant"]),
-            "last_contact": int(e["last_contact_year"] or 0), **{f"flow_{f}": f in e["flows"] for f in FLOWS},
+            "kind": e["kind"],
+            "circle": e["circle"],
+            "strength": int(e["strength"]),
+            "trust": int(e["trust"]),
+            "dormant": bool(e["dormant"]),
+            "last_contact": int(e["last_contact_year"] or 0),
+            **{f"flow_{f}": f in e["flows"] for f in FLOWS},
             "weight": float(e["weight"]),
-        }  # fmt: skip
+        }
         G.add_edge(a, b, **attrs)
-        edges.append({"Source": a, "Target": b, "Type": "Undirected", "Weight": attrs["weight"],
-                      **{k: v2 for k, v2 in attrs.items() if k != "weight"}})  # fmt: skip
+        edges.append(
+            {
+                "Source": a,
+                "Target": b,
+                "Type": "Undirected",
+                "Weight": attrs["weight"],
+                **{k: v2 for k, v2 in attrs.items() if k != "weight"},
+            }
+        )
     gexf = io.BytesIO()
     nx.write_gexf(G, gexf, version="1.2draft")
     H = G.copy()

@@ -69,7 +69,7 @@ def payload_of(reading: Reading, *, level: str) -> dict:
             "show_labels": bool(w["show_labels"]),
             "anonymous": bool(w["anonymous"]),
             "settings": validation.clean_view_settings(json.loads(w["settings"] or "{}")),
-        },  # fmt: skip
+        },
     }
     room = reading.room
     if level == "aggregate":
@@ -90,7 +90,7 @@ def payload_of(reading: Reading, *, level: str) -> dict:
             "themes": [
                 {"label": th["label"], "ideas": int(th["ideas"]), "votes": int(th["votes"])}
                 for th in reading.themes.to_dict("records")
-            ],  # fmt: skip
+            ],
         }
         return out
     people = {
@@ -108,7 +108,7 @@ def payload_of(reading: Reading, *, level: str) -> dict:
             "blocked": p["blocked"],
             "joined_at": p["joined_at"],
             **({"token_hash": p["token_hash"]} if level == "full" else {}),
-        }  # fmt: skip
+        }
         for p in rows["participants"]
     ]
     out["contacts"] = [
@@ -119,7 +119,7 @@ def payload_of(reading: Reading, *, level: str) -> dict:
             "label": c["label"] if level == "full" else node,
             **{k: c[k] for k in (*CONTACT_FIELDS, "created_at") if k != "label"},
             **(HIDDEN_CONTACT_FIELDS if level != "full" else {}),
-        }  # fmt: skip
+        }
         for c in rows["contacts"]
     ]
     out["ideas"] = [
@@ -135,7 +135,7 @@ def payload_of(reading: Reading, *, level: str) -> dict:
             "members": [m["id"] for m in c["members"]],
             "contacts": [x["id"] for x in c["contacts"]],
             "next_steps": [{k: s[k] for k in ("participant_id", "text", "due_date", "owner")} for s in c["next_steps"]],
-        }  # fmt: skip
+        }
         for c in rows["collectifs"]
     ]
     if level != "full":

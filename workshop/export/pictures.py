@@ -41,12 +41,26 @@ def network_png(g, positions: dict, *, lang: str) -> bytes:
     categories = sorted({v["circle"] for v in g.vs if v["kind"] == "contact" and v["circle"]})
     for n, cat in enumerate(categories):
         vs = [v for v in g.vs if v["kind"] == "contact" and v["circle"] == cat]
-        ax.scatter([positions[v["key"]][0] for v in vs], [positions[v["key"]][1] for v in vs], s=[30 + 60 * (len(v["known_by"]) - 1) for v in vs],
-                   color=charts.PALETTE[n % len(charts.PALETTE)], label=t(f"circle.{cat}", lang),
-                   edgecolors=["#111" if len(v["known_by"]) > 1 else "none" for v in vs], linewidths=1.5, zorder=2)  # fmt: skip
+        ax.scatter(
+            [positions[v["key"]][0] for v in vs],
+            [positions[v["key"]][1] for v in vs],
+            s=[30 + 60 * (len(v["known_by"]) - 1) for v in vs],
+            color=charts.PALETTE[n % len(charts.PALETTE)],
+            label=t(f"circle.{cat}", lang),
+            edgecolors=["#111" if len(v["known_by"]) > 1 else "none" for v in vs],
+            linewidths=1.5,
+            zorder=2,
+        )
     ps = [v for v in g.vs if v["kind"] == "participant"]
-    ax.scatter([positions[v["key"]][0] for v in ps], [positions[v["key"]][1] for v in ps], s=140, marker="D",
-               color="#222222", label=t("net.participant", lang), zorder=3)  # fmt: skip
+    ax.scatter(
+        [positions[v["key"]][0] for v in ps],
+        [positions[v["key"]][1] for v in ps],
+        s=140,
+        marker="D",
+        color="#222222",
+        label=t("net.participant", lang),
+        zorder=3,
+    )
     ax.legend(loc="upper left", fontsize=11, frameon=True, bbox_to_anchor=(1.0, 1.0))
     ax.set_axis_off()
     ax.set_aspect("equal")

@@ -28,7 +28,7 @@ def tables(reading: Reading, data: dict, nodes: pd.DataFrame, edges: pd.DataFram
                     {"dimension": dim, "value": k, "count": n}
                     for dim in ("circle", "region", "sector")
                     for k, n in agg[f"reach_by_{dim}"].items()
-                ]  # fmt: skip
+                ]
             ),
             "flows": pd.DataFrame([{"flow": f, "ties": n} for f, n in agg["flows"]["flows"].items()]),
         }
@@ -45,7 +45,7 @@ def tables(reading: Reading, data: dict, nodes: pd.DataFrame, edges: pd.DataFram
                 "created_at": i["created_at"],
             }
             for i in data["ideas"]
-        ],  # fmt: skip
+        ],
         columns=["id", "author", "text", "tags", "hidden", "theme_id", "created_at"],
     )
     votes = pd.DataFrame(
@@ -66,11 +66,18 @@ def tables(reading: Reading, data: dict, nodes: pd.DataFrame, edges: pd.DataFram
                 ],
             }
             for c in data["collectifs"]
-        ],  # fmt: skip
+        ],
         columns=["id", "name", "theme_id", "members", "mobilised_contacts", "next_steps"],
     )
-    return {"nodes": nodes, "edges": edges, "ties": ties_table(data, people), "ideas": ideas, "themes": themes_df,
-            "votes": votes, "collectifs": collectifs}  # fmt: skip
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "ties": ties_table(data, people),
+        "ideas": ideas,
+        "themes": themes_df,
+        "votes": votes,
+        "collectifs": collectifs,
+    }
 
 
 def ties_table(data: dict, people: dict[int, str]) -> pd.DataFrame:
@@ -78,26 +85,58 @@ def ties_table(data: dict, people: dict[int, str]) -> pd.DataFrame:
     them (their label in 'full', their node's pseudonym below)."""
     contact = {c["id"]: c["label"] for c in data["contacts"]}
     return pd.DataFrame(
-        [{"stated_by": people.get(t["participant_id"], ""), "contact_a": contact[t["contact_a"]],
-          "contact_b": contact[t["contact_b"]]} for t in data.get("ties", [])],
+        [
+            {
+                "stated_by": people.get(t["participant_id"], ""),
+                "contact_a": contact[t["contact_a"]],
+                "contact_b": contact[t["contact_b"]],
+            }
+            for t in data.get("ties", [])
+        ],
         columns=["stated_by", "contact_a", "contact_b"],
-    )  # fmt: skip
+    )
 
 
-_SHEETS = {"nodes": "net.nodes", "edges": "net.edges", "ties": "net.ties_sheet", "ideas": "proj.ideas", "themes": "view.themes",
-           "votes": "view.votes", "collectifs": "view.collectifs", "reach": "proj.reach", "flows": "field.flows"}  # fmt: skip
+_SHEETS = {
+    "nodes": "net.nodes",
+    "edges": "net.edges",
+    "ties": "net.ties_sheet",
+    "ideas": "proj.ideas",
+    "themes": "view.themes",
+    "votes": "view.votes",
+    "collectifs": "view.collectifs",
+    "reach": "proj.reach",
+    "flows": "field.flows",
+}
 
 
 def sheet_name(name: str, lang: str) -> str:
     return t(_SHEETS.get(name, name), lang).capitalize()[:31]
 
 
-_HEADERS = {"label": "field.theme", "text": "field.idea", "author": "field.name", "circle": "field.circle",
-            "region": "field.region", "city": "field.city", "organisation": "field.organisation", "sector": "field.sector",
-            "strength": "field.strength", "trust": "field.trust", "dormant": "field.dormant", "votes": "th.votes",
-            "ideas": "th.ideas", "dots": "field.dots", "name": "field.collectif", "members": "me.members",
-            "next_steps": "me.steps", "last_contact": "field.last_contact", "stated_by": "net.stated_by",
-            "contact_a": "net.contact", "contact_b": "net.knows"}  # fmt: skip
+_HEADERS = {
+    "label": "field.theme",
+    "text": "field.idea",
+    "author": "field.name",
+    "circle": "field.circle",
+    "region": "field.region",
+    "city": "field.city",
+    "organisation": "field.organisation",
+    "sector": "field.sector",
+    "strength": "field.strength",
+    "trust": "field.trust",
+    "dormant": "field.dormant",
+    "votes": "th.votes",
+    "ideas": "th.ideas",
+    "dots": "field.dots",
+    "name": "field.collectif",
+    "members": "me.members",
+    "next_steps": "me.steps",
+    "last_contact": "field.last_contact",
+    "stated_by": "net.stated_by",
+    "contact_a": "net.contact",
+    "contact_b": "net.knows",
+}
 
 
 def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

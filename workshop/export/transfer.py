@@ -66,7 +66,25 @@ def validate_payload(doc: object) -> dict:
         found = doc.get("format_version") if doc.get("format") == FORMAT else doc.get("format")
         raise ImportRefused("imp.version", found=str(found)[:20], expected=FORMAT_VERSION)
     _need(doc.get("level") in IMPORTABLE_LEVELS, "level")
-    w = doc.get("workshop")
+    _check_workshop(doc.get("workshop"))
+    lists = ("participants", "contacts", "ideas", "themes", "votes", "collectifs", "merges")
+    for name in lists:
+        _need(isinstance(doc.get(name), list) and all(isinstance(x, dict) for x in doc[name]), name)
+        for row in doc[name]:
+            for stamp in ("created_at", "joined_at"):
+                _need(row.get(stamp) is None or isinstance(row[stamp], str), f"{name}.{stamp}")
+    pids = _check_participants(doc["participants"])
+    cids = _check_contacts(doc["contacts"], pids)
+    tids = _check_ideas(doc, pids)
+    _check_votes(doc["votes"], pids, tids)
+    _check_collectifs(doc["collectifs"], pids, cids, tids)
+    _check_merges(doc["merges"], pids, cids)
+    _check_ties(doc, cids)
+    return doc
+
+
+def _check_workshop(w: object) -> None:
+    """The workshop's own row: title, language, votes, privacy, retention."""
     _need(isinstance(w, dict), "workshop")
     for key in ("title", "question"):
         _need(isinstance(w.get(key), str), f"workshop.{key}")
@@ -80,14 +98,12 @@ def validate_payload(doc: object) -> dict:
             dt.date.fromisoformat(w["retention_date"])
         except ValueError:
             _need(False, "workshop.retention_date")
-    lists = ("participants", "contacts", "ideas", "themes", "votes", "collectifs", "merges")
-    for name in lists:
-        _need(isinstance(doc.get(name), list) and all(isinstance(x, dict) for x in doc[name]), name)
-        for row in doc[name]:
-            for stamp in ("created_at", "joined_at"):
-                _need(row.get(stamp) is None or isinstance(row[stamp], str), f"{name}.{stamp}")
-    pids = _ids(doc["participants"], "participants")
-    for p in doc["participants"]:
+
+
+def _check_participants(rows: list[dict]) -> set:
+    """Participants' names, skills and flags; returns their ids."""
+    pids = _ids(rows, "participants")
+    for p in rows:
         _need(isinstance(p.get("display_name"), str) and 0 < len(p["display_name"]) <= 80, "participants.display_name")
         for key in ("skills_offered", "skills_sought"):
             _need(isinstance(p.get(key), list) and all(isinstance(s, str) for s in p[key]), f"participants.{key}")
@@ -96,8 +112,13 @@ def validate_payload(doc: object) -> dict:
             p.get("token_hash") is None or (isinstance(p["token_hash"], str) and len(p["token_hash"]) == 64),
             "participants.token_hash",
         )
-    cids = _ids(doc["contacts"], "contacts")
-    for c in doc["contacts"]:
+    return pids
+
+
+def _check_contacts(rows: list[dict], pids: set) -> set:
+    """Contacts belong to a participant and use the catalogue's circles, flows and scales; returns their ids."""
+    cids = _ids(rows, "contacts")
+    for c in rows:
         _need(_ref(c.get("participant_id"), pids), "contacts.participant_id")
         _need(c.get("circle") in CIRCLES, "contacts.circle")
         _need(isinstance(c.get("flows"), list) and all(f in FLOWS for f in c["flows"]), "contacts.flows")
@@ -107,6 +128,11 @@ def validate_payload(doc: object) -> dict:
         _need(isinstance(c.get("dormant"), bool), "contacts.dormant")
         _need(c.get("last_contact_year") is None or _is_int(c["last_contact_year"]), "contacts.last_contact_year")
         _need(isinstance(c.get("skills", []), list) and all(isinstance(s, str) for s in c.get("skills", [])), "contacts.skills")
+    return cids
+
+
+def _check_ideas(doc: dict, pids: set) -> set:
+    """Themes and the ideas in them; returns the themes' ids."""
     tids = _ids(doc["themes"], "themes")
     for th in doc["themes"]:
         _need(isinstance(th.get("label"), str) and isinstance(th.get("renamed", True), bool), "themes")
@@ -116,15 +142,24 @@ def validate_payload(doc: object) -> dict:
         _need(i.get("theme_id") is None or _ref(i.get("theme_id"), tids), "ideas.theme_id")
         _need(isinstance(i.get("tags", []), list) and all(isinstance(x, str) for x in i.get("tags", [])), "ideas.tags")
         _need(isinstance(i.get("hidden", False), bool), "ideas.hidden")
+    return tids
+
+
+def _check_votes(votes: list[dict], pids: set, tids: set) -> None:
+    """Dots of a participant on a theme, once per pair."""
     seen_votes = set()
-    for v in doc["votes"]:
+    for v in votes:
         _need(_ref(v.get("participant_id"), pids) and _ref(v.get("theme_id"), tids), "votes")
         _need(_is_int(v.get("dots")) and 0 <= v["dots"] <= 20, "votes.dots")
         key = (v["participant_id"], v["theme_id"])
         _need(key not in seen_votes, "votes.duplicate")
         seen_votes.add(key)
-    _ids(doc["collectifs"], "collectifs")
-    for col in doc["collectifs"]:
+
+
+def _check_collectifs(rows: list[dict], pids: set, cids: set, tids: set) -> None:
+    """Collectifs: their theme, members, contacts and next steps."""
+    _ids(rows, "collectifs")
+    for col in rows:
         _need(isinstance(col.get("name"), str), "collectifs.name")
         _need(col.get("theme_id") is None or _ref(col.get("theme_id"), tids), "collectifs.theme_id")
         _need(isinstance(col.get("members"), list) and all(_ref(m, pids) for m in col["members"]), "collectifs.members")
@@ -136,13 +171,15 @@ def validate_payload(doc: object) -> dict:
             _need(isinstance(s, dict) and isinstance(s.get("text"), str), "collectifs.next_steps")
             _need(s.get("participant_id") is None or _ref(s.get("participant_id"), pids), "collectifs.next_steps.participant_id")
             _need(isinstance(s.get("owner", ""), str) and isinstance(s.get("due_date", ""), str), "collectifs.next_steps")
-    for m in doc["merges"]:
+
+
+def _check_merges(merges: list[dict], pids: set, cids: set) -> None:
+    """Decisions on 'same person?' pairs."""
+    for m in merges:
         _need(m.get("kind") in ("contact", "participant") and m.get("status") in ("confirmed", "rejected"), "merges")
         _need(_ref(m.get("a_id"), cids), "merges.a_id")
         _need(_ref(m.get("b_id"), (cids if m["kind"] == "contact" else pids)), "merges.b_id")
         _need(isinstance(m.get("score", 0), (int, float)) and not isinstance(m.get("score", 0), bool), "merges.score")
-    _check_ties(doc, cids)
-    return doc
 
 
 def _check_ties(doc: dict, cids: set) -> None:
@@ -180,9 +217,13 @@ def import_bundle(
     token = security.new_token()
     try:
         workshop_id = store.insert_payload(
-            db, doc, facilitator_token=token, keep_links=keep_links and doc["level"] == "full",
-            previous_id=previous_id, into=into,
-        )  # fmt: skip
+            db,
+            doc,
+            facilitator_token=token,
+            keep_links=keep_links and doc["level"] == "full",
+            previous_id=previous_id,
+            into=into,
+        )
     except InvalidInput as exc:
         raise ImportRefused("imp.structure", where=exc.message("en")) from exc
     except (TypeError, ValueError, KeyError, sqlite3.ProgrammingError, sqlite3.InterfaceError) as exc:

@@ -96,9 +96,14 @@ def remove_joined_between(db: Database, workshop_id: int, start: str, end: str) 
     """A flood undone: the participants who joined between two ISO times, with everything they
     added (as "delete my data" does); returns how many."""
     with write(db, workshop_id):
-        people = [r["id"] for r in _rows(
-            db, "SELECT id FROM participants WHERE workshop_id = ? AND rehearsal = 0 AND joined_at >= ? AND joined_at <= ?",
-            [workshop_id, start, end])]  # fmt: skip
+        people = [
+            r["id"]
+            for r in _rows(
+                db,
+                "SELECT id FROM participants WHERE workshop_id = ? AND rehearsal = 0 AND joined_at >= ? AND joined_at <= ?",
+                [workshop_id, start, end],
+            )
+        ]
         _remove_people(db, workshop_id, people)
     if people:
         engine.erase_traces(db, rewrite=False)

@@ -62,8 +62,14 @@ def record_ties(
         _answer(db, participant, contact_id, knows, shown, submission_id, stamp)
 
 
-def record_census(db: Database, participant: Participant, answers: Iterable[tuple[int, Iterable[int], Iterable[int]]],
-                  *, submission_prefix: str, now: dt.datetime | None = None) -> None:  # fmt: skip
+def record_census(
+    db: Database,
+    participant: Participant,
+    answers: Iterable[tuple[int, Iterable[int], Iterable[int]]],
+    *,
+    submission_prefix: str,
+    now: dt.datetime | None = None,
+) -> None:
     """Several cards answered at once, (contact_id, knows, shown) each, in one transaction (the
     demo room and the rehearsal: a participant's whole census; the phone sends one card)."""
     cleaned = [(cid, _clean_ids(k, field="field.ties"), _clean_ids(s, field="field.ties")) for cid, k, s in answers]
@@ -75,8 +81,9 @@ def record_census(db: Database, participant: Participant, answers: Iterable[tupl
             _answer(db, participant, cid, knows, shown, f"{submission_prefix}-{cid}"[:64], stamp)
 
 
-def _answer(db: Database, participant: Participant, contact_id: int, knows: set[int], shown: set[int],
-            submission_id: str, stamp: str) -> None:  # fmt: skip
+def _answer(
+    db: Database, participant: Participant, contact_id: int, knows: set[int], shown: set[int], submission_id: str, stamp: str
+) -> None:
     """Inside a write: one card's answer checked against the participant's census and stored."""
     if contact_id in shown or contact_id in knows:
         raise InvalidInput("err.tie_self")

@@ -1,0 +1,62 @@
+"""Who may do what: rate limits per client, the host's creation key, the facilitator's link, and
+a participant's own deletion."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import streamlit as st
+
+from workshop import config, security, store
+from workshop.errors import AccessDenied, SlowDown, WorkshopError
+from workshop.ui.messages import disclosure, show_error
+from workshop.ui.session import client_key, get_db, lang, t
+
+
+def throttle(limiter: security.Throttle) -> None:
+    """Count one action of this client; raise SlowDown when it comes too often."""
+    wait = limiter.allow(client_key())
+    if wait > 0:
+        raise SlowDown("err.too_fast", seconds=int(wait) + 1)
+
+
+def check_creation_key(typed: str) -> None:
+    """Hosted use: creating a workshop needs the host's key (compared in constant time)."""
+    expected = config.creation_key()
+    if expected and not hmac.compare_digest(expected.encode(), (typed or "").encode()):
+        raise AccessDenied("err.creation_key")
+
+
+def facilitator_gate(code: str, token: str):
+    """The console's workshop for a facilitator link, or an error and st.stop(). The session
+    remembers a success, so later reruns do not check the key again."""
+    proof = hashlib.sha256(f"{code}:{token}".encode()).hexdigest()
+    try:
+        with get_db() as db:
+            if st.session_state.get("console_auth") == proof:
+                return store.workshop_by_code(db, code)
+            workshop = store.authenticate_facilitator(db, code, token, client=client_key(), limiter=security.facilitator_limiter)
+    except WorkshopError as exc:
+        st.session_state.pop("console_auth", None)
+        st.error(exc.message(lang()) if isinstance(exc, SlowDown) else t("con.denied"))
+        st.stop()
+    st.session_state["console_auth"] = proof
+    return workshop
+
+
+def delete_my_data(participant) -> None:
+    """ "Effacer mes données" behind a confirmation (under *Ma place*, or alone for a suspended
+    participant): everything they wrote goes, and their link stops working."""
+    if disclosure(t("me.delete_my_data"), key="me_delete_open"):
+        confirm = st.checkbox(t("me.delete_confirm"), key="me_delete_confirm")
+        if st.button(t("me.delete_my_data"), disabled=not confirm, key="me_delete_btn", type="secondary"):
+            try:
+                with get_db() as db:
+                    store.delete_participant(db, participant)
+            except WorkshopError as exc:
+                show_error(exc)
+            else:
+                st.query_params.clear()
+                st.success(t("me.data_deleted"))
+                st.stop()

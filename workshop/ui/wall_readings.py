@@ -1,0 +1,81 @@
+"""What the wall reads: the room by its code, its pulse every few seconds, and each view's data
+once per data version for every open wall."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from workshop import config, regions_map, store
+from workshop import wall as walls
+from workshop.model import Round
+from workshop.ui.readings import per_version
+from workshop.ui.session import get_db
+
+seconds_left = store.seconds_left
+
+
+def room_by_code(code: str):
+    """The workshop a wall or a phone names (NotFound for an unknown code); its `version` is the
+    data version the page draws."""
+    with get_db() as db:
+        return store.workshop_by_code(db, code)
+
+
+def pulse(workshop_id: int) -> tuple[int, Round | None]:
+    """The wall's look every few seconds, on one connection: the data version and the current round."""
+    with get_db() as db:
+        return store.version(db, workshop_id), store.current_round(db, workshop_id)
+
+
+def fresh_since(*, now: dt.datetime | None = None) -> str:
+    """The moment after which arrivals count as new on the wall (ISO, like the rows' stamps)."""
+    return store.now_iso((now or dt.datetime.now(dt.UTC)) - dt.timedelta(seconds=config.NEW_WINDOW_SECONDS))
+
+
+def fresh_counts(workshop_id: int, *, since: str) -> dict:
+    """Participants, contacts and ideas that arrived since `since`."""
+    with get_db() as db:
+        return store.recent(db, workshop_id, since=since)
+
+
+@per_version()
+def activity(db, workshop_id: int, anonymous: bool) -> dict:
+    """What the counters view draws besides the numbers: arrival times and the latest arrivals."""
+    with store.snapshot(db):
+        contacts = store.contacts_frame(db, workshop_id)
+        ideas = store.ideas_frame(db, workshop_id)
+        opened = store.rounds(db, workshop_id)["contacts"].opened_at
+    return {
+        "contacts": contacts["created_at"].tolist(),
+        "ideas": ideas["created_at"].tolist() if not ideas.empty else [],
+        "opened": opened,
+        "arrivals": walls.latest_arrivals(contacts, anonymous=anonymous),
+    }
+
+
+@per_version()
+def newest_ideas(db, workshop_id: int) -> list[dict]:
+    """The newest ideas, as many as the ideas view's pages hold."""
+    frame = store.ideas_frame(db, workshop_id)
+    if frame.empty:
+        return []
+    newest = frame.sort_values("id", ascending=False).head(walls.PER_PAGE["ideas"] * walls.IDEA_PAGES)
+    return newest[["id", "text", "author", "created_at"]].to_dict("records")
+
+
+@per_version(max_entries=16)
+def reach(db, workshop_id: int) -> dict[str, int]:
+    """Participants reaching each region (the map view)."""
+    return regions_map.participants_reaching(store.contacts_frame(db, workshop_id))
+
+
+@per_version()
+def themes(db, workshop_id: int):
+    """The themes with their ideas and dots (the ranking view)."""
+    return store.themes_frame(db, workshop_id)
+
+
+@per_version()
+def collectifs(db, workshop_id: int) -> list[dict]:
+    """The collectifs with their members, contacts and next steps."""
+    return store.collectifs(db, workshop_id)
