@@ -5,7 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
-from workshop import config, demo, export, kit, links, network, rooms, store, templates, ui, validation
+from workshop import config, ui
 from workshop.errors import WorkshopError
 from workshop.model import (
     CIRCLES,
@@ -21,6 +21,7 @@ from workshop.model import (
     ROUNDS,
     SIZE_MODES,
 )
+from workshop.ui import facilitator as room
 
 code = st.query_params.get("w", "")
 workshop = ui.facilitator_gate(code, st.query_params.get("k", ""))
@@ -29,13 +30,8 @@ ui.set_default_lang(workshop.language)
 
 
 def act(fn, *args, success: str | None = None, **kwargs):
-    """A callback that runs store/themes action `fn(db, WID, ...)` and reports the outcome."""
-
-    def action() -> None:
-        with ui.get_db() as db:
-            fn(db, WID, *args, **kwargs)
-
-    return ui.guarded(action, success=success)
+    """A callback that runs the write `fn(db, WID, ...)` (a `room.` name) and reports the outcome."""
+    return ui.command(fn, WID, *args, success=success, **kwargs)
 
 
 head = st.columns([6, 2], vertical_alignment="center")
@@ -62,18 +58,15 @@ section = (
 
 @st.fragment(run_every=config.REFRESH_SECONDS)
 def live_counters() -> None:
-    with ui.get_db() as db:
-        version = store.version(db, WID)
-        current = store.current_round(db, WID)
-    snap = ui.room_snapshot(ui.database(), WID, version)
-    c = snap["counters"]
+    version, current = room.pulse(WID)
+    c = ui.room_counters(WID, version)
     cols = st.columns(6)
     cols[0].metric(ui.t("con.participants"), ui.number(c["participants"]))
     cols[1].metric(ui.t("proj.contacts").capitalize(), ui.number(c["contacts"]))
     cols[2].metric(ui.t("proj.ideas").capitalize(), ui.number(c["ideas"]))
     cols[3].metric(ui.t("proj.votes").capitalize(), ui.number(c["voters"]))
     cols[4].metric(ui.t("proj.silent").capitalize(), ui.number(c["silent"]))
-    left = store.seconds_left(current)
+    left = room.seconds_left(current)
     label = ui.t(f"round.{current.name}") if current else ui.t("round.none")
     cols[5].metric(f"{ui.t('field.round')} · {label}", f"{left // 60:02d}:{left % 60:02d}" if left is not None else "—")
 
@@ -88,14 +81,13 @@ st.divider()
 def open_round(name: str) -> None:
     """Open a round with the timer as typed now (read at click time, not at drawing time)."""
     minutes = st.session_state.get(f"timer_{name}") or None
-    act(store.set_round, name, is_open=True, minutes=minutes)()
+    act(room.set_round, name, is_open=True, minutes=minutes)()
 
 
 def join_panel() -> None:
     """Who is arriving (joins per minute), the room's join limits, and a flood undone in one action."""
-    limits = validation.join_limits(workshop.settings)
-    with ui.get_db() as db:
-        per_minute = store.joins_per_minute(db, WID)
+    limits = room.join_limits(workshop.settings)
+    per_minute = room.joins_per_minute(WID)
     st.caption(ui.t("con.joins_recent", now=per_minute[-1], series=" · ".join(str(n) for n in per_minute)))
     if not ui.disclosure(ui.t("con.join_limits"), key="con_join_limits"):
         return
@@ -108,7 +100,7 @@ def join_panel() -> None:
             high,
             limits[key],
             key=f"lim_{key}",
-            on_change=lambda k=key: act(store.update_view_settings, **{k: int(st.session_state[f"lim_{k}"])})(),
+            on_change=lambda k=key: act(room.update_view_settings, **{k: int(st.session_state[f"lim_{k}"])})(),
         )
     cols = st.columns([2, 3], vertical_alignment="bottom")
     cols[0].number_input(ui.t("con.flood_minutes"), 1, 120, 5, key="flood_minutes")
@@ -121,9 +113,7 @@ def join_panel() -> None:
 
 def _remove_flood() -> None:
     minutes = int(st.session_state.get("flood_minutes", 5))
-    end = dt.datetime.now(dt.UTC)
-    with ui.get_db() as db:
-        gone = store.remove_joined_between(db, WID, store.now_iso(end - dt.timedelta(minutes=minutes)), store.now_iso(end))
+    gone = room.remove_joined_in_last(WID, minutes=minutes)
     st.session_state["flood_confirm"] = False
     ui.flash(ui.t("con.flood_removed", n=gone))
 
@@ -132,8 +122,7 @@ def room_section() -> None:
     left, right = st.columns([3, 2])
     with left:
         st.header(ui.t("con.rounds"), anchor=False)
-        with ui.get_db() as db:
-            rounds = store.rounds(db, WID)
+        rounds = room.rounds(WID)
         for name in ROUNDS:
             r = rounds[name]
             cols = st.columns([3, 2, 2], vertical_alignment="bottom")
@@ -148,7 +137,7 @@ def room_section() -> None:
                 disabled=r.is_open,
             )
             if r.is_open:
-                cols[2].button(ui.t("con.close"), key=f"close_{name}", on_click=act(store.set_round, name, is_open=False))
+                cols[2].button(ui.t("con.close"), key=f"close_{name}", on_click=act(room.set_round, name, is_open=False))
             else:
                 cols[2].button(
                     ui.t("con.open"),
@@ -160,10 +149,10 @@ def room_section() -> None:
         st.divider()
         if workshop.join_locked:
             st.warning(ui.t("con.locked"))
-            st.button(ui.t("con.unlock"), key="unlock", on_click=act(store.update_workshop, join_locked=False))
+            st.button(ui.t("con.unlock"), key="unlock", on_click=act(room.update_workshop, join_locked=False))
         else:
             st.caption(ui.t("con.unlocked"))
-            st.button(ui.t("con.lock"), key="lock", on_click=act(store.update_workshop, join_locked=True))
+            st.button(ui.t("con.lock"), key="lock", on_click=act(room.update_workshop, join_locked=True))
         join_panel()
         views = list(PROJECTOR_VIEWS)
         st.segmented_control(
@@ -172,16 +161,14 @@ def room_section() -> None:
             default=workshop.projector_view,
             format_func=lambda v: ui.t(f"view.{v}"),
             key="con_view",
-            on_change=lambda: act(
-                store.update_workshop, projector_view=st.session_state["con_view"] or workshop.projector_view
-            )(),
+            on_change=lambda: act(room.update_workshop, projector_view=st.session_state["con_view"] or workshop.projector_view)(),
         )
     with right:
         st.header(ui.t("con.links"), anchor=False)
-        if links.is_loopback(links.join_url(workshop)):
+        if room.is_loopback(room.join_url(workshop)):
             st.warning(ui.t("con.qr_loopback"))
-        ui.qr_image(links.join_url(workshop), workshop.code, width=220)
-        ui.copyable(links.join_url(workshop), label=ui.t("home.join_link"))
+        ui.qr_image(room.join_url(workshop), workshop.code, width=220)
+        ui.copyable(room.join_url(workshop), label=ui.t("home.join_link"))
         choices = ui.address_choices(workshop)
         if choices:
             st.selectbox(
@@ -190,13 +177,13 @@ def room_section() -> None:
                 format_func=choices.get,
                 key="con_address",
                 help=ui.t("con.address_help"),
-                on_change=lambda: act(store.update_workshop, public_base_url=st.session_state["con_address"])(),
+                on_change=lambda: act(room.update_workshop, public_base_url=st.session_state["con_address"])(),
             )
         st.caption(ui.t("kit.title"))
         kit_cols = st.columns(2)
         kit_cols[0].download_button(
             ui.t("kit.poster"),
-            data=lambda: kit.poster(workshop),
+            data=lambda: room.poster(workshop),
             file_name=f"affiche-{workshop.code}.pdf",
             mime="application/pdf",
             key="kit_poster",
@@ -204,23 +191,22 @@ def room_section() -> None:
         )
         kit_cols[1].download_button(
             ui.t("kit.cards"),
-            data=lambda: kit.table_cards(workshop),
+            data=lambda: room.table_cards(workshop),
             file_name=f"chevalets-{workshop.code}.pdf",
             mime="application/pdf",
             key="kit_cards",
             on_click="ignore",
         )
         st.page_link("pages/projector.py", label=ui.t("home.open_projector"), query_params={"w": workshop.code})
-        ui.copyable(links.projector_url(workshop), label=ui.t("home.open_projector"))  # copied as is: never altered
+        ui.copyable(room.projector_url(workshop), label=ui.t("home.open_projector"))  # copied as is: never altered
 
 
 # ---------------------------------------------------------------- moderation
 
 
 def moderation_section() -> None:
-    with ui.get_db() as db:
-        ideas = store.ideas_frame(db, WID, include_hidden=True)
-        people = store.participants_frame(db, WID)
+    ideas = room.ideas_frame(WID, include_hidden=True)
+    people = room.participants_frame(WID)
     left, right = st.columns(2)
     with left:
         st.header(ui.t("view.ideas"), anchor=False)
@@ -236,9 +222,9 @@ def moderation_section() -> None:
                 cols[1].button(
                     ui.t("con.show") if idea["hidden"] else ui.t("con.hide"),
                     key=f"hide_{idea['id']}",
-                    on_click=act(store.set_idea_hidden, idea["id"], hidden=not idea["hidden"]),
+                    on_click=act(room.set_idea_hidden, idea["id"], hidden=not idea["hidden"]),
                 )
-                cols[2].button(ui.t("con.delete"), key=f"delidea_{idea['id']}", on_click=act(store.delete_idea, idea["id"]))
+                cols[2].button(ui.t("con.delete"), key=f"delidea_{idea['id']}", on_click=act(room.delete_idea, idea["id"]))
     with right:
         st.header(ui.t("con.participants"), anchor=False)
         if people.empty:
@@ -255,7 +241,7 @@ def moderation_section() -> None:
             cols[2].button(
                 ui.t("con.unblock") if p["blocked"] else ui.t("con.block"),
                 key=f"block_{p['id']}",
-                on_click=act(store.set_blocked, p["id"], blocked=not p["blocked"]),
+                on_click=act(room.set_blocked, p["id"], blocked=not p["blocked"]),
             )
 
 
@@ -263,8 +249,7 @@ def moderation_section() -> None:
 
 
 def _save_view(**changes) -> None:
-    with ui.get_db() as db:
-        store.update_view_settings(db, WID, **changes)
+    ui.run(room.update_view_settings, WID, **changes)
 
 
 def network_section() -> None:
@@ -332,8 +317,7 @@ def network_section() -> None:
             st.multiselect(ui.t("field.region"), REGIONS, default=filters.get("regions", []), key="f_regions")
             st.form_submit_button(ui.t("me.save"), on_click=ui.guarded(_save_filters))
 
-    with ui.get_db() as db:
-        version = store.version(db, WID)
+    version = room.version(WID)
     selection = ui.render_network(workshop, version, height=640, key="con_net", on_select="rerun")
     picked = []
     if selection is not None and hasattr(selection, "selection"):
@@ -413,12 +397,12 @@ def _save_filters() -> None:
 def node_details(version: int, key: str) -> None:
     filters_json, _ = ui.view_settings(workshop)
     shared = ui.network_analysis(ui.database(), WID, version, filters_json)
-    g, room = shared.analysis.graph, shared.room
+    g, seen = shared.analysis.graph, shared.room
     found = g.vs.select(key=key)
     if not len(found):
         return
     v = found[0]
-    names = dict(zip(room.participants["id"], room.participants["display_name"], strict=True))
+    names = dict(zip(seen.participants["id"], seen.participants["display_name"], strict=True))
     with st.container(border=True):
         st.markdown(f"**{ui.t('con.node_details')}** — {ui.escape_md(v['label'])}")
         st.markdown(ui.escape_md(f"{ui.t('con.known_by')}: " + ", ".join(names.get(p, "?") for p in v["known_by"])))
@@ -429,8 +413,8 @@ def node_details(version: int, key: str) -> None:
 
 
 def candidates_panel(version: int) -> None:
-    room = ui.room_at(ui.database(), WID, version)  # what the proposals were computed from
-    room_contacts, people, merges = room.contacts, room.participants, room.merges
+    seen = ui.room_at(ui.database(), WID, version)  # what the proposals were computed from
+    room_contacts, people, merges = seen.contacts, seen.participants, seen.merges
     todo = ui.merge_decisions(ui.database(), WID, version)
     owner = dict(zip(room_contacts["id"], room_contacts["participant_id"], strict=True))
     pnames = dict(zip(people["id"], people["display_name"], strict=True))
@@ -456,8 +440,8 @@ def candidates_panel(version: int) -> None:
                 confirm = ui.t("con.confirm")
             first = decision.candidates[0]
             key = f"{first.kind}_{first.a_id}_{first.b_id}"
-            cols[1].button(confirm, key=f"ok_{key}", on_click=act(store.decide_merges, pairs, status="confirmed"))
-            cols[2].button(ui.t("con.reject"), key=f"no_{key}", on_click=act(store.decide_merges, pairs, status="rejected"))
+            cols[1].button(confirm, key=f"ok_{key}", on_click=act(room.decide_merges, pairs, status="confirmed"))
+            cols[2].button(ui.t("con.reject"), key=f"no_{key}", on_click=act(room.decide_merges, pairs, status="rejected"))
     with right:
         st.header(ui.t("con.decided"), anchor=False)
         labels = dict(zip(room_contacts["id"], room_contacts["label"], strict=True))
@@ -466,7 +450,7 @@ def candidates_panel(version: int) -> None:
             mark = "✅" if m.status == "confirmed" else "✖️"
             cols = st.columns([5, 2], vertical_alignment="center")
             cols[0].markdown(ui.escape_md(f"{mark} {labels.get(m.a_id, '?')} ≈ {other}"))
-            cols[1].button(ui.t("con.undo"), key=f"undo_{m.id}", on_click=act(store.undo_merge, int(m.id)))
+            cols[1].button(ui.t("con.undo"), key=f"undo_{m.id}", on_click=act(room.undo_merge, int(m.id)))
 
 
 # ---------------------------------------------------------------- themes
@@ -479,13 +463,13 @@ def themes_section() -> None:
         ui.t("con.cluster"),
         type="primary",
         key="cluster_btn",
-        on_click=act(rooms.cluster_workshop, n_themes=n or None, fresh=True),
+        on_click=act(room.cluster_workshop, n_themes=n or None, fresh=True),
     )
-    c[2].button(ui.t("con.recluster"), key="place_btn", on_click=act(rooms.place_new_ideas))
+    c[2].button(ui.t("con.recluster"), key="place_btn", on_click=act(room.place_new_ideas))
     with c[3].form("new_theme", border=False):
         st.text_input(ui.t("con.new_theme"), key="new_theme_label", max_chars=80)
         st.form_submit_button(
-            ui.t("con.create"), on_click=lambda: act(store.create_theme, st.session_state.get("new_theme_label", ""))()
+            ui.t("con.create"), on_click=lambda: act(room.create_theme, st.session_state.get("new_theme_label", ""))()
         )
     with st.form("day_themes", border=False):
         st.text_area(ui.t("con.day_themes"), key="day_themes_text", height=90, help=ui.t("con.day_themes_help"))
@@ -494,17 +478,16 @@ def themes_section() -> None:
         ui.t("con.wall_sure_only"),
         value=bool(workshop.settings.get("wall_sure_only")),
         key="wall_sure_only",
-        on_change=lambda: act(store.update_view_settings, wall_sure_only=bool(st.session_state.get("wall_sure_only")))(),
+        on_change=lambda: act(room.update_view_settings, wall_sure_only=bool(st.session_state.get("wall_sure_only")))(),
     )
-    with ui.get_db() as db:
-        frame = store.themes_frame(db, WID)
-        ideas = store.ideas_frame(db, WID)
-        room_contacts = store.contacts_frame(db, WID)
-        people = store.participants_frame(db, WID, include_blocked=False)
+    frame = room.themes_frame(WID)
+    ideas = room.ideas_frame(WID)
+    room_contacts = room.contacts_frame(WID)
+    people = room.participants_frame(WID, include_blocked=False)
     pnames = dict(zip(people["id"], people["display_name"], strict=True))
     dots = st.number_input(ui.t("field.vote_dots"), 1, 20, workshop.vote_dots, key="vote_dots")
     if dots != workshop.vote_dots:
-        st.button(ui.t("me.save"), key="save_dots", on_click=act(store.update_workshop, vote_dots=int(dots)))
+        st.button(ui.t("me.save"), key="save_dots", on_click=act(room.update_workshop, vote_dots=int(dots)))
     options = {int(r.id): r.label for r in frame.itertuples()}
     unsorted = ideas[ideas["theme_id"].isna()] if not ideas.empty else ideas
     for theme in frame.sort_values(["votes", "id"], ascending=[False, True]).to_dict("records"):
@@ -520,29 +503,24 @@ def themes_section() -> None:
             cols[1].button(
                 ui.t("con.rename"),
                 key=f"rnb_{tid}",
-                on_click=lambda tid=tid: act(store.rename_theme, tid, st.session_state.get(f"rn_{tid}", ""))(),
+                on_click=lambda tid=tid: act(room.rename_theme, tid, st.session_state.get(f"rn_{tid}", ""))(),
             )
             others = [o for o in options if o != tid]
             cols[2].selectbox(ui.t("con.merge_into"), others, format_func=lambda o: options[o], key=f"mg_{tid}", index=None)
             cols[3].button(ui.t("con.merge"), key=f"mgb_{tid}", on_click=lambda tid=tid: _merge(tid))
-            cols[4].button(ui.t("con.split"), key=f"sp_{tid}", on_click=act(rooms.split_theme, tid))
+            cols[4].button(ui.t("con.split"), key=f"sp_{tid}", on_click=act(room.split_theme, tid))
             cols[5].button(
                 ui.t("con.make_collectif"),
                 key=f"mk_{tid}",
-                on_click=act(store.create_collectif, name=theme["label"], theme_id=tid),
+                on_click=act(room.create_collectif, name=theme["label"], theme_id=tid),
             )
             mine = ideas[ideas["theme_id"] == tid] if not ideas.empty else ideas
-            tags = sorted({tag for tag_list in mine["tags"] for tag in tag_list}) if not mine.empty else []
-            helped = network.describe_help(
-                network.who_can_help(tags, room_contacts, texts=mine["text"].tolist() if not mine.empty else []),
-                pnames,
-                lang=ui.lang(),
-            )
+            helped = room.theme_help(mine, room_contacts, pnames, lang=ui.lang())
             if helped:
                 st.caption(ui.escape_md(helped))
             for idea in mine.to_dict("records"):
                 move_row(idea, options)
-            st.button(ui.t("con.delete"), key=f"delth_{tid}", on_click=act(store.delete_theme, tid))
+            st.button(ui.t("con.delete"), key=f"delth_{tid}", on_click=act(room.delete_theme, tid))
     doubtful = ideas[ideas["doubtful"]] if not ideas.empty else ideas
     if not doubtful.empty:
         with st.expander(f"{ui.t('con.to_check')} — {len(doubtful)}", expanded=True):
@@ -557,8 +535,7 @@ def themes_section() -> None:
 def _name_themes() -> None:
     """The typed list becomes named themes; on a refusal the list stays in the box to correct."""
     try:
-        with ui.get_db() as db:
-            made = store.name_themes(db, WID, str(st.session_state.get("day_themes_text") or "").splitlines())
+        made = room.name_themes(WID, str(st.session_state.get("day_themes_text") or "").splitlines())
     except WorkshopError as exc:
         ui.flash(exc.message(ui.lang()), "error")
     else:
@@ -569,7 +546,7 @@ def _name_themes() -> None:
 def move_row(idea: dict, options: dict, *, confirm: bool = False) -> None:
     cols = st.columns([5, 3, 1] if confirm else [5, 3], vertical_alignment="center")
     if confirm:
-        cols[2].button(ui.t("con.confirm"), key=f"ok_{idea['id']}", on_click=act(store.confirm_placement, idea["id"]))
+        cols[2].button(ui.t("con.confirm"), key=f"ok_{idea['id']}", on_click=act(room.confirm_placement, idea["id"]))
     cols[0].markdown(ui.escape_md(idea["text"]))
     choices = [0, *options]
     current = int(idea["theme_id"]) if idea["theme_id"] == idea["theme_id"] and idea["theme_id"] is not None else 0
@@ -581,7 +558,7 @@ def move_row(idea: dict, options: dict, *, confirm: bool = False) -> None:
         key=f"mv_{idea['id']}{'_c' if confirm else ''}",
         label_visibility="collapsed",
         on_change=lambda i=idea["id"], k=f"mv_{idea['id']}{'_c' if confirm else ''}": act(
-            store.move_idea, i, st.session_state.get(k) or None
+            room.move_idea, i, st.session_state.get(k) or None
         )(),
     )
 
@@ -589,20 +566,19 @@ def move_row(idea: dict, options: dict, *, confirm: bool = False) -> None:
 def _merge(theme_id: int) -> None:
     target = st.session_state.get(f"mg_{theme_id}")
     if target:
-        act(store.merge_themes, int(target), [theme_id])()
+        act(room.merge_themes, int(target), [theme_id])()
 
 
 # ---------------------------------------------------------------- collectifs
 
 
 def collectifs_section() -> None:
-    with ui.get_db() as db:
-        groups = store.collectifs(db, WID)
+    groups = room.collectifs(WID)
     with st.form("new_collectif", border=False):
         st.text_input(ui.t("field.collectif"), key="new_collectif", max_chars=80)
         st.form_submit_button(
             ui.t("con.make_collectif"),
-            on_click=lambda: act(store.create_collectif, name=st.session_state.get("new_collectif", ""))(),
+            on_click=lambda: act(room.create_collectif, name=st.session_state.get("new_collectif", ""))(),
         )
     if not groups:
         st.caption(ui.t("me.no_collectifs"))
@@ -613,7 +589,7 @@ def collectifs_section() -> None:
             for step in group["next_steps"]:
                 ui.plain(f"→ {ui.step_text(step)}")
             st.caption(f"{ui.t('proj.mobilises')} {len(group['contacts'])}")
-            st.button(ui.t("con.delete"), key=f"delcol_{group['id']}", on_click=act(store.delete_collectif, group["id"]))
+            st.button(ui.t("con.delete"), key=f"delcol_{group['id']}", on_click=act(room.delete_collectif, group["id"]))
 
 
 # ---------------------------------------------------------------- settings
@@ -652,8 +628,7 @@ def settings_section() -> None:
     with st.expander(ui.t("con.delete_workshop")):
         confirm = st.checkbox(ui.t("con.delete_confirm"), key="del_ws_confirm")
         if st.button(ui.t("con.delete_workshop"), disabled=not confirm, key="del_ws"):
-            with ui.get_db() as db:
-                store.delete_workshop(db, WID)
+            room.delete_workshop(WID)
             st.session_state.pop("console_auth", None)
             st.success(ui.t("con.deleted"))
             st.stop()
@@ -664,26 +639,23 @@ def rehearsal_and_template() -> None:
     with left:
         st.subheader(ui.t("con.rehearsal"), anchor=False)
         st.caption(ui.t("con.rehearsal_help"))
-        with ui.get_db() as db:
-            simulated = int(store.participants_frame(db, WID)["rehearsal"].sum())
+        simulated = int(room.participants_frame(WID)["rehearsal"].sum())
         cols = st.columns([2, 2], vertical_alignment="bottom")
-        cols[0].number_input(ui.t("con.rehearsal_size"), 1, demo.REHEARSAL_MAX, 25, key="reh_size")
+        cols[0].number_input(ui.t("con.rehearsal_size"), 1, room.REHEARSAL_MAX, 25, key="reh_size")
         cols[1].button(ui.t("con.rehearsal_fill"), key="reh_fill", on_click=_rehearse)
         if simulated:
             st.button(
                 ui.t("con.rehearsal_remove", n=ui.number(simulated)),
                 key="reh_remove",
                 type="primary",
-                on_click=act(store.remove_rehearsal, success=ui.t("con.rehearsal_removed", n=ui.number(simulated))),
+                on_click=act(room.remove_rehearsal, success=ui.t("con.rehearsal_removed", n=ui.number(simulated))),
             )
     with right:
         st.subheader(ui.t("con.template"), anchor=False)
         st.caption(ui.t("con.template_help"))
-        with ui.get_db() as db:
-            saved = templates.to_json(templates.from_workshop(db, WID))
         st.download_button(
             ui.t("con.template_save"),
-            data=saved,
+            data=lambda: room.template_json(WID),  # made when pressed, not at every run
             file_name=f"modele-{workshop.code}.json",
             mime="application/json",
             key="tpl_save",
@@ -698,29 +670,27 @@ def rehearsal_and_template() -> None:
 
 def _rehearse() -> None:
     size = int(st.session_state.get("reh_size") or 25)
-    act(demo.rehearse, participants=size, success=ui.t("con.rehearsal_filled", n=ui.number(size)))()
+    act(room.rehearse, participants=size, success=ui.t("con.rehearsal_filled", n=ui.number(size)))()
 
 
 def _new_from_template() -> None:
-    with ui.get_db() as db:
-        made, token = templates.start(db, templates.from_workshop(db, WID), public_base_url=workshop.public_base_url)
-    st.session_state["tpl_made"] = {"code": made.code, "url": links.facilitator_url(made, token)}
+    made, url = room.new_from_template(workshop)
+    st.session_state["tpl_made"] = {"code": made.code, "url": url}
 
 
 def _save_settings() -> None:
     s = st.session_state
-    with ui.get_db() as db:
-        store.update_workshop(
-            db,
-            WID,
-            title=s.get("set_title", ""),
-            question=s.get("set_question", ""),
-            language=s.get("set_lang", "fr"),
-            retention_date=s.get("set_retention"),
-            show_labels=bool(s.get("set_labels")),
-            anonymous=bool(s.get("set_anon")),
-            public_base_url=s.get("set_url", ""),
-        )
+    ui.run(
+        room.update_workshop,
+        WID,
+        title=s.get("set_title", ""),
+        question=s.get("set_question", ""),
+        language=s.get("set_lang", "fr"),
+        retention_date=s.get("set_retention"),
+        show_labels=bool(s.get("set_labels")),
+        anonymous=bool(s.get("set_anon")),
+        public_base_url=s.get("set_url", ""),
+    )
     s["lang"] = s.get("set_lang", "fr")
 
 
@@ -732,10 +702,7 @@ def export_section() -> None:
     level = st.radio(ui.t("con.export_level"), levels, format_func=lambda lv: ui.t(f"con.level.{lv}"), key="exp_level")
     if st.button(ui.t("con.prepare_export"), type="primary", key="exp_build"):
         with st.status(ui.t("con.prepare_export"), expanded=False) as status:
-            with ui.get_db() as db:
-                data = export.bundle(
-                    db, WID, level=level, progress=lambda msg: status.update(label=msg), positions=ui.wall_positions(WID)
-                )
+            data = room.bundle(WID, level=level, progress=lambda msg: status.update(label=msg), positions=ui.wall_positions(WID))
             status.update(label=ui.t("con.download"), state="complete")
         st.session_state["exp_data"] = (level, data)
     built = st.session_state.get("exp_data")
@@ -755,15 +722,13 @@ def export_section() -> None:
     keep = st.checkbox(ui.t("con.keep_links"), key="imp_keep")
     if upload is not None and st.button(ui.t("con.import_button"), key="imp_btn"):
         try:
-            with ui.get_db() as db:
-                new, new_token = export.import_bundle(db, upload.getvalue(), keep_links=keep, previous_id=WID)
+            new, new_url = room.import_bundle(upload.getvalue(), keep_links=keep, previous_id=WID)
         except WorkshopError as exc:
             ui.show_error(exc)
         else:
             st.success(ui.t("con.imported", code=new.code))
-            ui.copyable(links.facilitator_url(new, new_token), label=ui.t("home.facilitator_link"))
-    with ui.get_db() as db:
-        comparison = rooms.compare_with_previous(db, WID)
+            ui.copyable(new_url, label=ui.t("home.facilitator_link"))
+    comparison = room.compare_with_previous(WID)
     if comparison:
         st.header(ui.t("con.comparison"), anchor=False)
         cols = st.columns(3)

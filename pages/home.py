@@ -1,22 +1,20 @@
 """Landing page: join with a code (pre-filled from the QR link) or create a workshop."""
 
-import json
-
 import streamlit as st
 
-from workshop import config, engine, links, security, store, templates, ui
+from workshop import config, links, ui
 from workshop.errors import WorkshopError
-from workshop.model import LANGUAGES, LIMITS
+from workshop.model import LANGUAGES, LIMITS, RETENTION_DAYS
+from workshop.ui import doors
 
 code = st.query_params.get("code", "")
 workshop = None
-with ui.get_db() as db:
-    if code:
-        try:
-            workshop = store.workshop_by_code(db, code)
-            ui.set_default_lang(workshop.language)
-        except WorkshopError as exc:
-            ui.show_error(exc)
+if code:
+    try:
+        workshop = doors.room_by_code(code)
+        ui.set_default_lang(workshop.language)
+    except WorkshopError as exc:
+        ui.show_error(exc)
 
 ui.language_switch("home_lang")
 ui.page_chrome()
@@ -29,14 +27,12 @@ ui.show_flashes()
 
 # The token is made before the write and kept in the session: a double click or a rerun
 # joins once, with the same personal link.
-st.session_state.setdefault("home_token", security.new_token())
+st.session_state.setdefault("home_token", doors.new_token())
 
 
 def _join() -> None:
     typed_code = workshop.code if workshop else st.session_state.get("home_code", "")
-    ui.throttle(security.join_throttle)
-    with ui.get_db() as db:
-        participant = store.join(db, typed_code, st.session_state.get("home_name", ""), token=st.session_state["home_token"])
+    participant = doors.join(typed_code, st.session_state.get("home_name", ""), token=st.session_state["home_token"])
     st.session_state["me_show_link"] = True
     st.session_state["joined_token"] = st.session_state.pop("home_token")
     st.session_state["joined_name"] = participant.display_name
@@ -65,21 +61,15 @@ if workshop:
 
 
 def _create() -> None:
-    ui.check_creation_key(st.session_state.get("create_key", ""))
-    ui.throttle(security.create_throttle)
     upload = st.session_state.get("create_template")
-    with ui.get_db() as db:
-        if upload is not None:  # the template's preparation; a typed title replaces its title
-            template = templates.from_json(upload.getvalue())
-            created, token = templates.start(db, template, title=st.session_state.get("create_title", "").strip())
-        else:
-            created, token = store.create_workshop(
-                db,
-                title=st.session_state.get("create_title", ""),
-                language=st.session_state.get("create_lang", "fr"),
-                question=st.session_state.get("create_question", ""),
-                retention_days=int(st.session_state.get("create_days", config.DEFAULT_RETENTION_DAYS)),
-            )
+    created, token = doors.create_workshop(
+        key=st.session_state.get("create_key", ""),
+        title=st.session_state.get("create_title", ""),
+        language=st.session_state.get("create_lang", "fr"),
+        question=st.session_state.get("create_question", ""),
+        retention_days=int(st.session_state.get("create_days", config.DEFAULT_RETENTION_DAYS)),
+        template=upload.getvalue() if upload is not None else None,
+    )
     st.session_state["created"] = {"code": created.code, "token": token, "id": created.id}
 
 
@@ -87,8 +77,7 @@ st.divider()
 if ui.disclosure(ui.t("home.create_title"), key="home_create", expanded="created" in st.session_state):
     created = st.session_state.get("created")
     if created:
-        with ui.get_db() as db:
-            made = store.get_workshop(db, created["id"])
+        made = doors.workshop_by_id(created["id"])
         st.success(ui.t("home.created"))
         ui.copyable(links.facilitator_url(made, created["token"]), label=ui.t("home.facilitator_link"))
         st.page_link(
@@ -98,28 +87,26 @@ if ui.disclosure(ui.t("home.create_title"), key="home_create", expanded="created
         )
     else:
         with st.form("create_form"):
-            st.text_input(ui.t("field.title"), key="create_title", max_chars=120)
+            st.text_input(ui.t("field.title"), key="create_title", max_chars=LIMITS["title"])
             st.selectbox(
                 ui.t("field.language"),
                 list(LANGUAGES),
                 format_func=ui.language_name,
                 key="create_lang",
             )
-            st.text_area(ui.t("field.question"), value=ui.t("home.default_question"), key="create_question", max_chars=300)
-            st.number_input(ui.t("field.retention_days"), 1, 3650, config.DEFAULT_RETENTION_DAYS, key="create_days")
+            st.text_area(
+                ui.t("field.question"), value=ui.t("home.default_question"), key="create_question", max_chars=LIMITS["question"]
+            )
+            st.number_input(ui.t("field.retention_days"), *RETENTION_DAYS, config.DEFAULT_RETENTION_DAYS, key="create_days")
             st.file_uploader(ui.t("home.template"), type=["json"], key="create_template", max_upload_size=1)
             if config.creation_key():
                 st.text_input(ui.t("field.creation_key"), key="create_key", type="password")
             st.form_submit_button(ui.t("home.create_button"), type="primary", on_click=ui.guarded(_create))
 
-demo_file = config.data_dir() / "demo.json"
 # The demo's console link carries its key: offered only to a browser on this machine.
-if demo_file.exists() and ui.client_is_local():
-    try:
-        demo = json.loads(demo_file.read_text(encoding="utf-8"))
-    except ValueError:
-        demo = None
-    if demo and demo.get("db") == engine.redact(config.database()):
+if ui.client_is_local():
+    demo = doors.local_demo()
+    if demo:
         with st.container(border=True):
             st.markdown(f"**{ui.t('home.demo_title')}** — " + ui.escape_md(ui.t("home.demo_text", code=demo["code"])))
             cols = st.columns(3)

@@ -10,30 +10,28 @@ import datetime as dt
 
 import streamlit as st
 
-from workshop import links, rooms, store, ui
+from workshop import ui
 from workshop.errors import StorageError, WorkshopError
 from workshop.model import CENSUS_MIN_CONTACTS, CIRCLES, FLOWS, LIMITS, REGIONS, ROUNDS, SECTORS, Mine, Round
+from workshop.ui import phone
 
 token = st.query_params.get("p", "")
 known = st.session_state.get("me_known")
 try:
-    with ui.get_db() as db:
-        try:
-            workshop, me = store.participant_by_token(db, token)
-        except StorageError:
-            raise
-        except WorkshopError as exc:
-            ui.show_error(exc)
-            if exc.key == "err.blocked":  # suspended, but their data stays theirs to erase
-                ui.delete_my_data(store.participant_by_token(db, token, allow_blocked=True)[1])
-            else:
-                st.page_link("pages/home.py", label=ui.t("home.join_title"))
-            st.stop()
-        ui.set_default_lang(workshop.language)
-        if ui.take_arrival():  # just joined: the personal link is shown until noted
-            st.session_state["me_show_link"] = True
-        current = store.latest_open(store.rounds(db, workshop.id))
-        marker = store.room_marker(db, workshop.id)
+    try:
+        workshop, me, current, marker = phone.arrive(token)
+    except StorageError:
+        raise
+    except WorkshopError as exc:
+        ui.show_error(exc)
+        if exc.key == "err.blocked":  # suspended, but their data stays theirs to erase
+            ui.delete_my_data(phone.suspended(token))
+        else:
+            st.page_link("pages/home.py", label=ui.t("home.join_title"))
+        st.stop()
+    ui.set_default_lang(workshop.language)
+    if ui.take_arrival():  # just joined: the personal link is shown until noted
+        st.session_state["me_show_link"] = True
     st.session_state["me_known"] = (token, workshop, me, current, marker)
 except StorageError as exc:
     # The database is briefly unreachable (a restart): the page stays drawn on what this tab last
@@ -230,7 +228,7 @@ def link_box() -> None:
         return
     with st.container(border=True):
         st.info(ui.t("me.keep_link"))
-        ui.copyable(links.participant_url(workshop, token), label=ui.t("me.link_copy_hint"))
+        ui.copyable(phone.participant_url(workshop, token), label=ui.t("me.link_copy_hint"))
         st.button(ui.t("me.keep_link_done"), key="me_link_done", on_click=hide_link_box)
 
 
@@ -242,9 +240,8 @@ def add_contact(sid: str) -> None:
     """Form callback: write, confirm from the database, then rotate the form (clears it)."""
     prefix = f"nc_{sid}"
     try:
-        with ui.get_db() as db:
-            cid = store.add_contact(db, me, submission_id=sid, **contact_fields_from_state(prefix))
-            saved = store.contact(db, me, cid)
+        cid = phone.add_contact(me, submission_id=sid, **contact_fields_from_state(prefix))
+        saved = phone.contact(me, cid)
     except WorkshopError as exc:
         ui.failed(exc, str(st.session_state.get(f"{prefix}_label") or ""))
         return
@@ -292,8 +289,7 @@ def census_step(n_contacts: int) -> None:
     if n_contacts < CENSUS_MIN_CONTACTS:
         st.caption(ui.t("census.offer", n=CENSUS_MIN_CONTACTS))
         return
-    with ui.get_db() as db:
-        state = rooms.census_of(db, me.id)
+    state = phone.census_of(me.id)
     st.header(ui.t("census.title"), anchor=False)
     if state.left_out:
         st.caption(ui.t("census.left_out", n=state.covered, more=state.left_out))
@@ -338,8 +334,7 @@ def _answer_card(contact_id: int, label: str, shown: list[int], sid: str) -> Non
     """Form callback: the card's answer written, confirmed by the next card read from the database."""
     knows = st.session_state.get(f"census_pick_{sid}") or []
     try:
-        with ui.get_db() as db:
-            store.record_ties(db, me, contact_id, knows=knows, shown=shown, submission_id=sid)
+        phone.record_ties(me, contact_id, knows=knows, shown=shown, submission_id=sid)
     except WorkshopError as exc:
         ui.failed(exc)
         return
@@ -348,8 +343,7 @@ def _answer_card(contact_id: int, label: str, shown: list[int], sid: str) -> Non
 
 
 def _delete_contact(contact_id: int) -> None:
-    with ui.get_db() as db:
-        store.delete_contact(db, me, contact_id)
+    phone.delete_contact(me, contact_id)
 
 
 def stop_editing() -> None:
@@ -373,8 +367,7 @@ def edit_contact_dialog(c: dict, n_contacts: int) -> None:
         st.text_input(ui.t("field.label"), value=c["label"], max_chars=LIMITS["label"], key=f"{prefix}_label")
         st.pills(ui.t("field.circle"), CIRCLES, default=c["circle"], format_func=circle_name, key=f"{prefix}_circle")
         contact_detail_fields(prefix, c)
-        with ui.get_db() as db:
-            others, known = rooms.contact_partners(db, me.id, c["id"])
+        others, known = phone.contact_partners(me.id, c["id"])
         labels = {o["id"]: o["label"] for o in others}
         if others:
             st.pills(
@@ -395,12 +388,12 @@ def edit_contact_dialog(c: dict, n_contacts: int) -> None:
 
 
 def _update_contact(contact_id: int, prefix: str, partners: list[int]) -> None:
-    with ui.get_db() as db:
-        store.update_contact(db, me, contact_id, **contact_fields_from_state(prefix))
-        if partners:  # the ties shown in the dialog, as ticked now
-            knows = st.session_state.get(f"{prefix}_knows") or []
-            store.record_ties(db, me, contact_id, knows=knows, shown=partners, submission_id=f"edit-{ui.submission_id('census')}")
-            ui.rotate_submission("census")
+    # The ties shown in the dialog, as ticked now.
+    knows = st.session_state.get(f"{prefix}_knows") or []
+    ties = (knows, partners, f"edit-{ui.submission_id('census')}") if partners else None
+    phone.update_contact(me, contact_id, contact_fields_from_state(prefix), ties=ties)
+    if partners:
+        ui.rotate_submission("census")
     st.session_state.pop("me_editing", None)
 
 
@@ -415,14 +408,12 @@ def skills_form() -> None:
 
 
 def _save_skills() -> None:
-    with ui.get_db() as db:
-        store.set_own_skills(
-            db,
-            me,
-            offered=st.session_state.get("me_offered", ""),
-            sought=st.session_state.get("me_sought", ""),
-            show_name=bool(st.session_state.get("me_show_name")),
-        )
+    phone.set_own_skills(
+        me,
+        offered=st.session_state.get("me_offered", ""),
+        sought=st.session_state.get("me_sought", ""),
+        show_name=bool(st.session_state.get("me_show_name")),
+    )
 
 
 # ---------------------------------------------------------------- ideas
@@ -441,15 +432,13 @@ def add_idea(sid: str) -> None:
         ui.flash(ui.t("me.cut", max=LIMITS["idea"], length=len(typed)), "warning")
         return
     try:
-        with ui.get_db() as db:
-            rooms.post_idea(
-                db,
-                me,
-                submission_id=sid,
-                text=st.session_state.get(f"{prefix}_text", ""),
-                tags=st.session_state.get(f"{prefix}_tags") or [],
-                theme_id=st.session_state.get(f"{prefix}_theme"),
-            )
+        phone.post_idea(
+            me,
+            submission_id=sid,
+            text=st.session_state.get(f"{prefix}_text", ""),
+            tags=st.session_state.get(f"{prefix}_tags") or [],
+            theme_id=st.session_state.get(f"{prefix}_theme"),
+        )
     except WorkshopError as exc:
         ui.failed(exc, str(st.session_state.get(f"{prefix}_text") or ""))
         return
@@ -509,14 +498,12 @@ def edit_idea_dialog(idea: dict) -> None:
 
 
 def _update_idea(idea_id: int, tags: list[str]) -> None:
-    with ui.get_db() as db:
-        store.update_idea(db, me, idea_id, text=st.session_state.get(f"ei_{idea_id}", ""), tags=tags)
+    phone.update_idea(me, idea_id, text=st.session_state.get(f"ei_{idea_id}", ""), tags=tags)
     st.session_state.pop("me_editing", None)
 
 
 def _withdraw(idea_id: int) -> None:
-    with ui.get_db() as db:
-        store.withdraw_idea(db, me, idea_id)
+    phone.withdraw_idea(me, idea_id)
 
 
 # ---------------------------------------------------------------- vote
@@ -524,9 +511,8 @@ def _withdraw(idea_id: int) -> None:
 
 def vote_section(mine: Mine) -> None:
     writable = round_banner("vote", mine)
-    with ui.get_db() as db:
-        version = store.version(db, workshop.id)
-        mine = store.votes_of(db, me.id)
+    version = phone.version(workshop.id)
+    my_dots = phone.votes_of(me.id)
     cards = ui.theme_cards(ui.database(), workshop.id, version)
     if not cards:
         st.info(ui.t("me.no_themes"))
@@ -536,7 +522,7 @@ def vote_section(mine: Mine) -> None:
     placed = 0
     for theme in cards:
         key = f"vote_{theme['id']}"
-        st.session_state.setdefault(key, mine.get(theme["id"], 0))
+        st.session_state.setdefault(key, my_dots.get(theme["id"], 0))
         st.number_input(ui.escape_md(theme["label"]), 0, workshop.vote_dots, step=1, key=key, disabled=not writable)
         placed += int(st.session_state.get(key) or 0)
         # What the theme holds, in the room's own words: people choose ideas, not keywords.
@@ -559,8 +545,7 @@ def vote_section(mine: Mine) -> None:
 
 def _vote(theme_ids: list[int]) -> None:
     allocation = {tid: int(st.session_state.get(f"vote_{tid}") or 0) for tid in theme_ids}
-    with ui.get_db() as db:
-        store.cast_votes(db, me, allocation)
+    phone.cast_votes(me, allocation)
 
 
 # ---------------------------------------------------------------- collectifs
@@ -568,8 +553,7 @@ def _vote(theme_ids: list[int]) -> None:
 
 def collectifs_section(mine: Mine) -> None:
     writable = round_banner("collectifs", mine)
-    with ui.get_db() as db:
-        groups = store.collectifs(db, workshop.id)
+    groups = phone.collectifs(workshop.id)
     if not groups:
         st.info(ui.t("me.no_collectifs"))
         return
@@ -586,13 +570,13 @@ def collectifs_section(mine: Mine) -> None:
             cid = group["id"]
             if member:
                 st.success(ui.t("me.member"))
-                mine = [c["id"] for c in group["contacts"] if c["participant_id"] == me.id]
+                mobilised = [c["id"] for c in group["contacts"] if c["participant_id"] == me.id]
                 # Keyed by language too: the labels change with it, and Streamlit keeps a
                 # multiselect's choice by label (a switch to English turned ids into labels).
                 st.multiselect(
                     ui.t("me.mobilise"),
                     list(labels),
-                    default=mine,
+                    default=mobilised,
                     format_func=lambda i: labels[i],
                     placeholder=ui.t("me.choose"),
                     key=f"mob_{cid}_{ui.lang()}",
@@ -620,27 +604,23 @@ def collectifs_section(mine: Mine) -> None:
 
 
 def _membership(collectif_id: int, member: bool) -> None:
-    with ui.get_db() as db:
-        store.set_membership(db, me, collectif_id, member=member)
+    phone.set_membership(me, collectif_id, member=member)
 
 
 def _mobilise(collectif_id: int) -> None:
-    with ui.get_db() as db:
-        store.set_mobilised_contacts(db, me, collectif_id, st.session_state.get(f"mob_{collectif_id}_{ui.lang()}") or [])
+    phone.set_mobilised_contacts(me, collectif_id, st.session_state.get(f"mob_{collectif_id}_{ui.lang()}") or [])
 
 
 def _add_step(collectif_id: int, sid: str) -> None:
     try:
-        with ui.get_db() as db:
-            store.add_next_step(
-                db,
-                me,
-                collectif_id,
-                submission_id=sid,
-                text=st.session_state.get(f"step_{sid}_text", ""),
-                due_date=st.session_state.get(f"step_{sid}_date"),
-                owner=st.session_state.get(f"step_{sid}_owner", ""),
-            )
+        phone.add_next_step(
+            me,
+            collectif_id,
+            submission_id=sid,
+            text=st.session_state.get(f"step_{sid}_text", ""),
+            due_date=st.session_state.get(f"step_{sid}_date"),
+            owner=st.session_state.get(f"step_{sid}_owner", ""),
+        )
     except WorkshopError as exc:
         ui.failed(exc, str(st.session_state.get(f"step_{sid}_text") or ""))
         return
@@ -656,12 +636,11 @@ def place_section(mine: Mine) -> None:
     st.header(ui.t("me.my_skills"), anchor=False)
     skills_form()
     if ui.disclosure(ui.t("me.my_link"), key="me_link_open"):
-        ui.copyable(links.participant_url(workshop, token), label=ui.t("me.link_copy_hint"))
+        ui.copyable(phone.participant_url(workshop, token), label=ui.t("me.link_copy_hint"))
     if not st.button(ui.t("me.show_place"), type="primary", key="me_place_btn") and not st.session_state.get("me_place"):
         return
     st.session_state["me_place"] = True
-    with ui.get_db() as db:
-        place = rooms.my_place(db, workshop.id, me.id)
+    place = phone.my_place(workshop.id, me.id)
     holes_summary(place["holes"], place["median"])
     st.header(ui.t("me.shared_contacts"), anchor=False)
     if not place["shared"]:
@@ -715,14 +694,13 @@ def section_view(name: str) -> None:
     """The chosen section. A submit, a delete or a vote in it reruns only this function (not the
     router, the header and the section bar): measured, a third fewer messages per phone rerun."""
     try:
-        with ui.get_db() as db:
-            mine = Mine(store.rounds(db, workshop.id), store.contacts_of(db, me.id), store.ideas_of(db, me.id))
+        mine = phone.mine(workshop.id, me.id)
         st.session_state["me_last_read"] = mine
     except StorageError as exc:
         ui.flash_once(exc)  # unreachable for a moment: the section stays on what it last read
         seen = st.session_state.get("me_seen_round")
         mine = st.session_state.get("me_last_read") or Mine({n: Round(n, n == seen, None, None) for n in ROUNDS}, [], [])
-    latest = store.latest_open(mine.rounds)
+    latest = phone.latest_open(mine.rounds)
     moved_on = (latest.name if latest else "contacts") != st.session_state.get("me_seen_round")
     if moved_on:
         st.rerun()  # the facilitator opened another round: the whole page follows

@@ -32,6 +32,23 @@ def test_pages_have_no_sql_and_no_analysis_libraries():
         assert not re.search(r"^\s*(import|from) (sqlite3|sqlite_utils|sklearn|igraph|networkx|rapidfuzz)", text, re.M), page.name
 
 
+# What a page may import from the package: the ui door, the vocabulary, the catalogue and errors,
+# and pure drawing helpers (charts, the wall's pages, links, the map, constants from config).
+PAGE_IMPORTS = {"ui", "model", "i18n", "errors", "charts", "wall", "links", "regions_map", "config"}
+
+
+def test_pages_lay_out_and_reach_the_domain_only_through_ui():
+    """No page holds a database connection or calls the store, the engine, the analysis or the
+    export itself: it reads through ui readings and writes through ui.command / ui.run."""
+    for page in [*(ROOT / "pages").glob("*.py"), ROOT / "app.py"]:
+        text = page.read_text()
+        used = set(re.findall(r"^from workshop\.(\w+)", text, re.M))
+        for line in re.findall(r"^from workshop import (.+)$", text, re.M):
+            used |= {name.strip().split(" as ")[0] for name in line.split(",")}
+        assert used <= PAGE_IMPORTS, (page.name, used - PAGE_IMPORTS)
+        assert "get_db" not in text and "import workshop" not in text, page.name
+
+
 def test_pages_define_no_class():
     """A page script runs again at every rerun of every phone: a class defined there (a dataclass
     generates its methods with exec, ~1 ms) is paid each time; records live in the package."""

@@ -280,6 +280,26 @@ def test_console_opens_a_round_by_widget_key(seeded):
     assert vote.is_open and vote.ends_at is not None
 
 
+def test_console_settings_are_saved_and_a_refusal_keeps_the_workshop_as_it_was(seeded):
+    at = _app(w=seeded["workshop"].code, k=seeded["token"]).switch_page("pages/console.py").run()
+    at.segmented_control(key="con_section").set_value("settings").run()
+    at.text_input(key="set_title").input("Atelier renommé")
+    at.checkbox(key="set_anon").check()
+    next(b for b in at.button if b.label == "Enregistrer").click().run()
+    assert not at.exception
+    conn = dbmod.connect(seeded["path"])
+    saved = store.get_workshop(conn, seeded["workshop"].id)
+    conn.close()
+    assert (saved.title, saved.anonymous) == ("Atelier renommé", True)
+    assert [s.value for s in at.success] == ["Réglages enregistrés\\."]  # escaped Markdown
+    at.text_input(key="set_url").input("javascript:alert(1)")
+    next(b for b in at.button if b.label == "Enregistrer").click().run()
+    conn = dbmod.connect(seeded["path"])
+    kept = store.get_workshop(conn, seeded["workshop"].id)
+    conn.close()
+    assert kept.public_base_url == saved.public_base_url and at.error and not at.success
+
+
 @pytest.mark.parametrize("section", ["network", "themes", "collectifs", "export"])
 def test_console_sections_with_the_demo_room(app_env, section):
     from workshop import demo

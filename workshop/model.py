@@ -137,6 +137,7 @@ LIMITS = {
     "census_contacts": 30,
     "ties_per_participant": 435,
 }
+RETENTION_DAYS = (1, 3650)  # a workshop is kept this many days at least and at most
 CENSUS_MIN_CONTACTS = 3  # the census is offered from this many contacts on
 # Joining, per workshop (its settings; counted in the database, so they hold across servers):
 # setting -> (default, smallest, largest). A guest's script cannot fill the room in seconds.

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from workshop import store, validation
 from workshop.errors import InvalidInput
-from workshop.model import LANGUAGES, LIMITS, ROUNDS, Workshop
+from workshop.model import LANGUAGES, LIMITS, RETENTION_DAYS, ROUNDS, Workshop
 
 FORMAT = "thinkdo-template"
 VERSION = 1
@@ -53,7 +53,7 @@ def from_workshop(db: Database, workshop_id: int) -> Template:
         show_labels=w.show_labels,
         anonymous=w.anonymous,
         vote_dots=w.vote_dots,
-        retention_days=min(max(days, 1), 3650),
+        retention_days=min(max(days, RETENTION_DAYS[0]), RETENTION_DAYS[1]),
     )
 
 
@@ -91,7 +91,7 @@ def clean(raw: dict) -> Template:
     dots, days = raw.get("vote_dots", 5), raw.get("retention_days", 90)
     if isinstance(dots, bool) or not isinstance(dots, int) or not 1 <= dots <= 20:
         raise InvalidInput("err.invalid", field="field.vote_dots")
-    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
+    if isinstance(days, bool) or not isinstance(days, int) or not RETENTION_DAYS[0] <= days <= RETENTION_DAYS[1]:
         raise InvalidInput("err.retention")
     return Template(
         title=validation.clean_text(raw.get("title"), field="field.title", max_len=LIMITS["title"]),

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from workshop import config, engine, security, validation
 from workshop.errors import AccessDenied, InvalidInput, NotFound, SlowDown
-from workshop.model import LANGUAGES, LIMITS, PROJECTOR_VIEWS, ROUNDS, Workshop
+from workshop.model import LANGUAGES, LIMITS, PROJECTOR_VIEWS, RETENTION_DAYS, ROUNDS, Workshop
 from workshop.store.base import _insert, _json_object, _one, now_iso, write
 
 _WORKSHOP_COLUMNS = (
@@ -58,7 +58,7 @@ def create_workshop(
     question = validation.clean_text(question, field="field.question", max_len=LIMITS["question"], required=False, multiline=True)
     if language not in LANGUAGES:
         raise InvalidInput("err.invalid", field="field.language")
-    if not isinstance(retention_days, int) or not 1 <= retention_days <= 3650:
+    if not isinstance(retention_days, int) or not RETENTION_DAYS[0] <= retention_days <= RETENTION_DAYS[1]:
         raise InvalidInput("err.retention")
     base_url = clean_base_url(public_base_url)
     token = token or security.new_token()

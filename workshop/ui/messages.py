@@ -87,3 +87,9 @@ def command(fn: Callable, *args, success: str | None = None, **kwargs) -> Callab
             fn(db, *args, **kwargs)
 
     return guarded(action, success=success)
+
+
+def run(fn: Callable, *args, **kwargs):
+    """A write run now, inside a callback that reports its outcome itself (WorkshopError goes up)."""
+    with get_db() as db:
+        return fn(db, *args, **kwargs)

@@ -3,6 +3,8 @@ language (chosen, or the workshop's), and who is knocking."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 import streamlit as st
@@ -34,6 +36,18 @@ def database() -> str:
 def _db_at(target: str) -> AbstractContextManager[Database]:
     """A connection lent for one `with` block (then given back to the pool)."""
     return _pool(target).connection()
+
+
+def on_db(fn: Callable) -> Callable:
+    """`fn(db, *args)` called as `fn(*args)` on a connection lent for the call: pages name what
+    they read or write, never a database."""
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        with get_db() as db:
+            return fn(db, *args, **kwargs)
+
+    return call
 
 
 def get_db() -> AbstractContextManager[Database]:

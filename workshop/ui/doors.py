@@ -1,0 +1,57 @@
+"""The front page's writes and reads: joining a room, creating a workshop (typed or from a
+template), and the demo this laptop serves."""
+
+from __future__ import annotations
+
+import json
+
+from workshop import config, engine, security, store, templates
+from workshop.model import Participant, Workshop
+from workshop.ui.gate import check_creation_key, throttle
+from workshop.ui.session import get_db
+
+new_token = security.new_token
+
+
+def room_by_code(code: str) -> Workshop:
+    """The workshop a code names (NotFound for an unknown code)."""
+    with get_db() as db:
+        return store.workshop_by_code(db, code)
+
+
+def workshop_by_id(workshop_id: int) -> Workshop:
+    with get_db() as db:
+        return store.get_workshop(db, workshop_id)
+
+
+def join(code: str, name: str, *, token: str) -> Participant:
+    """Join a room under `name` with a link token made before the write (a double click joins
+    once), within this client's rate limit."""
+    throttle(security.join_throttle)
+    with get_db() as db:
+        return store.join(db, code, name, token=token)
+
+
+def create_workshop(
+    *, key: str, title: str, language: str, question: str, retention_days: int, template: bytes | None
+) -> tuple[Workshop, str]:
+    """A new workshop and its facilitator token, behind the host's key and a rate limit; from a
+    template's preparation when one is given (a typed title replaces its title)."""
+    check_creation_key(key)
+    throttle(security.create_throttle)
+    with get_db() as db:
+        if template is not None:
+            return templates.start(db, templates.from_json(template), title=title.strip())
+        return store.create_workshop(db, title=title, language=language, question=question, retention_days=retention_days)
+
+
+def local_demo() -> dict | None:
+    """The demo's links (demo.json beside the database) when they belong to the database served."""
+    demo_file = config.data_dir() / "demo.json"
+    if not demo_file.exists():
+        return None
+    try:
+        demo = json.loads(demo_file.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
+    return demo if isinstance(demo, dict) and demo.get("db") == engine.redact(config.database()) else None
