@@ -619,3 +619,22 @@ def test_keeping_links_never_takes_another_workshops_participants(db):
     # The victim's own facilitator, continuing the series from their console, moves them.
     following, _ = export.import_bundle(db, data, keep_links=True, previous_id=victim.workshop.id)
     assert all(store.participant_by_token(db, t)[0].id == following.id for t in victim.participant_tokens)
+
+
+def test_the_bundle_analyses_the_room_once_and_its_files_agree(conn, demo_db, monkeypatch):
+    """One exact analysis feeds the PDF, the GEXF and the tables (a second, approximate one could
+    name other brokers than the GEXF's betweenness above a thousand nodes)."""
+    from workshop import network, rooms
+
+    calls = []
+    real = network.metrics
+    monkeypatch.setattr(network, "metrics", lambda g, **kw: calls.append(kw) or real(g, **kw))
+    files = unzip(export.bundle(conn, demo_db[1].workshop.id, level="full"))
+    assert calls == [{"seed": 0, "exact": True}]
+    reading = rooms.read(conn, demo_db[1].workshop.id)
+    G = nx.read_gexf(io.BytesIO(files["network.gexf"]))
+    by_label = {d["label"]: float(d["betweenness"]) for _, d in G.nodes(data=True) if d["kind"] == "participant"}
+    table = reading.analysis.metrics.set_index("key")
+    for v in reading.analysis.graph.vs.select(kind="participant"):
+        name = reading.room.participants.set_index("id").loc[int(v["key"][1:]), "display_name"]
+        assert by_label[name] == pytest.approx(float(table.loc[v["key"], "betweenness"]))

@@ -158,3 +158,14 @@ def test_the_package_has_no_import_loop():
     assert order.index("workshop.report") < order.index("workshop.export.bundle")
     for pure in ("workshop.network", "workshop.themes", "workshop.resolve"):
         assert "workshop.store" not in graph[pure] and "workshop.rooms" not in graph[pure], pure
+
+
+def test_config_is_the_only_reader_of_the_environment():
+    """Settings are read at call time in one place (an import-time read would freeze a setting
+    that a test, a laptop command or AppTest changes later)."""
+    readers = sorted(
+        p.name
+        for p in modules()
+        if p.name != "config.py" and re.search(r"os\.environ\.get\(|os\.getenv\(|environ\[\"[^\"]*\"\](?!\s*=)", p.read_text())
+    )
+    assert readers == []

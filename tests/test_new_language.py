@@ -33,6 +33,8 @@ CHECK = textwrap.dedent(
     print("ui:", i18n.t("lang.label", "de"), "|", i18n.format_date("2026-12-08", "de"))
     print("detected:", lexicon.detect_language("Wir bauen gemeinsam eine Fahrradwerkstatt für die Kinder im Dorf"))
     print("lemma:", lexicon.lemma("kinder", "de"))
+    words = i18n.boot_words()["de"]  # the boot script's offline banner and control names
+    assert words["offline"][0].startswith("[de] ") and words["names"]["Increment"].startswith("[de] "), words
     doc = export.validate_payload(export.payload(db, workshop.id))
     print("export:", doc["workshop"]["language"])
     """

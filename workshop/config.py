@@ -72,11 +72,36 @@ def pool_queue() -> int:
     return int(os.environ.get("WORKSHOP_DB_POOL_QUEUE", "200"))
 
 
+def public_url_setting() -> str:
+    """WORKSHOP_PUBLIC_URL as given (no trailing slash), empty when unset."""
+    return os.environ.get("WORKSHOP_PUBLIC_URL", "").rstrip("/")
+
+
+def trusted_proxy() -> str:
+    """WORKSHOP_TRUSTED_PROXY: the one proxy whose forwarded client address is believed (empty: none)."""
+    return os.environ.get("WORKSHOP_TRUSTED_PROXY", "")
+
+
+def joins_per_address() -> int:
+    """WORKSHOP_JOINS_PER_ADDRESS: joins one client address may make per 10 minutes on one server."""
+    return int(os.environ.get("WORKSHOP_JOINS_PER_ADDRESS", "1500"))
+
+
+def static_cache_base() -> Path:
+    """WORKSHOP_STATIC_CACHE, else the user's cache folder: where the precompressed frontend goes."""
+    return Path(os.environ.get("WORKSHOP_STATIC_CACHE", cache_dir()))
+
+
+def stclient_deflate() -> bool:
+    """STCLIENT_DEFLATE=1: the protocol client asks for compressed WebSocket frames."""
+    return os.environ.get("STCLIENT_DEFLATE") == "1"
+
+
 def public_base_url() -> str:
     """The address participants type or scan, unless a workshop sets its own: WORKSHOP_PUBLIC_URL,
     else this machine's address on the local network (so the projected QR opens on phones on
     the same Wi-Fi), else localhost."""
-    given = os.environ.get("WORKSHOP_PUBLIC_URL", "").rstrip("/")
+    given = public_url_setting()
     if given:
         return given
     return f"http://{lan_address() or 'localhost'}:{port()}"

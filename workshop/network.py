@@ -770,10 +770,11 @@ class Analysis:
     holes_median: dict[str, float]  # the room's median place (participants who answered the census)
 
 
-def analyse(room: Room, *, filters: dict | None = None, seed: int = 0) -> Analysis:
-    """Everything the network views need, from the room (and the facilitator's filters)."""
+def analyse(room: Room, *, filters: dict | None = None, seed: int = 0, exact: bool | None = None) -> Analysis:
+    """Everything the network views need, from the room (and the facilitator's filters).
+    `exact`: betweenness without the live views' cutoff (an export's one analysis)."""
     g = build_graph(room, filters=filters)
-    table = metrics(g, seed=seed)
+    table = metrics(g, seed=seed, exact=exact)
     names = dict(zip(room.participants["id"], room.participants["display_name"], strict=True))
     contacts = apply_filters(room.contacts, filters or {})
     holes = structural_holes(g, table, answered_census(room))

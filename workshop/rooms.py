@@ -76,7 +76,8 @@ def read(db: Database, workshop_id: int) -> Reading:
         ideas = store.ideas_frame(db, workshop_id)
         previous_id = store.previous_workshop(db, workshop_id)
         before = load(db, previous_id) if previous_id is not None else None
-    analysis = network.analyse(now)
+    # Exact: the bundle's PDF, GEXF, tables and picture all read this one analysis.
+    analysis = network.analyse(now, exact=True)
     comparison = network.compare(now, analysis, before, network.analyse(before)) if before is not None else None
     return Reading(
         workshop=workshop,

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 import threading
 import time
+from collections.abc import Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from workshop import config
 
 # No 0/O, 1/I/L: codes are read aloud and typed on phones.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -162,7 +164,7 @@ class Throttle:
     """At most `limit` actions per `window` seconds per client key, and `total` in all (a flood
     from rotating addresses); answers how long to wait. Bounded memory: old keys are dropped."""
 
-    def __init__(self, *, limit: int, window: float, total: int | None = None, max_clients: int = 10_000):
+    def __init__(self, *, limit: int | Callable[[], int], window: float, total: int | None = None, max_clients: int = 10_000):
         self.limit, self.window, self.total, self.max_clients = limit, window, total, max_clients
         self._events: dict[str, list[float]] = {}
         self._all: list[float] = []
@@ -174,7 +176,8 @@ class Throttle:
         with self._lock:
             mine = [t for t in self._events.get(key, []) if now - t < self.window]
             self._all = [t for t in self._all if now - t < self.window]
-            if len(mine) >= self.limit:
+            # A setting read at call time (config), or a number.
+            if len(mine) >= (self.limit() if callable(self.limit) else self.limit):
                 return mine[0] + self.window - now
             if self.total is not None and len(self._all) >= self.total:
                 return self._all[0] + self.window - now
@@ -191,5 +194,5 @@ class Throttle:
 # few minutes, a conference 1,000 of them (measured: 300 per 10 min refused 400 of 1,000 joins):
 # per-address joins are generous (WORKSHOP_JOINS_PER_ADDRESS, per server, per 10 minutes), and
 # a workshop holds at most LIMITS["participants_per_workshop"] anyway. Creation is rare and costs more.
-join_throttle = Throttle(limit=int(os.environ.get("WORKSHOP_JOINS_PER_ADDRESS", "1500")), window=600.0)
+join_throttle = Throttle(limit=config.joins_per_address, window=600.0)
 create_throttle = Throttle(limit=5, window=600.0, total=60)

@@ -55,7 +55,7 @@ def plan(*, database: str, address: str, port: int, public_url: str = "") -> Pla
     interpreter (no shell, no PATH lookup), started in the site folder so its .streamlit/ applies."""
     from workshop import web
 
-    public_url = (public_url or os.environ.get("WORKSHOP_PUBLIC_URL", "")).rstrip("/")
+    public_url = (public_url or config.public_url_setting()).rstrip("/")
     env = dict(os.environ)
     env.pop("WORKSHOP_DATABASE_URL" if engine.kind(database) == engine.SQLITE else "WORKSHOP_DB", None)
     env["WORKSHOP_DB" if engine.kind(database) == engine.SQLITE else "WORKSHOP_DATABASE_URL"] = database
@@ -64,7 +64,7 @@ def plan(*, database: str, address: str, port: int, public_url: str = "") -> Pla
     if public_url:
         env["WORKSHOP_PUBLIC_URL"] = public_url
     # A forwarded client address is believed only from the proxy named here (unset: nobody).
-    env["FORWARDED_ALLOW_IPS"] = os.environ.get("WORKSHOP_TRUSTED_PROXY", "")
+    env["FORWARDED_ALLOW_IPS"] = config.trusted_proxy()
     site = config.site_dir()
     command = [
         sys.executable,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -15,6 +14,8 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from workshop import config
 
 FINISHED = {
     ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
@@ -79,7 +80,7 @@ class Session:
         self.fragment_ids: list[str] = []
         self.ws = None
         # Browsers offer permessage-deflate; the load test can too (compress=True or STCLIENT_DEFLATE=1).
-        self.compress = compress if compress is not None else os.environ.get("STCLIENT_DEFLATE") == "1"
+        self.compress = compress if compress is not None else config.stclient_deflate()
 
     async def __aenter__(self) -> Session:
         self.ws = await websockets.connect(

@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import brotli
 
-from workshop import config, joinpage, security
+from workshop import config, i18n, joinpage, security
 from workshop.errors import SlowDown, WorkshopError
 
 BROTLI_QUALITY = 9  # measured: q9 is 25x faster than q11 and 8% larger
@@ -128,7 +128,7 @@ def streamlit_static_dir() -> Path:
 def static_cache_dir() -> Path:
     """Where the precompressed copy of the frontend lives, one folder per Streamlit version."""
     version = importlib.metadata.version("streamlit")
-    base = Path(os.environ.get("WORKSHOP_STATIC_CACHE", config.cache_dir()))
+    base = config.static_cache_base()
     return base / f"static-{version}-br{BROTLI_QUALITY}"
 
 
@@ -475,7 +475,9 @@ async def _redirect(send, location: str) -> None:
 def front_door(app, *, lang: str = "fr"):
     """Wrap an ASGI app (Streamlit's) with the front door, precompressing on first use."""
     index = (streamlit_static_dir() / "index.html").read_text(encoding="utf-8")
-    boot = BOOT_JS.read_text(encoding="utf-8")
+    # The boot script's words come from the catalogues: a new language is its catalogue only.
+    words = json.dumps(i18n.boot_words(), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    boot = f"window.TD_WORDS={words};\n" + BOOT_JS.read_text(encoding="utf-8")
     css = APP_CSS.read_text(encoding="utf-8")
     shell = build_shell(index, lang=lang, boot_js=boot, css=css)
     return FrontDoor(app, shell=shell, static_root=precompress())

@@ -32,8 +32,8 @@ def graph_files(reading: Reading, *, level: str, positions: dict | None = None) 
     """GEXF 1.2 (with viz), GraphML, and Gephi-style node/edge tables; node ids stable across exports.
     `positions`: the projector's last layout, so that Gephi opens the picture the room saw."""
     room, secret = reading.room, reading.secret
-    g = network.build_graph(room)
-    table = network.metrics(g, seed=0, exact=True)
+    # The reading's one analysis (exact): the PDF's brokers and the GEXF's betweenness agree.
+    g, table = reading.analysis.graph, reading.analysis.metrics
     positions = network.layout(g, positions, seed=0)
     people = {
         int(p.id): participant_label(int(p.id), p.display_name, bool(p.show_name), level=level, secret=secret)

@@ -75,3 +75,19 @@ def format_date(value, lang: str = "fr") -> str:
 def label(prefix: str, value: str, lang: str) -> str:
     """A vocabulary word: label('circle', 'family', 'fr') -> 'Famille'."""
     return t(f"{prefix}.{value}", lang)
+
+
+def boot_words() -> dict[str, dict]:
+    """What the boot script says and renames, per language, from the catalogues: the offline
+    banner (title, on a page, on the wall) and Streamlit's English control names in the language
+    (only those that differ), with the "Remove …" and "… MB per file" patterns."""
+    words = {}
+    for code, catalogue in CATALOGUES.items():
+        controls = {key[4:]: text for key, text in catalogue.items() if key.startswith("ctl.") and text != key[4:]}
+        words[code] = {
+            "offline": [catalogue[f"boot.offline_{part}"] for part in ("title", "page", "wall")],
+            "names": controls,
+            "remove": catalogue["boot.remove"],
+            "perFile": catalogue["boot.per_file"],
+        }
+    return words

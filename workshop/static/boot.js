@@ -23,26 +23,10 @@
     document.fonts.load = (font, text) => (/Material Symbols/.test(String(font)) ? Promise.resolve([]) : load(font, text));
   }
 
-  const NAMES_FR = {
-    "Increment": "Augmenter", "Decrement": "Diminuer", "Open": "Ouvrir", "Close": "Fermer",
-    "Clear all": "Tout effacer", "Clear": "Effacer", "Choose date": "Choisir une date",
-    "Choose a date": "Choisir une date", "Previous month": "Mois précédent", "Next month": "Mois suivant",
-    "Show password text": "Afficher le mot de passe", "Hide password text": "Masquer le mot de passe",
-    "Fullscreen": "Plein écran", "Close fullscreen": "Quitter le plein écran", "Selected": "Sélectionné",
-    "Upload": "Téléverser", "Browse files": "Parcourir", "Download": "Télécharger",
-    "Main menu": "Menu principal", "Link to heading": "Lien vers ce titre",
-  };
-  const TEXT_FR = {
-    "Upload": "Téléverser", "Browse files": "Parcourir", "Drag and drop file here": "Déposez un fichier ici",
-    "Skip to main content": "Aller au contenu",
-  };
-  // [title, on a page, on the wall]: the wall has nothing typed to keep, it comes back by itself.
-  const OFFLINE = {
-    fr: ["Connexion au serveur perdue", "Reconnexion en cours… Vos saisies restent dans la page.",
-         "Reconnexion en cours… l'écran revient tout seul."],
-    en: ["Connection to the server lost", "Reconnecting… What you typed stays on the page.",
-         "Reconnecting… the screen comes back by itself."],
-  };
+  // Every language's words, from the catalogues (workshop/i18n), handed over by the front door:
+  // {offline: [title, on a page, on the wall], names: {Streamlit's English: translated}, remove, perFile}.
+  const WORDS = window.TD_WORDS || {};
+  const wordsFor = (lang) => WORDS[lang] || WORDS.fr || {offline: ["", "", ""], names: {}, remove: "", perFile: ""};
 
   // Until the first view has settled: hidden behind the splash, at most 6 s.
   document.documentElement.classList.add("td-loading");
@@ -81,30 +65,35 @@
     return marker ? marker.getAttribute("data-td-lang") : (document.documentElement.lang || "fr");
   }
 
-  // Names given in French keep Streamlit's original beside them, so a switch to English restores it
-  // (React does not rewrite an attribute whose value it did not change).
+  // Names given in the page's language keep Streamlit's original beside them, so a switch back to
+  // English restores it (React does not rewrite an attribute whose value it did not change).
   function nameControls(lang) {
+    const words = wordsFor(lang);
+    const translates = Object.keys(words.names).length > 0;
     for (const el of document.querySelectorAll("[aria-label]")) {
-      const label = el.getAttribute("aria-label");
-      if (lang !== "fr") {
-        if (el.hasAttribute("data-td-en")) { el.setAttribute("aria-label", el.getAttribute("data-td-en")); el.removeAttribute("data-td-en"); }
-        continue;
+      // Ours when it is still what we set; otherwise React gave a new English name (Open → Close).
+      const current = el.getAttribute("aria-label"), before = el.getAttribute("data-td-en");
+      const label = before !== null && current === el.getAttribute("data-td-named") ? before : current;
+      let named = words.names[label];
+      if (!named && translates && label.startsWith("Remove ")) named = words.remove.replace("{name}", label.slice(7));
+      if (named && named !== label) {
+        if (current !== named) { el.setAttribute("data-td-en", label); el.setAttribute("data-td-named", named); el.setAttribute("aria-label", named); }
+      } else if (before !== null) {
+        el.setAttribute("aria-label", label); el.removeAttribute("data-td-en"); el.removeAttribute("data-td-named");
       }
-      let fr = NAMES_FR[label];
-      if (!fr && label.startsWith("Remove ")) fr = "Retirer " + label.slice(7);
-      if (fr && fr !== label) { el.setAttribute("data-td-en", label); el.setAttribute("aria-label", fr); }
     }
     for (const el of document.querySelectorAll('[data-testid="stFileUploaderDropzone"] span, [data-testid="stFileUploaderDropzone"] small, [data-testid="stFileUploaderDropzone"] button, [data-testid="stBaseButton-secondary"], [data-testid="stSkipToContent"]')) {
       const node = el.childNodes.length === 1 && el.firstChild.nodeType === 3 ? el.firstChild : null;
       if (!node) continue;
-      if (lang !== "fr") {
-        if (el._tdEn) { node.nodeValue = el._tdEn; el._tdEn = null; }
-        continue;
-      }
-      const text = node.nodeValue.trim();
+      const original = el._tdEn || node.nodeValue;
+      const text = original.trim();
       const limit = /^(?:Limit )?(\d+)\s?MB per file(.*)$/.exec(text);
-      const fr = TEXT_FR[text] || (limit ? `${limit[1]} Mo au plus par fichier${limit[2]}` : null);
-      if (fr) { el._tdEn = node.nodeValue; node.nodeValue = fr; }
+      const named = words.names[text] || (limit && translates ? words.perFile.replace("{mb}", limit[1]) + limit[2] : null);
+      if (named) {
+        if (node.nodeValue !== named) { el._tdEn = original; node.nodeValue = named; }
+      } else if (el._tdEn) {
+        node.nodeValue = el._tdEn; el._tdEn = null;
+      }
     }
   }
 
@@ -128,7 +117,7 @@
       box.setAttribute("role", "alert");
       document.body.appendChild(box);
     }
-    const [title, onPage, onWall] = OFFLINE[lang] || OFFLINE.fr;
+    const [title, onPage, onWall] = wordsFor(lang).offline;
     const text = document.querySelector("[data-td-wall]") ? onWall : onPage;
     box.innerHTML = "";
     const strong = document.createElement("strong");
