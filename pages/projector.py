@@ -195,18 +195,11 @@ def themes_view(w, version: int, *, ranking: bool) -> None:
     st.html(f'<div class="wall-grid wall-cards">{"".join(html)}</div>{pager(page)}')
 
 
-def _story(path: str, workshop_id: int, version: int, anonymous: bool, show_labels: bool, lang: str) -> list[walls.Slide]:
-    """The room's findings at one data version (from cached parts: telling them costs little)."""
-    shared = ui.network_analysis(path, workshop_id, version, "{}")
-    cards = [dict(card, help=card["help"][anonymous]) for card in ui.wall_cards(path, workshop_id, version, lang)]
-    return walls.story(shared.analysis, shared.room, cards, anonymous=anonymous, show_labels=show_labels, lang=lang)
-
-
 def story_view(w, version: int) -> None:
     """One finding per screen, in turn: large type on the left, its picture on the right."""
     from workshop import charts
 
-    slides = _story(ui.database(), w.id, version, w.anonymous, w.show_labels, ui.lang())
+    slides = reads.story(w.id, version, anonymous=w.anonymous, show_labels=w.show_labels, lang=ui.lang())
     if not slides:
         st.info(ui.t("story.empty"))
         return

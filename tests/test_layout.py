@@ -169,3 +169,11 @@ def test_config_is_the_only_reader_of_the_environment():
         if p.name != "config.py" and re.search(r"os\.environ\.get\(|os\.getenv\(|environ\[\"[^\"]*\"\](?!\s*=)", p.read_text())
     )
     assert readers == []
+
+
+def test_analysis_returns_data_and_never_chooses_words():
+    """network, wall, themes and resolve return data and model.Words; ui, the report and the
+    export say them in a language (i18n.say)."""
+    for name in ("network", "wall", "themes", "resolve"):
+        text = (ROOT / "workshop" / f"{name}.py").read_text()
+        assert not re.search(r"^\s*(from workshop\.i18n|from workshop import [^\n]*\bi18n\b)", text, re.M), name

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workshop import network, rooms, store
+from workshop import i18n, network, rooms, store
 from workshop.model import CIRCLES, FLOWS
 
 
@@ -337,12 +337,12 @@ def test_who_can_help_names_what_only_some_of_the_room_reaches(db):
         )
     ] == ["Comptabilité", "Auvergne-Rhône-Alpes"]
     names = {p.id: name for name, p in people.items()}
-    text = network.describe_help(needs, names, lang="fr")
+    text = i18n.say(network.describe_help(needs, names), "fr")
     assert text == "Qui peut aider — Auvergne-Rhône-Alpes : Ana, Ben · collectivité locale : Ana"
-    assert network.describe_help(needs, names, lang="fr", anonymous=True) == (
+    assert i18n.say(network.describe_help(needs, names, anonymous=True), "fr") == (
         "Qui peut aider — Auvergne-Rhône-Alpes : 2 participants · collectivité locale : 1 participant"
     )
-    assert network.describe_help([], names, lang="fr") == ""
+    assert i18n.say(network.describe_help([], names), "fr") == ""
 
 
 # ---------------------------------------------------------------- ties among contacts

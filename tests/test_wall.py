@@ -8,7 +8,7 @@ import datetime as dt
 import igraph as ig
 import pandas as pd
 
-from workshop import charts, labels, network, rooms
+from workshop import charts, i18n, labels, network, rooms
 from workshop import wall as walls
 
 
@@ -94,7 +94,9 @@ def _room_analysis(tmp_path, *, participants: int = 12):
 
 def test_the_story_tells_each_finding_once_in_order_and_keeps_third_parties_out(tmp_path):
     analysis, room, cards, contact_labels, names = _room_analysis(tmp_path)
-    slides = walls.story(analysis, room, cards, anonymous=False, show_labels=False, lang="fr")
+    slides = walls.told(
+        walls.story(analysis, room, cards, anonymous=False, show_labels=False), lambda words: i18n.say(words, "fr")
+    )
     assert [s.kind for s in slides] == ["bridge", "sleeping", "reach", "skill", "theme"]
     bridge = slides[0]
     top = analysis.bridge_contacts[0]
@@ -111,12 +113,14 @@ def test_the_story_tells_each_finding_once_in_order_and_keeps_third_parties_out(
     offering = sum(1 for skills in room.contacts["skills"] if skill.casefold() in {x.casefold() for x in skills})
     assert offering and slides[3].detail.endswith(f"{offering} contacts la proposent"), (offering, slides[3].detail)
 
-    hidden = walls.story(analysis, room, cards, anonymous=True, show_labels=False, lang="en")
+    hidden = walls.told(
+        walls.story(analysis, room, cards, anonymous=True, show_labels=False), lambda words: i18n.say(words, "en")
+    )
     text = " ".join(f"{s.headline} {s.detail}" for s in hidden)
     assert not [name for name in names if len(name) > 3 and name in text]
     assert hidden[0].headline == f"{top['count']} participants know the same person"
 
-    shown = walls.story(analysis, room, cards, anonymous=False, show_labels=True, lang="fr")
+    shown = walls.told(walls.story(analysis, room, cards, anonymous=False, show_labels=True), lambda words: i18n.say(words, "fr"))
     assert shown[0].headline.endswith(f" — {top['label']}")  # the facilitator opted in
 
 
@@ -128,7 +132,12 @@ def test_a_room_with_nothing_yet_has_no_story(tmp_path):
     workshop, _ = store.create_workshop(conn, title="Salle vide")
     room = rooms.load(conn, workshop.id)
     conn.close()
-    assert walls.story(network.analyse(room), room, [], anonymous=False, show_labels=False, lang="fr") == []
+    assert (
+        walls.told(
+            walls.story(network.analyse(room), room, [], anonymous=False, show_labels=False), lambda words: i18n.say(words, "fr")
+        )
+        == []
+    )
 
 
 def test_what_arrived_in_the_last_minutes_is_ringed_on_the_wall_and_only_that(tmp_path):
@@ -219,9 +228,13 @@ def test_the_walls_caption_wraps_and_the_plot_makes_room_for_it(tmp_path):
     assert not console.layout.shapes
 
 
+def _said(cards: list[dict]) -> list[dict]:
+    return [dict(c, help={a: i18n.say(words, "fr") for a, words in c["help"].items()}) for c in cards]
+
+
 def test_theme_cards_say_who_can_help_by_name_or_by_count(tmp_path):
     _, room, cards, _, names = _room_analysis(tmp_path)
-    helped = walls.cards_with_help(cards, room, lang="fr")
+    helped = _said(walls.cards_with_help(cards, room, circle_words=i18n.circle_words()))
     assert [c["id"] for c in helped] == [c["id"] for c in cards] and all(c["help"] == "" for c in cards)
     named = [c["help"][False] for c in helped if c["help"][False]]
     counted = [c["help"][True] for c in helped if c["help"][True]]
@@ -236,7 +249,7 @@ def test_each_theme_says_what_it_needs_not_what_every_theme_mentions(tmp_path):
     own ideas ask for (on the 200-person wall every theme had read "santé : …", the need that
     reached most contacts)."""
     _, room, cards, _, _ = _room_analysis(tmp_path, participants=60)
-    helped = [c for c in walls.cards_with_help(cards, room, lang="fr") if c["help"][True]]
+    helped = [c for c in _said(walls.cards_with_help(cards, room, circle_words=i18n.circle_words())) if c["help"][True]]
     firsts = [network.who_can_help(c["asked"], room.contacts, texts=c["texts"])[0]["what"] for c in helped]
     assert len(helped) >= 4 and len(set(firsts)) >= len(helped) // 2, firsts
 

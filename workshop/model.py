@@ -198,3 +198,13 @@ class Mine:
     rounds: dict[str, Round]
     contacts: list[dict]
     ideas: list[dict]
+
+
+@dataclass(frozen=True)
+class Words:
+    """A sentence in no language yet: a catalogue key and its parameters (Words, numbers or text),
+    said in the page's language by i18n.say. Analysis returns these (or tuples of them and text,
+    said one after the other), never text in a language."""
+
+    key: str
+    params: dict = field(default_factory=dict, hash=False)

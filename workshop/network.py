@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from workshop import resolve
-from workshop.model import FLOWS, MARKET_FLOWS, NON_MARKET_FLOWS
+from workshop.model import FLOWS, MARKET_FLOWS, NON_MARKET_FLOWS, Words
 
 _RNG_LOCK = threading.Lock()
 
@@ -812,16 +812,23 @@ def reach_by(contacts: pd.DataFrame, attr: str) -> dict[str, int]:
 MAX_NEED_VALUES = 5000  # distinct contact field values looked for in a theme's ideas
 
 
-def who_can_help(tags: Iterable[str], contacts: pd.DataFrame, *, texts: Iterable[str] = (), top: int = 2) -> list[dict]:
+def who_can_help(
+    tags: Iterable[str],
+    contacts: pd.DataFrame,
+    *,
+    texts: Iterable[str] = (),
+    top: int = 2,
+    circle_words: Mapping[str, Iterable[str]] | None = None,
+) -> list[dict]:
     """What a theme needs that only some of the room reaches, best first: the theme's tags (once
     per idea that carries one), and the sectors, regions, cities, organisations and skills of the
     room's contacts that its ideas name. First what most of the theme's ideas ask for (tagged or
     named), then what reaches most contacts: a need every theme mentions once does not hide the one
     this theme is about. A need reached by more than half of the participants who mapped contacts
     (everyone has family) tells the room nothing and is left out; so is one nobody reaches. Each
-    need: {"what", "participants" (ids, most contacts first), "contacts"}; [] when nothing stands out."""
-    from workshop.i18n import CATALOGUES
-
+    need: {"what", "participants" (ids, most contacts first), "contacts"}; [] when nothing stands out.
+    `circle_words`: each circle as the languages name it (i18n.circle_words), so "Famille" asks
+    for a circle."""
     if contacts.empty:
         return []
     rows = contacts[["participant_id", "circle", "sector", "region", "city", "organisation", "skills"]].itertuples(index=False)
@@ -834,7 +841,7 @@ def who_can_help(tags: Iterable[str], contacts: pd.DataFrame, *, texts: Iterable
             if v and len(shown) < MAX_NEED_VALUES:
                 shown.setdefault(resolve.normalise(v), str(v))
         # A circle named in any language the app speaks ("Famille", "Family").
-        words |= {resolve.normalise(c.get(f"circle.{row.circle}", "")) for c in CATALOGUES.values()} - {""}
+        words |= {resolve.normalise(w) for w in (circle_words or {}).get(row.circle, ())} - {""}
         words_of.append((int(row.participant_id), words))
     needs: dict[str, str] = {}
     asked: Counter[str] = Counter()  # how many of the theme's ideas ask for it
@@ -862,20 +869,19 @@ def who_can_help(tags: Iterable[str], contacts: pd.DataFrame, *, texts: Iterable
     return out[:top]
 
 
-def describe_help(needs: list[dict], names: dict[int, str], *, lang: str, anonymous: bool = False) -> str:
-    """ "Qui peut aider — Santé : Ana, Ben (+1) · Lyon : Cléo" ('' when nothing stands out);
-    counts instead of names in an anonymous workshop."""
-    from workshop.i18n import t
-
-    parts = []
+def describe_help(needs: list[dict], names: dict[int, str], *, anonymous: bool = False) -> tuple:
+    """ "Qui peut aider — Santé : Ana, Ben (+1) · Lyon : Cléo" as Words to say (() when nothing
+    stands out); counts instead of names in an anonymous workshop."""
+    parts: list = []
     for need in needs:
         people = [names[p] for p in need["participants"] if p in names]
         if anonymous:
-            who = t("th.one_participant" if len(people) == 1 else "th.n_participants", lang, n=len(people))
+            who: object = Words("th.one_participant" if len(people) == 1 else "th.n_participants", {"n": len(people)})
         else:
             who = ", ".join(people[:3]) + (f" (+{len(people) - 3})" if len(people) > 3 else "")
-        parts.append(t("th.help_need", lang, what=need["what"], who=who))
-    return f"{t('th.help_title', lang)} — {' · '.join(parts)}" if parts else ""
+        parts += [" · "] if parts else []
+        parts.append(Words("th.help_need", {"what": need["what"], "who": who}))
+    return (Words("th.help_title"), " — ", *parts) if parts else ()
 
 
 def compare(now: Room, now_analysis: Analysis, before: Room, before_analysis: Analysis) -> dict:

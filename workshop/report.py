@@ -12,7 +12,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from workshop import network
-from workshop.i18n import count, field, quote, t
+from workshop.i18n import circle_words, count, field, quote, say, t
 from workshop.rooms import Reading
 
 
@@ -209,9 +209,8 @@ def _themes_pages(doc: _Report, reading: Reading, *, lang: str, level: str, them
         doc.para(f"{card['label']} — {ideas}, {count(card['votes'], 'th.one_dot', 'th.n_dots', lang)}", style="B")
         for text in card["representative"]:
             doc.para(f"   {quote(text, lang)}")
-        helped = network.describe_help(
-            network.who_can_help(card["asked"], room.contacts, texts=card["texts"]), names, lang=lang, anonymous=level != "full"
-        )
+        needs = network.who_can_help(card["asked"], room.contacts, texts=card["texts"], circle_words=circle_words())
+        helped = say(network.describe_help(needs, names, anonymous=level != "full"), lang)
         if helped:
             doc.para("   " + helped, style="I")
 

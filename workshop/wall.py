@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-from workshop.model import CIRCLE_FAMILY
+from workshop.model import CIRCLE_FAMILY, Words
 from workshop.network import Analysis, Room, describe_help, offered_by_contacts, who_can_help
 
 PAGE_SECONDS = 12  # how long one page of ideas, themes or collectifs stays on the wall
@@ -110,10 +110,18 @@ class Slide:
     the counts its picture draws (largest first)."""
 
     kind: str
-    title: str
-    headline: str
-    detail: str
-    picture: dict[str, int]
+    title: object  # Words, or Words and text in a tuple (i18n.say): the wall says them in its language
+    headline: object
+    detail: object
+    picture: dict  # label (Words or text) -> count
+
+
+def told(slides: Sequence[Slide], say: Callable[[object], str]) -> list[Slide]:
+    """The slides with every text said by `say` (i18n.say in the wall's language)."""
+    return [
+        Slide(s.kind, say(s.title), say(s.headline), say(s.detail), {say(label): n for label, n in s.picture.items()})
+        for s in slides
+    ]
 
 
 def _names(names: Sequence[str], *, anonymous: bool, top: int = 4) -> str:
@@ -124,42 +132,42 @@ def _names(names: Sequence[str], *, anonymous: bool, top: int = 4) -> str:
     return shown + (f" (+{len(names) - top})" if len(names) > top else "")
 
 
-def cards_with_help(cards: Sequence[dict], room: Room, *, lang: str) -> list[dict]:
+def cards_with_help(cards: Sequence[dict], room: Room, *, circle_words: Mapping | None = None) -> list[dict]:
     """Theme cards, each with what it needs that only some of the room reaches, and who: its
-    "help" text for a wall that names people (False) and for an anonymous one (True)."""
+    "help" Words for a wall that names people (False) and for an anonymous one (True)."""
     names = dict(zip(room.participants["id"], room.participants["display_name"], strict=True))
     out = []
     for card in cards:
-        needs = who_can_help(card["asked"], room.contacts, texts=card["texts"])
-        help_text = {anonymous: describe_help(needs, names, lang=lang, anonymous=anonymous) for anonymous in (False, True)}
+        needs = who_can_help(card["asked"], room.contacts, texts=card["texts"], circle_words=circle_words)
+        help_text = {anonymous: describe_help(needs, names, anonymous=anonymous) for anonymous in (False, True)}
         out.append({**card, "help": help_text})
     return out
 
 
-def story(analysis: Analysis, room: Room, cards: Sequence[dict], *, anonymous: bool, show_labels: bool, lang: str) -> list[Slide]:
+def story(analysis: Analysis, room: Room, cards: Sequence[dict], *, anonymous: bool, show_labels: bool) -> list[Slide]:
     """The room's findings, one per screen, in a fixed order; a finding the room has no data for
     yet is left out (a room that has mapped nothing gets no slide).
 
     `analysis` is network.analyse's result for `room`; `cards` the theme cards with the
-    "help" text each carries on the wall. Contacts' labels appear only when `show_labels`."""
-    from workshop.i18n import number, t
+    "help" each carries on the wall. Contacts' labels appear only when `show_labels`. Every
+    text is Words, said in the wall's language by the caller."""
 
     slides = []
     bridges = analysis.bridge_contacts
     if bridges:
         top = bridges[0]
         spread = Counter(min(b["count"], 5) for b in bridges)
-        picture = {t("story.known_by", lang, n=f"{k}+" if k == 5 else k): spread[k] for k in sorted(spread, reverse=True)}
+        picture = {Words("story.known_by", {"n": f"{k}+" if k == 5 else k}): spread[k] for k in sorted(spread, reverse=True)}
         who = _names(top["known_by"], anonymous=anonymous)
         label = f" — {top['label']}" if show_labels else ""
         slides.append(
             Slide(
                 "bridge",
-                t("story.bridge", lang),
-                t("story.bridge_head", lang, n=number(top["count"], lang)) + label,
-                t("story.bridge_detail", lang, n=number(len(bridges), lang), who=who)
+                Words("story.bridge"),
+                (Words("story.bridge_head", {"n": top["count"]}), label),
+                Words("story.bridge_detail", {"n": len(bridges), "who": who})
                 if who
-                else t("story.bridge_count", lang, n=number(len(bridges), lang)),
+                else Words("story.bridge_count", {"n": len(bridges)}),
                 picture,
             )
         )
@@ -167,14 +175,14 @@ def story(analysis: Analysis, room: Room, cards: Sequence[dict], *, anonymous: b
     if sleeping:
         families: Counter = Counter()
         for circle, n in sleeping.items():
-            families[t(f"family.{CIRCLE_FAMILY.get(circle, 'other')}", lang)] += n
+            families[Words(f"family.{CIRCLE_FAMILY.get(circle, 'other')}")] += n
         best, most = families.most_common(1)[0]
         slides.append(
             Slide(
                 "sleeping",
-                t("story.sleeping", lang),
-                t("story.sleeping_head", lang, n=number(sum(families.values()), lang)),
-                t("story.sleeping_detail", lang, family=best, n=number(most, lang)),
+                Words("story.sleeping"),
+                Words("story.sleeping_head", {"n": sum(families.values())}),
+                Words("story.sleeping_detail", {"family": best, "n": most}),
                 dict(families.most_common(6)),
             )
         )
@@ -185,9 +193,9 @@ def story(analysis: Analysis, room: Room, cards: Sequence[dict], *, anonymous: b
         slides.append(
             Slide(
                 "reach",
-                t("story.reach", lang),
-                t("story.reach_head", lang, regions=len(regions), sectors=len(sectors)),
-                t("story.reach_detail", lang, place=first),
+                Words("story.reach"),
+                Words("story.reach_head", {"regions": len(regions), "sectors": len(sectors)}),
+                Words("story.reach_detail", {"place": first}),
                 dict(list(regions.items())[:8]) or dict(list(sectors.items())[:8]),
             )
         )
@@ -200,20 +208,16 @@ def story(analysis: Analysis, room: Room, cards: Sequence[dict], *, anonymous: b
             via_contacts = offered_by_contacts(room.contacts, skill)
             who = _names(offered_by, anonymous=anonymous)
             if who:
-                detail = t("story.skill_offered", lang, who=who)
+                detail = Words("story.skill_offered", {"who": who})
             else:
-                detail = (
-                    t("story.skill_offered_n", lang, n=number(len(offered_by), lang))
-                    if offered_by
-                    else t("story.skill_nobody", lang)
-                )
+                detail = Words("story.skill_offered_n", {"n": len(offered_by)}) if offered_by else Words("story.skill_nobody")
             if via_contacts:
-                detail += " · " + t("story.skill_contacts", lang, n=number(via_contacts, lang))
+                detail = (detail, " · ", Words("story.skill_contacts", {"n": via_contacts}))
             slides.append(
                 Slide(
                     "skill",
-                    t("story.skill", lang),
-                    t("story.skill_head", lang, skill=skill, n=number(n, lang)),
+                    Words("story.skill"),
+                    Words("story.skill_head", {"skill": skill, "n": n}),
                     detail,
                     dict(sought.most_common(6)),
                 )
@@ -225,9 +229,9 @@ def story(analysis: Analysis, room: Room, cards: Sequence[dict], *, anonymous: b
         slides.append(
             Slide(
                 "theme",
-                t("story.theme", lang),
+                Words("story.theme"),
                 best["label"],
-                best["help"] or t("story.theme_votes", lang, n=number(best["votes"], lang)),
+                best["help"] or Words("story.theme_votes", {"n": best["votes"]}),
                 {c["label"]: int(c["votes"]) for c in ranked[:6]},
             )
         )

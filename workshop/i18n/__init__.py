@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 
-from workshop.model import LANGUAGES
+from workshop.model import CIRCLES, LANGUAGES, Words
 
 _MODULES = {code: importlib.import_module(f"{__name__}.{code}") for code in LANGUAGES}
 CATALOGUES: dict[str, dict[str, str]] = {code: module.CATALOGUE for code, module in _MODULES.items()}
@@ -91,3 +91,28 @@ def boot_words() -> dict[str, dict]:
             "perFile": catalogue["boot.per_file"],
         }
     return words
+
+
+def say(text: object, lang: str = "fr") -> str:
+    """Words (or a tuple of Words and text, said one after the other) in `lang`; whole numbers
+    among their parameters grouped as the language writes them; plain text as it is."""
+    if isinstance(text, Words):
+        params = {name: _said(value, lang) for name, value in text.params.items()}
+        return t(text.key, lang, **params)
+    if isinstance(text, tuple):
+        return "".join(say(part, lang) for part in text)
+    return str(text)
+
+
+def _said(value: object, lang: str) -> object:
+    if isinstance(value, (Words, tuple)):
+        return say(value, lang)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number(value, lang)
+    return value
+
+
+def circle_words() -> dict[str, set[str]]:
+    """Each circle as every catalogue names it ("Famille", "Family"): what a theme's words may
+    ask for (network.who_can_help)."""
+    return {circle: {c[f"circle.{circle}"] for c in CATALOGUES.values() if f"circle.{circle}" in c} for circle in CIRCLES}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from workshop import demo, export, kit, links, network, rooms, store, templates, validation
+from workshop import demo, export, i18n, kit, links, network, rooms, store, templates, validation
 from workshop.model import Workshop
 from workshop.ui.session import get_db, on_db
 
@@ -107,4 +107,5 @@ def theme_help(ideas, contacts, names: dict, *, lang: str) -> str:
     """Who in the room can help a theme (its ideas' tags and words matched to the contacts' skills)."""
     tags = sorted({tag for tag_list in ideas["tags"] for tag in tag_list}) if not ideas.empty else []
     texts = ideas["text"].tolist() if not ideas.empty else []
-    return network.describe_help(network.who_can_help(tags, contacts, texts=texts), names, lang=lang)
+    needs = network.who_can_help(tags, contacts, texts=texts, circle_words=i18n.circle_words())
+    return i18n.say(network.describe_help(needs, names), lang)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from workshop import config, links, network, resolve, rooms, store
+from workshop import config, i18n, links, network, resolve, rooms, store
 from workshop import wall as walls
 from workshop.ui.session import _db_at, database, t
 
@@ -67,8 +67,12 @@ def theme_cards(path: str, workshop_id: int, version: int) -> list[dict]:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def wall_cards(path: str, workshop_id: int, version: int, lang: str) -> list[dict]:
-    """The wall's theme cards (with who in the room can help each), once per version and language."""
-    return walls.cards_with_help(theme_cards(path, workshop_id, version), room_at(path, workshop_id, version), lang=lang)
+    """The wall's theme cards (with who in the room can help each, said in `lang`), once per
+    version and language."""
+    cards = walls.cards_with_help(
+        theme_cards(path, workshop_id, version), room_at(path, workshop_id, version), circle_words=i18n.circle_words()
+    )
+    return [dict(card, help={anonymous: i18n.say(words, lang) for anonymous, words in card["help"].items()}) for card in cards]
 
 
 @st.cache_data(ttl=30, max_entries=64, show_spinner=False)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from workshop import config, regions_map, store
+from workshop import config, i18n, regions_map, store
 from workshop import wall as walls
 from workshop.model import Round
-from workshop.ui.readings import per_version
-from workshop.ui.session import get_db
+from workshop.ui.network_view import network_analysis
+from workshop.ui.readings import per_version, wall_cards
+from workshop.ui.session import database, get_db
 
 seconds_left = store.seconds_left
 
@@ -79,3 +80,13 @@ def themes(db, workshop_id: int):
 def collectifs(db, workshop_id: int) -> list[dict]:
     """The collectifs with their members, contacts and next steps."""
     return store.collectifs(db, workshop_id)
+
+
+def story(workshop_id: int, version: int, *, anonymous: bool, show_labels: bool, lang: str) -> list[walls.Slide]:
+    """The room's findings at one data version, said in `lang` (from cached parts: telling them
+    costs little)."""
+    path = database()
+    shared = network_analysis(path, workshop_id, version, "{}")
+    cards = [dict(card, help=card["help"][anonymous]) for card in wall_cards(path, workshop_id, version, lang)]
+    slides = walls.story(shared.analysis, shared.room, cards, anonymous=anonymous, show_labels=show_labels)
+    return walls.told(slides, lambda words: i18n.say(words, lang))
