@@ -1,4 +1,5 @@
-"""The app's front door, in pure ASGI (no streamlit import): Streamlit's static files served
+"""The app's front door, on Starlette's router, requests and responses (no streamlit import):
+Streamlit's static files served
 precompressed (brotli or gzip, cached for a year), and the page shell in the room's language
 with the app's small boot script inline (workshop/static/boot.js).
 
@@ -28,6 +29,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import brotli
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route, Router
 
 from workshop import config, i18n, joinpage, security
 from workshop.errors import SlowDown, WorkshopError
@@ -37,8 +41,8 @@ COMPRESSIBLE = (".js", ".css", ".svg", ".json", ".html", ".txt", ".ttf", ".map")
 BOOT_JS = Path(__file__).resolve().parent / "static" / "boot.js"
 APP_CSS = Path(__file__).resolve().parent / "static" / "app.css"
 _PAGE = re.compile(r"^/(?:[A-Za-z0-9_-]+)?$")  # "/me/" is Streamlit's to redirect: its relative paths differ
-_MARKER = re.compile(r"^/api/marker/([A-Za-z0-9]{4,12})$")
 _CODE = re.compile(r"^[A-Za-z0-9]{4,12}$")
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]  # a route decides what it answers
 MAX_FORM_BYTES = 4096  # the join form is a code, a name, a token and a language
 MARKER_TTL_S = 1.0  # a workshop's marker is read from the database at most once a second
 MAX_MARKER_READS_PER_S = 50  # database reads for codes not in the cache: a stranger's random codes cost no more
@@ -255,22 +259,13 @@ def build_shell(index_html: str, *, lang: str = "fr", title: str = "Think&Do", b
     )
 
 
-def _accepts(scope, encoding: str) -> bool:
-    for name, value in scope.get("headers", []):
-        if name == b"accept-encoding":
-            return encoding in value.decode("latin-1").lower()
-    return False
-
-
-def _header(scope, wanted: bytes) -> str:
-    for name, value in scope.get("headers", []):
-        if name == wanted:
-            return value.decode("latin-1")
-    return ""
+def _accepts(request: Request, encoding: str) -> bool:
+    return encoding in request.headers.get("accept-encoding", "").lower()
 
 
 class FrontDoor:
-    """ASGI middleware in front of Streamlit: the page shell, the static files."""
+    """Starlette's router in front of Streamlit: the page shell, the join page and form, the room
+    marker; everything else goes to the static files (precompressed) or to Streamlit itself."""
 
     def __init__(
         self,
@@ -297,179 +292,145 @@ class FrontDoor:
             if static_root
             else app
         )
+        # Every method reaches a route (one it does not answer goes on to Streamlit, never a 405),
+        # and "/me/" stays Streamlit's (no slash redirects).
+        self.router = Router(
+            routes=[
+                Route("/join", self._join, methods=ALL_METHODS),
+                Route("/", self._home, methods=ALL_METHODS),
+                Route("/api/marker/{code:str}", self._marker, methods=ALL_METHODS),
+                Route("/{page:str}", self._page, methods=ALL_METHODS),
+            ],
+            default=self.static,
+            redirect_slashes=False,
+        )
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/join":
-            await self._join(scope, receive, send)
+        if scope["type"] != "http":
+            await self.static(scope, receive, send)  # Streamlit's WebSocket
             return
-        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
-            if scope["path"] == "/" and await self._join_page(scope, send):
-                return
-            if _PAGE.match(scope["path"]):
-                await self._page(scope, send)
-                return
-            watched = _MARKER.match(scope["path"])
-            if watched:
-                await self._marker(watched.group(1).upper(), send)
-                return
-        await self.static(scope, receive, send)
+        await self.router(scope, receive, send)
 
-    async def _marker(self, code: str, send) -> None:
+    async def _marker(self, request: Request) -> Response:
         """What an idle phone polls: its room's marker, a few bytes, never cached by the browser
         (empty for a workshop that is gone: the page then redraws once and says so)."""
-        value = await self.markers.get(code)
+        code = request.path_params["code"]
+        if request.method not in ("GET", "HEAD") or not _CODE.match(code):
+            return _Passthrough(self.static)
+        value = await self.markers.get(code.upper())
         busy = value is CodeCache.BUSY
-        body = b"" if busy or value is None else value.encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 503 if busy else 200,
-                "headers": [
-                    (b"content-type", b"text/plain"),
-                    (b"cache-control", b"no-store"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        body = "" if busy or value is None else value
+        return PlainTextResponse(body, status_code=503 if busy else 200, headers={"cache-control": "no-store"})
 
-    async def _join_page(self, scope, send) -> bool:
-        """The QR's link (/?code=…) of a workshop that exists, as plain HTML; False for anything
-        else (Streamlit's home page says what is wrong with the code)."""
-        query = parse_qs(scope.get("query_string", b"").decode("latin-1"), max_num_fields=10)
-        code = (query.get("code") or [""])[0].strip().upper()
+    async def _home(self, request: Request) -> Response:
+        """The QR's link (/?code=…) of a workshop that exists, as plain HTML; anything else is
+        Streamlit's home page (which says what is wrong with the code)."""
+        if request.method not in ("GET", "HEAD") or len(request.query_params.multi_items()) > 10:
+            return await self._page(request)
+        code = request.query_params.get("code", "").strip().upper()
         if not _CODE.match(code):
-            return False
+            return await self._page(request)
         workshop = await self.workshops.get(code)
         if workshop is None or workshop is CodeCache.BUSY:
-            return False
-        lang = joinpage.page_language(workshop, (query.get("lang") or [""])[0])
+            return await self._page(request)
+        lang = joinpage.page_language(workshop, request.query_params.get("lang", ""))
         page = joinpage.render(workshop, lang=lang, token=security.new_token(), prefetch=self.prefetch)
-        await _send_html(scope, send, page)
-        return True
+        return _html(request, page)
 
-    async def _join(self, scope, receive, send) -> None:
+    async def _join(self, request: Request) -> Response:
         """The join form posted: join, then go to the personal page; or the form again, what was
         typed kept, with the reason in the page's language."""
-        if not _same_origin(scope):
-            await _send_text(send, 403, "Requête refusée (autre site) · Request refused (other site)")
-            return
-        body = await _read_body(receive, MAX_FORM_BYTES)
+        if request.method != "POST":
+            return await self._page(request)
+        if not _same_origin(request):
+            return PlainTextResponse("Requête refusée (autre site) · Request refused (other site)", status_code=403)
+        body = await _read_body(request, MAX_FORM_BYTES)
         if body is None:
-            await _send_text(send, 413, "Formulaire trop long · Form too long")
-            return
+            return PlainTextResponse("Formulaire trop long · Form too long", status_code=413)
         form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=10)
-        field = lambda name: (form.get(name) or [""])[0]  # noqa: E731 - a local shorthand
+
+        def field(name: str) -> str:
+            return (form.get(name) or [""])[0]
+
         code = field("code").strip().upper()
         workshop = await self.workshops.get(code) if _CODE.match(code) else None
         if workshop is None or workshop is CodeCache.BUSY:
-            await _redirect(send, "/?" + urlencode({"code": code[:12]}))
-            return
+            return _see_other("/?" + urlencode({"code": code[:12]}))
         lang = joinpage.page_language(workshop, field("lang"))
         token = field("token") if joinpage.TOKEN.match(field("token")) else security.new_token()
         name = field("name")[: 4 * joinpage.NAME_MAX]
-        wait = security.join_throttle.allow(_client(scope))
+        wait = security.join_throttle.allow(request.client.host if request.client else "local")
         try:
             if wait > 0:
                 raise SlowDown("err.too_fast", seconds=int(wait) + 1)
             await asyncio.to_thread(self.desk.join, code, name, token)
         except WorkshopError as exc:
             page = joinpage.render(workshop, lang=lang, token=token, name=name, error=exc.message(lang), prefetch=self.prefetch)
-            await _send_html(scope, send, page)
-            return
+            return _html(request, page)
         arrival = {"p": token, "welcome": "1"} | ({"lang": lang} if lang != workshop.language else {})
-        await _redirect(send, "/me?" + urlencode(arrival))
+        return _see_other("/me?" + urlencode(arrival))
 
-    async def _page(self, scope, send) -> None:
-        headers = [
-            (b"content-type", b"text/html; charset=utf-8"),
-            (b"cache-control", b"no-cache"),
-            (b"etag", self.shell.etag.encode()),
-            (b"vary", b"Accept-Encoding"),
-        ]
-        if _header(scope, b"if-none-match") == self.shell.etag:
-            await send({"type": "http.response.start", "status": 304, "headers": headers})
-            await send({"type": "http.response.body", "body": b""})
-            return
+    async def _page(self, request: Request) -> Response:
+        """The page shell, precompressed, revalidated by its ETag ("/me/" is Streamlit's to
+        redirect: its relative paths differ)."""
+        if request.method not in ("GET", "HEAD") or not _PAGE.match(request.url.path):
+            return _Passthrough(self.static)
+        headers = {"cache-control": "no-cache", "etag": self.shell.etag, "vary": "Accept-Encoding"}
+        if request.headers.get("if-none-match") == self.shell.etag:
+            return Response(status_code=304, headers=headers)
         body = self.shell.body
-        if _accepts(scope, "br"):
-            body = self.shell.br
-            headers.append((b"content-encoding", b"br"))
-        elif _accepts(scope, "gzip"):
-            body = self.shell.gz
-            headers.append((b"content-encoding", b"gzip"))
-        headers.append((b"content-length", str(len(body)).encode()))
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+        if _accepts(request, "br"):
+            body, headers["content-encoding"] = self.shell.br, "br"
+        elif _accepts(request, "gzip"):
+            body, headers["content-encoding"] = self.shell.gz, "gzip"
+        return Response(body, headers=headers, media_type="text/html; charset=utf-8")
 
 
-async def _read_body(receive, limit: int) -> bytes | None:
+class _Passthrough:
+    """A route's answer that hands the request on (to the static files, then Streamlit)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        await self.app(scope, receive, send)
+
+
+async def _read_body(request: Request, limit: int) -> bytes | None:
     """The request's body, or None past `limit` bytes (read no further)."""
     chunks, size = [], 0
-    while True:
-        message = await receive()
-        chunk = message.get("body", b"")
+    async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
             return None
         chunks.append(chunk)
-        if not message.get("more_body"):
-            return b"".join(chunks)
+    return b"".join(chunks)
 
 
-def _same_origin(scope) -> bool:
+def _same_origin(request: Request) -> bool:
     """False for a form posted from another site (so nobody can join a phone to a room with a
     personal link they chose); browsers say where a form comes from, other clients need not."""
-    host = _header(scope, b"host")
-    origin = _header(scope, b"origin")
-    site = _header(scope, b"sec-fetch-site")
+    origin = request.headers.get("origin", "")
+    site = request.headers.get("sec-fetch-site", "")
     if site and site not in ("same-origin", "none"):
         return False
-    return not origin or urlsplit(origin).netloc == host
+    return not origin or urlsplit(origin).netloc == request.headers.get("host", "")
 
 
-def _client(scope) -> str:
-    client = scope.get("client")
-    return client[0] if client else "local"
-
-
-async def _send_html(scope, send, page: str) -> None:
+def _html(request: Request, page: str) -> Response:
     """A page made for one request: never cached (it holds a fresh token), brotli if accepted."""
     body = page.encode("utf-8")
-    headers = [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-store"), (b"vary", b"Accept-Encoding")]
-    if _accepts(scope, "br"):
-        body = brotli.compress(body, quality=5)
-        headers.append((b"content-encoding", b"br"))
-    elif _accepts(scope, "gzip"):
-        body = gzip.compress(body, 6, mtime=0)
-        headers.append((b"content-encoding", b"gzip"))
-    headers.append((b"content-length", str(len(body)).encode()))
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
-    await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+    headers = {"cache-control": "no-store", "vary": "Accept-Encoding"}
+    if _accepts(request, "br"):
+        body, headers["content-encoding"] = brotli.compress(body, quality=5), "br"
+    elif _accepts(request, "gzip"):
+        body, headers["content-encoding"] = gzip.compress(body, 6, mtime=0), "gzip"
+    return Response(body, headers=headers, media_type="text/html; charset=utf-8")
 
 
-async def _send_text(send, status: int, text: str) -> None:
-    body = text.encode("utf-8")
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
-
-
-async def _redirect(send, location: str) -> None:
+def _see_other(location: str) -> Response:
     """303: the browser asks for `location` with a GET (a reload does not post the form again)."""
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 303,
-            "headers": [(b"location", location.encode("latin-1")), (b"content-length", b"0"), (b"cache-control", b"no-store")],
-        }
-    )
-    await send({"type": "http.response.body", "body": b""})
+    return RedirectResponse(location, status_code=303, headers={"cache-control": "no-store"})
 
 
 def front_door(app, *, lang: str = "fr"):
