@@ -689,6 +689,21 @@ def open_editor(mine: Mine) -> None:
         edit_idea_dialog(found)
 
 
+def display_round(name: str, mine: Mine) -> None:
+    """A round the room only watches: the catalogue's `round_text.<name>` while it is open."""
+    if round_banner(name, mine):
+        st.markdown(ui.t(f"round_text.{name}"))
+
+
+SECTION_VIEWS = {
+    "contacts": contacts_section,
+    "ideas": ideas_section,
+    "vote": vote_section,
+    "collectifs": collectifs_section,
+    "place": place_section,
+}
+
+
 @st.fragment
 def section_view(name: str) -> None:
     """The chosen section. A submit, a delete or a vote in it reruns only this function (not the
@@ -707,13 +722,8 @@ def section_view(name: str) -> None:
     link_box()
     ui.show_flashes()
     open_editor(mine)
-    {
-        "contacts": contacts_section,
-        "ideas": ideas_section,
-        "vote": vote_section,
-        "collectifs": collectifs_section,
-        "place": place_section,
-    }[name](mine)
+    # A round without a section of its own is display-only (a pause, a talk): its text, when open.
+    SECTION_VIEWS.get(name, lambda mine: display_round(name, mine))(mine)
     if name == "place":
         st.divider()
         ui.delete_my_data(me)

@@ -1,0 +1,79 @@
+"""A display-only round (a pause, a talk) is its name in model.ROUNDS and its words in each
+catalogue: a copy of the app with only those three files changed opens it on the console's
+controls, a phone shows its text, the wall announces it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHECK = textwrap.dedent(
+    """
+    import sys
+    from streamlit.testing.v1 import AppTest
+    from workshop import db as dbmod, store
+    from workshop.model import ROUNDS
+
+    assert ROUNDS[-1] == "pause", ROUNDS
+    db = dbmod.open_db(sys.argv[1])
+    workshop, key = store.create_workshop(db, title="Atelier")
+    store.join(db, workshop.code, "Alice", token="tok-alice-pause-000000")
+    db.close()
+    console = AppTest.from_file("app.py", default_timeout=60)
+    console.query_params.update({"w": workshop.code, "k": key})
+    console.switch_page("pages/console.py").run()
+    console.button(key="open_pause").click().run()
+    assert not console.exception, console.exception
+    db = dbmod.connect(sys.argv[1])
+    print("open:", store.current_round(db, workshop.id).name)
+    db.close()
+    phone = AppTest.from_file("app.py", default_timeout=60)
+    phone.query_params["p"] = "tok-alice-pause-000000"
+    phone.switch_page("pages/participate.py").run()
+    assert not phone.exception, phone.exception
+    print("phone:", " | ".join(m.value for m in phone.markdown if "Pause" in m.value))
+    wall = AppTest.from_file("app.py", default_timeout=60)
+    wall.query_params["w"] = workshop.code
+    wall.switch_page("pages/projector.py").run()
+    print("wall:", next(e.proto.body for e in wall.get("html") if "proj-round" in e.proto.body))
+    """
+)
+
+
+def _add_keys(catalogue: Path, label: str, text: str) -> None:
+    body = catalogue.read_text(encoding="utf-8")
+    end = body.rindex("}")
+    catalogue.write_text(
+        body[:end] + f"    'round.pause': {label!r},\n    'round_text.pause': {text!r},\n" + body[end:], encoding="utf-8"
+    )
+
+
+def test_a_display_only_round_is_three_files(tmp_path):
+    copy = tmp_path / "app"
+    for part in ("workshop", "pages"):
+        shutil.copytree(ROOT / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "app.py", copy / "app.py")
+    model = copy / "workshop" / "model.py"
+    text = model.read_text(encoding="utf-8")
+    assert 'ROUNDS = ("contacts", "ideas", "vote", "collectifs")' in text
+    model.write_text(text.replace('"vote", "collectifs")', '"vote", "collectifs", "pause")', 1), encoding="utf-8")
+    _add_keys(copy / "workshop" / "i18n" / "fr.py", "Pause", "Pause café : on reprend à 11 h.")
+    _add_keys(copy / "workshop" / "i18n" / "en.py", "Break", "Coffee break: we start again at 11.")
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK, str(tmp_path / "pause.db")],
+        cwd=copy,
+        env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin", "WORKSHOP_DB": str(tmp_path / "pause.db")},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
+    assert lines["open"] == "pause"
+    assert "Pause café : on reprend à 11 h." in lines["phone"].replace("\\\\", "")
+    assert "Manche en cours : Pause" in lines["wall"]
