@@ -177,3 +177,11 @@ def test_analysis_returns_data_and_never_chooses_words():
     for name in ("network", "wall", "themes", "resolve"):
         text = (ROOT / "workshop" / f"{name}.py").read_text()
         assert not re.search(r"^\s*(from workshop\.i18n|from workshop import [^\n]*\bi18n\b)", text, re.M), name
+
+
+def test_store_modules_share_no_private_helpers():
+    """What the store's modules share is named (store/base.py and each aggregate's public
+    helpers); a `_name` stays inside its module."""
+    for module in (ROOT / "workshop" / "store").glob("*.py"):
+        for names in re.findall(r"^from workshop\.store\.\w+ import \(?([^)\n]+)", module.read_text(), re.M):
+            assert not [n for n in names.split(",") if n.strip().startswith("_")], (module.name, names)

@@ -26,7 +26,7 @@ TABLES = (
 )
 
 
-def _rows(db) -> dict[str, int]:
+def query_rows(db) -> dict[str, int]:
     """Rows per table in the whole database (not only this workshop's: nothing may stay anywhere)."""
     return {t: db.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
 
@@ -36,7 +36,7 @@ def test_rehearsal_fills_a_closed_locked_room_and_goes_in_one_click(db, room):
     store.add_contact(db, room["alice"], submission_id="real-1", label="Marie D.", circle="family")
     store.set_round(db, wid, "contacts", is_open=False)
     store.update_workshop(db, wid, join_locked=True)
-    before, counters_before = _rows(db), store.counters(db, wid)
+    before, counters_before = query_rows(db), store.counters(db, wid)
     version = store.version(db, wid)
 
     assert demo.rehearse(db, wid, participants=12) == 12
@@ -49,7 +49,7 @@ def test_rehearsal_fills_a_closed_locked_room_and_goes_in_one_click(db, room):
     assert store.version(db, wid) > version
 
     assert store.remove_rehearsal(db, wid) == 12
-    assert _rows(db) == before  # no contact, idea, theme, vote or merge of theirs left anywhere
+    assert query_rows(db) == before  # no contact, idea, theme, vote or merge of theirs left anywhere
     assert store.counters(db, wid) == counters_before
     bundle = export.bundle(db, wid, level="full")
     assert b"rehearsal-" not in bundle  # nothing of theirs in the export either

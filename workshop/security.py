@@ -20,6 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from workshop import config
+from workshop.errors import AccessDenied, SlowDown
 
 # No 0/O, 1/I/L: codes are read aloud and typed on phones.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -196,3 +197,35 @@ class Throttle:
 # a workshop holds at most LIMITS["participants_per_workshop"] anyway. Creation is rare and costs more.
 join_throttle = Throttle(limit=config.joins_per_address, window=600.0)
 create_throttle = Throttle(limit=5, window=600.0, total=60)
+
+
+_DUMMY_HASH = hash_facilitator_token(new_token())
+
+
+def admit_facilitator(stored: str | None, token: str, *, client: str = "local", limiter: RateLimiter | None = None) -> str | None:
+    """Let a facilitator in, or raise AccessDenied (wrong key or unknown code: the refusal says
+    nothing more) or SlowDown. Returns the hash to store instead of a legacy one (None otherwise).
+
+    `stored` None (an unknown code) is checked against a dummy hash, so timing reveals nothing.
+    With a `limiter`: a client past its failure limit is told to wait after a wrong token, but the
+    right token always gets in (checking it costs microseconds). A legacy argon2 hash is checked
+    only when the client is under its limit, the attempt counted first."""
+    legacy = is_legacy_hash(stored or _DUMMY_HASH)
+    if limiter and legacy:
+        wait = limiter.attempt(client)
+        if wait > 0:
+            raise SlowDown("err.slow_down", seconds=int(wait) + 1)
+    try:
+        valid = verify_facilitator_token(stored or _DUMMY_HASH, token or "")
+    except Busy:
+        raise SlowDown("err.slow_down", seconds=1) from None
+    if not valid or stored is None:
+        if limiter and not legacy:
+            wait = limiter.delay_for(client)
+            if wait > 0:
+                raise SlowDown("err.slow_down", seconds=int(wait) + 1)
+            limiter.failed(client)
+        raise AccessDenied("err.facilitator")
+    if limiter:
+        limiter.succeeded(client)
+    return hash_facilitator_token(token) if legacy else None

@@ -20,24 +20,24 @@ def now_iso(now: dt.datetime | None = None) -> str:
     return (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
 
 
-def _rows(db: Database, sql: str, params: Iterable | Mapping = ()) -> list[dict]:
+def query_rows(db: Database, sql: str, params: Iterable | Mapping = ()) -> list[dict]:
     try:
         return list(db.query(sql, params if isinstance(params, Mapping) else list(params)))
     except Exception as exc:
         raise _as_storage_error(exc) from exc
 
 
-def _one(db: Database, sql: str, params: Iterable | Mapping = ()) -> dict | None:
-    rows = _rows(db, sql, params)
+def query_one(db: Database, sql: str, params: Iterable | Mapping = ()) -> dict | None:
+    rows = query_rows(db, sql, params)
     return rows[0] if rows else None
 
 
-def _insert(db: Database, sql: str, params: Iterable) -> int:
+def insert_row(db: Database, sql: str, params: Iterable) -> int:
     """Run one INSERT and return the new row's id (RETURNING: the same on both engines)."""
     return db.conn.execute(sql + " RETURNING id", list(params)).fetchall()[0][0]
 
 
-def _change_one(db: Database, sql: str, params: Iterable | Mapping, *, missing: str = "err.not_found") -> None:
+def change_one(db: Database, sql: str, params: Iterable | Mapping, *, missing: str = "err.not_found") -> None:
     """An UPDATE or DELETE meant for exactly one row: none changed means it is not (or no longer)
     there, said with `missing`."""
     if db.conn.execute(sql, params).rowcount != 1:
@@ -98,7 +98,7 @@ def snapshot(db: Database) -> Iterator[None]:
         engine.end(db, commit=True)
 
 
-def _json_object(value: str | None) -> dict:
+def json_object(value: str | None) -> dict:
     try:
         out = json.loads(value or "{}")
     except ValueError:
@@ -106,7 +106,7 @@ def _json_object(value: str | None) -> dict:
     return out if isinstance(out, dict) else {}
 
 
-def _loads(value: str | None) -> list:
+def json_loads(value: str | None) -> list:
     try:
         out = json.loads(value or "[]")
     except ValueError:
@@ -114,5 +114,5 @@ def _loads(value: str | None) -> list:
     return out if isinstance(out, list) else []
 
 
-def _dumps(values: Iterable) -> str:
+def json_dumps(values: Iterable) -> str:
     return json.dumps(list(values), ensure_ascii=False)

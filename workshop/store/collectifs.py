@@ -10,12 +10,12 @@ from sqlite_utils import Database
 from workshop import validation
 from workshop.errors import AccessDenied, NotFound
 from workshop.model import LIMITS, Participant
-from workshop.store.base import _change_one, _insert, _one, _rows, now_iso, write
-from workshop.store.contacts import _contact_row
-from workshop.store.participants import _fresh
-from workshop.store.rounds import _require_open
-from workshop.store.themes import _theme_in
-from workshop.store.workshops import _iso_date, get_workshop
+from workshop.store.base import change_one, insert_row, now_iso, query_one, query_rows, write
+from workshop.store.contacts import contact_row
+from workshop.store.participants import reread_participant
+from workshop.store.rounds import require_open
+from workshop.store.themes import theme_in
+from workshop.store.workshops import get_workshop, iso_date
 
 
 def create_collectif(db: Database, workshop_id: int, *, name: str, theme_id: int | None = None) -> int:
@@ -23,8 +23,8 @@ def create_collectif(db: Database, workshop_id: int, *, name: str, theme_id: int
     with write(db, workshop_id):
         get_workshop(db, workshop_id)
         if theme_id is not None:
-            _theme_in(db, workshop_id, theme_id)
-        new_id = _insert(
+            theme_in(db, workshop_id, theme_id)
+        new_id = insert_row(
             db,
             "INSERT INTO collectifs (workshop_id, theme_id, name, created_at) VALUES (?,?,?,?)",
             [workshop_id, theme_id, name, now_iso()],
@@ -34,18 +34,18 @@ def create_collectif(db: Database, workshop_id: int, *, name: str, theme_id: int
 
 def delete_collectif(db: Database, workshop_id: int, collectif_id: int) -> None:
     with write(db, workshop_id):
-        _change_one(db, "DELETE FROM collectifs WHERE id = ? AND workshop_id = ?", [collectif_id, workshop_id])
+        change_one(db, "DELETE FROM collectifs WHERE id = ? AND workshop_id = ?", [collectif_id, workshop_id])
 
 
 def _collectif_in(db: Database, workshop_id: int, collectif_id: int) -> None:
-    if not _one(db, "SELECT 1 FROM collectifs WHERE id = ? AND workshop_id = ?", [collectif_id, workshop_id]):
+    if not query_one(db, "SELECT 1 FROM collectifs WHERE id = ? AND workshop_id = ?", [collectif_id, workshop_id]):
         raise NotFound("err.not_found")
 
 
 def set_membership(db: Database, participant: Participant, collectif_id: int, *, member: bool) -> None:
     with write(db, participant.workshop_id):
-        _fresh(db, participant)
-        _require_open(db, participant.workshop_id, "collectifs", rehearsal=participant.rehearsal)
+        reread_participant(db, participant)
+        require_open(db, participant.workshop_id, "collectifs", rehearsal=participant.rehearsal)
         _collectif_in(db, participant.workshop_id, collectif_id)
         if member:
             db.conn.execute(
@@ -71,16 +71,16 @@ def set_mobilised_contacts(db: Database, participant: Participant, collectif_id:
     except (TypeError, ValueError):
         raise AccessDenied("err.not_yours") from None  # not one of their contacts' ids
     with write(db, participant.workshop_id):
-        _fresh(db, participant)
-        _require_open(db, participant.workshop_id, "collectifs", rehearsal=participant.rehearsal)
-        if not _one(
+        reread_participant(db, participant)
+        require_open(db, participant.workshop_id, "collectifs", rehearsal=participant.rehearsal)
+        if not query_one(
             db,
             "SELECT 1 FROM collectif_members m JOIN collectifs c ON c.id = m.collectif_id"
             " WHERE m.collectif_id = ? AND m.participant_id = ? AND c.workshop_id = ?",
             [collectif_id, participant.id, participant.workshop_id],
         ):
             raise AccessDenied("err.not_member")
-        own = {r["id"] for r in _rows(db, "SELECT id FROM contacts WHERE participant_id = ?", [participant.id])}
+        own = {r["id"] for r in query_rows(db, "SELECT id FROM contacts WHERE participant_id = ?", [participant.id])}
         if not set(ids) <= own:
             raise AccessDenied("err.not_yours")
         db.conn.execute(
@@ -105,15 +105,15 @@ def add_next_step(
 ) -> int:
     text = validation.clean_text(text, field="field.next_step", max_len=LIMITS["next_step"])
     owner = validation.clean_text(owner, field="field.owner", max_len=LIMITS["name"], required=False)
-    due = _iso_date(due_date) if due_date else ""
+    due = iso_date(due_date) if due_date else ""
     with write(db, participant.workshop_id):
-        existing = _one(db, "SELECT id FROM next_steps WHERE submission_id = ?", [submission_id])
+        existing = query_one(db, "SELECT id FROM next_steps WHERE submission_id = ?", [submission_id])
         if existing:
             return existing["id"]
-        _fresh(db, participant)
-        _require_open(db, participant.workshop_id, "collectifs", rehearsal=participant.rehearsal)
+        reread_participant(db, participant)
+        require_open(db, participant.workshop_id, "collectifs", rehearsal=participant.rehearsal)
         _collectif_in(db, participant.workshop_id, collectif_id)
-        new_id = _insert(
+        new_id = insert_row(
             db,
             "INSERT INTO next_steps (collectif_id, participant_id, text, due_date, owner, submission_id, created_at)"
             " VALUES (?,?,?,?,?,?,?)",
@@ -125,26 +125,26 @@ def add_next_step(
 def collectifs(db: Database, workshop_id: int) -> list[dict]:
     """Each collectif with its theme, members, next steps and mobilised contacts (full rows)."""
     out = []
-    for c in _rows(
+    for c in query_rows(
         db,
         "SELECT c.id, c.name, c.theme_id, t.label AS theme, c.created_at FROM collectifs c"
         " LEFT JOIN themes t ON t.id = c.theme_id WHERE c.workshop_id = ? ORDER BY c.id",
         [workshop_id],
     ):
-        c["members"] = _rows(
+        c["members"] = query_rows(
             db,
             "SELECT p.id, p.display_name FROM collectif_members m JOIN participants p ON p.id = m.participant_id"
             " WHERE m.collectif_id = ? AND p.blocked = 0 ORDER BY m.joined_at, p.id",
             [c["id"]],
         )
-        c["next_steps"] = _rows(
+        c["next_steps"] = query_rows(
             db,
             "SELECT id, participant_id, text, due_date, owner, created_at FROM next_steps WHERE collectif_id = ? ORDER BY id",
             [c["id"]],
         )
         c["contacts"] = [
-            _contact_row(r)
-            for r in _rows(
+            contact_row(r)
+            for r in query_rows(
                 db,
                 "SELECT ct.* FROM collectif_contacts cc JOIN contacts ct ON ct.id = cc.contact_id"
                 " JOIN participants p ON p.id = ct.participant_id"

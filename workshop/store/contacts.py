@@ -11,9 +11,9 @@ from sqlite_utils import Database
 from workshop import validation
 from workshop.errors import AccessDenied, InvalidInput, NotFound
 from workshop.model import CONTACT_FIELDS, LIMITS, Participant
-from workshop.store.base import _change_one, _dumps, _insert, _loads, _one, _rows, now_iso, write
-from workshop.store.participants import _delete_merges, _fresh
-from workshop.store.rounds import _require_open
+from workshop.store.base import change_one, insert_row, json_dumps, json_loads, now_iso, query_one, query_rows, write
+from workshop.store.participants import delete_merges, reread_participant
+from workshop.store.rounds import require_open
 
 
 def clean_contact(fields: Mapping) -> dict:
@@ -29,26 +29,26 @@ def clean_contact(fields: Mapping) -> dict:
         "trust": validation.clean_scale(fields.get("trust", 2), field="field.trust"),
         "dormant": int(dormant),
         "last_contact_year": validation.clean_year(fields.get("last_contact_year")),
-        "flows": _dumps(validation.clean_flows(fields.get("flows"))),
+        "flows": json_dumps(validation.clean_flows(fields.get("flows"))),
         "region": validation.clean_place(fields.get("region"), "field.region"),
         "city": validation.clean_place(fields.get("city"), "field.city"),
         "organisation": validation.clean_place(fields.get("organisation"), "field.organisation"),
         "sector": validation.clean_place(fields.get("sector"), "field.sector"),
-        "skills": _dumps(validation.clean_skills(fields.get("skills"))),
+        "skills": json_dumps(validation.clean_skills(fields.get("skills"))),
     }
 
 
-def _admit(db: Database, participant: Participant, table: str, submission_id: str, round_name: str, limit: str) -> int | None:
+def admit_row(db: Database, participant: Participant, table: str, submission_id: str, round_name: str, limit: str) -> int | None:
     """Inside a write: the id already stored for this submission (a replay), or None once the
     participant, the round and the per-person limit allow a new row."""
-    existing = _one(db, f"SELECT id, participant_id FROM {table} WHERE submission_id = ?", [submission_id])
+    existing = query_one(db, f"SELECT id, participant_id FROM {table} WHERE submission_id = ?", [submission_id])
     if existing:
         if existing["participant_id"] != participant.id:
             raise AccessDenied("err.link")
         return existing["id"]
-    _fresh(db, participant)
-    _require_open(db, participant.workshop_id, round_name, rehearsal=participant.rehearsal)
-    count = _one(db, f"SELECT count(*) AS n FROM {table} WHERE participant_id = ?", [participant.id])["n"]
+    reread_participant(db, participant)
+    require_open(db, participant.workshop_id, round_name, rehearsal=participant.rehearsal)
+    count = query_one(db, f"SELECT count(*) AS n FROM {table} WHERE participant_id = ?", [participant.id])["n"]
     if count >= LIMITS[limit]:
         raise InvalidInput(f"err.too_many_{table}", max=LIMITS[limit])
     return None
@@ -60,11 +60,11 @@ def add_contact(db: Database, participant: Participant, *, submission_id: str, n
     submission_id = validation.clean_text(submission_id, field="field.submission", max_len=64)
     stamp = now_iso(now)
     with write(db, participant.workshop_id):
-        existing = _admit(db, participant, "contacts", submission_id, "contacts", "contacts_per_participant")
+        existing = admit_row(db, participant, "contacts", submission_id, "contacts", "contacts_per_participant")
         if existing is not None:
             return existing
         cols = ["workshop_id", "participant_id", *values, "submission_id", "created_at", "updated_at"]
-        new_id = _insert(
+        new_id = insert_row(
             db,
             f"INSERT INTO contacts ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
             [participant.workshop_id, participant.id, *values.values(), submission_id, stamp, stamp],
@@ -79,10 +79,10 @@ def update_contact(db: Database, participant: Participant, contact_id: int, *, n
     merged.update(fields)
     values = clean_contact(merged)
     with write(db, participant.workshop_id):
-        _fresh(db, participant)
-        _require_open(db, participant.workshop_id, "contacts", rehearsal=participant.rehearsal)
+        reread_participant(db, participant)
+        require_open(db, participant.workshop_id, "contacts", rehearsal=participant.rehearsal)
         assignments = ", ".join(f"{k} = ?" for k in values)
-        _change_one(
+        change_one(
             db,
             f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ? AND participant_id = ?",
             [*values.values(), now_iso(now), contact_id, participant.id],
@@ -91,28 +91,30 @@ def update_contact(db: Database, participant: Participant, contact_id: int, *, n
 
 def delete_contact(db: Database, participant: Participant, contact_id: int) -> None:
     with write(db, participant.workshop_id):
-        _fresh(db, participant)
-        _delete_merges(db, participant.workshop_id, [contact_id])
-        _change_one(db, "DELETE FROM contacts WHERE id = ? AND participant_id = ?", [contact_id, participant.id])
+        reread_participant(db, participant)
+        delete_merges(db, participant.workshop_id, [contact_id])
+        change_one(db, "DELETE FROM contacts WHERE id = ? AND participant_id = ?", [contact_id, participant.id])
 
 
-def _contact_row(row: Mapping) -> dict:
+def contact_row(row: Mapping) -> dict:
     out = dict(row)
-    out["flows"] = _loads(out.get("flows"))
-    out["skills"] = _loads(out.get("skills"))
+    out["flows"] = json_loads(out.get("flows"))
+    out["skills"] = json_loads(out.get("skills"))
     out["dormant"] = bool(out.get("dormant"))
     return out
 
 
 def contact(db: Database, participant: Participant, contact_id: int) -> dict:
-    row = _one(db, "SELECT * FROM contacts WHERE id = ? AND participant_id = ?", [contact_id, participant.id])
+    row = query_one(db, "SELECT * FROM contacts WHERE id = ? AND participant_id = ?", [contact_id, participant.id])
     if not row:
         raise NotFound("err.not_found")
-    return _contact_row(row)
+    return contact_row(row)
 
 
 def contacts_of(db: Database, participant_id: int) -> list[dict]:
-    return [_contact_row(r) for r in _rows(db, "SELECT * FROM contacts WHERE participant_id = ? ORDER BY id", [participant_id])]
+    return [
+        contact_row(r) for r in query_rows(db, "SELECT * FROM contacts WHERE participant_id = ? ORDER BY id", [participant_id])
+    ]
 
 
 def contacts_frame(db: Database, workshop_id: int, *, include_blocked: bool = False) -> pd.DataFrame:
@@ -123,6 +125,6 @@ def contacts_frame(db: Database, workshop_id: int, *, include_blocked: bool = Fa
     )
     if not include_blocked:
         sql += " AND p.blocked = 0"
-    rows = [_contact_row(r) for r in _rows(db, sql + " ORDER BY c.id", [workshop_id])]
+    rows = [contact_row(r) for r in query_rows(db, sql + " ORDER BY c.id", [workshop_id])]
     columns = ["id", "workshop_id", "participant_id", *CONTACT_FIELDS, "created_at", "updated_at", "owner"]
     return pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame(columns=columns)

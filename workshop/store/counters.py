@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from workshop.store.base import _one
+from workshop.store.base import query_one
 
 
 def counters(db: Database, workshop_id: int) -> dict:
     """Room counters for the console and projector (blocked participants and hidden ideas left out)."""
-    row = _one(
+    row = query_one(
         db,
         "SELECT"
         " (SELECT count(*) FROM participants WHERE workshop_id = :w AND blocked = 0) AS participants,"
@@ -33,7 +33,7 @@ def counters(db: Database, workshop_id: int) -> dict:
 
 def recent(db: Database, workshop_id: int, *, since: str) -> dict:
     """How many contacts and ideas arrived since an ISO time (the 'what's new' highlight)."""
-    row = _one(
+    row = query_one(
         db,
         "SELECT (SELECT count(*) FROM contacts WHERE workshop_id = :w AND created_at >= :s) AS contacts,"
         " (SELECT count(*) FROM ideas WHERE workshop_id = :w AND created_at >= :s AND hidden = 0) AS ideas,"

@@ -11,13 +11,13 @@ from sqlite_utils import Database
 from workshop import validation
 from workshop.errors import NotFound
 from workshop.model import Participant
-from workshop.store.base import _change_one, _dumps, _insert, _loads, _one, _rows, now_iso, write
-from workshop.store.contacts import _admit
-from workshop.store.participants import _fresh
-from workshop.store.rounds import _require_open
+from workshop.store.base import change_one, insert_row, json_dumps, json_loads, now_iso, query_one, query_rows, write
+from workshop.store.contacts import admit_row
+from workshop.store.participants import reread_participant
+from workshop.store.rounds import require_open
 
 
-def _clean_tags(tags: Iterable[str] | None) -> list[str]:
+def clean_idea_tags(tags: Iterable[str] | None) -> list[str]:
     return validation.clean_skills(tags)
 
 
@@ -34,24 +34,24 @@ def add_idea(
     """Post an idea; `theme_id`: a named theme its author chose (an anchor the grouping keeps).
     A theme deleted or merged meanwhile refuses the whole post (the form keeps the text)."""
     text = validation.clean_idea(text)
-    clean_tags = _clean_tags(tags)
+    clean_tags = clean_idea_tags(tags)
     submission_id = validation.clean_text(submission_id, field="field.submission", max_len=64)
     stamp = now_iso(now)
     with write(db, participant.workshop_id):
-        existing = _admit(db, participant, "ideas", submission_id, "ideas", "ideas_per_participant")
+        existing = admit_row(db, participant, "ideas", submission_id, "ideas", "ideas_per_participant")
         if existing is not None:
             return existing
-        new_id = _insert(
+        new_id = insert_row(
             db,
             "INSERT INTO ideas (workshop_id, participant_id, text, tags, submission_id, created_at, updated_at)"
             " VALUES (?,?,?,?,?,?,?)",
-            [participant.workshop_id, participant.id, text, _dumps(clean_tags), submission_id, stamp, stamp],
+            [participant.workshop_id, participant.id, text, json_dumps(clean_tags), submission_id, stamp, stamp],
         )
         if theme_id is not None:
             if (
                 isinstance(theme_id, bool)
                 or not isinstance(theme_id, int)
-                or not _one(db, "SELECT 1 FROM themes WHERE id = ? AND workshop_id = ?", [theme_id, participant.workshop_id])
+                or not query_one(db, "SELECT 1 FROM themes WHERE id = ? AND workshop_id = ?", [theme_id, participant.workshop_id])
             ):
                 raise NotFound("err.theme_gone")
             db.conn.execute("INSERT INTO idea_themes (idea_id, theme_id, manual, chosen) VALUES (?,?,1,1)", [new_id, theme_id])
@@ -60,27 +60,27 @@ def add_idea(
 
 def update_idea(db: Database, participant: Participant, idea_id: int, *, text: str, tags: Iterable[str] | None = None) -> None:
     text = validation.clean_idea(text)
-    clean_tags = _clean_tags(tags)
+    clean_tags = clean_idea_tags(tags)
     with write(db, participant.workshop_id):
-        _fresh(db, participant)
-        _require_open(db, participant.workshop_id, "ideas", rehearsal=participant.rehearsal)
-        _change_one(
+        reread_participant(db, participant)
+        require_open(db, participant.workshop_id, "ideas", rehearsal=participant.rehearsal)
+        change_one(
             db,
             "UPDATE ideas SET text = ?, tags = ?, updated_at = ? WHERE id = ? AND participant_id = ?",
-            [text, _dumps(clean_tags), now_iso(), idea_id, participant.id],
+            [text, json_dumps(clean_tags), now_iso(), idea_id, participant.id],
         )
 
 
 def withdraw_idea(db: Database, participant: Participant, idea_id: int) -> None:
     with write(db, participant.workshop_id):
-        _fresh(db, participant)
-        _change_one(db, "DELETE FROM ideas WHERE id = ? AND participant_id = ?", [idea_id, participant.id])
+        reread_participant(db, participant)
+        change_one(db, "DELETE FROM ideas WHERE id = ? AND participant_id = ?", [idea_id, participant.id])
 
 
 def ideas_of(db: Database, participant_id: int) -> list[dict]:
-    rows = _rows(db, "SELECT * FROM ideas WHERE participant_id = ? ORDER BY id", [participant_id])
+    rows = query_rows(db, "SELECT * FROM ideas WHERE participant_id = ? ORDER BY id", [participant_id])
     for row in rows:
-        row["tags"] = _loads(row["tags"])
+        row["tags"] = json_loads(row["tags"])
         row["hidden"] = bool(row["hidden"])
     return rows
 
@@ -94,7 +94,7 @@ def ideas_frame(db: Database, workshop_id: int, *, include_hidden: bool = False)
     )
     if not include_hidden:
         sql += " AND i.hidden = 0"
-    rows = _rows(db, sql + " ORDER BY i.id", [workshop_id])
+    rows = query_rows(db, sql + " ORDER BY i.id", [workshop_id])
     columns = [
         "id",
         "participant_id",
@@ -110,7 +110,7 @@ def ideas_frame(db: Database, workshop_id: int, *, include_hidden: bool = False)
     ]
     frame = pd.DataFrame(rows, columns=columns)
     if not frame.empty:
-        frame["tags"] = frame["tags"].map(_loads)
+        frame["tags"] = frame["tags"].map(json_loads)
         frame["hidden"] = frame["hidden"].astype(bool)
         frame["chosen"] = frame["chosen"].fillna(0).astype(bool)
         frame["doubtful"] = frame["doubtful"].fillna(0).astype(bool)
@@ -119,9 +119,9 @@ def ideas_frame(db: Database, workshop_id: int, *, include_hidden: bool = False)
 
 def set_idea_hidden(db: Database, workshop_id: int, idea_id: int, *, hidden: bool) -> None:
     with write(db, workshop_id):
-        _change_one(db, "UPDATE ideas SET hidden = ? WHERE id = ? AND workshop_id = ?", [int(hidden), idea_id, workshop_id])
+        change_one(db, "UPDATE ideas SET hidden = ? WHERE id = ? AND workshop_id = ?", [int(hidden), idea_id, workshop_id])
 
 
 def delete_idea(db: Database, workshop_id: int, idea_id: int) -> None:
     with write(db, workshop_id):
-        _change_one(db, "DELETE FROM ideas WHERE id = ? AND workshop_id = ?", [idea_id, workshop_id])
+        change_one(db, "DELETE FROM ideas WHERE id = ? AND workshop_id = ?", [idea_id, workshop_id])

@@ -8,7 +8,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from workshop.errors import InvalidInput, NotFound
-from workshop.store.base import _change_one, _one, _rows, now_iso, write
+from workshop.store.base import change_one, now_iso, query_one, query_rows, write
 from workshop.store.participants import get_participant
 
 
@@ -33,7 +33,7 @@ def decide_merges(db: Database, workshop_id: int, pairs: Iterable[Mapping], *, s
             if kind == "contact":
                 a_id, b_id = sorted((a_id, b_id))
             for cid in [a_id, b_id] if kind == "contact" else [a_id]:
-                if not _one(db, "SELECT 1 FROM contacts WHERE id = ? AND workshop_id = ?", [cid, workshop_id]):
+                if not query_one(db, "SELECT 1 FROM contacts WHERE id = ? AND workshop_id = ?", [cid, workshop_id]):
                     raise NotFound("err.not_found")
             if kind == "participant":
                 get_participant(db, workshop_id, b_id)
@@ -48,9 +48,9 @@ def decide_merges(db: Database, workshop_id: int, pairs: Iterable[Mapping], *, s
 
 def undo_merge(db: Database, workshop_id: int, merge_id: int) -> None:
     with write(db, workshop_id):
-        _change_one(db, "DELETE FROM merges WHERE id = ? AND workshop_id = ?", [merge_id, workshop_id])
+        change_one(db, "DELETE FROM merges WHERE id = ? AND workshop_id = ?", [merge_id, workshop_id])
 
 
 def merges_frame(db: Database, workshop_id: int) -> pd.DataFrame:
-    rows = _rows(db, "SELECT * FROM merges WHERE workshop_id = ? ORDER BY id", [workshop_id])
+    rows = query_rows(db, "SELECT * FROM merges WHERE workshop_id = ? ORDER BY id", [workshop_id])
     return pd.DataFrame(rows, columns=["id", "workshop_id", "kind", "a_id", "b_id", "status", "score", "decided_at"])

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from workshop import engine, security, validation
 from workshop.errors import AccessDenied, InvalidInput, NotFound, RoundClosed, SlowDown
 from workshop.model import LIMITS, Participant, Workshop
-from workshop.store.base import _change_one, _dumps, _loads, _one, _rows, now_iso, write
+from workshop.store.base import change_one, json_dumps, json_loads, now_iso, query_one, query_rows, write
 from workshop.store.workshops import get_workshop, workshop_by_code
 
 
@@ -21,8 +21,8 @@ def _participant(row: Mapping) -> Participant:
         id=row["id"],
         workshop_id=row["workshop_id"],
         display_name=row["display_name"],
-        skills_offered=_loads(row["skills_offered"]),
-        skills_sought=_loads(row["skills_sought"]),
+        skills_offered=json_loads(row["skills_offered"]),
+        skills_sought=json_loads(row["skills_sought"]),
         blocked=bool(row["blocked"]),
         joined_at=row["joined_at"],
         show_name=bool(row["show_name"]),
@@ -40,15 +40,15 @@ def join(
     workshop = workshop_by_code(db, code)
     token_hash = security.hash_participant_token(token)
     with write(db, workshop.id):
-        existing = _one(db, "SELECT * FROM participants WHERE token_hash = ?", [token_hash])
+        existing = query_one(db, "SELECT * FROM participants WHERE token_hash = ?", [token_hash])
         if existing:
             if existing["workshop_id"] != workshop.id:
                 raise AccessDenied("err.link")
             return _participant(existing)
-        room = _one(db, "SELECT join_locked, settings FROM workshops WHERE id = ?", [workshop.id])
+        room = query_one(db, "SELECT join_locked, settings FROM workshops WHERE id = ?", [workshop.id])
         if not rehearsal and room["join_locked"]:
             raise RoundClosed("err.join_locked")
-        count = _one(db, "SELECT count(*) AS n FROM participants WHERE workshop_id = ?", [workshop.id])["n"]
+        count = query_one(db, "SELECT count(*) AS n FROM participants WHERE workshop_id = ?", [workshop.id])["n"]
         if count >= LIMITS["participants_per_workshop"]:
             raise InvalidInput("err.room_full", max=LIMITS["participants_per_workshop"])
         if not rehearsal:
@@ -63,11 +63,11 @@ def join(
 def _within_join_limits(db: Database, workshop_id: int, limits: dict[str, int], now: dt.datetime | None) -> None:
     """Inside the join's write (one room's joins take turns): the facilitator's cap and joins per
     minute, counted in the database so that they hold however many servers share it."""
-    people = _one(db, "SELECT count(*) AS n FROM participants WHERE workshop_id = ? AND rehearsal = 0", [workshop_id])["n"]
+    people = query_one(db, "SELECT count(*) AS n FROM participants WHERE workshop_id = ? AND rehearsal = 0", [workshop_id])["n"]
     if people >= limits["max_participants"]:
         raise InvalidInput("err.room_full", max=limits["max_participants"])
     since = now_iso((now or dt.datetime.now(dt.UTC)) - dt.timedelta(seconds=60))
-    recent = _one(
+    recent = query_one(
         db,
         "SELECT count(*) AS n FROM participants WHERE workshop_id = ? AND rehearsal = 0 AND joined_at >= ?",
         [workshop_id, since],
@@ -80,7 +80,7 @@ def joins_per_minute(db: Database, workshop_id: int, *, minutes: int = 10, now: 
     """Joins in each of the last `minutes` minutes, oldest first (the console's flood watch)."""
     end = now or dt.datetime.now(dt.UTC)
     start = end - dt.timedelta(minutes=minutes)
-    rows = _rows(
+    rows = query_rows(
         db,
         "SELECT joined_at FROM participants WHERE workshop_id = ? AND rehearsal = 0 AND joined_at >= ?",
         [workshop_id, now_iso(start)],
@@ -98,7 +98,7 @@ def remove_joined_between(db: Database, workshop_id: int, start: str, end: str) 
     with write(db, workshop_id):
         people = [
             r["id"]
-            for r in _rows(
+            for r in query_rows(
                 db,
                 "SELECT id FROM participants WHERE workshop_id = ? AND rehearsal = 0 AND joined_at >= ? AND joined_at <= ?",
                 [workshop_id, start, end],
@@ -115,7 +115,7 @@ def participant_by_token(db: Database, token: str, *, allow_blocked: bool = Fals
     for erasing their own data) suspended participants."""
     if not token or not isinstance(token, str) or len(token) > 100:
         raise AccessDenied("err.link")
-    row = _one(db, "SELECT * FROM participants WHERE token_hash = ?", [security.hash_participant_token(token)])
+    row = query_one(db, "SELECT * FROM participants WHERE token_hash = ?", [security.hash_participant_token(token)])
     if not row:
         raise AccessDenied("err.link")
     if row["blocked"] and not allow_blocked:
@@ -124,15 +124,15 @@ def participant_by_token(db: Database, token: str, *, allow_blocked: bool = Fals
 
 
 def get_participant(db: Database, workshop_id: int, participant_id: int) -> Participant:
-    row = _one(db, "SELECT * FROM participants WHERE id = ? AND workshop_id = ?", [participant_id, workshop_id])
+    row = query_one(db, "SELECT * FROM participants WHERE id = ? AND workshop_id = ?", [participant_id, workshop_id])
     if not row:
         raise NotFound("err.not_found")
     return _participant(row)
 
 
-def _fresh(db: Database, participant: Participant) -> Participant:
+def reread_participant(db: Database, participant: Participant) -> Participant:
     """Re-read the participant inside a write: blocked or deleted since the page loaded?"""
-    row = _one(db, "SELECT * FROM participants WHERE id = ?", [participant.id])
+    row = query_one(db, "SELECT * FROM participants WHERE id = ?", [participant.id])
     if not row or row["workshop_id"] != participant.workshop_id:
         raise AccessDenied("err.link")
     if row["blocked"]:
@@ -146,10 +146,10 @@ def set_own_skills(
     offered_clean = validation.clean_skills(offered)
     sought_clean = validation.clean_skills(sought)
     with write(db, participant.workshop_id):
-        _fresh(db, participant)
+        reread_participant(db, participant)
         db.conn.execute(
             "UPDATE participants SET skills_offered = ?, skills_sought = ?, show_name = COALESCE(?, show_name) WHERE id = ?",
-            [_dumps(offered_clean), _dumps(sought_clean), None if show_name is None else int(show_name), participant.id],
+            [json_dumps(offered_clean), json_dumps(sought_clean), None if show_name is None else int(show_name), participant.id],
         )
     return get_participant(db, participant.workshop_id, participant.id)
 
@@ -158,14 +158,14 @@ def skill_suggestions(db: Database, workshop_id: int, *, limit: int = 60) -> lis
     """Skills participants gave as their own, most frequent first (suggestions for the next
     person). Contacts' skills are never shown to others: they describe third parties."""
     counts: dict[str, tuple[int, str]] = {}
-    rows = _rows(
+    rows = query_rows(
         db,
         "SELECT skills_offered AS s FROM participants WHERE workshop_id = ?"
         " UNION ALL SELECT skills_sought FROM participants WHERE workshop_id = ?",
         [workshop_id] * 2,
     )
     for row in rows:
-        for skill in _loads(row["s"]):
+        for skill in json_loads(row["s"]):
             key = str(skill).casefold()
             n, label = counts.get(key, (0, str(skill)))
             counts[key] = (n + 1, label)
@@ -175,7 +175,7 @@ def skill_suggestions(db: Database, workshop_id: int, *, limit: int = 60) -> lis
 
 def set_blocked(db: Database, workshop_id: int, participant_id: int, *, blocked: bool) -> None:
     with write(db, workshop_id):
-        _change_one(
+        change_one(
             db,
             "UPDATE participants SET blocked = ? WHERE id = ? AND workshop_id = ?",
             [int(blocked), participant_id, workshop_id],
@@ -186,11 +186,13 @@ def delete_participant(db: Database, participant: Participant) -> None:
     """'Delete my data': the participant, their contacts, ideas, votes, memberships and merges, in
     this workshop and in every earlier workshop of the series their link was carried from."""
     with write(db, participant.workshop_id):
-        if not _one(db, "SELECT 1 FROM participants WHERE id = ? AND workshop_id = ?", [participant.id, participant.workshop_id]):
+        if not query_one(
+            db, "SELECT 1 FROM participants WHERE id = ? AND workshop_id = ?", [participant.id, participant.workshop_id]
+        ):
             raise NotFound("err.not_found")
         for person in _copies_of(db, participant.id):
-            contact_ids = [r["id"] for r in _rows(db, "SELECT id FROM contacts WHERE participant_id = ?", [person["id"]])]
-            _delete_merges(db, person["workshop_id"], contact_ids)
+            contact_ids = [r["id"] for r in query_rows(db, "SELECT id FROM contacts WHERE participant_id = ?", [person["id"]])]
+            delete_merges(db, person["workshop_id"], contact_ids)
             db.conn.execute(
                 "DELETE FROM merges WHERE workshop_id = ? AND kind = 'participant' AND b_id = ?",
                 [person["workshop_id"], person["id"]],
@@ -209,7 +211,7 @@ def remove_rehearsal(db: Database, workshop_id: int) -> int:
     themes their ideas alone made. Returns how many people went; one transaction."""
     with write(db, workshop_id):
         people = [
-            r["id"] for r in _rows(db, "SELECT id FROM participants WHERE workshop_id = ? AND rehearsal = 1", [workshop_id])
+            r["id"] for r in query_rows(db, "SELECT id FROM participants WHERE workshop_id = ? AND rehearsal = 1", [workshop_id])
         ]
         _remove_people(db, workshop_id, people)
     if people:
@@ -224,14 +226,14 @@ def _remove_people(db: Database, workshop_id: int, people: list[int]) -> None:
     if not people:
         return
     marks = ",".join("?" * len(people))
-    contact_ids = [r["id"] for r in _rows(db, f"SELECT id FROM contacts WHERE participant_id IN ({marks})", people)]
-    _delete_merges(db, workshop_id, contact_ids)
+    contact_ids = [r["id"] for r in query_rows(db, f"SELECT id FROM contacts WHERE participant_id IN ({marks})", people)]
+    delete_merges(db, workshop_id, contact_ids)
     db.conn.execute(
         f"DELETE FROM merges WHERE workshop_id = ? AND kind = 'participant' AND b_id IN ({marks})", [workshop_id, *people]
     )
     emptied = [
         r["id"]
-        for r in _rows(
+        for r in query_rows(
             db,
             "SELECT t.id FROM themes t WHERE t.workshop_id = ? AND t.renamed = 0 AND EXISTS (SELECT 1 FROM idea_themes it"
             " JOIN ideas i ON i.id = it.idea_id WHERE it.theme_id = t.id) AND NOT EXISTS (SELECT 1 FROM idea_themes it"
@@ -246,7 +248,7 @@ def _remove_people(db: Database, workshop_id: int, people: list[int]) -> None:
 
 def _copies_of(db: Database, participant_id: int) -> list[dict]:
     """The participant and every row it was copied from (import keeping links), oldest last."""
-    rows = _rows(
+    rows = query_rows(
         db,
         "WITH RECURSIVE chain(id) AS (SELECT CAST(? AS BIGINT) UNION SELECT c.original_id FROM participant_copies c JOIN chain"
         " ON c.copy_id = chain.id) SELECT p.id, p.workshop_id FROM participants p JOIN chain ON chain.id = p.id",
@@ -255,7 +257,7 @@ def _copies_of(db: Database, participant_id: int) -> list[dict]:
     return sorted(rows, key=lambda r: -r["id"])
 
 
-def _delete_merges(db: Database, workshop_id: int, contact_ids: list[int]) -> None:
+def delete_merges(db: Database, workshop_id: int, contact_ids: list[int]) -> None:
     for cid in contact_ids:
         db.conn.execute(
             "DELETE FROM merges WHERE workshop_id = ? AND (a_id = ? OR (kind = 'contact' AND b_id = ?))",
@@ -272,7 +274,7 @@ def participants_frame(db: Database, workshop_id: int, *, include_blocked: bool 
     )
     if not include_blocked:
         sql += " AND p.blocked = 0"
-    frame = pd.DataFrame(_rows(db, sql + " ORDER BY p.id", [workshop_id]))
+    frame = pd.DataFrame(query_rows(db, sql + " ORDER BY p.id", [workshop_id]))
     if frame.empty:
         return pd.DataFrame(
             columns=[
@@ -289,7 +291,7 @@ def participants_frame(db: Database, workshop_id: int, *, include_blocked: bool 
             ]
         )
     for col in ("skills_offered", "skills_sought"):
-        frame[col] = frame[col].map(_loads)
+        frame[col] = frame[col].map(json_loads)
     frame["show_name"] = frame["show_name"].astype(bool)
     frame["blocked"] = frame["blocked"].astype(bool)
     frame["rehearsal"] = frame["rehearsal"].astype(bool)

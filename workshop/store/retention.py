@@ -8,20 +8,20 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 
 from workshop import engine
-from workshop.store.base import _change_one, _rows, write
+from workshop.store.base import change_one, query_rows, write
 
 
 def delete_workshop(db: Database, workshop_id: int, *, vacuum: bool = True) -> None:
     """Delete a workshop and everything in it, then VACUUM so no free page keeps its text."""
     with write(db, None):
-        _change_one(db, "DELETE FROM workshops WHERE id = ?", [workshop_id], missing="err.no_workshop")
+        change_one(db, "DELETE FROM workshops WHERE id = ?", [workshop_id], missing="err.no_workshop")
     if vacuum:
         engine.erase_traces(db, rewrite=True)
 
 
 def expired_workshops(db: Database, *, today: dt.date | None = None) -> list[int]:
     day = (today or dt.date.today()).isoformat()
-    return [r["id"] for r in _rows(db, "SELECT id FROM workshops WHERE retention_date < ?", [day])]
+    return [r["id"] for r in query_rows(db, "SELECT id FROM workshops WHERE retention_date < ?", [day])]
 
 
 def purge(db: Database, workshop_ids: Iterable[int]) -> int:
@@ -40,4 +40,4 @@ def purge_expired(db: Database, *, today: dt.date | None = None) -> int:
 
 
 def workshops_list(db: Database) -> list[dict]:
-    return _rows(db, "SELECT id, code, title, created_at, retention_date FROM workshops ORDER BY id")
+    return query_rows(db, "SELECT id, code, title, created_at, retention_date FROM workshops ORDER BY id")

@@ -10,12 +10,12 @@ from sqlite_utils import Database
 
 from workshop.errors import InvalidInput, NotFound, RoundClosed
 from workshop.model import ROUNDS, Round
-from workshop.store.base import _one, _rows, now_iso, write
+from workshop.store.base import now_iso, query_one, query_rows, write
 from workshop.store.workshops import get_workshop
 
 
 def rounds(db: Database, workshop_id: int) -> dict[str, Round]:
-    rows = _rows(db, "SELECT * FROM rounds WHERE workshop_id = ?", [workshop_id])
+    rows = query_rows(db, "SELECT * FROM rounds WHERE workshop_id = ?", [workshop_id])
     found = {
         r["name"]: Round(r["name"], bool(r["is_open"]), r["ends_at"], r["opened_at"], int(r["planned_minutes"])) for r in rows
     }
@@ -25,7 +25,7 @@ def rounds(db: Database, workshop_id: int) -> dict[str, Round]:
 def room_marker(db: Database, workshop_id: int) -> str:
     """What an idle phone watches (one indexed read): the rounds' state, and while the collectifs
     round is open the data version too (members and next steps change on other phones)."""
-    rows = _rows(
+    rows = query_rows(
         db,
         "SELECT w.version, r.name, r.is_open, r.opened_at FROM workshops w"
         " LEFT JOIN rounds r ON r.workshop_id = w.id WHERE w.id = ? ORDER BY r.name",
@@ -105,11 +105,11 @@ def seconds_left(round_: Round | None, *, now: dt.datetime | None = None) -> int
     return max(0, int((ends - moment).total_seconds()))
 
 
-def _require_open(db: Database, workshop_id: int, name: str, *, rehearsal: bool = False) -> None:
+def require_open(db: Database, workshop_id: int, name: str, *, rehearsal: bool = False) -> None:
     """Refuse a participant's entry outside its round; the rehearsal's simulated people are exempt
     (they fill the room before the facilitator opens anything)."""
     if rehearsal:
         return
-    row = _one(db, "SELECT is_open FROM rounds WHERE workshop_id = ? AND name = ?", [workshop_id, name])
+    row = query_one(db, "SELECT is_open FROM rounds WHERE workshop_id = ? AND name = ?", [workshop_id, name])
     if not row or not row["is_open"]:
         raise RoundClosed("err.round_closed", round=f"round.{name}")

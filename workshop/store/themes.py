@@ -10,13 +10,13 @@ from sqlite_utils import Database
 from workshop import validation
 from workshop.errors import InvalidInput, NotFound
 from workshop.model import LIMITS
-from workshop.store.base import _insert, _one, _rows, now_iso, write
+from workshop.store.base import insert_row, now_iso, query_one, query_rows, write
 from workshop.store.workshops import get_workshop
 
 
 def themes_frame(db: Database, workshop_id: int) -> pd.DataFrame:
     """Themes with their visible idea count and dots received."""
-    rows = _rows(
+    rows = query_rows(
         db,
         "SELECT t.id, t.label, t.renamed, t.created_at,"
         " (SELECT count(*) FROM idea_themes it JOIN ideas i ON i.id = it.idea_id"
@@ -36,13 +36,13 @@ def themes_frame(db: Database, workshop_id: int) -> pd.DataFrame:
     return frame
 
 
-def _theme_in(db: Database, workshop_id: int, theme_id: int) -> None:
-    if not _one(db, "SELECT 1 FROM themes WHERE id = ? AND workshop_id = ?", [theme_id, workshop_id]):
+def theme_in(db: Database, workshop_id: int, theme_id: int) -> None:
+    if not query_one(db, "SELECT 1 FROM themes WHERE id = ? AND workshop_id = ?", [theme_id, workshop_id]):
         raise NotFound("err.not_found")
 
 
 def _idea_in(db: Database, workshop_id: int, idea_id: int) -> None:
-    if not _one(db, "SELECT 1 FROM ideas WHERE id = ? AND workshop_id = ?", [idea_id, workshop_id]):
+    if not query_one(db, "SELECT 1 FROM ideas WHERE id = ? AND workshop_id = ?", [idea_id, workshop_id]):
         raise NotFound("err.not_found")
 
 
@@ -50,7 +50,7 @@ def create_theme(db: Database, workshop_id: int, label: str, *, renamed: bool = 
     label = validation.clean_text(label, field="field.theme", max_len=LIMITS["theme"])
     with write(db, workshop_id):
         get_workshop(db, workshop_id)
-        new_id = _insert(
+        new_id = insert_row(
             db,
             "INSERT INTO themes (workshop_id, label, renamed, created_at) VALUES (?,?,?,?)",
             [workshop_id, label, int(renamed), now_iso()],
@@ -72,13 +72,15 @@ def name_themes(db: Database, workshop_id: int, names: Iterable[str]) -> list[in
             cleaned.append(label)
     with write(db, workshop_id):
         get_workshop(db, workshop_id)
-        existing = {r["label"].casefold() for r in _rows(db, "SELECT label FROM themes WHERE workshop_id = ?", [workshop_id])}
+        existing = {
+            r["label"].casefold() for r in query_rows(db, "SELECT label FROM themes WHERE workshop_id = ?", [workshop_id])
+        }
         fresh = [label for label in cleaned if label.casefold() not in existing]
-        named = _one(db, "SELECT count(*) AS n FROM themes WHERE workshop_id = ? AND renamed = 1", [workshop_id])["n"]
+        named = query_one(db, "SELECT count(*) AS n FROM themes WHERE workshop_id = ? AND renamed = 1", [workshop_id])["n"]
         if named + len(fresh) > MAX_NAMED_THEMES:
             raise InvalidInput("err.too_many_themes", max=MAX_NAMED_THEMES)
         return [
-            _insert(
+            insert_row(
                 db,
                 "INSERT INTO themes (workshop_id, label, renamed, created_at) VALUES (?,?,1,?)",
                 [workshop_id, label, now_iso()],
@@ -97,14 +99,14 @@ def confirm_placement(db: Database, workshop_id: int, idea_id: int) -> None:
 def rename_theme(db: Database, workshop_id: int, theme_id: int, label: str) -> None:
     label = validation.clean_text(label, field="field.theme", max_len=LIMITS["theme"])
     with write(db, workshop_id):
-        _theme_in(db, workshop_id, theme_id)
+        theme_in(db, workshop_id, theme_id)
         db.conn.execute("UPDATE themes SET label = ?, renamed = 1 WHERE id = ?", [label, theme_id])
 
 
 def delete_theme(db: Database, workshop_id: int, theme_id: int) -> None:
     """Remove a theme; its ideas go back to 'to sort'."""
     with write(db, workshop_id):
-        _theme_in(db, workshop_id, theme_id)
+        theme_in(db, workshop_id, theme_id)
         db.conn.execute("DELETE FROM themes WHERE id = ?", [theme_id])
 
 
@@ -112,9 +114,9 @@ def merge_themes(db: Database, workshop_id: int, into_id: int, other_ids: Iterab
     """Move every idea and vote of the other themes into one, then drop the others."""
     others = [t for t in other_ids if t != into_id]
     with write(db, workshop_id):
-        _theme_in(db, workshop_id, into_id)
+        theme_in(db, workshop_id, into_id)
         for other in others:
-            _theme_in(db, workshop_id, other)
+            theme_in(db, workshop_id, other)
             db.conn.execute("UPDATE idea_themes SET theme_id = ?, manual = 1 WHERE theme_id = ?", [into_id, other])
             db.conn.execute(
                 "INSERT INTO votes (participant_id, theme_id, workshop_id, dots)"
@@ -134,7 +136,7 @@ def move_idea(db: Database, workshop_id: int, idea_id: int, theme_id: int | None
         if theme_id is None:
             db.conn.execute("DELETE FROM idea_themes WHERE idea_id = ?", [idea_id])
             return
-        _theme_in(db, workshop_id, theme_id)
+        theme_in(db, workshop_id, theme_id)
         db.conn.execute(
             "INSERT INTO idea_themes (idea_id, theme_id, manual) VALUES (?,?,1)"
             " ON CONFLICT (idea_id) DO UPDATE SET theme_id = excluded.theme_id, manual = 1, doubtful = 0",
@@ -160,7 +162,7 @@ def save_clustering(
     with write(db, workshop_id):
         db.conn.execute("UPDATE workshops SET grouped_at = ? WHERE id = ?", [now_iso(), workshop_id])
         for theme_id in placements.values():
-            _theme_in(db, workshop_id, theme_id)
+            theme_in(db, workshop_id, theme_id)
         for idea_id, theme_id in placements.items():
             _idea_in(db, workshop_id, idea_id)
             db.conn.execute(
@@ -169,7 +171,7 @@ def save_clustering(
             )
         for label, idea_ids in new_themes.items():
             label = validation.clean_text(label, field="field.theme", max_len=LIMITS["theme"])
-            new_id = _insert(
+            new_id = insert_row(
                 db,
                 "INSERT INTO themes (workshop_id, label, renamed, created_at) VALUES (?,?,0,?)",
                 [workshop_id, label, now_iso()],

@@ -12,14 +12,14 @@ from sqlite_utils import Database
 from workshop import validation
 from workshop.errors import InvalidInput, NotFound
 from workshop.model import LIMITS, Participant
-from workshop.store.base import _one, _rows, now_iso, write
-from workshop.store.participants import _fresh
-from workshop.store.rounds import _require_open
+from workshop.store.base import now_iso, query_one, query_rows, write
+from workshop.store.participants import reread_participant
+from workshop.store.rounds import require_open
 
 
 def census_contact_ids(db: Database, participant_id: int) -> list[int]:
     """The contacts the census covers: the participant's most recent ones (LIMITS), oldest first."""
-    rows = _rows(
+    rows = query_rows(
         db,
         "SELECT id FROM contacts WHERE participant_id = ? ORDER BY id DESC LIMIT ?",
         [participant_id, LIMITS["census_contacts"]],
@@ -54,11 +54,11 @@ def record_ties(
         raise InvalidInput("err.tie_self")  # before the write: nothing to lock for a refusal
     stamp = now_iso(now)
     with write(db, participant.workshop_id):
-        card = _one(db, "SELECT participant_id, submission_id FROM census_cards WHERE contact_id = ?", [contact_id])
+        card = query_one(db, "SELECT participant_id, submission_id FROM census_cards WHERE contact_id = ?", [contact_id])
         if card and card["participant_id"] == participant.id and card["submission_id"] == submission_id:
             return  # a replay of the answer already stored
-        _fresh(db, participant)
-        _require_open(db, participant.workshop_id, "contacts", rehearsal=participant.rehearsal)
+        reread_participant(db, participant)
+        require_open(db, participant.workshop_id, "contacts", rehearsal=participant.rehearsal)
         _answer(db, participant, contact_id, knows, shown, submission_id, stamp)
 
 
@@ -75,8 +75,8 @@ def record_census(
     cleaned = [(cid, _clean_ids(k, field="field.ties"), _clean_ids(s, field="field.ties")) for cid, k, s in answers]
     stamp = now_iso(now)
     with write(db, participant.workshop_id):
-        _fresh(db, participant)
-        _require_open(db, participant.workshop_id, "contacts", rehearsal=participant.rehearsal)
+        reread_participant(db, participant)
+        require_open(db, participant.workshop_id, "contacts", rehearsal=participant.rehearsal)
         for cid, knows, shown in cleaned:
             _answer(db, participant, cid, knows, shown, f"{submission_prefix}-{cid}"[:64], stamp)
 
@@ -107,7 +107,7 @@ def _answer(
             db.conn.execute(
                 "DELETE FROM ties WHERE participant_id = ? AND contact_a = ? AND contact_b = ?", [participant.id, a, b]
             )
-    count = _one(db, "SELECT count(*) AS n FROM ties WHERE participant_id = ?", [participant.id])["n"]
+    count = query_one(db, "SELECT count(*) AS n FROM ties WHERE participant_id = ?", [participant.id])["n"]
     if count > LIMITS["ties_per_participant"]:
         raise InvalidInput("err.too_many_ties", max=LIMITS["ties_per_participant"])
     upto = max([*shown, card_upto(db, contact_id)], default=0)
@@ -120,17 +120,17 @@ def _answer(
 
 
 def _rows_ids(db: Database, participant_id: int) -> list[int]:
-    return [int(r["id"]) for r in _rows(db, "SELECT id FROM contacts WHERE participant_id = ?", [participant_id])]
+    return [int(r["id"]) for r in query_rows(db, "SELECT id FROM contacts WHERE participant_id = ?", [participant_id])]
 
 
 def card_upto(db: Database, contact_id: int) -> int:
-    row = _one(db, "SELECT upto FROM census_cards WHERE contact_id = ?", [contact_id])
+    row = query_one(db, "SELECT upto FROM census_cards WHERE contact_id = ?", [contact_id])
     return int(row["upto"]) if row else 0
 
 
 def ties_of(db: Database, participant_id: int) -> list[tuple[int, int]]:
     """The pairs of contacts a participant said know each other, (smaller id, larger id)."""
-    rows = _rows(
+    rows = query_rows(
         db, "SELECT contact_a, contact_b FROM ties WHERE participant_id = ? ORDER BY contact_a, contact_b", [participant_id]
     )
     return [(int(r["contact_a"]), int(r["contact_b"])) for r in rows]
@@ -138,7 +138,7 @@ def ties_of(db: Database, participant_id: int) -> list[tuple[int, int]]:
 
 def census_cards(db: Database, participant_id: int) -> dict[int, int]:
     """Answered cards: contact id -> the highest contact id its card had been asked about."""
-    rows = _rows(db, "SELECT contact_id, upto FROM census_cards WHERE participant_id = ?", [participant_id])
+    rows = query_rows(db, "SELECT contact_id, upto FROM census_cards WHERE participant_id = ?", [participant_id])
     return {int(r["contact_id"]): int(r["upto"]) for r in rows}
 
 
@@ -147,14 +147,14 @@ def ties_frame(db: Database, workshop_id: int, *, include_blocked: bool = False)
     sql = "SELECT t.participant_id, t.contact_a, t.contact_b FROM ties t JOIN participants p ON p.id = t.participant_id WHERE t.workshop_id = ?"
     if not include_blocked:
         sql += " AND p.blocked = 0"
-    rows = _rows(db, sql + " ORDER BY t.id", [workshop_id])
+    rows = query_rows(db, sql + " ORDER BY t.id", [workshop_id])
     return pd.DataFrame(rows, columns=["participant_id", "contact_a", "contact_b"])
 
 
 def census_frame(db: Database, workshop_id: int) -> pd.DataFrame:
     """Who answered which census card (participant_id, contact_id): a participant who answered
     says something about their contacts' ties, even "none"."""
-    rows = _rows(
+    rows = query_rows(
         db, "SELECT participant_id, contact_id FROM census_cards WHERE workshop_id = ? ORDER BY contact_id", [workshop_id]
     )
     return pd.DataFrame(rows, columns=["participant_id", "contact_id"])

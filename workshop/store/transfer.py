@@ -11,10 +11,10 @@ from sqlite_utils import Database
 from workshop import security, validation
 from workshop.errors import ImportRefused, NotFound
 from workshop.model import CONTACT_FIELDS, LIMITS, ROUNDS
-from workshop.store.base import _dumps, _insert, _loads, _one, _rows, now_iso, snapshot, write
+from workshop.store.base import insert_row, json_dumps, json_loads, now_iso, query_one, query_rows, snapshot, write
 from workshop.store.collectifs import collectifs
-from workshop.store.contacts import _contact_row, clean_contact
-from workshop.store.ideas import _clean_tags
+from workshop.store.contacts import clean_contact, contact_row
+from workshop.store.ideas import clean_idea_tags
 from workshop.store.workshops import get_workshop
 
 
@@ -63,7 +63,7 @@ def _insert_workshop(db: Database, w: Mapping, created: dt.datetime, *, facilita
     """The imported workshop under a new code, its rounds closed, a retention date not in the past."""
     for _ in range(20):
         code = security.new_code()
-        if not _one(db, "SELECT 1 FROM workshops WHERE code = ?", [code]):
+        if not query_one(db, "SELECT 1 FROM workshops WHERE code = ?", [code]):
             break
     retention = w.get("retention_date") or (created.date() + dt.timedelta(days=90)).isoformat()
     if retention < created.date().isoformat():
@@ -73,7 +73,7 @@ def _insert_workshop(db: Database, w: Mapping, created: dt.datetime, *, facilita
         w["question"], field="field.question", max_len=LIMITS["question"], required=False, multiline=True
     )
     settings = validation.clean_view_settings(w.get("settings", {}))
-    workshop_id = _insert(
+    workshop_id = insert_row(
         db,
         "INSERT INTO workshops (code, title, language, question, retention_date, created_at, facilitator_hash,"
         " secret, vote_dots, show_labels, anonymous, settings, previous_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -105,7 +105,9 @@ def _insert_participants(
     pmap: dict[int, int] = {}
     for p in rows:
         token_hash = p.get("token_hash") if movable is not None else None
-        original = _one(db, "SELECT id, workshop_id FROM participants WHERE token_hash = ?", [token_hash]) if token_hash else None
+        original = (
+            query_one(db, "SELECT id, workshop_id FROM participants WHERE token_hash = ?", [token_hash]) if token_hash else None
+        )
         if original and original["workshop_id"] not in movable:
             token_hash, original = None, None  # someone else's participant: a new link here, theirs untouched
         if token_hash:
@@ -114,7 +116,7 @@ def _insert_participants(
                 "UPDATE participants SET token_hash = ? WHERE token_hash = ?",
                 [security.hash_participant_token(security.new_token()), token_hash],
             )
-        new_id = _insert(
+        new_id = insert_row(
             db,
             "INSERT INTO participants (workshop_id, display_name, token_hash, skills_offered, skills_sought, show_name,"
             " blocked, joined_at) VALUES (?,?,?,?,?,?,?,?)",
@@ -122,8 +124,8 @@ def _insert_participants(
                 workshop_id,
                 validation.clean_name(p["display_name"]),
                 token_hash or security.hash_participant_token(security.new_token()),
-                _dumps(validation.clean_skills(p["skills_offered"])),
-                _dumps(validation.clean_skills(p["skills_sought"])),
+                json_dumps(validation.clean_skills(p["skills_offered"])),
+                json_dumps(validation.clean_skills(p["skills_sought"])),
                 int(p["show_name"]),
                 int(p["blocked"]),
                 p.get("joined_at") or now_iso(created),
@@ -142,7 +144,7 @@ def _insert_contacts(db: Database, workshop_id: int, rows: list, pmap: dict, cre
         values = clean_contact({k: c.get(k) for k in CONTACT_FIELDS})
         stamp = c.get("created_at") or now_iso(created)
         cols = ["workshop_id", "participant_id", *values, "created_at", "updated_at"]
-        cmap[c["id"]] = _insert(
+        cmap[c["id"]] = insert_row(
             db,
             f"INSERT INTO contacts ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
             [workshop_id, pmap[c["participant_id"]], *values.values(), stamp, stamp],
@@ -154,7 +156,7 @@ def _insert_ideas(db: Database, workshop_id: int, payload: Mapping, pmap: dict, 
     """Themes, then ideas placed in them by hand; returns the bundle's theme ids to the new ones."""
     tmap: dict[int, int] = {}
     for th in payload["themes"]:
-        tmap[th["id"]] = _insert(
+        tmap[th["id"]] = insert_row(
             db,
             "INSERT INTO themes (workshop_id, label, renamed, created_at) VALUES (?,?,?,?)",
             [
@@ -166,14 +168,14 @@ def _insert_ideas(db: Database, workshop_id: int, payload: Mapping, pmap: dict, 
         )
     for i in payload["ideas"]:
         stamp = i.get("created_at") or now_iso(created)
-        new_id = _insert(
+        new_id = insert_row(
             db,
             "INSERT INTO ideas (workshop_id, participant_id, text, tags, hidden, created_at, updated_at) VALUES (?,?,?,?,?,?,?)",
             [
                 workshop_id,
                 pmap[i["participant_id"]],
                 validation.clean_idea(i["text"]),
-                _dumps(_clean_tags(i.get("tags"))),
+                json_dumps(clean_idea_tags(i.get("tags"))),
                 int(i.get("hidden", False)),
                 stamp,
                 stamp,
@@ -189,7 +191,7 @@ def _insert_collectifs(
 ) -> None:
     """Collectifs with their members, contacts and next steps."""
     for col in rows:
-        new_col = _insert(
+        new_col = insert_row(
             db,
             "INSERT INTO collectifs (workshop_id, theme_id, name, created_at) VALUES (?,?,?,?)",
             [
@@ -246,7 +248,7 @@ def _within_limits(db: Database, payload: Mapping, *, into: int | None) -> None:
     ideas per participant (a bundle cannot smuggle 170,000 contacts under one person)."""
     already = 0
     if into is not None:
-        already = _one(db, "SELECT count(*) AS n FROM participants WHERE workshop_id = ?", [into])["n"]
+        already = query_one(db, "SELECT count(*) AS n FROM participants WHERE workshop_id = ?", [into])["n"]
     if already + len(payload["participants"]) > LIMITS["participants_per_workshop"]:
         raise ImportRefused("imp.too_many_participants", max=LIMITS["participants_per_workshop"])
     for table, limit in (
@@ -268,46 +270,46 @@ def workshop_rows(db: Database, workshop_id: int) -> dict:
 
 
 def _workshop_rows(db: Database, workshop_id: int) -> dict:
-    w = _one(db, "SELECT * FROM workshops WHERE id = ?", [workshop_id])
+    w = query_one(db, "SELECT * FROM workshops WHERE id = ?", [workshop_id])
     if not w:
         raise NotFound("err.no_workshop")
-    participants = _rows(db, "SELECT * FROM participants WHERE workshop_id = ? ORDER BY id", [workshop_id])
+    participants = query_rows(db, "SELECT * FROM participants WHERE workshop_id = ? ORDER BY id", [workshop_id])
     for p in participants:
-        p["skills_offered"], p["skills_sought"] = _loads(p["skills_offered"]), _loads(p["skills_sought"])
+        p["skills_offered"], p["skills_sought"] = json_loads(p["skills_offered"]), json_loads(p["skills_sought"])
         p["show_name"], p["blocked"] = bool(p["show_name"]), bool(p["blocked"])
-    contacts = [_contact_row(r) for r in _rows(db, "SELECT * FROM contacts WHERE workshop_id = ? ORDER BY id", [workshop_id])]
-    ideas = _rows(
+    contacts = [contact_row(r) for r in query_rows(db, "SELECT * FROM contacts WHERE workshop_id = ? ORDER BY id", [workshop_id])]
+    ideas = query_rows(
         db,
         "SELECT i.*, it.theme_id FROM ideas i LEFT JOIN idea_themes it ON it.idea_id = i.id WHERE i.workshop_id = ? ORDER BY i.id",
         [workshop_id],
     )
     for i in ideas:
-        i["tags"], i["hidden"] = _loads(i["tags"]), bool(i["hidden"])
+        i["tags"], i["hidden"] = json_loads(i["tags"]), bool(i["hidden"])
     cols = collectifs(db, workshop_id)
     return {
         "workshop": dict(w),
-        "rounds": _rows(db, "SELECT name, is_open, opened_at, ends_at FROM rounds WHERE workshop_id = ?", [workshop_id]),
+        "rounds": query_rows(db, "SELECT name, is_open, opened_at, ends_at FROM rounds WHERE workshop_id = ?", [workshop_id]),
         "participants": participants,
         "contacts": contacts,
         "ideas": ideas,
-        "themes": _rows(db, "SELECT id, label, renamed FROM themes WHERE workshop_id = ? ORDER BY id", [workshop_id]),
-        "votes": _rows(
+        "themes": query_rows(db, "SELECT id, label, renamed FROM themes WHERE workshop_id = ? ORDER BY id", [workshop_id]),
+        "votes": query_rows(
             db,
             "SELECT participant_id, theme_id, dots FROM votes WHERE workshop_id = ? ORDER BY theme_id, participant_id",
             [workshop_id],
         ),
         "collectifs": cols,
-        "merges": _rows(
+        "merges": query_rows(
             db, "SELECT kind, a_id, b_id, status, score FROM merges WHERE workshop_id = ? ORDER BY id", [workshop_id]
         ),
-        "ties": _rows(
+        "ties": query_rows(
             db, "SELECT participant_id, contact_a, contact_b FROM ties WHERE workshop_id = ? ORDER BY id", [workshop_id]
         ),
     }
 
 
 def previous_workshop(db: Database, workshop_id: int) -> int | None:
-    row = _one(db, "SELECT previous_id FROM workshops WHERE id = ?", [workshop_id])
+    row = query_one(db, "SELECT previous_id FROM workshops WHERE id = ?", [workshop_id])
     if not row:
         raise NotFound("err.no_workshop")
     return row["previous_id"]

@@ -8,10 +8,10 @@ from sqlite_utils import Database
 
 from workshop.errors import InvalidInput
 from workshop.model import Participant
-from workshop.store.base import _rows, write
-from workshop.store.participants import _fresh
-from workshop.store.rounds import _require_open
-from workshop.store.themes import _theme_in
+from workshop.store.base import query_rows, write
+from workshop.store.participants import reread_participant
+from workshop.store.rounds import require_open
+from workshop.store.themes import theme_in
 from workshop.store.workshops import get_workshop
 
 
@@ -24,13 +24,13 @@ def cast_votes(db: Database, participant: Participant, allocation: Mapping[int, 
         if dots:
             clean[int(theme_id)] = dots
     with write(db, participant.workshop_id):
-        _fresh(db, participant)
-        _require_open(db, participant.workshop_id, "vote", rehearsal=participant.rehearsal)
+        reread_participant(db, participant)
+        require_open(db, participant.workshop_id, "vote", rehearsal=participant.rehearsal)
         budget = get_workshop(db, participant.workshop_id).vote_dots
         if sum(clean.values()) > budget:
             raise InvalidInput("err.too_many_dots", max=budget)
         for theme_id in clean:
-            _theme_in(db, participant.workshop_id, theme_id)
+            theme_in(db, participant.workshop_id, theme_id)
         db.conn.execute("DELETE FROM votes WHERE participant_id = ?", [participant.id])
         db.conn.executemany(
             "INSERT INTO votes (participant_id, theme_id, workshop_id, dots) VALUES (?,?,?,?)",
@@ -40,5 +40,6 @@ def cast_votes(db: Database, participant: Participant, allocation: Mapping[int, 
 
 def votes_of(db: Database, participant_id: int) -> dict[int, int]:
     return {
-        r["theme_id"]: r["dots"] for r in _rows(db, "SELECT theme_id, dots FROM votes WHERE participant_id = ?", [participant_id])
+        r["theme_id"]: r["dots"]
+        for r in query_rows(db, "SELECT theme_id, dots FROM votes WHERE participant_id = ?", [participant_id])
     }

@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from workshop import config, engine, security, validation
-from workshop.errors import AccessDenied, InvalidInput, NotFound, SlowDown
+from workshop.errors import AccessDenied, InvalidInput, NotFound
 from workshop.model import LANGUAGES, LIMITS, PROJECTOR_VIEWS, RETENTION_DAYS, ROUNDS, Workshop
-from workshop.store.base import _insert, _json_object, _one, now_iso, write
+from workshop.store.base import insert_row, json_object, now_iso, query_one, write
 
 _WORKSHOP_COLUMNS = (
     "id, code, title, language, question, join_locked, retention_date, created_at, show_labels,"
@@ -36,7 +36,7 @@ def _workshop(row: Mapping) -> Workshop:
         vote_dots=row["vote_dots"],
         projector_view=row["projector_view"],
         version=row["version"],
-        settings=validation.clean_view_settings(_json_object(row["settings"])),
+        settings=validation.clean_view_settings(json_object(row["settings"])),
         grouped_at=row["grouped_at"],
     )
 
@@ -67,9 +67,9 @@ def create_workshop(
     with write(db, None):
         for _ in range(20):
             code = security.new_code()
-            if not _one(db, "SELECT 1 FROM workshops WHERE code = ?", [code]):
+            if not query_one(db, "SELECT 1 FROM workshops WHERE code = ?", [code]):
                 break
-        new_id = _insert(
+        new_id = insert_row(
             db,
             "INSERT INTO workshops (code, title, language, question, retention_date, created_at,"
             " facilitator_hash, secret, public_base_url, settings) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -99,7 +99,7 @@ def clean_base_url(url: object) -> str:
 
 
 def get_workshop(db: Database, workshop_id: int) -> Workshop:
-    row = _one(db, f"SELECT {_WORKSHOP_COLUMNS} FROM workshops WHERE id = ?", [workshop_id])
+    row = query_one(db, f"SELECT {_WORKSHOP_COLUMNS} FROM workshops WHERE id = ?", [workshop_id])
     if not row:
         raise NotFound("err.no_workshop")
     return _workshop(row)
@@ -107,7 +107,7 @@ def get_workshop(db: Database, workshop_id: int) -> Workshop:
 
 def workshop_by_code(db: Database, code: str) -> Workshop:
     code = validation.clean_code(code)
-    row = _one(db, f"SELECT {_WORKSHOP_COLUMNS} FROM workshops WHERE code = ?", [code])
+    row = query_one(db, f"SELECT {_WORKSHOP_COLUMNS} FROM workshops WHERE code = ?", [code])
     if not row:
         raise NotFound("err.no_workshop")
     return _workshop(row)
@@ -116,7 +116,7 @@ def workshop_by_code(db: Database, code: str) -> Workshop:
 def workshop_secret(db: Database, workshop_id: int) -> str:
     """The key export pseudonyms are made with: the workshop's secret keyed with the master key
     kept outside the database (config.pseudonym_master)."""
-    row = _one(db, "SELECT secret FROM workshops WHERE id = ?", [workshop_id])
+    row = query_one(db, "SELECT secret FROM workshops WHERE id = ?", [workshop_id])
     if not row:
         raise NotFound("err.no_workshop")
     key_dir = Path(db.file_path).parent if engine.of(db) == engine.SQLITE else config.data_dir()
@@ -126,51 +126,23 @@ def workshop_secret(db: Database, workshop_id: int) -> str:
 def authenticate_facilitator(
     db: Database, code: str, token: str, *, client: str = "local", limiter: security.RateLimiter | None = None
 ) -> Workshop:
-    """The workshop if the token is its facilitator token; the refusal says nothing more.
-
-    With a `limiter`: a client past its failure limit is told to wait (SlowDown) after a wrong
-    token, but the right token always gets in (checking it costs microseconds). A legacy argon2
-    hash is checked only when the client is under its limit, the attempt counted first.
-    """
+    """The workshop if the token is its facilitator token; the refusal says nothing more (the
+    policy, rate limits and hash upgrades, is security.admit_facilitator's)."""
     try:
         code = validation.clean_code(code)
     except InvalidInput:
         raise AccessDenied("err.facilitator") from None
-    row = _one(db, "SELECT id, facilitator_hash FROM workshops WHERE code = ?", [code])
-    # Verify against a dummy hash when the code is unknown, so timing reveals nothing.
-    stored = row["facilitator_hash"] if row else _DUMMY_HASH
-    legacy = security.is_legacy_hash(stored)
-    if limiter and legacy:
-        wait = limiter.attempt(client)
-        if wait > 0:
-            raise SlowDown("err.slow_down", seconds=int(wait) + 1)
-    try:
-        valid = security.verify_facilitator_token(stored, token or "")
-    except security.Busy:
-        raise SlowDown("err.slow_down", seconds=1) from None
-    if not valid or not row:
-        if limiter and not legacy:
-            wait = limiter.delay_for(client)
-            if wait > 0:
-                raise SlowDown("err.slow_down", seconds=int(wait) + 1)
-            limiter.failed(client)
-        raise AccessDenied("err.facilitator")
-    if limiter:
-        limiter.succeeded(client)
-    if legacy:  # upgrade once: later checks cost microseconds
+    row = query_one(db, "SELECT id, facilitator_hash FROM workshops WHERE code = ?", [code])
+    upgraded = security.admit_facilitator(row["facilitator_hash"] if row else None, token, client=client, limiter=limiter)
+    if upgraded:  # a legacy hash, replaced once: later checks cost microseconds
         with write(db, None):
-            db.conn.execute(
-                "UPDATE workshops SET facilitator_hash = ? WHERE id = ?", [security.hash_facilitator_token(token), row["id"]]
-            )
+            db.conn.execute("UPDATE workshops SET facilitator_hash = ? WHERE id = ?", [upgraded, row["id"]])
     return get_workshop(db, row["id"])
-
-
-_DUMMY_HASH = security.hash_facilitator_token(security.new_token())
 
 
 def version(db: Database, workshop_id: int) -> int:
     """The workshop's change counter: live views recompute only when it moves."""
-    row = _one(db, "SELECT version FROM workshops WHERE id = ?", [workshop_id])
+    row = query_one(db, "SELECT version FROM workshops WHERE id = ?", [workshop_id])
     if not row:
         raise NotFound("err.no_workshop")
     return row["version"]
@@ -204,7 +176,7 @@ def _int_between(value, low, high, field):
     return value
 
 
-def _iso_date(value) -> str:
+def iso_date(value) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     try:
@@ -215,7 +187,7 @@ def _iso_date(value) -> str:
 
 def _future_date(value) -> str:
     """A deletion date: today or later (a typo a year back would delete the workshop)."""
-    day = _iso_date(value)
+    day = iso_date(value)
     if day < dt.date.today().isoformat():
         raise InvalidInput("err.retention_past", date=_local_date(day))
     return day
@@ -230,7 +202,7 @@ def update_workshop(db: Database, workshop_id: int, **changes) -> Workshop:
     unknown = set(changes) - set(_SETTABLE)
     if unknown:
         raise InvalidInput("err.invalid", field=", ".join(sorted(unknown)))
-    if "retention_date" in changes and _iso_date(changes["retention_date"]) == get_workshop(db, workshop_id).retention_date:
+    if "retention_date" in changes and iso_date(changes["retention_date"]) == get_workshop(db, workshop_id).retention_date:
         del changes["retention_date"]  # unchanged: saving other settings never trips on it
     cleaned = {name: _SETTABLE[name](value) for name, value in changes.items()}
     if cleaned:
@@ -244,8 +216,8 @@ def update_view_settings(db: Database, workshop_id: int, **settings) -> dict:
     """Merge projector display settings (colour mode, filters) into the workshop's settings JSON;
     only known keys with allowed values are kept."""
     with write(db, workshop_id):
-        row = _one(db, "SELECT settings FROM workshops WHERE id = ?", [workshop_id])
-        current = validation.clean_view_settings({**_json_object(row["settings"]), **settings})
+        row = query_one(db, "SELECT settings FROM workshops WHERE id = ?", [workshop_id])
+        current = validation.clean_view_settings({**json_object(row["settings"]), **settings})
         db.conn.execute(
             "UPDATE workshops SET settings = ? WHERE id = ?",
             [json.dumps(current, ensure_ascii=False), workshop_id],
