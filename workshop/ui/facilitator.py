@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from workshop import demo, export, i18n, kit, links, network, rooms, store, templates, validation
 from workshop.model import Workshop
+from workshop.ui.messages import command
 from workshop.ui.session import get_db, on_db
 
 # Writes, for ui.command(fn, workshop_id, …): each one transaction, the room's version bumped.
@@ -109,3 +110,8 @@ def theme_help(ideas, contacts, names: dict, *, lang: str) -> str:
     texts = ideas["text"].tolist() if not ideas.empty else []
     needs = network.who_can_help(tags, contacts, texts=texts, circle_words=i18n.circle_words())
     return i18n.say(network.describe_help(needs, names), lang)
+
+
+def act(w: Workshop, fn: Callable, *args, success: str | None = None, **kwargs) -> Callable[[], None]:
+    """A console callback running the write `fn(db, w.id, …)` (one of the names above), reported."""
+    return command(fn, w.id, *args, success=success, **kwargs)
