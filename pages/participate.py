@@ -6,14 +6,14 @@ front door, workshop/web.py) and presses the hidden follow button only when the 
 opened another round (or, in the collectifs round, when the room changed).
 """
 
-import datetime as dt
-
 import streamlit as st
 
 from workshop import ui
 from workshop.errors import StorageError, WorkshopError
-from workshop.model import CENSUS_MIN_CONTACTS, CIRCLES, FLOWS, LIMITS, REGIONS, ROUNDS, SECTORS, Mine, Round
+from workshop.model import CIRCLES, LIMITS, ROUNDS, SECTORS, Mine, Round
 from workshop.ui import phone
+from workshop.ui import phone_census as census
+from workshop.ui import phone_forms as forms
 
 token = st.query_params.get("p", "")
 known = st.session_state.get("me_known")
@@ -46,18 +46,6 @@ except StorageError as exc:
 suggestions = ui.skill_suggestions(ui.database(), workshop.id)
 
 
-def circle_name(c: str) -> str:
-    return ui.t(f"circle.{c}")
-
-
-def flow_name(f: str) -> str:
-    return ui.t(f"flow.{f}")
-
-
-def scale_name(v: int) -> str:
-    return ui.t(f"scale.{v}")
-
-
 # Every element costs the server a wake-up on each of 200 phones' reruns: the header is one
 # element. The language switch has a row of its own whose height is known before Streamlit
 # draws it (a switch beside the greeting wrapped under it a moment later: the form jumped).
@@ -83,142 +71,10 @@ section = st.segmented_control(
 section = section or now_round
 
 
-def round_banner(name: str, mine: Mine) -> bool:
-    """Show why a round is read-only; True when it accepts writes."""
-    r = mine.rounds[name]
-    if r.is_open:
-        return True
-    key = "round.closed_banner" if r.opened_at else "round.not_yet"
-    st.warning(ui.t(key, round=f"round.{name}"))
-    return False
-
-
 # ---------------------------------------------------------------- lists
 
 
-def manage_list(kind: str, items: list[dict], line, option, delete, writable: bool, done: str) -> None:
-    """The list as ONE Markdown block, then one picker with edit and delete: a phone's rerun stays
-    a handful of elements however long the list (each element costs the server a wake-up)."""
-    if not items:
-        return
-    st.markdown("  \n".join(line(item) for item in reversed(items)))
-    ids = [item["id"] for item in reversed(items)]
-    labels = {item["id"]: option(item) for item in items}
-    if st.session_state.get(f"pick_{kind}") not in ids:  # deleted meanwhile, or a forged value
-        st.session_state[f"pick_{kind}"] = ids[0]
-    picked = st.session_state[f"pick_{kind}"]
-    with st.container(horizontal=True, vertical_alignment="bottom"):
-        st.selectbox(ui.t("me.pick"), ids, format_func=lambda i: labels.get(i, "?"), key=f"pick_{kind}")
-        if writable:
-            st.button(
-                ui.t("me.edit"),
-                key=f"edit_{kind}",
-                on_click=lambda: st.session_state.update(me_editing=(kind, st.session_state.get(f"pick_{kind}"))),
-            )
-        # A tap on a phone can land on the wrong button: deleting asks once more, by name.
-        st.button(
-            ui.t("me.delete"),
-            key=f"del_{kind}",
-            on_click=lambda: st.session_state.update({f"confirm_{kind}": st.session_state.get(f"pick_{kind}")}),
-        )
-    if st.session_state.get(f"confirm_{kind}") != picked:
-        st.session_state.pop(f"confirm_{kind}", None)  # another item was picked meanwhile
-        return
-
-    def confirmed() -> None:
-        st.session_state.pop(f"confirm_{kind}", None)
-        delete(picked)
-
-    with st.container(border=True):
-        st.markdown(ui.escape_md(ui.t("me.confirm_delete", label=labels[picked])))
-        with st.container(horizontal=True):
-            st.button(ui.t("me.delete"), type="primary", key=f"del_yes_{kind}", on_click=ui.guarded(confirmed, success=done))
-            st.button(ui.t("me.cancel"), key=f"del_no_{kind}", on_click=lambda: st.session_state.pop(f"confirm_{kind}", None))
-
-
-def contact_line(c: dict) -> str:
-    details = [circle_name(c["circle"])] + (["💤"] if c["dormant"] else []) + [flow_name(f) for f in c["flows"]]
-    return f"**{ui.escape_md(c['label'])}** · " + ui.escape_md(" · ".join(details))
-
-
-def contact_option(c: dict) -> str:
-    return f"{c['label']} ({circle_name(c['circle'])})"
-
-
-def idea_line(idea: dict) -> str:
-    text = "• " + ui.escape_md(idea["text"]).replace("  \n", " ")
-    return text + (" " + ui.escape_md(ui.t("me.hidden_by_facilitator")) if idea["hidden"] else "")
-
-
 # ---------------------------------------------------------------- contacts
-
-
-def contact_detail_fields(prefix: str, current: dict | None = None) -> None:
-    """The optional fields of a contact, keyed by prefix (shared by the add and edit forms)."""
-    cur = current or {}
-    c1, c2 = st.columns(2)
-    c1.select_slider(
-        ui.t("field.strength"), [1, 2, 3], value=cur.get("strength", 2), format_func=scale_name, key=f"{prefix}_strength"
-    )
-    c2.select_slider(ui.t("field.trust"), [1, 2, 3], value=cur.get("trust", 2), format_func=scale_name, key=f"{prefix}_trust")
-    c1, c2 = st.columns([3, 2])
-    c1.checkbox(ui.t("field.dormant"), value=cur.get("dormant", False), key=f"{prefix}_dormant")
-    c2.number_input(
-        ui.t("field.last_contact"), 1900, dt.date.today().year, value=cur.get("last_contact_year"), step=1, key=f"{prefix}_year"
-    )
-    st.pills(
-        ui.t("field.flows"),
-        FLOWS,
-        selection_mode="multi",
-        default=cur.get("flows") or None,
-        format_func=flow_name,
-        key=f"{prefix}_flows",
-    )
-    c1, c2 = st.columns(2)
-    region_options = list(REGIONS)
-    if cur.get("region") and cur["region"] not in region_options:
-        region_options.append(cur["region"])
-    c1.selectbox(
-        ui.t("field.region"),
-        region_options,
-        index=region_options.index(cur["region"]) if cur.get("region") else None,
-        accept_new_options=True,
-        key=f"{prefix}_region",
-        placeholder="—",
-    )
-    c2.text_input(ui.t("field.city"), value=cur.get("city", ""), max_chars=LIMITS["place"], key=f"{prefix}_city")
-    c1, c2 = st.columns(2)
-    c1.text_input(ui.t("field.organisation"), value=cur.get("organisation", ""), max_chars=LIMITS["place"], key=f"{prefix}_org")
-    sector_options = list(SECTORS)
-    if cur.get("sector") and cur["sector"] not in sector_options:
-        sector_options.append(cur["sector"])
-    c2.selectbox(
-        ui.t("field.sector"),
-        sector_options,
-        index=sector_options.index(cur["sector"]) if cur.get("sector") else None,
-        accept_new_options=True,
-        key=f"{prefix}_sector",
-        placeholder="—",
-    )
-    st.text_input(ui.t("field.contact_skills"), value=", ".join(cur.get("skills", [])), max_chars=300, key=f"{prefix}_skills")
-
-
-def contact_fields_from_state(prefix: str) -> dict:
-    s = st.session_state
-    return {
-        "label": s.get(f"{prefix}_label", ""),
-        "circle": s.get(f"{prefix}_circle"),
-        "strength": s.get(f"{prefix}_strength", 2),
-        "trust": s.get(f"{prefix}_trust", 2),
-        "dormant": s.get(f"{prefix}_dormant", False),
-        "last_contact_year": s.get(f"{prefix}_year"),
-        "flows": s.get(f"{prefix}_flows") or [],
-        "region": s.get(f"{prefix}_region") or "",
-        "city": s.get(f"{prefix}_city", ""),
-        "organisation": s.get(f"{prefix}_org", ""),
-        "sector": s.get(f"{prefix}_sector") or "",
-        "skills": s.get(f"{prefix}_skills", ""),
-    }
 
 
 def link_box() -> None:
@@ -229,30 +85,26 @@ def link_box() -> None:
     with st.container(border=True):
         st.info(ui.t("me.keep_link"))
         ui.copyable(phone.participant_url(workshop, token), label=ui.t("me.link_copy_hint"))
-        st.button(ui.t("me.keep_link_done"), key="me_link_done", on_click=hide_link_box)
-
-
-def hide_link_box() -> None:
-    st.session_state["me_show_link"] = False
+        st.button(ui.t("me.keep_link_done"), key="me_link_done", on_click=forms.hide_link_box)
 
 
 def add_contact(sid: str) -> None:
     """Form callback: write, confirm from the database, then rotate the form (clears it)."""
     prefix = f"nc_{sid}"
     try:
-        cid = phone.add_contact(me, submission_id=sid, **contact_fields_from_state(prefix))
+        cid = phone.add_contact(me, submission_id=sid, **forms.contact_fields_from_state(prefix))
         saved = phone.contact(me, cid)
     except WorkshopError as exc:
         ui.failed(exc, str(st.session_state.get(f"{prefix}_label") or ""))
         return
     ui.flash(ui.t("me.added", label=saved["label"]))
     ui.rotate_submission("contact")
-    hide_link_box()
+    forms.hide_link_box()
     st.session_state["me_focus"] = True
 
 
 def contacts_section(mine: Mine) -> None:
-    writable = round_banner("contacts", mine)
+    writable = forms.round_banner("contacts", mine)
     if writable:
         sid = ui.submission_id("contact")
         prefix = f"nc_{sid}"
@@ -263,9 +115,9 @@ def contacts_section(mine: Mine) -> None:
         with st.form(f"contact_form_{sid}", border=True, enter_to_submit=True):
             st.markdown(f"**{ui.t('me.add_contact')}**")
             st.text_input(ui.t("field.label"), max_chars=LIMITS["label"], key=f"{prefix}_label", placeholder="M. D.")
-            st.pills(ui.t("field.circle"), CIRCLES, format_func=circle_name, key=f"{prefix}_circle")
+            st.pills(ui.t("field.circle"), CIRCLES, format_func=forms.circle_name, key=f"{prefix}_circle")
             if details:
-                contact_detail_fields(prefix)
+                forms.contact_detail_fields(prefix)
             st.form_submit_button(
                 ui.t("me.add_button"), type="primary", on_click=add_contact, args=(sid,), use_container_width=True
             )
@@ -279,94 +131,25 @@ def contacts_section(mine: Mine) -> None:
     st.caption(count)
     if not mine.contacts:
         st.caption(ui.t("me.no_contacts"))
-    manage_list("contact", mine.contacts, contact_line, contact_option, _delete_contact, writable, ui.t("me.deleted"))
+    forms.manage_list(
+        "contact", mine.contacts, forms.contact_line, forms.contact_option, _delete_contact, writable, ui.t("me.deleted")
+    )
     if writable:
-        census_step(len(mine.contacts))
-
-
-def census_step(n_contacts: int) -> None:
-    """ "Qui se connaît ?": one contact at a time, the others as chips; resumes where it stopped."""
-    if n_contacts < CENSUS_MIN_CONTACTS:
-        st.caption(ui.t("census.offer", n=CENSUS_MIN_CONTACTS))
-        return
-    state = phone.census_of(me.id)
-    st.header(ui.t("census.title"), anchor=False)
-    if state.left_out:
-        st.caption(ui.t("census.left_out", n=state.covered, more=state.left_out))
-    card = state.card
-    if card is None:
-        st.caption(ui.t("census.done", ties=state.ties))
-        return
-    # Once begun, the next card is shown straight away (after a reload too) unless put off.
-    opened = st.session_state.get("me_census_open", state.asked > 0)
-    if not opened:
-        st.caption(ui.t("census.intro"))
-        st.button(
-            ui.t("census.start", n=card.left),
-            key="me_census_start",
-            type="primary",
-            on_click=lambda: st.session_state.update(me_census_open=True),
-        )
-        return
-    sid = ui.submission_id("census")
-    cid = card.contact["id"]
-    shown = [c["id"] for c in card.choices]
-    labels = {c["id"]: c["label"] for c in card.choices}
-    with st.form(f"census_{cid}_{sid}", border=True):
-        st.pills(
-            f"**{ui.escape_md(ui.t('census.knows', label=card.contact['label']))}**",
-            shown,
-            selection_mode="multi",
-            default=card.known,
-            format_func=lambda i: labels.get(i, "?"),
-            key=f"census_pick_{sid}",
-        )
-        st.caption(ui.t("census.none_hint"))
-        with st.container(horizontal=True):
-            st.form_submit_button(
-                ui.t("census.next"), type="primary", on_click=_answer_card, args=(cid, card.contact["label"], shown, sid)
-            )
-            st.form_submit_button(ui.t("census.later"), on_click=lambda: st.session_state.update(me_census_open=False))
-    st.caption(ui.t("census.progress", asked=state.asked, pairs=state.pairs, ties=state.ties, left=card.left))
-
-
-def _answer_card(contact_id: int, label: str, shown: list[int], sid: str) -> None:
-    """Form callback: the card's answer written, confirmed by the next card read from the database."""
-    knows = st.session_state.get(f"census_pick_{sid}") or []
-    try:
-        phone.record_ties(me, contact_id, knows=knows, shown=shown, submission_id=sid)
-    except WorkshopError as exc:
-        ui.failed(exc)
-        return
-    ui.flash(ui.t("census.saved", label=label))
-    ui.rotate_submission("census")
+        census.census_step(me, len(mine.contacts))
 
 
 def _delete_contact(contact_id: int) -> None:
     phone.delete_contact(me, contact_id)
 
 
-def stop_editing() -> None:
-    """Closed with its cross or Escape: the dialog must not come back on the next rerun."""
-    st.session_state.pop("me_editing", None)
-
-
-def close_if_saved() -> None:
-    """A dialog reruns alone: once its save went through, the whole page redraws (and the dialog
-    closes); a refusal is shown in the dialog, with the input still there."""
-    if "me_editing" not in st.session_state:
-        st.rerun()
-    ui.show_flashes()
-
-
-@st.dialog(ui.t("me.edit_contact"), width="medium", on_dismiss=stop_editing)
+@st.dialog(ui.t("me.edit_contact"), width="medium", on_dismiss=forms.stop_editing)
 def edit_contact_dialog(c: dict, n_contacts: int) -> None:
-    close_if_saved()
+    forms.close_if_saved()
     prefix = f"ec_{c['id']}"
     with st.form(f"edit_contact_{c['id']}", border=False):
         st.text_input(ui.t("field.label"), value=c["label"], max_chars=LIMITS["label"], key=f"{prefix}_label")
-        st.pills(ui.t("field.circle"), CIRCLES, default=c["circle"], format_func=circle_name, key=f"{prefix}_circle")
-        contact_detail_fields(prefix, c)
+        st.pills(ui.t("field.circle"), CIRCLES, default=c["circle"], format_func=forms.circle_name, key=f"{prefix}_circle")
+        forms.contact_detail_fields(prefix, c)
         others, known = phone.contact_partners(me.id, c["id"])
         labels = {o["id"]: o["label"] for o in others}
         if others:
@@ -391,7 +174,7 @@ def _update_contact(contact_id: int, prefix: str, partners: list[int]) -> None:
     # The ties shown in the dialog, as ticked now.
     knows = st.session_state.get(f"{prefix}_knows") or []
     ties = (knows, partners, f"edit-{ui.submission_id('census')}") if partners else None
-    phone.update_contact(me, contact_id, contact_fields_from_state(prefix), ties=ties)
+    phone.update_contact(me, contact_id, forms.contact_fields_from_state(prefix), ties=ties)
     if partners:
         ui.rotate_submission("census")
     st.session_state.pop("me_editing", None)
@@ -420,7 +203,7 @@ def _save_skills() -> None:
 
 
 def tag_options() -> list[str]:
-    return [circle_name(c) for c in CIRCLES] + list(SECTORS) + suggestions
+    return [forms.circle_name(c) for c in CIRCLES] + list(SECTORS) + suggestions
 
 
 def add_idea(sid: str) -> None:
@@ -444,7 +227,7 @@ def add_idea(sid: str) -> None:
         return
     ui.flash(ui.t("me.posted"))
     ui.rotate_submission("idea")
-    hide_link_box()
+    forms.hide_link_box()
     st.session_state["me_focus"] = True
 
 
@@ -452,7 +235,7 @@ def ideas_section(mine: Mine) -> None:
     if workshop.question:
         with st.container(border=True):
             st.markdown(f"**{ui.escape_md(workshop.question)}**")
-    writable = round_banner("ideas", mine)
+    writable = forms.round_banner("ideas", mine)
     if writable:
         sid = ui.submission_id("idea")
         prefix = f"ni_{sid}"
@@ -482,12 +265,12 @@ def ideas_section(mine: Mine) -> None:
     st.header(ui.t("me.my_ideas"), anchor=False)
     if not mine.ideas:
         st.caption(ui.t("me.no_ideas"))
-    manage_list("idea", mine.ideas, idea_line, lambda i: i["text"][:60], _withdraw, writable, ui.t("me.withdrawn"))
+    forms.manage_list("idea", mine.ideas, forms.idea_line, lambda i: i["text"][:60], _withdraw, writable, ui.t("me.withdrawn"))
 
 
-@st.dialog(ui.t("me.edit_idea"), width="medium", on_dismiss=stop_editing)
+@st.dialog(ui.t("me.edit_idea"), width="medium", on_dismiss=forms.stop_editing)
 def edit_idea_dialog(idea: dict) -> None:
-    close_if_saved()
+    forms.close_if_saved()
     with st.form(f"edit_idea_{idea['id']}", border=False):
         st.text_area(ui.t("field.idea"), value=idea["text"], max_chars=LIMITS["idea"], key=f"ei_{idea['id']}")
         st.form_submit_button(
@@ -510,7 +293,7 @@ def _withdraw(idea_id: int) -> None:
 
 
 def vote_section(mine: Mine) -> None:
-    writable = round_banner("vote", mine)
+    writable = forms.round_banner("vote", mine)
     version = phone.version(workshop.id)
     my_dots = phone.votes_of(me.id)
     cards = ui.theme_cards(ui.database(), workshop.id, version)
@@ -552,12 +335,12 @@ def _vote(theme_ids: list[int]) -> None:
 
 
 def collectifs_section(mine: Mine) -> None:
-    writable = round_banner("collectifs", mine)
+    writable = forms.round_banner("collectifs", mine)
     groups = phone.collectifs(workshop.id)
     if not groups:
         st.info(ui.t("me.no_collectifs"))
         return
-    labels = {c["id"]: f"{c['label']} ({circle_name(c['circle'])})" for c in mine.contacts}
+    labels = {c["id"]: f"{c['label']} ({forms.circle_name(c['circle'])})" for c in mine.contacts}
     for group in groups:
         member = any(m["id"] == me.id for m in group["members"])
         with st.container(border=True):
@@ -641,7 +424,7 @@ def place_section(mine: Mine) -> None:
         return
     st.session_state["me_place"] = True
     place = phone.my_place(workshop.id, me.id)
-    holes_summary(place["holes"], place["median"])
+    forms.holes_summary(place["holes"], place["median"])
     st.header(ui.t("me.shared_contacts"), anchor=False)
     if not place["shared"]:
         st.caption(ui.t("me.no_shared"))
@@ -650,28 +433,8 @@ def place_section(mine: Mine) -> None:
         ui.plain(f"{item['label']} — {ui.t('con.known_by')} {', '.join(who)}")
     st.header(ui.t("me.same_circles"), anchor=False)
     for item in place["neighbours"]:
-        shared = [circle_name(c) for c in item["circles"]] + item["regions"]
+        shared = [forms.circle_name(c) for c in item["circles"]] + item["regions"]
         ui.plain(f"{item['name'] or ui.t('place.someone')} — {', '.join(shared)}")
-
-
-def holes_summary(mine: dict | None, median: dict) -> None:
-    """How this participant's network compares with the room's, in plain words."""
-    st.header(ui.t("place.holes_title"), anchor=False)
-    if not mine or not mine["answered"]:
-        st.caption(ui.t("place.holes_unknown"))
-        return
-    med = median["groups"]
-    shown = ui.number(int(med)) if med == int(med) else f"{med:.1f}".replace(".", "," if ui.lang() == "fr" else ".")
-    key = "place.holes_one" if mine["groups"] <= 1 else "place.holes_text"
-    st.markdown(ui.t(key, degree=mine["degree"], groups=mine["groups"], median=shown))
-    if median["participants"] < 2:
-        st.caption(ui.t("place.holes_alone"))
-    elif mine["groups"] > median["groups"]:
-        st.caption(ui.t("place.holes_more"))
-    elif mine["groups"] < median["groups"]:
-        st.caption(ui.t("place.holes_less"))
-    else:
-        st.caption(ui.t("place.holes_same"))
 
 
 def open_editor(mine: Mine) -> None:
@@ -687,12 +450,6 @@ def open_editor(mine: Mine) -> None:
         edit_contact_dialog(found, len(mine.contacts))
     else:
         edit_idea_dialog(found)
-
-
-def display_round(name: str, mine: Mine) -> None:
-    """A round the room only watches: the catalogue's `round_text.<name>` while it is open."""
-    if round_banner(name, mine):
-        st.markdown(ui.t(f"round_text.{name}"))
 
 
 SECTION_VIEWS = {
@@ -723,7 +480,7 @@ def section_view(name: str) -> None:
     ui.show_flashes()
     open_editor(mine)
     # A round without a section of its own is display-only (a pause, a talk): its text, when open.
-    SECTION_VIEWS.get(name, lambda mine: display_round(name, mine))(mine)
+    SECTION_VIEWS.get(name, lambda mine: forms.display_round(name, mine))(mine)
     if name == "place":
         st.divider()
         ui.delete_my_data(me)
