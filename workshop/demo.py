@@ -11,9 +11,8 @@ import random
 import unicodedata
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from workshop import security, store
+from workshop.engine import Database
 from workshop.errors import InvalidInput
 from workshop.model import CIRCLES, FLOWS, JOIN_LIMITS, REGIONS, Participant, Workshop
 

@@ -13,11 +13,25 @@ import functools
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
 _URL_PREFIXES = ("postgresql://", "postgres://")
+
+
+class Database(Protocol):
+    """What the store needs of an open connection, on either engine (the two adapters:
+    sqlite_utils' Database for a SQLite file, PgDatabase for PostgreSQL): the raw connection for
+    statements, `execute` (a cursor of tuples) and `query` (dicts)."""
+
+    conn: Any
+
+    def execute(self, sql: str, params: Iterable | Mapping = ...) -> Any: ...
+
+    def query(self, sql: str, params: Iterable | Mapping = ...) -> Iterator[dict]: ...
+
+    def close(self) -> None: ...
 
 
 def kind(target: object) -> str:

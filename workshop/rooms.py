@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlite_utils import Database
 
 from workshop import census, network, store, themes
+from workshop.engine import Database
 from workshop.model import Workshop
 from workshop.network import Room
 

@@ -9,9 +9,8 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 
-from sqlite_utils import Database
-
 from workshop import store, validation
+from workshop.engine import Database
 from workshop.errors import InvalidInput
 from workshop.model import LANGUAGES, LIMITS, RETENTION_DAYS, ROUNDS, Workshop
 

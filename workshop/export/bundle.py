@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from sqlite_utils import Database
 
 from workshop import report, rooms
+from workshop.engine import Database
 from workshop.export.cells import csv_bytes, xlsx_bytes
 from workshop.export.graphs import GraphFiles, graph_files
 from workshop.export.payload import check_level, payload_of

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import json
 
-from sqlite_utils import Database
-
 from workshop import resolve, rooms, security, store, validation
+from workshop.engine import Database
 from workshop.errors import InvalidInput
 from workshop.model import CONTACT_FIELDS, EXPORT_LEVELS
 from workshop.rooms import Reading

@@ -9,9 +9,8 @@ import json
 import sqlite3
 import zipfile
 
-from sqlite_utils import Database
-
 from workshop import config, security, store
+from workshop.engine import Database
 from workshop.errors import ImportRefused, InvalidInput
 from workshop.export.payload import FORMAT, FORMAT_VERSION, READABLE_VERSIONS
 from workshop.model import CIRCLES, FLOWS, IMPORTABLE_LEVELS, LANGUAGES, Workshop

@@ -9,10 +9,9 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
-from sqlite_utils import Database
-
 from workshop import db as dbmod
 from workshop import engine
+from workshop.engine import Database
 from workshop.errors import InvalidInput, NotFound, StorageError
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlite_utils import Database
-
 from workshop import validation
+from workshop.engine import Database
 from workshop.errors import AccessDenied, NotFound
 from workshop.model import LIMITS, Participant
 from workshop.store.base import change_one, insert_row, now_iso, query_one, query_rows, write

@@ -6,9 +6,9 @@ import datetime as dt
 from collections.abc import Mapping
 
 import pandas as pd
-from sqlite_utils import Database
 
 from workshop import validation
+from workshop.engine import Database
 from workshop.errors import AccessDenied, InvalidInput, NotFound
 from workshop.model import CONTACT_FIELDS, LIMITS, Participant
 from workshop.store.base import change_one, insert_row, json_dumps, json_loads, now_iso, query_one, query_rows, write

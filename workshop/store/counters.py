@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
+from workshop.engine import Database
 from workshop.store.base import query_one
 
 

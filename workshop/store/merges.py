@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
-from sqlite_utils import Database
 
+from workshop.engine import Database
 from workshop.errors import InvalidInput, NotFound
 from workshop.store.base import change_one, now_iso, query_one, query_rows, write
 from workshop.store.participants import get_participant

@@ -7,9 +7,9 @@ import json
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
-from sqlite_utils import Database
 
 from workshop import engine, security, validation
+from workshop.engine import Database
 from workshop.errors import AccessDenied, InvalidInput, NotFound, RoundClosed, SlowDown
 from workshop.model import LIMITS, Participant, Workshop
 from workshop.store.base import change_one, json_dumps, json_loads, now_iso, query_one, query_rows, write

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlite_utils import Database
-
 from workshop import engine
+from workshop.engine import Database
 from workshop.store.base import change_one, query_rows, write
 
 

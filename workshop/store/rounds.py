@@ -6,8 +6,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping
 
-from sqlite_utils import Database
-
+from workshop.engine import Database
 from workshop.errors import InvalidInput, NotFound, RoundClosed
 from workshop.model import ROUNDS, Round
 from workshop.store.base import now_iso, query_one, query_rows, write

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
-from sqlite_utils import Database
 
 from workshop import validation
+from workshop.engine import Database
 from workshop.errors import InvalidInput, NotFound
 from workshop.model import LIMITS
 from workshop.store.base import insert_row, now_iso, query_one, query_rows, write

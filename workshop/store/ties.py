@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Iterable
 
 import pandas as pd
-from sqlite_utils import Database
 
 from workshop import validation
+from workshop.engine import Database
 from workshop.errors import InvalidInput, NotFound
 from workshop.model import LIMITS, Participant
 from workshop.store.base import now_iso, query_one, query_rows, write

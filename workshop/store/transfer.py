@@ -6,9 +6,8 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 
-from sqlite_utils import Database
-
 from workshop import security, validation
+from workshop.engine import Database
 from workshop.errors import ImportRefused, NotFound
 from workshop.model import CONTACT_FIELDS, LIMITS, ROUNDS
 from workshop.store.base import insert_row, json_dumps, json_loads, now_iso, query_one, query_rows, snapshot, write

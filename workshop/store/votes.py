@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlite_utils import Database
-
+from workshop.engine import Database
 from workshop.errors import InvalidInput
 from workshop.model import Participant
 from workshop.store.base import query_rows, write

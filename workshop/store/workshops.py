@@ -7,9 +7,8 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from workshop import config, engine, security, validation
+from workshop.engine import Database
 from workshop.errors import AccessDenied, InvalidInput, NotFound
 from workshop.model import LANGUAGES, LIMITS, PROJECTOR_VIEWS, RETENTION_DAYS, ROUNDS, Workshop
 from workshop.store.base import insert_row, json_object, now_iso, query_one, write

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 import streamlit as st
-from sqlite_utils import Database
 
 from workshop import config
 from workshop import db as dbmod
+from workshop.engine import Database
 from workshop.i18n import count as i18n_count
 from workshop.i18n import language_name
 from workshop.i18n import number as i18n_number
