@@ -313,6 +313,23 @@ def _wall_labels(g: ig.Graph, keep: set[int], at: dict, sizes: dict, texts: dict
     )
 
 
+def _wall_caption_note(fig: go.Figure, caption: list[str]) -> None:
+    """The caption under a wall figure's plot, in the wall's large type."""
+    fig.add_annotation(
+        text="<br>".join(_esc(line) for line in caption),
+        showarrow=False,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        align="left",
+        xanchor="left",
+        yanchor="top",
+        yshift=-8,
+        font={"size": WALL_LABEL_PX, "color": "#333333"},
+    )
+
+
 def _wall_layout(fig: go.Figure, wall: tuple[int, int], extra: int, caption: list[str]) -> None:
     """The wall's canvas: its width, the legend above, the caption under the plot."""
     fig.update_layout(
@@ -322,19 +339,7 @@ def _wall_layout(fig: go.Figure, wall: tuple[int, int], extra: int, caption: lis
         autosize=False,
     )
     if caption:
-        fig.add_annotation(
-            text="<br>".join(_esc(line) for line in caption),
-            showarrow=False,
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=0,
-            align="left",
-            xanchor="left",
-            yanchor="top",
-            yshift=-8,
-            font={"size": WALL_LABEL_PX, "color": "#333333"},
-        )
+        _wall_caption_note(fig, caption)
 
 
 HULL_FILL, HULL_LINE = "rgba(31,95,191,0.07)", "rgba(31,95,191,0.30)"  # one tint: families keep the colours
@@ -693,19 +698,7 @@ def community_figure(
     fig.update_yaxes(visible=False, range=[0, 1])
     fig = _base(fig, height=height, legend=False)
     fig.update_layout(margin=WALL_MARGIN | {"b": WALL_MARGIN["b"] + extra}, title=None)
-    fig.add_annotation(
-        text="<br>".join(_esc(line) for line in caption),
-        showarrow=False,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        align="left",
-        xanchor="left",
-        yanchor="top",
-        yshift=-8,
-        font={"size": WALL_LABEL_PX, "color": "#333333"},
-    )
+    _wall_caption_note(fig, caption)
     if wall:
         fig.update_layout(width=wall[0] + WALL_MARGIN["l"] + WALL_MARGIN["r"], autosize=False)
     return fig

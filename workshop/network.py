@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from workshop import resolve
-from workshop.model import FLOWS, MARKET_FLOWS, NON_MARKET_FLOWS, Words
+from workshop.model import CONTACT_FIELDS, FLOWS, MARKET_FLOWS, NON_MARKET_FLOWS, Words
 
 _RNG_LOCK = threading.Lock()
 
@@ -69,22 +69,7 @@ def build_graph(room: Room, *, organisations: bool = False, filters: dict | None
         vertices[f"p{pid}"] = {"kind": "participant", "label": name, "rows": [], "since": str(joined[pid] or "")}
     edges: dict[tuple[str, str], dict] = {}
     # Column lists zipped into dicts: several times faster than DataFrame.to_dict on Arrow strings.
-    used = (
-        "id",
-        "participant_id",
-        "label",
-        "circle",
-        "strength",
-        "trust",
-        "dormant",
-        "last_contact_year",
-        "flows",
-        "region",
-        "city",
-        "organisation",
-        "sector",
-        "created_at",
-    )
+    used = ("id", "participant_id", *(f for f in CONTACT_FIELDS if f != "skills"), "created_at")
     columns = {c: contacts[c].tolist() if c in contacts else [""] * len(contacts) for c in used}
     for row in (dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)):
         owner = f"p{row['participant_id']}"
