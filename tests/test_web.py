@@ -256,6 +256,24 @@ def test_the_join_form_refuses_other_sites_and_long_bodies(db, database):
     assert names(db, workshop) == []
 
 
+def test_a_join_for_a_host_name_this_laptop_does_not_answer_to_is_refused(db, database, monkeypatch):
+    """DNS rebinding: a page on another site's name, pointed at the laptop, posts a join from a
+    participant's browser (same origin as far as the browser knows). Failing before: 303, joined."""
+    monkeypatch.setenv("WORKSHOP_PUBLIC_URL", "http://atelier.example.org:8501")
+    monkeypatch.setenv("WORKSHOP_ALLOWED_HOSTS", "salle.local, mon-atelier.fr")
+    workshop, _ = store.create_workshop(db, title="Atelier")
+    door = join_door(database)
+    fields = {"code": workshop.code, "name": "Mallory", "token": "R" * 32, "lang": "fr"}
+    rebinding = {"Host": "rebind.evil.example:8501", "Origin": "http://rebind.evil.example:8501", "Sec-Fetch-Site": "same-origin"}
+    status, _, body = post_join(door, fields, **rebinding)
+    assert status == 403 and "Adresse non reconnue" in body.decode()
+    assert names(db, workshop) == []
+    for n, host in enumerate(("192.168.1.20:8501", "[fe80::1]:8501", "localhost:8501", "atelier.example.org", "mon-atelier.fr")):
+        ok = {"Host": host, "Origin": f"http://{host}", "Sec-Fetch-Site": "same-origin"}
+        assert post_join(door, fields | {"name": f"Invité {n}", "token": f"{n}" * 32}, **ok)[0] == 303, host
+    assert len(names(db, workshop)) == 5
+
+
 def test_a_flood_of_random_codes_costs_the_database_a_bounded_number_of_reads(db, database):
     workshop, _ = store.create_workshop(db, title="Atelier")
     reads = []

@@ -82,6 +82,12 @@ def trusted_proxy() -> str:
     return os.environ.get("WORKSHOP_TRUSTED_PROXY", "")
 
 
+def allowed_hosts() -> tuple[str, ...]:
+    """WORKSHOP_ALLOWED_HOSTS: more host names the front door accepts a join for (comma list),
+    besides IP addresses, localhost, *.local and the public address's host."""
+    return tuple(h.strip().lower() for h in os.environ.get("WORKSHOP_ALLOWED_HOSTS", "").split(",") if h.strip())
+
+
 def joins_per_address() -> int:
     """WORKSHOP_JOINS_PER_ADDRESS: joins one client address may make per 10 minutes on one server."""
     return int(os.environ.get("WORKSHOP_JOINS_PER_ADDRESS", "1500"))

@@ -16,6 +16,7 @@ import gzip
 import hashlib
 import importlib.metadata
 import importlib.util
+import ipaddress
 import json
 import os
 import re
@@ -344,6 +345,8 @@ class FrontDoor:
             return await self._page(request)
         if not _same_origin(request):
             return PlainTextResponse("Requête refusée (autre site) · Request refused (other site)", status_code=403)
+        if not host_allowed(request.headers.get("host", "")):
+            return PlainTextResponse("Adresse non reconnue · Unknown address", status_code=403)
         body = await _read_body(request, MAX_FORM_BYTES)
         if body is None:
             return PlainTextResponse("Formulaire trop long · Form too long", status_code=413)
@@ -415,6 +418,23 @@ def _same_origin(request: Request) -> bool:
     if site and site not in ("same-origin", "none"):
         return False
     return not origin or urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+def host_allowed(host_header: str) -> bool:
+    """A join is accepted for a Host this laptop answers to: an IP address, localhost, a *.local
+    name (mDNS, resolved on the room's network), the public address's host, or one listed in
+    WORKSHOP_ALLOWED_HOSTS. Refused: any other name, the shape of a DNS-rebinding page (another
+    site's name pointed at this laptop) posting joins from a participant's browser."""
+    if not host_header:
+        return True  # no browser omits it; a script has simpler ways in
+    host = urlsplit(f"//{host_header}").hostname or ""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    public = urlsplit(config.public_base_url()).hostname or ""
+    return host in ("localhost", public) or host.endswith((".local", ".localhost")) or host in config.allowed_hosts()
 
 
 def _html(request: Request, page: str) -> Response:
