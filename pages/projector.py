@@ -8,15 +8,15 @@ import streamlit as st
 
 from workshop import config, links, ui
 from workshop import wall as walls
-from workshop.errors import WorkshopError
+from workshop.errors import SlowDown, WorkshopError
 from workshop.ui import wall_readings as reads
 from workshop.ui import wall_views as views
 
 code = st.query_params.get("w", "")
 try:
     w = reads.room_by_code(code)  # read once: its version is the data this run draws
-except WorkshopError:
-    st.error(ui.t("proj.unknown"))
+except WorkshopError as exc:
+    st.error(exc.message(ui.lang()) if isinstance(exc, SlowDown) else ui.t("proj.unknown"))
     st.stop()
 
 ui.projector_css()

@@ -127,6 +127,29 @@ def test_participant_stale_link(seeded):
     assert "lien personnel" in at.error[0].value
 
 
+def test_probing_codes_from_one_address_is_slowed_then_says_so(seeded, monkeypatch):
+    """Codes can be probed without a key (the wall needs none): past 60 unknown codes from one
+    address in 10 minutes, the page says to wait and reads nothing more. Failing before: every
+    unknown code read the database and answered, ~100 a second."""
+    from workshop import security
+    from workshop.ui import gate
+
+    monkeypatch.setattr(security, "code_probe_throttle", security.Throttle(limit=3, window=600.0))
+    monkeypatch.setattr(gate, "client_key", lambda: "203.0.113.9")  # a guest on the Wi-Fi
+    reads = []
+    real = store.workshop_by_code
+    monkeypatch.setattr(store, "workshop_by_code", lambda db, code: reads.append(code) or real(db, code))
+    said = []
+    for n in range(5):
+        at = _app(w=f"ZZZZ{n:02d}").switch_page("pages/projector.py").run()
+        said.append(at.error[0].value)
+    assert said[:3] == ["Atelier introuvable. Ouvrez l'écran depuis la console."] * 3
+    assert all(s.startswith("Beaucoup de codes inconnus essayés depuis cette adresse") for s in said[3:])
+    assert len(reads) == 3  # the refused ones read nothing
+    at = _app(w=seeded["workshop"].code).switch_page("pages/projector.py").run()
+    assert at.error[0].value.startswith("Beaucoup de codes")  # the same address waits, whatever the code
+
+
 def test_projector_page_shows_the_room_its_code_and_its_counters(seeded):
     at = _app(w=seeded["workshop"].code).switch_page("pages/projector.py").run()
     assert not at.exception

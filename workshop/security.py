@@ -171,6 +171,14 @@ class Throttle:
         self._all: list[float] = []
         self._lock = threading.Lock()
 
+    def waiting(self, key: str, *, now: float | None = None) -> float:
+        """The seconds `key` must wait before its next action (0: it may act), nothing counted."""
+        now = time.monotonic() if now is None else now
+        limit = self.limit() if callable(self.limit) else self.limit
+        with self._lock:
+            mine = [t for t in self._events.get(key, []) if now - t < self.window]
+            return mine[0] + self.window - now if len(mine) >= limit else 0.0
+
     def allow(self, key: str, *, now: float | None = None) -> float:
         """0 and the action is counted, or the seconds to wait (nothing counted)."""
         now = time.monotonic() if now is None else now
@@ -197,6 +205,9 @@ class Throttle:
 # a workshop holds at most LIMITS["participants_per_workshop"] anyway. Creation is rare and costs more.
 join_throttle = Throttle(limit=config.joins_per_address, window=600.0)
 create_throttle = Throttle(limit=5, window=600.0, total=60)
+# Workshop codes (31^6) probed from one address: a room behind one address mistypes a few, a
+# script trying codes is slowed from ~100 a second to 60 per 10 minutes.
+code_probe_throttle = Throttle(limit=60, window=600.0)
 
 
 _DUMMY_HASH = hash_facilitator_token(new_token())

@@ -79,6 +79,7 @@ CATALOGUE: dict[str, str] = {
     "err.too_many_dots": "You only have {max} dots.",
     "err.retention": "Retention must be between 1 and 3650 days.",
     "err.room_full": "The workshop is full ({max} participants): ask the facilitator.",
+    "err.too_many_codes": "Many unknown codes tried from this address: try again in {seconds} s.",
     "err.too_fast": "Many requests from this address: try again in {seconds} s.",
     "err.creation_key": "Wrong creation key: ask whoever hosts the tool.",
     "field.creation_key": "Creation key (from whoever hosts the tool)",

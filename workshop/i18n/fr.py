@@ -82,6 +82,7 @@ CATALOGUE: dict[str, str] = {
     "err.too_many_dots": "Vous n'avez que {max} gommettes.",
     "err.retention": "La durée de conservation doit être comprise entre 1 et 3650 jours.",
     "err.room_full": "L'atelier est complet ({max} participants) : demandez à l'animateur.",
+    "err.too_many_codes": "Beaucoup de codes inconnus essayés depuis cette adresse : réessayez dans {seconds} s.",
     "err.too_fast": "Beaucoup de demandes depuis cette adresse : réessayez dans {seconds} s.",
     "err.creation_key": "Clé de création incorrecte : demandez-la à l'hébergeur de l'outil.",
     "field.creation_key": "Clé de création (fournie par l'hébergeur)",

@@ -7,16 +7,10 @@ import json
 
 from workshop import config, engine, security, store, templates
 from workshop.model import Participant, Workshop
-from workshop.ui.gate import check_creation_key, throttle
+from workshop.ui.gate import check_creation_key, room_by_code, throttle  # noqa: F401 - the home page's door
 from workshop.ui.session import get_db
 
 new_token = security.new_token
-
-
-def room_by_code(code: str) -> Workshop:
-    """The workshop a code names (NotFound for an unknown code)."""
-    with get_db() as db:
-        return store.workshop_by_code(db, code)
 
 
 def workshop_by_id(workshop_id: int) -> Workshop:

@@ -9,9 +9,27 @@ import hmac
 import streamlit as st
 
 from workshop import config, security, store
-from workshop.errors import AccessDenied, SlowDown, WorkshopError
+from workshop.errors import AccessDenied, NotFound, SlowDown, WorkshopError
 from workshop.ui.messages import disclosure, show_error
-from workshop.ui.session import client_key, get_db, lang, t
+from workshop.ui.session import LOCAL_CLIENTS, client_key, get_db, lang, t
+
+
+def room_by_code(code: str):
+    """The workshop a code names (its `version` is the data version the page draws). Unknown
+    codes are counted per client address: past security.code_probe_throttle the page says to
+    wait (SlowDown) before reading the database again."""
+    client = client_key()
+    probing = client not in LOCAL_CLIENTS  # the facilitator's own browser on this laptop is not counted
+    wait = security.code_probe_throttle.waiting(client) if probing else 0
+    if wait > 0:
+        raise SlowDown("err.too_many_codes", seconds=int(wait) + 1)
+    try:
+        with get_db() as db:
+            return store.workshop_by_code(db, code)
+    except NotFound:
+        if probing:
+            security.code_probe_throttle.allow(client)
+        raise
 
 
 def throttle(limiter: security.Throttle) -> None:

@@ -121,6 +121,9 @@ def client_key() -> str:
     return ip if isinstance(ip, str) and ip else "local"
 
 
+LOCAL_CLIENTS = ("local", "127.0.0.1", "::1")  # Streamlit gives no address for loopback
+
+
 def client_is_local() -> bool:
-    """True for a browser on this machine (Streamlit gives no address for loopback)."""
-    return client_key() in ("local", "127.0.0.1", "::1")
+    """True for a browser on this machine."""
+    return client_key() in LOCAL_CLIENTS

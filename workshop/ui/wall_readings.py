@@ -8,18 +8,12 @@ import datetime as dt
 from workshop import config, i18n, regions_map, store
 from workshop import wall as walls
 from workshop.model import Round
+from workshop.ui.gate import room_by_code  # noqa: F401 - the wall's door
 from workshop.ui.network_view import network_analysis
 from workshop.ui.readings import per_version, wall_cards
 from workshop.ui.session import database, get_db
 
 seconds_left = store.seconds_left
-
-
-def room_by_code(code: str):
-    """The workshop a wall or a phone names (NotFound for an unknown code); its `version` is the
-    data version the page draws."""
-    with get_db() as db:
-        return store.workshop_by_code(db, code)
 
 
 def pulse(workshop_id: int) -> tuple[int, Round | None]:
