@@ -10,7 +10,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+# A copy of the app run in a subprocess (~4 s): in the full suite, not the inner loop.
+pytestmark = pytest.mark.slow
 
 CHECK = textwrap.dedent(
     """

@@ -54,6 +54,7 @@ def test_migrations_apply_once_on_postgresql(pg_url):
         db.close()
 
 
+@pytest.mark.slow  # restarts the server (~3-8 s): in the full suite, not the inner loop
 def test_a_database_restart_mid_round_refuses_clearly_then_writes_resume(pg_room):
     pool, workshop, alice = pg_room
     with pool.connection() as db:
@@ -187,6 +188,7 @@ def test_a_workshop_moves_from_sqlite_to_postgresql_and_back_with_its_links(tmp_
     again.close()
 
 
+@pytest.mark.slow  # restarts the server (~3-8 s): in the full suite, not the inner loop
 def test_the_participant_page_keeps_what_was_typed_through_a_database_restart(pg_url, monkeypatch):
     """The real participant page on PostgreSQL: the database goes down as Alice presses Ajouter;
     she reads a clear French message, her entry is still in the form, and pressing again once
