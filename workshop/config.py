@@ -88,6 +88,12 @@ def allowed_hosts() -> tuple[str, ...]:
     return tuple(h.strip().lower() for h in os.environ.get("WORKSHOP_ALLOWED_HOSTS", "").split(",") if h.strip())
 
 
+def body_timeout_s() -> float:
+    """WORKSHOP_BODY_TIMEOUT: seconds a request body (the join form, 4 KB at most) may take to
+    arrive before the front door answers 408 and closes the connection."""
+    return float(os.environ.get("WORKSHOP_BODY_TIMEOUT", "10"))
+
+
 def joins_per_address() -> int:
     """WORKSHOP_JOINS_PER_ADDRESS: joins one client address may make per 10 minutes on one server."""
     return int(os.environ.get("WORKSHOP_JOINS_PER_ADDRESS", "1500"))

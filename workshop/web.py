@@ -347,7 +347,12 @@ class FrontDoor:
             return PlainTextResponse("Requête refusée (autre site) · Request refused (other site)", status_code=403)
         if not host_allowed(request.headers.get("host", "")):
             return PlainTextResponse("Adresse non reconnue · Unknown address", status_code=403)
-        body = await _read_body(request, MAX_FORM_BYTES)
+        try:
+            # A body trickled a byte at a time would hold a connection (a file) open for ever.
+            async with asyncio.timeout(config.body_timeout_s()):
+                body = await _read_body(request, MAX_FORM_BYTES)
+        except TimeoutError:
+            return PlainTextResponse("Formulaire trop lent · Form too slow", status_code=408, headers={"connection": "close"})
         if body is None:
             return PlainTextResponse("Formulaire trop long · Form too long", status_code=413)
         form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=10)

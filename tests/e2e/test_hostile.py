@@ -152,3 +152,37 @@ def test_an_oversized_websocket_message_is_refused_and_the_app_keeps_serving(ser
     assert run_async(close_code(12_000_000)) == 1009
     assert run_async(close_code(2_000_000)) == 1009
     assert run_async(still_serving())
+
+
+def test_a_join_body_trickled_a_byte_at_a_time_is_cut_off_and_the_door_keeps_answering(server):
+    """Slowloris on POST /join: 40 connections announce a 4 KB form and send one byte. Each is
+    answered 408 and closed after the body timeout (10 s), and the join page answers meanwhile.
+    Failing before: no timeout, every connection stayed open (1,100 exhausted a laptop's files)."""
+    import socket
+    import time
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    url = urlsplit(server.url)
+    request = (
+        f"POST /join HTTP/1.1\r\nHost: {url.netloc}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        "Content-Length: 4000\r\n\r\nc"
+    ).encode()
+    started = time.monotonic()
+    slow = []
+    for _ in range(40):
+        s = socket.create_connection((url.hostname, url.port), timeout=30)
+        s.sendall(request)
+        slow.append(s)
+    with urllib.request.urlopen(server.url + "/", timeout=10) as page:  # the door still answers
+        assert page.status == 200
+    answers = []
+    for s in slow:
+        received = b""
+        while chunk := s.recv(4096):  # until the server closes the connection (a timeout fails)
+            received += chunk
+        answers.append(received.split(b"\r\n", 1)[0])
+        s.close()
+    elapsed = time.monotonic() - started
+    assert set(answers) == {b"HTTP/1.1 408 Request Timeout"}, set(answers)
+    assert 9 <= elapsed <= 25, elapsed
