@@ -99,17 +99,7 @@ def build_graph(room: Room, *, organisations: bool = False, filters: dict | None
             vertices.setdefault(okey, {"kind": "organisation", "label": row["organisation"], "rows": []})
             edges.setdefault(
                 tuple(sorted((key, okey))),
-                {
-                    "circle": "",
-                    "strength": 1,
-                    "trust": 1,
-                    "dormant": False,
-                    "last_contact_year": 0,
-                    "flows": [],
-                    "weight": 0.5,
-                    "contact_id": -1,
-                    "kind": "organisation",
-                },
+                _linking_edge("organisation", weight=0.5),
             )
     _add_ties(room.ties, node_of, vertices, edges)
     keys = list(vertices)
@@ -134,6 +124,22 @@ def build_graph(room: Room, *, organisations: bool = False, filters: dict | None
     return g
 
 
+def _linking_edge(kind: str, *, weight: float) -> dict:
+    """The attributes of an edge that is no participant's contact row (a shared organisation, a
+    tie among contacts): neutral values where a row would carry its circle, scales and flows."""
+    return {
+        "circle": "",
+        "strength": 1,
+        "trust": 1,
+        "dormant": False,
+        "last_contact_year": 0,
+        "flows": [],
+        "weight": weight,
+        "contact_id": -1,
+        "kind": kind,
+    }
+
+
 def _add_ties(ties: pd.DataFrame, node_of: dict, vertices: dict, edges: dict) -> None:
     """Contact-contact edges ("se connaissent") between the resolved contacts that are drawn (a
     filter or a suspension may have removed one end); a tie stated by two people is one edge."""
@@ -145,17 +151,7 @@ def _add_ties(ties: pd.DataFrame, node_of: dict, vertices: dict, edges: dict) ->
             continue
         edges.setdefault(
             tuple(sorted((ka, kb))),
-            {
-                "circle": "",
-                "strength": 1,
-                "trust": 1,
-                "dormant": False,
-                "last_contact_year": 0,
-                "flows": [],
-                "weight": 1.0,
-                "contact_id": -1,
-                "kind": "knows",
-            },
+            _linking_edge("knows", weight=1.0),
         )
 
 

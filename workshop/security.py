@@ -174,19 +174,24 @@ class Throttle:
     def waiting(self, key: str, *, now: float | None = None) -> float:
         """The seconds `key` must wait before its next action (0: it may act), nothing counted."""
         now = time.monotonic() if now is None else now
-        limit = self.limit() if callable(self.limit) else self.limit
         with self._lock:
-            mine = [t for t in self._events.get(key, []) if now - t < self.window]
-            return mine[0] + self.window - now if len(mine) >= limit else 0.0
+            mine = self._recent(key, now)
+            return mine[0] + self.window - now if len(mine) >= self._limit() else 0.0
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        return [t for t in self._events.get(key, []) if now - t < self.window]
+
+    def _limit(self) -> int:
+        """A setting read at call time (config), or a number."""
+        return self.limit() if callable(self.limit) else self.limit
 
     def allow(self, key: str, *, now: float | None = None) -> float:
         """0 and the action is counted, or the seconds to wait (nothing counted)."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            mine = [t for t in self._events.get(key, []) if now - t < self.window]
+            mine = self._recent(key, now)
             self._all = [t for t in self._all if now - t < self.window]
-            # A setting read at call time (config), or a number.
-            if len(mine) >= (self.limit() if callable(self.limit) else self.limit):
+            if len(mine) >= self._limit():
                 return mine[0] + self.window - now
             if self.total is not None and len(self._all) >= self.total:
                 return self._all[0] + self.window - now

@@ -11,6 +11,7 @@ from workshop import demo, export, i18n, kit, links, network, rooms, store, temp
 from workshop.model import Workshop
 from workshop.ui.messages import command
 from workshop.ui.session import get_db, on_db
+from workshop.ui.wall_readings import pulse  # noqa: F401 - the console's live counters read the wall's pulse
 
 # Writes, for ui.command(fn, workshop_id, …): each one transaction, the room's version bumped.
 set_round = store.set_round
@@ -37,7 +38,6 @@ rehearse = demo.rehearse
 REHEARSAL_MAX = demo.REHEARSAL_MAX
 
 # Reads.
-pulse = on_db(lambda db, workshop_id: (store.version(db, workshop_id), store.current_round(db, workshop_id)))
 version = on_db(store.version)
 rounds = on_db(store.rounds)
 joins_per_minute = on_db(store.joins_per_minute)

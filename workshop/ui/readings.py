@@ -45,18 +45,6 @@ def room_at(path: str, workshop_id: int, version: int) -> network.Room:
         return rooms.load(conn, workshop_id)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def room_snapshot(path: str, workshop_id: int, version: int) -> dict:
-    """Counters, rounds and themes of a workshop at one version: computed once per version for
-    every open projector and console tab."""
-    del version  # part of the cache key only
-    with _db_at(path) as conn:
-        return {
-            "counters": store.counters(conn, workshop_id),
-            "workshop": store.get_workshop(conn, workshop_id),
-        }
-
-
 @st.cache_data(max_entries=32, show_spinner=False)
 def theme_cards(path: str, workshop_id: int, version: int) -> list[dict]:
     """Themes with their representative ideas, once per version for every phone and wall."""

@@ -17,7 +17,8 @@ seconds_left = store.seconds_left
 
 
 def pulse(workshop_id: int) -> tuple[int, Round | None]:
-    """The wall's look every few seconds, on one connection: the data version and the current round."""
+    """The look a live view (the wall, the console's counters) takes every few seconds, on one
+    connection: the data version and the current round."""
     with get_db() as db:
         return store.version(db, workshop_id), store.current_round(db, workshop_id)
 
