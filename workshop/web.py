@@ -97,8 +97,10 @@ class CodeCache:
     are cached too, the table is emptied past 2,000, and at most MAX_MARKER_READS_PER_S database
     reads a second are made whatever is asked."""
 
-    def __init__(self, lookup: Callable[[str], str | None], *, ttl: float = MARKER_TTL_S) -> None:
-        self.lookup, self.ttl = lookup, ttl
+    def __init__(
+        self, lookup: Callable[[str], str | None], *, ttl: float = MARKER_TTL_S, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.lookup, self.ttl, self.clock = lookup, ttl, clock
         self.entries: dict[str, tuple[float, str | None]] = {}
         self.reads_second, self.reads = 0, 0
 
@@ -106,7 +108,7 @@ class CodeCache:
 
     async def get(self, code: str):
         """The marker, None for an unknown code, or BUSY."""
-        now = time.monotonic()
+        now = self.clock()
         hit = self.entries.get(code)
         if hit and now - hit[0] < self.ttl:
             return hit[1]
