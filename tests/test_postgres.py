@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from workshop import config, engine, store
 from workshop import db as dbmod
-from workshop import engine, store
 from workshop.errors import StorageError
 from workshop.model import ROUNDS
 
@@ -59,12 +61,20 @@ def test_a_database_restart_mid_round_refuses_clearly_then_writes_resume(pg_room
     pool, workshop, alice = pg_room
     with pool.connection() as db:
         store.add_contact(db, alice, submission_id="avant", label="Avant", circle="family")
+    asked = []  # (when, timeout) of each wait for a connection during the outage
+    getconn = pool._pool.getconn
+    pool._pool.getconn = lambda timeout=None: asked.append((time.monotonic(), timeout)) or getconn(timeout=timeout)
     pg("stop")
     try:
         with pool.connection() as db:
             with pytest.raises(StorageError) as err:
                 store.add_contact(db, alice, submission_id="pendant", label="Pendant", circle="family")
         assert err.value.key == "err.db_unavailable"
+        # The broken connection's replacement waits only what is left of the run's one wait (at 5 s
+        # each, an outage held every submit 10 s): the message comes within the pool's wait.
+        first_deadline = asked[0][0] + asked[0][1]
+        assert len(asked) >= 2 and asked[0][1] == pytest.approx(pool.wait_s, abs=0.01)
+        assert all(when + timeout <= first_deadline + 1e-3 for when, timeout in asked[1:])
         assert "votre saisie est conservée" in err.value.message("fr")
     finally:
         pg("start")
@@ -80,6 +90,7 @@ def test_a_database_restart_mid_round_refuses_clearly_then_writes_resume(pg_room
             threading.Event().wait(0.5)
     else:
         pytest.fail("writes did not resume within 20 s of the database coming back")
+    pool._pool.getconn = getconn
     with pool.connection() as db:
         store.add_contact(db, alice, submission_id="pendant", label="Pendant", circle="family")  # a double press
         labels = [c["label"] for c in store.contacts_of(db, alice.id)]
@@ -118,6 +129,27 @@ def test_a_connection_lost_inside_a_write_leaves_nothing_half_written(pg_room, p
     with pool.connection() as db:
         assert store.counters(db, workshop.id)["themes"] == 0
         assert store.version(db, workshop.id) == before
+
+
+def test_a_database_nobody_answers_is_said_within_the_default_wait_with_one_wait_per_run(monkeypatch):
+    """The server down (nothing listens): the page run waits the default 2.5 s once, then the
+    clear message; never a wait per connection attempt."""
+    monkeypatch.delenv("WORKSHOP_DB_POOL_WAIT", raising=False)
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    pool = dbmod.PostgresPool(f"postgresql://workshop@127.0.0.1:{port}/gone")
+    asked = []
+    getconn = pool._pool.getconn
+    pool._pool.getconn = lambda timeout=None: asked.append(timeout) or getconn(timeout=timeout)
+    try:
+        with pool.connection() as db:
+            with pytest.raises(StorageError) as err:
+                store.workshops_list(db)
+    finally:
+        pool.close()
+    assert err.value.key == "err.db_unavailable" and "conservée" in err.value.message("fr")
+    assert len(asked) == 1 and asked[0] == pytest.approx(2.5, abs=0.01) and config.pool_wait_s() == 2.5
 
 
 def test_an_exhausted_pool_queues_within_its_bound_then_refuses_clearly(pg_url):

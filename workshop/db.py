@@ -8,6 +8,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -474,11 +475,12 @@ class PostgresPool:
         from psycopg_pool import ConnectionPool as PsycopgPool
 
         self.url = url
+        self.wait_s = wait_s if wait_s is not None else config.pool_wait_s()
         self._pool = PsycopgPool(
             url,
             min_size=1,
             max_size=size or config.pool_size(),
-            timeout=wait_s if wait_s is not None else config.pool_wait_s(),
+            timeout=self.wait_s,
             max_waiting=queue if queue is not None else config.pool_queue(),
             kwargs={"autocommit": True, "connect_timeout": 5},
             open=False,
@@ -490,11 +492,15 @@ class PostgresPool:
     def connection(self) -> Iterator[engine.PgDatabase]:
         """A database whose connection is taken from the pool at its first statement and given
         back (rolled back if a transaction was left open, dropped if broken) after the block."""
-        raw = None
+        raw, deadline = None, None
 
         def acquire():
-            nonlocal raw
-            raw = self._pool.getconn()
+            # One wait per page run, shared by a broken connection's replacement: during an
+            # outage the person reads the message after the pool's wait, not twice that.
+            nonlocal raw, deadline
+            if deadline is None:
+                deadline = time.monotonic() + self.wait_s
+            raw = self._pool.getconn(timeout=max(0.05, deadline - time.monotonic()))
             return raw
 
         def replace(broken):
