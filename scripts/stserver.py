@@ -47,6 +47,7 @@ class Server:
         self.extra_args = extra_args or []
         self.script = script  # serve.py: the app behind its front door; app.py: bare Streamlit (for before/after)
         self.env = env or {}
+        self.launcher = "workshop.launch"  # "streamlit": Streamlit's own command line (for before/after)
 
     def start(self, *, warm: bool = True) -> None:
         where = {"WORKSHOP_DATABASE_URL": self.database} if self.postgres else {"WORKSHOP_DB": self.database}
@@ -64,7 +65,7 @@ class Server:
             [
                 sys.executable,
                 "-m",
-                "streamlit",
+                self.launcher,
                 "run",
                 self.script,
                 "--server.headless",

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_the_serve_command_runs_python_itself_in_the_site_folder(tmp_path, monkeypatch):
     monkeypatch.delenv("WORKSHOP_PUBLIC_URL", raising=False)
     p = serving.plan(database=str(tmp_path / "w.db"), address="0.0.0.0", port=8123, public_url="http://10.1.2.3:8123")
-    assert p.command[:4] == [sys.executable, "-m", "streamlit", "run"]  # no shell, no PATH lookup
+    assert p.command[:4] == [sys.executable, "-m", "workshop.launch", "run"]  # no shell, no PATH lookup
     assert Path(p.command[4]) == config.site_dir() / "serve.py"
     assert (config.site_dir() / ".streamlit" / "config.toml").is_file()  # its settings apply (cwd)
     assert p.env["WORKSHOP_DB"] == str(tmp_path / "w.db") and p.env["WORKSHOP_PORT"] == "8123"

@@ -95,6 +95,22 @@ def body_timeout_s() -> float:
     return float(os.environ.get("WORKSHOP_BODY_TIMEOUT", "10"))
 
 
+def ws_inbound_max_bytes() -> int:
+    """The largest WebSocket message a browser may send, inflated (WORKSHOP_WS_MAX_KB, 1,088 KB):
+    a page's widget states (Streamlit refuses more than 1 MB of them); the app's own messages to
+    the browser keep `server.maxMessageSize` (10 MB: the console's network at 1,000 people)."""
+    return int(os.environ.get("WORKSHOP_WS_MAX_KB", "1088")) * 1024
+
+
+def max_connections(open_files: int) -> int:
+    """Connections one server holds at once (WORKSHOP_MAX_CONNECTIONS), at most the open-file
+    limit less 200 kept for the database, static files and logs: past it, a clear 503, never a
+    server that stops answering for lack of file descriptors."""
+    fitting = max(64, open_files - 200)
+    wanted = os.environ.get("WORKSHOP_MAX_CONNECTIONS", "").strip()
+    return min(int(wanted), fitting) if wanted else fitting
+
+
 def joins_per_address() -> int:
     """WORKSHOP_JOINS_PER_ADDRESS: joins one client address may make per 10 minutes on one server."""
     return int(os.environ.get("WORKSHOP_JOINS_PER_ADDRESS", "1500"))

@@ -51,7 +51,8 @@ def _interrupt(signum, frame) -> None:
 
 
 def plan(*, database: str, address: str, port: int, public_url: str = "") -> Plan:
-    """The server's command line and environment: `python -m streamlit` through this very
+    """The server's command line and environment: `python -m workshop.launch` (Streamlit's command
+    line with the server's bounds, workshop/launch.py) through this very
     interpreter (no shell, no PATH lookup), started in the site folder so its .streamlit/ applies."""
     from workshop import web
 
@@ -69,7 +70,7 @@ def plan(*, database: str, address: str, port: int, public_url: str = "") -> Pla
     command = [
         sys.executable,
         "-m",
-        "streamlit",
+        "workshop.launch",
         "run",
         str(site / "serve.py"),
         "--server.address",

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import fill, goto, new_workshop, run_async, server_db, wait_ready
-from workshop import export, links, store
+from workshop import config, export, links, store
 
 PAYLOADS = [
     "**gras** [lien](http://evil.example/a) ![img](http://evil.example/x.png)",
@@ -141,17 +143,58 @@ def test_an_oversized_websocket_message_is_refused_and_the_app_keeps_serving(ser
         try:
             await asyncio.wait_for(ws.recv(), 30)
         except websockets.ConnectionClosed as closed:
-            return closed.rcvd.code if closed.rcvd else -1
-        return 0
+            return (closed.rcvd.code, closed.rcvd.reason) if closed.rcvd else (-1, "")
+        return (0, "")
 
     async def still_serving() -> bool:
         async with Session(server.url) as session:
             run = await session.run(timeout=60)
         return run.status is not None
 
-    assert run_async(close_code(12_000_000)) == 1009
-    assert run_async(close_code(2_000_000)) == 1009
+    assert run_async(close_code(12_000_000))[0] == 1009
+    # Refused while inflating, at the browser's bound (before: inflated to 2 MB, then refused).
+    code, reason = run_async(close_code(2_000_000))
+    assert code == 1009 and f"limit of {config.ws_inbound_max_bytes()} bytes" in reason
     assert run_async(still_serving())
+
+
+def test_past_the_connection_cap_a_phone_reads_a_clear_page_and_gets_in_once_it_frees(tmp_path):
+    """A server capped at 20 connections (WORKSHOP_MAX_CONNECTIONS; by default the open-file limit
+    less 200): 25 idle connections held by a guest, the next phone reads a French page that
+    retries by itself (503, not a server out of file descriptors); once they close, it gets in."""
+    import socket
+    import urllib.error
+    import urllib.request
+
+    from scripts.stserver import Server
+
+    srv = Server(tmp_path / "cap.db", env={"WORKSHOP_MAX_CONNECTIONS": "20"})
+    srv.start()
+    held = []
+    try:
+        for _ in range(25):
+            held.append(socket.create_connection(("127.0.0.1", srv.port)))
+        with pytest.raises(urllib.error.HTTPError) as full:
+            urllib.request.urlopen(srv.url + "/", timeout=10)
+        page = full.value.read().decode()
+        assert full.value.code == 503 and full.value.headers["retry-after"] == "10"
+        assert '<html lang="fr">' in page and "Le serveur est complet" in page and 'http-equiv="refresh"' in page
+        for conn in held:
+            conn.close()
+        held.clear()
+        for _ in range(50):  # the server notices the closed sockets within moments
+            try:
+                with urllib.request.urlopen(srv.url + "/", timeout=10) as answer:
+                    assert answer.status == 200 and b'lang="fr"' in answer.read()
+                break
+            except urllib.error.HTTPError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the server did not serve again once the connections closed")
+    finally:
+        for conn in held:
+            conn.close()
+        srv.stop()
 
 
 def test_a_join_body_trickled_a_byte_at_a_time_is_cut_off_and_the_door_keeps_answering(server):
