@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from workshop import db as dbmod
-from workshop import rooms, store
+from workshop import engine, rooms, store
 from workshop.errors import AccessDenied, InvalidInput, NotFound, RoundClosed, StorageError
 
 
@@ -284,6 +284,37 @@ def test_deleted_participant_leaves_no_trace_in_counters_or_exports(db, room):
     assert "Alice" not in blob and "Hélène Privée" not in blob and "Idée d'Alice" not in blob
     g = network.build_graph(rooms.load(db, wid))
     assert "Hélène Privée" not in g.vs["label"] and "Alice" not in g.vs["label"]
+
+
+@pytest.mark.sqlite_only
+def test_deleting_ones_data_behind_a_long_read_does_not_stall_the_rooms_writes(db, db_path, room):
+    """An export holding its snapshot while someone deletes their data: the deletion returns at
+    once and the room keeps writing (the checkpoint that empties the WAL waited for the reader
+    holding the writer lock: writes stalled behind it); the words leave every file once the read ends."""
+    import threading
+
+    for n in range(30):
+        store.add_contact(db, room["alice"], submission_id=f"s{n}", label=f"Zéphyrine-Longue {n}", circle="family")
+    reader = sqlite3.connect(db_path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM contacts").fetchone()  # a long export's snapshot
+    deleted = threading.Event()
+    deleting = threading.Thread(target=lambda: (store.delete_participant(dbmod.connect(db_path), room["alice"]), deleted.set()))
+    deleting.start()
+    assert deleted.wait(3), "the deletion waited for the reader"
+    writer = dbmod.connect(db_path)
+    writer.conn.execute("PRAGMA busy_timeout = 300")
+    store.add_contact(writer, room["bob"], submission_id="pendant", label="Pendant", circle="family")  # not stalled
+    assert engine.erasing(str(db_path))  # the words still wait in the log for the reader
+    reader.execute("COMMIT")
+    reader.close()
+    for _ in range(100):
+        if not engine.erasing(str(db_path)):
+            break
+        threading.Event().wait(0.05)
+    for path in db_path.parent.glob(db_path.name + "*"):
+        assert "Zéphyrine-Longue".encode() not in path.read_bytes(), path.name
+    writer.close()
 
 
 @pytest.mark.sqlite_only

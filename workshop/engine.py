@@ -12,6 +12,9 @@ from __future__ import annotations
 import functools
 import re
 import sqlite3
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
@@ -123,9 +126,66 @@ def erase_traces(db: Any, *, rewrite: bool) -> None:
     if of(db) == SQLITE:
         if rewrite:
             db.conn.execute("VACUUM")
-        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if not truncate_wal_now(db.conn):
+            truncate_wal_later(db.target)
     else:
         db.conn.execute(f"VACUUM {', '.join(TEXT_TABLES)}")
+
+
+def truncate_wal_now(conn: sqlite3.Connection) -> bool:
+    """Copy the WAL into the database and empty it, without waiting: True when done, False when
+    a reader still uses the log. A checkpoint that waits holds the writer lock meanwhile (a long
+    export behind a deletion stalled the room's writes ~2 s), so it never waits here."""
+    waits = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        busy, log, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return busy == 0 and log in (0, -1)  # -1: not in WAL mode, nothing to empty
+    except sqlite3.OperationalError:  # locked by a writer this very moment
+        return False
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(waits)}")
+
+
+_ERASING: set[str] = set()
+_ERASING_LOCK = threading.Lock()
+
+
+def truncate_wal_later(path: str, *, every_s: float = 0.2, within_s: float = 600.0) -> None:
+    """Empty the WAL as soon as its last reader is done, on a thread of its own (one per file):
+    the deleted words leave the log within moments of the long read ending, the room unstalled."""
+    with _ERASING_LOCK:
+        if path in _ERASING:
+            return
+        _ERASING.add(path)
+
+    def erase() -> None:
+        deadline = time.monotonic() + within_s
+        try:
+            while time.monotonic() < deadline:
+                time.sleep(every_s)
+                conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+                try:
+                    if truncate_wal_now(conn):
+                        return
+                except sqlite3.Error:
+                    pass
+                finally:
+                    conn.close()
+            print(
+                f"workshop: the WAL of {path} is still in use, erased text stays in it until the next checkpoint", file=sys.stderr
+            )
+        finally:
+            with _ERASING_LOCK:
+                _ERASING.discard(path)
+
+    threading.Thread(target=erase, name="erase-wal", daemon=True).start()
+
+
+def erasing(path: str) -> bool:
+    """True while a deletion's traces still wait for the WAL's last reader."""
+    with _ERASING_LOCK:
+        return path in _ERASING
 
 
 # ---------------------------------------------------------------- errors
