@@ -99,9 +99,10 @@ def test_participant_keeps_input_when_the_database_is_read_only(app_env, monkeyp
 
 
 @pytest.mark.sqlite_only
-@pytest.mark.parametrize("how", ["delete", "replace"])
+@pytest.mark.parametrize("how", ["delete", "replace", "copy over"])
 def test_writes_are_refused_once_the_file_is_deleted_or_replaced(db_path, room, how):
-    """`rm` of the live database, or another file moved over it: no write is confirmed after."""
+    """`rm` of the live database, another file moved over it, or a backup copied over it in place
+    (same inode): no write is confirmed after, on this connection or a new one."""
     import os
     import shutil
 
@@ -113,16 +114,24 @@ def test_writes_are_refused_once_the_file_is_deleted_or_replaced(db_path, room, 
     else:
         copy = db_path.with_name("copy.db")
         dbmod.backup(db_path, copy)
-        shutil.move(copy, db_path)  # a new file (new inode) under the same name
+        if how == "replace":
+            shutil.move(copy, db_path)  # a new file (new inode) under the same name
+        else:
+            shutil.copyfile(copy, db_path)  # the same inode, another file's bytes
     with pytest.raises(StorageError) as err:
         store.add_contact(conn, room["alice"], submission_id="after", label="Après", circle="family")
     assert err.value.key == "err.db_moved" and "saisie est conservée" in err.value.message("fr")
+    if how == "copy over":
+        late = dbmod.connect(db_path)  # a connection the pool opens afterwards is refused too
+        with pytest.raises(StorageError):
+            store.add_contact(late, room["alice"], submission_id="late", label="Tard", circle="family")
+        late.close()
     conn.close()
     if how == "replace":
         check = dbmod.connect(db_path)
         assert [c["label"] for c in store.contacts_of(check, room["alice"].id)] == ["Avant"]
         check.close()
-    assert os.path.exists(db_path) == (how == "replace")
+    assert os.path.exists(db_path) == (how != "delete")
 
 
 @pytest.mark.sqlite_only

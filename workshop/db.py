@@ -360,12 +360,40 @@ def _identity(path: str | Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino)
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+WAL_FORMAT = b"\x02\x02"  # header bytes 18-19 of a database in WAL mode
+
+
+def _header(path: str | Path) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(20)
+    except OSError:
+        return b""
+
+
+_WAL_SEEN: set[tuple[str, tuple[int, int]]] = set()  # (path, file identity) seen in WAL mode
+
+
 def same_file(db: Any) -> bool:
     """False when the database's path no longer names the file this connection has open (the file
-    was deleted, moved, or replaced by another): writes would go to a file nobody will read.
+    was deleted, moved, or replaced by another), or when the file was overwritten in place (same
+    inode: a backup copied over it, whose header no longer says WAL once the live file did):
+    writes would go to a file nobody will read, or mix the log's pages with another file's.
     Always True on PostgreSQL (the server owns its files)."""
     expected = getattr(db, "file_identity", None)
-    return expected is None or _identity(db.file_path) == expected
+    if expected is None:
+        return True
+    if _identity(db.file_path) != expected:
+        return False
+    header = _header(db.file_path)
+    # Seen in WAL mode by any connection of this process: SQLite never turns it back by itself
+    # (a restore through SQLite keeps it), so a header that says otherwise is another file's.
+    seen = (str(db.file_path), expected)
+    if header.startswith(SQLITE_MAGIC) and header[18:20] == WAL_FORMAT:
+        _WAL_SEEN.add(seen)
+        return True
+    return seen not in _WAL_SEEN and (header == b"" or header.startswith(SQLITE_MAGIC))
 
 
 def _sqlite_only(target: str | Path, what: str) -> None:

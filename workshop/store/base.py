@@ -51,6 +51,9 @@ def _as_storage_error(exc: BaseException) -> BaseException:
     return InvalidInput(key, field="") if key == "err.invalid" else StorageError(key)
 
 
+_SAID_MOVED: set[str] = set()
+
+
 @contextmanager
 def write(db: Database, workshop_id: int | None) -> Iterator[None]:
     """One write transaction; bumps the workshop's version so live views notice it. The bump
@@ -62,7 +65,11 @@ def write(db: Database, workshop_id: int | None) -> Iterator[None]:
     if not dbmod.same_file(db):
         # Deleted or replaced under us: a confirmed write would be lost at the next start.
         engine.end(db, commit=False)
-        print(f"workshop: refusing writes, {db.file_path} was deleted or replaced", file=sys.stderr)
+        if db.file_path not in _SAID_MOVED:  # said once in the server's log, not once per press
+            _SAID_MOVED.add(db.file_path)
+            print(
+                f"workshop: refusing writes, {db.file_path} was deleted or replaced; `restore` is the way back", file=sys.stderr
+            )
         raise StorageError("err.db_moved")
     try:
         if workshop_id is not None:
