@@ -29,6 +29,7 @@ section = (
         format_func=lambda s: ui.t(f"con.{s}"),
         key="con_section",
         default="room",
+        required=True,  # a second click on the open section keeps it open
         label_visibility="collapsed",
     )
     or "room"

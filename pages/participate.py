@@ -65,6 +65,7 @@ section = st.segmented_control(
     sections,
     format_func=lambda s: ui.t("me.my_place_short") if s == "place" else ui.t(f"round.{s}"),
     key="me_section",
+    required=True,  # a second click on the open step keeps it open
     label_visibility="collapsed",
     width="stretch",
 )

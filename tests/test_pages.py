@@ -591,3 +591,19 @@ def test_the_console_sizes_the_network_by_effective_size_and_survives_any_stored
     assert not at.exception, at.exception
     assert at.selectbox(key="net_size").value == "effective_size"
     assert list(at.selectbox(key="net_size").options) == ["Degré", "Intermédiarité", "Taille effective (groupes reliés)"]
+
+
+def test_console_has_no_traps_the_wall_opens_in_a_new_tab_and_a_section_stays_open(seeded):
+    """The projector's button is a link (a new tab, the console kept; a page link replaced the
+    console on Ctrl+click), sections and the wall's view cannot be unselected by a second click,
+    and the filters speak French."""
+    at = _app(w=seeded["workshop"].code, k=seeded["token"]).switch_page("pages/console.py").run()
+    assert not at.exception
+    buttons = [b.proto for b in at.get("link_button")]
+    wall = [b for b in buttons if b.label == "Ouvrir l'écran de la salle"]
+    assert len(wall) == 1 and wall[0].url == f"/projector?w={seeded['workshop'].code}"
+    assert not [p for p in at.get("page_link") if "projector" in p.proto.page]
+    for key in ("con_section", "con_view", "con_lang"):
+        assert at.segmented_control(key=key).proto.required, key
+    at.segmented_control(key="con_section").set_value("network").run()
+    assert {m.proto.placeholder for m in at.multiselect} == {"Choisir…"}

@@ -41,7 +41,13 @@ def facilitator_url(workshop: Workshop, token: str) -> str:
 
 
 def projector_url(workshop: Workshop) -> str:
-    return f"{base_url(workshop)}/projector?{urlencode({'w': workshop.code})}"
+    return f"{base_url(workshop)}{projector_path(workshop)}"
+
+
+def projector_path(workshop: Workshop) -> str:
+    """The wall's address on the server the browser is on (the console's button: whatever host
+    the facilitator typed, localhost or the Wi-Fi's)."""
+    return f"/projector?{urlencode({'w': workshop.code})}"
 
 
 def qr(url: str) -> segno.QRCode:

@@ -64,6 +64,7 @@ def network_section(w: Workshop) -> None:
                 CIRCLES,
                 default=filters.get("circles", []),
                 format_func=lambda x: ui.t(f"circle.{x}"),
+                placeholder=ui.t("field.choose"),
                 key="f_circles",
             )
             st.multiselect(
@@ -71,6 +72,7 @@ def network_section(w: Workshop) -> None:
                 FLOWS,
                 default=filters.get("flows", []),
                 format_func=lambda x: ui.t(f"flow.{x}"),
+                placeholder=ui.t("field.choose"),
                 key="f_flows",
             )
             st.select_slider(ui.t("con.min_strength"), [1, 2, 3], value=filters.get("min_strength", 1), key="f_strength")
@@ -88,7 +90,13 @@ def network_section(w: Workshop) -> None:
                     "active": ui.t("con.active_only"),
                 }[m],
             )
-            st.multiselect(ui.t("field.region"), REGIONS, default=filters.get("regions", []), key="f_regions")
+            st.multiselect(
+                ui.t("field.region"),
+                REGIONS,
+                default=filters.get("regions", []),
+                placeholder=ui.t("field.choose"),
+                key="f_regions",
+            )
             st.form_submit_button(ui.t("me.save"), on_click=ui.guarded(lambda: _save_filters(w)))
 
     version = room.version(w.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workshop import ui
+from workshop import links, ui
 from workshop.model import (
     JOIN_LIMITS,
     PROJECTOR_VIEWS,
@@ -103,6 +103,7 @@ def room_section(w: Workshop) -> None:
             default=w.projector_view,
             format_func=lambda v: ui.t(f"view.{v}"),
             key="con_view",
+            required=True,
             on_change=lambda: act(w, room.update_workshop, projector_view=st.session_state["con_view"] or w.projector_view)(),
         )
     with right:
@@ -139,7 +140,8 @@ def room_section(w: Workshop) -> None:
             key="kit_cards",
             on_click="ignore",
         )
-        st.page_link("pages/projector.py", label=ui.t("home.open_projector"), query_params={"w": w.code})
+        # A new tab (a link button's target): the console stays where it is, Ctrl+click or not.
+        st.link_button(ui.t("home.open_projector"), links.projector_path(w), icon=":material/open_in_new:")
         ui.copyable(room.projector_url(w), label=ui.t("home.open_projector"))  # copied as is: never altered
 
 

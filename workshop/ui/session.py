@@ -110,6 +110,7 @@ def language_switch(key: str = "lang_switch") -> None:
         options=list(LANGUAGES),
         format_func=language_name,
         key=key,
+        required=True,
         on_change=_changed,
         label_visibility="collapsed",
     )
