@@ -71,3 +71,21 @@ def test_create_join_contribute_and_console_follows(server, pages):
     expect(metric(fac, "Contacts")).to_have_text("1", timeout=10_000)
     expect(metric(fac, "Idées")).to_have_text("1", timeout=10_000)
     pages.shot(fac, "console-counts")
+
+
+def test_the_file_drop_speaks_the_pages_language_and_switches_back(server, pages):
+    """Streamlit writes its file drop in English, the size limit split over two pieces of text
+    ("1MB per file", " • JSON"): on a French page all of it is French, and English again after
+    a switch (before: "Upload" and "1MB per file • JSON" on the French page)."""
+    fac = pages.new("drop")
+    goto(fac, server.url + "/")
+    fac.get_by_text("Animer un atelier").click()
+    drop = fac.get_by_test_id("stFileUploaderDropzone")
+    expect(drop).to_contain_text("1 Mo au plus par fichier • JSON")
+    expect(drop).to_contain_text("Choisir un fichier")
+    assert "Upload" not in drop.inner_text().replace("upload\n", "") and "per file" not in drop.inner_text()
+    fac.get_by_role("radio", name="English").first.click()
+    wait_ready(fac)
+    drop = fac.get_by_test_id("stFileUploaderDropzone")
+    expect(drop).to_contain_text("1MB per file • JSON")
+    expect(drop).to_contain_text("Upload")

@@ -569,5 +569,7 @@ CATALOGUE: dict[str, str] = {
     "ctl.Main menu": "Main menu",
     "ctl.Link to heading": "Link to heading",
     "ctl.Drag and drop file here": "Drag and drop file here",
+    "ctl.Drag and drop a file here": "Drag and drop a file here",
+    "ctl.Drag and drop files here": "Drag and drop files here",
     "ctl.Skip to main content": "Skip to main content",
 }

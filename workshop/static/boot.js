@@ -82,17 +82,23 @@
         el.setAttribute("aria-label", label); el.removeAttribute("data-td-en"); el.removeAttribute("data-td-named");
       }
     }
-    for (const el of document.querySelectorAll('[data-testid="stFileUploaderDropzone"] span, [data-testid="stFileUploaderDropzone"] small, [data-testid="stFileUploaderDropzone"] button, [data-testid="stBaseButton-secondary"], [data-testid="stSkipToContent"]')) {
-      const node = el.childNodes.length === 1 && el.firstChild.nodeType === 3 ? el.firstChild : null;
-      if (!node) continue;
-      const original = el._tdEn || node.nodeValue;
-      const text = original.trim();
+    // Texts Streamlit writes in English; React may split one into several text nodes
+    // ("1MB per file", " • JSON"): they are read as one, the translation put in the first.
+    for (const el of document.querySelectorAll('[data-testid="stFileUploaderDropzone"] span, [data-testid="stFileUploaderDropzone"] small, [data-testid="stFileUploaderDropzone"] button, [data-testid="stFileUploaderDropzone"] button p, [data-testid="stBaseButton-secondary"], [data-testid="stSkipToContent"]')) {
+      const nodes = [...el.childNodes];
+      if (!nodes.length || nodes.some((n) => n.nodeType !== 3)) continue;
+      const original = el._tdEn || nodes.map((n) => n.nodeValue);
+      const text = original.join("").trim();
       const limit = /^(?:Limit )?(\d+)\s?MB per file(.*)$/.exec(text);
       const named = words.names[text] || (limit && translates ? words.perFile.replace("{mb}", limit[1]) + limit[2] : null);
       if (named) {
-        if (node.nodeValue !== named) { el._tdEn = original; node.nodeValue = named; }
+        if (nodes.map((n) => n.nodeValue).join("") !== named) {
+          el._tdEn = original;
+          nodes.forEach((n, i) => { n.nodeValue = i === 0 ? named : ""; });
+        }
       } else if (el._tdEn) {
-        node.nodeValue = el._tdEn; el._tdEn = null;
+        nodes.forEach((n, i) => { n.nodeValue = el._tdEn[i] !== undefined ? el._tdEn[i] : ""; });
+        el._tdEn = null;
       }
     }
   }
