@@ -782,14 +782,6 @@ def participant_circles(contacts: pd.DataFrame) -> pd.DataFrame:
     return pd.crosstab(contacts["owner"], contacts["circle"])
 
 
-def reach_by(contacts: pd.DataFrame, attr: str) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for v in contacts[attr] if not contacts.empty else []:
-        if v:
-            counts[v] += 1
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-
-
 MAX_NEED_VALUES = 5000  # distinct contact field values looked for in a theme's ideas
 
 

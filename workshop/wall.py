@@ -195,7 +195,8 @@ def story(analysis: Analysis, room: Room, cards: Sequence[dict], *, anonymous: b
                 "reach",
                 Words("story.reach"),
                 Words("story.reach_head", {"regions": len(regions), "sectors": len(sectors)}),
-                Words("story.reach_detail", {"place": first}),
+                # The figure Portée shows too: contacts there, each person once (collective_reach).
+                Words("story.reach_detail", {"place": first, "n": regions.get(first) or sectors.get(first, 0)}),
                 dict(list(regions.items())[:8]) or dict(list(sectors.items())[:8]),
             )
         )

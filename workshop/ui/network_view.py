@@ -181,13 +181,14 @@ def render_network(workshop, version: int, *, height: int = 760, key: str | None
         c1, c2 = st.columns(2)
         with c1:
             st.plotly_chart(
-                charts.bar_figure(network.reach_by(contacts, "region"), title=t("net.by.region"), height=height, lang=lang()),
+                # Each person once, as the story and the report count them (not one per mention).
+                charts.bar_figure(analysis.collective_reach["region"], title=t("net.by.region"), height=height, lang=lang()),
                 key=f"{key}_r" if key else None,
             )
         with c2:
             st.plotly_chart(
                 charts.bar_figure(
-                    network.reach_by(contacts, "sector"), title=t("net.by.sector"), height=height, color="#ff7f0e", lang=lang()
+                    analysis.collective_reach["sector"], title=t("net.by.sector"), height=height, color="#ff7f0e", lang=lang()
                 ),
                 key=f"{key}_s" if key else None,
             )

@@ -155,13 +155,16 @@ def map_view(w, version: int) -> None:
     on_map = regions_map.outline()["regions"]
     most = max(counts.values())
     rows = [
-        f'<li><span class="wall-swatch" style="background:{regions_map.colour(n, most)}"></span><b>{n}</b> {ui.esc(region)}</li>'
+        f'<li><span class="wall-swatch" style="background:{regions_map.colour(n, most)}"></span>'
+        f"<b>{ui.esc(ui.t('map.row', n=ui.number(n)))}</b> {ui.esc(region)}</li>"
         for region, n in counts.items()
         if region in on_map
     ][:MAP_ROWS]
     elsewhere = sum(n for region, n in counts.items() if region not in on_map)
     if elsewhere:
-        rows.append(f'<li><span class="wall-swatch"></span><b>{elsewhere}</b> {ui.esc(ui.t("map.elsewhere"))}</li>')
+        rows.append(
+            f'<li><span class="wall-swatch"></span><b>{ui.esc(ui.t("map.row", n=ui.number(elsewhere)))}</b> {ui.esc(ui.t("map.elsewhere"))}</li>'
+        )
     left, right = st.columns([5, 4], gap="large")
     with left:
         st.html(regions_map.map_img(counts, lang=ui.lang(), height=MAP_HEIGHT))
