@@ -227,3 +227,24 @@ def test_reads_that_must_agree_see_one_moment_while_the_room_writes(db_path, roo
         thread.join()
         reader.close()
     assert reads > 5 and torn == 0
+
+
+@pytest.mark.sqlite_only
+def test_checking_the_files_header_keeps_sqlites_locks_so_other_processes_see_every_write(db_path, room):
+    """Each write reads the file's header (a copy in place is refused); closing a descriptor of the
+    file would drop SQLite's POSIX locks: another process closing its connection then believes it
+    is alone, checkpoints and deletes the WAL, and this process's next writes are seen by nobody."""
+    import subprocess
+    import sys
+
+    conn = dbmod.connect(db_path)
+    store.add_contact(conn, room["alice"], submission_id="one", label="Un", circle="family")
+    count = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(c.execute('SELECT count(*) FROM contacts').fetchone()[0]); c.close()"
+    assert (
+        subprocess.run([sys.executable, "-c", count, str(db_path)], capture_output=True, text=True, check=True).stdout.strip()
+        == "1"
+    )
+    store.add_contact(conn, room["alice"], submission_id="two", label="Deux", circle="family")
+    seen = subprocess.run([sys.executable, "-c", count, str(db_path)], capture_output=True, text=True, check=True).stdout.strip()
+    assert seen == "2" and db_path.with_name(db_path.name + "-wal").exists()
+    conn.close()

@@ -364,12 +364,34 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 WAL_FORMAT = b"\x02\x02"  # header bytes 18-19 of a database in WAL mode
 
 
-def _header(path: str | Path) -> bytes:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(20)
-    except OSError:
-        return b""
+# Closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's
+# included (then another process may think it is alone, checkpoint and delete the WAL under the
+# server: its later writes vanished for every other reader, as a browser test showed). So the
+# header is read through one descriptor per file, opened once and kept; only in a process that
+# touched more than HEADER_FILES databases (the test suite) is the oldest one closed.
+HEADER_FILES = 256
+_HEADER_FDS: dict[tuple[int, int], int] = {}
+_HEADER_LOCK = threading.Lock()
+
+
+def _header(path: str | Path, identity: tuple[int, int]) -> bytes:
+    """The first 20 bytes of the database file `identity` names (b"" when unreadable)."""
+    with _HEADER_LOCK:
+        fd = _HEADER_FDS.get(identity)
+        try:
+            if fd is None:
+                fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+                st = os.fstat(fd)
+                if (st.st_dev, st.st_ino) != identity:  # replaced between the two looks
+                    _HEADER_FDS[(st.st_dev, st.st_ino)] = fd
+                    return b""
+                if len(_HEADER_FDS) >= HEADER_FILES:
+                    os.close(_HEADER_FDS.pop(next(iter(_HEADER_FDS))))
+                _HEADER_FDS[identity] = fd
+            os.lseek(fd, 0, os.SEEK_SET)
+            return os.read(fd, 20)
+        except OSError:
+            return b""
 
 
 _WAL_SEEN: set[tuple[str, tuple[int, int]]] = set()  # (path, file identity) seen in WAL mode
@@ -386,7 +408,7 @@ def same_file(db: Any) -> bool:
         return True
     if _identity(db.file_path) != expected:
         return False
-    header = _header(db.file_path)
+    header = _header(db.file_path, expected)
     # Seen in WAL mode by any connection of this process: SQLite never turns it back by itself
     # (a restore through SQLite keeps it), so a header that says otherwise is another file's.
     seen = (str(db.file_path), expected)
