@@ -115,21 +115,17 @@ def end(db: Any, *, commit: bool) -> None:
             raise
 
 
-# The tables that hold what people typed (what a deletion must not leave readable).
-TEXT_TABLES = ("workshops", "participants", "contacts", "ideas", "themes", "collectifs", "next_steps", "merges")
-
-
-def erase_traces(db: Any, *, rewrite: bool) -> None:
+def erase_traces(db: Any, *, rewrite: bool, tables: Iterable[str]) -> None:
     """After deleting people's text: SQLite overwrote freed pages (secure_delete), and a WAL
     checkpoint drops the log's earlier copies; `rewrite` also VACUUMs (whole workshops). On
-    PostgreSQL a VACUUM of those tables frees the dead rows now rather than at autovacuum."""
+    PostgreSQL a VACUUM of `tables` frees the dead rows now rather than at autovacuum."""
     if of(db) == SQLITE:
         if rewrite:
             db.conn.execute("VACUUM")
         if not truncate_wal_now(db.conn):
             truncate_wal_later(db.target)
     else:
-        db.conn.execute(f"VACUUM {', '.join(TEXT_TABLES)}")
+        db.conn.execute(f"VACUUM {', '.join(tables)}")
 
 
 def truncate_wal_now(conn: sqlite3.Connection) -> bool:

@@ -53,6 +53,14 @@ def _as_storage_error(exc: BaseException) -> BaseException:
 
 _SAID_MOVED: set[str] = set()
 
+# The tables that hold what people typed (what a deletion must not leave readable).
+TEXT_TABLES = ("workshops", "participants", "contacts", "ideas", "themes", "collectifs", "next_steps", "merges")
+
+
+def erase_traces(db: Database, *, rewrite: bool) -> None:
+    """After deleting people's text: no readable copy left in the database's files (engine)."""
+    engine.erase_traces(db, rewrite=rewrite, tables=TEXT_TABLES)
+
 
 @contextmanager
 def write(db: Database, workshop_id: int | None) -> Iterator[None]:

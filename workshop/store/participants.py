@@ -8,11 +8,11 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from workshop import engine, security, validation
+from workshop import security, validation
 from workshop.engine import Database
 from workshop.errors import AccessDenied, InvalidInput, NotFound, RoundClosed, SlowDown
 from workshop.model import LIMITS, Participant, Workshop
-from workshop.store.base import change_one, json_dumps, json_loads, now_iso, query_one, query_rows, write
+from workshop.store.base import change_one, erase_traces, json_dumps, json_loads, now_iso, query_one, query_rows, write
 from workshop.store.workshops import get_workshop, workshop_by_code
 
 
@@ -106,7 +106,7 @@ def remove_joined_between(db: Database, workshop_id: int, start: str, end: str) 
         ]
         _remove_people(db, workshop_id, people)
     if people:
-        engine.erase_traces(db, rewrite=False)
+        erase_traces(db, rewrite=False)
     return len(people)
 
 
@@ -202,7 +202,7 @@ def delete_participant(db: Database, participant: Participant) -> None:
                 db.conn.execute("UPDATE workshops SET version = version + 1 WHERE id = ?", [person["workshop_id"]])
     # SQLite: secure_delete zeroed the freed pages; the WAL still holds earlier images of them until
     # a checkpoint copies the pages back and truncates it (readers still open may delay part of it).
-    engine.erase_traces(db, rewrite=False)
+    erase_traces(db, rewrite=False)
 
 
 def remove_rehearsal(db: Database, workshop_id: int) -> int:
@@ -215,7 +215,7 @@ def remove_rehearsal(db: Database, workshop_id: int) -> int:
         ]
         _remove_people(db, workshop_id, people)
     if people:
-        engine.erase_traces(db, rewrite=False)
+        erase_traces(db, rewrite=False)
     return len(people)
 
 

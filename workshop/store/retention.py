@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from workshop import engine
 from workshop.engine import Database
-from workshop.store.base import change_one, query_rows, write
+from workshop.store.base import change_one, erase_traces, query_rows, write
 
 
 def delete_workshop(db: Database, workshop_id: int, *, vacuum: bool = True) -> None:
@@ -15,7 +14,7 @@ def delete_workshop(db: Database, workshop_id: int, *, vacuum: bool = True) -> N
     with write(db, None):
         change_one(db, "DELETE FROM workshops WHERE id = ?", [workshop_id], missing="err.no_workshop")
     if vacuum:
-        engine.erase_traces(db, rewrite=True)
+        erase_traces(db, rewrite=True)
 
 
 def expired_workshops(db: Database, *, today: dt.date | None = None) -> list[int]:
@@ -29,7 +28,7 @@ def purge(db: Database, workshop_ids: Iterable[int]) -> int:
     for workshop_id in ids:
         delete_workshop(db, workshop_id, vacuum=False)
     if ids:
-        engine.erase_traces(db, rewrite=True)
+        erase_traces(db, rewrite=True)
     return len(ids)
 
 
