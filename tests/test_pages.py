@@ -607,3 +607,26 @@ def test_console_has_no_traps_the_wall_opens_in_a_new_tab_and_a_section_stays_op
         assert at.segmented_control(key=key).proto.required, key
     at.segmented_control(key="con_section").set_value("network").run()
     assert {m.proto.placeholder for m in at.multiselect} == {"Choisir…"}
+
+
+def test_console_reruns_at_the_same_version_read_the_lists_once(seeded, monkeypatch):
+    """A click or a typed letter reruns the console: at the same data version its lists (ideas,
+    participants, contacts, themes) come from the cache; a write (a new version) reads them again."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    reads = []
+    frame = store.ideas_frame
+    monkeypatch.setattr(store, "ideas_frame", lambda *a, **k: reads.append(k) or frame(*a, **k))
+    at = _app(w=seeded["workshop"].code, k=seeded["token"]).switch_page("pages/console.py").run()
+    at.segmented_control(key="con_section").set_value("themes").run()
+    at.run()
+    at.segmented_control(key="con_section").set_value("moderation").run()
+    assert not at.exception
+    assert reads == [{"include_hidden": True}]  # one reading serves both sections and the rerun
+    conn = dbmod.connect(seeded["path"])
+    alice = store.participant_by_token(conn, seeded["ptoken"])[1]
+    store.add_idea(conn, alice, submission_id="new-version", text="Une idée de plus")
+    conn.close()
+    at.run()
+    assert len(reads) == 2 and "Une idée de plus" in str([m.value for m in at.markdown])

@@ -149,8 +149,8 @@ def room_section(w: Workshop) -> None:
 
 
 def moderation_section(w: Workshop) -> None:
-    ideas = room.ideas_frame(w.id, include_hidden=True)
-    people = room.participants_frame(w.id)
+    now = room.lists(w.id, w.version)
+    ideas, people = now.ideas, now.participants
     left, right = st.columns(2)
     with left:
         st.header(ui.t("view.ideas"), anchor=False)

@@ -66,7 +66,7 @@ def rehearsal_and_template(w: Workshop) -> None:
     with left:
         st.subheader(ui.t("con.rehearsal"), anchor=False)
         st.caption(ui.t("con.rehearsal_help"))
-        simulated = int(room.participants_frame(w.id)["rehearsal"].sum())
+        simulated = int(room.lists(w.id, w.version).participants["rehearsal"].sum())
         cols = st.columns([2, 2], vertical_alignment="bottom")
         cols[0].number_input(ui.t("con.rehearsal_size"), 1, room.REHEARSAL_MAX, 25, key="reh_size")
         cols[1].button(ui.t("con.rehearsal_fill"), key="reh_fill", on_click=_rehearse, args=(w,))

@@ -40,10 +40,8 @@ def themes_section(w: Workshop) -> None:
         key="wall_sure_only",
         on_change=lambda: act(w, room.update_view_settings, wall_sure_only=bool(st.session_state.get("wall_sure_only")))(),
     )
-    frame = room.themes_frame(w.id)
-    ideas = room.ideas_frame(w.id)
-    room_contacts = room.contacts_frame(w.id)
-    people = room.participants_frame(w.id, include_blocked=False)
+    now = room.lists(w.id, w.version)
+    frame, ideas, room_contacts, people = now.themes, now.visible_ideas, now.contacts, now.active_participants
     pnames = dict(zip(people["id"], people["display_name"], strict=True))
     dots = st.number_input(ui.t("field.vote_dots"), 1, 20, w.vote_dots, key="vote_dots")
     if dots != w.vote_dots:

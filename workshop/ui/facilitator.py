@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
 
 from workshop import demo, export, i18n, kit, links, network, rooms, store, templates, validation
 from workshop.model import Workshop
 from workshop.ui.messages import command
+from workshop.ui.readings import per_version
 from workshop.ui.session import get_db, on_db
 from workshop.ui.wall_readings import pulse  # noqa: F401 - the console's live counters read the wall's pulse
 
@@ -38,13 +42,42 @@ rehearse = demo.rehearse
 REHEARSAL_MAX = demo.REHEARSAL_MAX
 
 # Reads.
+
+
+@dataclass(frozen=True)
+class ConsoleLists:
+    """The console's lists at one data version, read in one snapshot: a rerun of the console (a
+    click, a typed letter) at the same version reads nothing again."""
+
+    ideas: pd.DataFrame  # hidden ones too (moderation)
+    participants: pd.DataFrame  # suspended ones too
+    contacts: pd.DataFrame
+    themes: pd.DataFrame
+
+    @property
+    def visible_ideas(self) -> pd.DataFrame:
+        return self.ideas[self.ideas["hidden"] == 0] if not self.ideas.empty else self.ideas
+
+    @property
+    def active_participants(self) -> pd.DataFrame:
+        return self.participants[self.participants["blocked"] == 0] if not self.participants.empty else self.participants
+
+
+@per_version(max_entries=8)
+def lists(db, workshop_id: int) -> ConsoleLists:
+    """`lists(workshop_id, workshop.version)`: the console's frames for that version."""
+    with store.snapshot(db):
+        return ConsoleLists(
+            ideas=store.ideas_frame(db, workshop_id, include_hidden=True),
+            participants=store.participants_frame(db, workshop_id),
+            contacts=store.contacts_frame(db, workshop_id),
+            themes=store.themes_frame(db, workshop_id),
+        )
+
+
 version = on_db(store.version)
 rounds = on_db(store.rounds)
 joins_per_minute = on_db(store.joins_per_minute)
-ideas_frame = on_db(store.ideas_frame)
-participants_frame = on_db(store.participants_frame)
-contacts_frame = on_db(store.contacts_frame)
-themes_frame = on_db(store.themes_frame)
 collectifs = on_db(store.collectifs)
 compare_with_previous = on_db(rooms.compare_with_previous)
 seconds_left = store.seconds_left
