@@ -480,3 +480,21 @@ def test_the_wall_may_leave_placements_to_check_out(db, ideas_room):
     assert sum(card["ideas"] for card in cards) == len(IDEAS)  # counted only once confirmed
     store.confirm_placement(db, wid, odd)
     assert "Quelque chose sans rapport : météo" in [text for card in rooms.theme_cards(db, wid) for text in card["texts"]]
+
+
+def test_a_themes_cards_come_from_its_most_central_quarter(monkeypatch):
+    """Cards from the core, never the border: over 20 seeded themes of 12 ideas (no rewordings),
+    every card is among the theme's most central quarter (with a median core, the "unlike those
+    shown" rule picked ideas outside it: a third card off the theme's topic)."""
+    import numpy as np
+
+    rng = np.random.default_rng(29)
+    for _ in range(20):
+        upper = np.triu(rng.uniform(0.0, 0.39, size=(12, 12)), 1)
+        sim = upper + upper.T + np.eye(12)
+        monkeypatch.setattr(themes, "similarity", lambda texts, vectors, language="fr", sim=sim: sim)
+        texts = [f"idée {n}" for n in range(12)]
+        cards = themes.representatives(texts, [0] * 12, k=3, vectors=np.zeros((12, 4)))[0]
+        centrality = sim.mean(axis=1)
+        quarter = {int(j) for j in np.flatnonzero(centrality >= np.quantile(centrality, 0.75))}
+        assert set(cards) <= quarter and cards[0] == int(np.argmax(centrality))
