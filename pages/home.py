@@ -93,6 +93,7 @@ if ui.disclosure(ui.t("home.create_title"), key="home_create", expanded="created
                 list(LANGUAGES),
                 format_func=ui.language_name,
                 key="create_lang",
+                placeholder=ui.t("field.choose"),
             )
             st.text_area(
                 ui.t("field.question"), value=ui.t("home.default_question"), key="create_question", max_chars=LIMITS["question"]

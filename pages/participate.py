@@ -127,7 +127,12 @@ def contacts_section(mine: Mine) -> None:
 
     circles = {c["circle"] for c in mine.contacts}
     dormant = sum(1 for c in mine.contacts if c["dormant"])
-    count = ui.t("me.count", contacts=len(mine.contacts), circles=len(circles), dormant=dormant)
+    count = ui.t(
+        "me.count",
+        contacts=ui.count(len(mine.contacts), "me.one_contact", "me.n_contacts"),
+        circles=ui.count(len(circles), "me.one_circle", "me.n_circles"),
+        dormant=ui.count(dormant, "me.one_dormant", "me.n_dormant"),
+    )
     st.header(ui.t("me.my_contacts"), anchor=False)
     st.caption(count)
     if not mine.contacts:

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from scripts.stserver import Server
 from tests.e2e.conftest import ARTIFACTS, goto, run_async
 from workshop import db as dbmod
-from workshop import links, store
+from workshop import i18n, links, store
 from workshop.stclient import Session, choice_state, text_state, trigger
 
 
@@ -76,7 +76,9 @@ def test_sigkill_mid_burst(tmp_path, pages):
         goto(me, links.participant_url(workshop, tokens["W0"]))
         mine = sorted(label for label in landed if label.startswith("W0-"))
         assert mine
-        expect(me.get_by_text(f"{len(mine)} contacts, 1 cercles, 0 dormants")).to_be_visible()
+        expect(
+            me.get_by_text(f"{i18n.count(len(mine), 'me.one_contact', 'me.n_contacts')}, 1 cercle, 0 dormants")
+        ).to_be_visible()
         for label in mine[:3]:
             expect(me.locator("body")).to_contain_text(f"{label} · Loisirs")
     finally:

@@ -56,7 +56,7 @@ def test_create_join_contribute_and_console_follows(server, pages):
     me.get_by_role("button", name="Ajouter").click()
     wait_ready(me)
     expect(me.get_by_text("Ajouté : M. D.")).to_be_visible()
-    expect(me.get_by_text("1 contacts, 1 cercles, 0 dormants")).to_be_visible()
+    expect(me.get_by_text("1 contact, 1 cercle, 0 dormants")).to_be_visible()
 
     me.get_by_text("Idées", exact=True).click()
     wait_ready(me)

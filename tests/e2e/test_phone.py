@@ -233,3 +233,25 @@ def test_typing_in_progress_is_never_lost_to_a_new_round(server, pages):
     conn = server_db(server)
     assert store.counters(conn, workshop.id)["contacts"] == 1
     conn.close()
+
+
+def test_the_edit_picker_shows_a_long_name_whole_on_a_phone(server, pages):
+    """ "Modifier / supprimer": the picker on its own line shows "Jean-Baptiste Martin (Anciens
+    collègues)" whole at 390 px (beside the two buttons it read "Jean-Baptiste Ma…")."""
+    workshop, _ = new_workshop(server)
+    open_round(server, workshop, "contacts")
+    conn = server_db(server)
+    person = store.join(conn, workshop.code, "Camille", token="tok-camille-picker-0000")
+    store.add_contact(conn, person, submission_id="long", label="Jean-Baptiste Martin", circle="former_colleagues")
+    conn.close()
+    phone = pages.new("picker", width=390, height=844)
+    goto(phone, links.participant_url(workshop, "tok-camille-picker-0000"))
+    phone.get_by_text("Mon réseau", exact=True).click()
+    wait_ready(phone)
+    shown = phone.get_by_role("combobox", name="Modifier / supprimer")
+    expect(shown).to_have_value("Jean-Baptiste Martin (Anciens collègues)")
+    assert shown.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the name is cut"
+    assert shown.get_attribute("placeholder") == "Choisir…"  # not Streamlit's "Choose an option"
+    no_horizontal_scroll(phone)
+    shown.scroll_into_view_if_needed()
+    pages.shot(phone, "picker-long-name", full_page=False)

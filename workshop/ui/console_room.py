@@ -119,6 +119,7 @@ def room_section(w: Workshop) -> None:
                 list(choices),
                 format_func=choices.get,
                 key="con_address",
+                placeholder=ui.t("field.choose"),
                 help=ui.t("con.address_help"),
                 on_change=lambda: act(w, room.update_workshop, public_base_url=st.session_state["con_address"])(),
             )

@@ -12,6 +12,7 @@ from workshop.errors import WorkshopError
 from workshop.model import (
     EXPORT_LEVELS,
     LANGUAGES,
+    LIMITS,
     Workshop,
 )
 from workshop.ui import facilitator as room
@@ -24,14 +25,15 @@ def settings_section(w: Workshop) -> None:
     if w.retention_date < dt.date.today().isoformat():
         st.warning(ui.t("con.retention_passed", date=ui.date_text(w.retention_date)))
     with st.form("settings_form"):
-        st.text_input(ui.t("field.title"), value=w.title, key="set_title", max_chars=120)
-        st.text_area(ui.t("field.question"), value=w.question, key="set_question", max_chars=300)
+        st.text_input(ui.t("field.title"), value=w.title, key="set_title", max_chars=LIMITS["title"])
+        st.text_area(ui.t("field.question"), value=w.question, key="set_question", max_chars=LIMITS["question"])
         st.selectbox(
             ui.t("field.language"),
             list(LANGUAGES),
             index=LANGUAGES.index(w.language),
             format_func=ui.language_name,
             key="set_lang",
+            placeholder=ui.t("field.choose"),
         )
         retention = dt.date.fromisoformat(w.retention_date)
         st.date_input(

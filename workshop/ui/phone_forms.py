@@ -45,8 +45,12 @@ def manage_list(kind: str, items: list[dict], line, option, delete, writable: bo
     if st.session_state.get(f"pick_{kind}") not in ids:  # deleted meanwhile, or a forged value
         st.session_state[f"pick_{kind}"] = ids[0]
     picked = st.session_state[f"pick_{kind}"]
-    with st.container(horizontal=True, vertical_alignment="bottom"):
-        st.selectbox(ui.t("me.pick"), ids, format_func=lambda i: labels.get(i, "?"), key=f"pick_{kind}")
+    # The picker on its own line, the buttons below: beside them, a phone cut its names short
+    # ("Jean Martin (Anci…").
+    st.selectbox(
+        ui.t("me.pick"), ids, format_func=lambda i: labels.get(i, "?"), placeholder=ui.t("field.choose"), key=f"pick_{kind}"
+    )
+    with st.container(horizontal=True):
         if writable:
             st.button(
                 ui.t("me.edit"),
