@@ -21,6 +21,8 @@ VIEWS = PROJECTOR_VIEWS
 PUSH_BELOW = """() => { const p = document.createElement('p'); p.style.marginTop = '1200px'; p.textContent = 'plus bas';
   document.querySelector('[data-testid="stMainBlockContainer"]').appendChild(p); }"""
 SIZES = ((1920, 1080, 24.0), (1280, 720, 18.0))
+SLICED_CARDS = """() => [...document.querySelectorAll('.card, .note')]
+  .filter((c) => c.scrollHeight > c.clientHeight + 1).map((c) => c.innerText.slice(0, 60))"""
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +65,10 @@ def test_every_view_fits_the_screen_in_large_type(server, rooms, pages, room, si
             pages.shot(wall, f"{view}-{room}p-{width}x{height}", full_page=False)
             assert seen["overflow_px"] == 0, (view, seen)
             assert seen["smallest_px"] >= readable - 0.05, (view, seen)
+            # No card slices a line in half: what a card holds fits inside it (clamped lines end
+            # in an ellipsis instead).
+            sliced = wall.evaluate(SLICED_CARDS)
+            assert sliced == [], (view, sliced)
             if view == "network":
                 drawn = wall.evaluate(NETWORK)
                 assert drawn["nodes_drawn"] > 0 and drawn["labels"] > 0, drawn

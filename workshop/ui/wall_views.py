@@ -184,13 +184,15 @@ def collectifs_view(w, version: int) -> None:
     html = []
     for group in page.items:
         members = "" if w.anonymous else ", ".join(m["display_name"] for m in group["members"])
-        steps = "".join(f"<li>{ui.esc(ui.step_text(s))}</li>" for s in group["next_steps"][:3])
+        # Two steps, the members on one line: a card of 360 px holds them whole from the back of
+        # the room (three steps sliced the card's last line in half at 200 people).
+        steps = "".join(f"<li>{ui.esc(ui.step_text(s))}</li>" for s in group["next_steps"][:2])
         regions = sorted({c["region"] for c in group["contacts"] if c["region"]})
         sectors = sorted({c["sector"] for c in group["contacts"] if c["sector"]})
         reach = ", ".join(regions[:3] + sectors[:3])
         html.append(
             f'<div class="card"><h2>{ui.esc(group["name"])}</h2>'
-            f'<div class="meta">{len(group["members"])} · {ui.esc(members)}</div>'
+            f'<div class="meta who">{len(group["members"])} · {ui.esc(members)}</div>'
             f"<ul>{steps}</ul>"
             f'<div class="meta help">{ui.esc(ui.t("proj.mobilises"))} {ui.esc(ui.count(len(group["contacts"]), "proj.one_contact", "proj.n_contacts"))}'
             f"{' · ' + ui.esc(reach) if reach else ''}</div></div>"
