@@ -38,7 +38,7 @@ section = (
 
 @st.fragment(run_every=config.REFRESH_SECONDS)
 def live_counters() -> None:
-    version, current = room.pulse(WID)
+    version, _, current = room.pulse(WID)
     c = ui.room_counters(WID, version)
     cols = st.columns(6)
     cols[0].metric(ui.t("con.participants"), ui.number(c["participants"]))

@@ -33,6 +33,7 @@ version = w.version
 ui.set_default_lang(w.language)
 ui.page_chrome(wall=True)
 st.session_state["proj_version"] = version
+st.session_state["proj_view"] = w.projector_view
 st.session_state["proj_drawn_at"] = time.monotonic()
 st.session_state["proj_slot"] = walls.rotation_slot(time.time())
 st.session_state["proj_pages"] = 1  # the view sets how many pages it rotates through
@@ -40,16 +41,17 @@ st.session_state["proj_pages"] = 1  # the view sets how many pages it rotates th
 
 @st.fragment(run_every=config.REFRESH_SECONDS)
 def live_header() -> None:
-    """Runs every few seconds: the round and its countdown, and a cheap look at the data version.
-    Only when the version moved (or the highlights aged) does it redraw the whole wall."""
+    """Runs every few seconds: the round and its countdown, and a cheap look at the data version
+    and the view. Only when one moved (or the highlights aged) does it redraw the whole wall."""
     try:
-        now_version, current = reads.pulse(w.id)
+        now_version, now_view, current = reads.pulse(w.id)
     except WorkshopError:
         st.error(ui.t("proj.unknown"))
         return
     aged = time.monotonic() - st.session_state.get("proj_drawn_at", 0) > FULL_REDRAW_SECONDS
     turned = st.session_state.get("proj_pages", 1) > 1 and walls.rotation_slot(time.time()) != st.session_state.get("proj_slot")
-    if now_version != st.session_state.get("proj_version") or aged or turned:
+    switched = now_view != st.session_state.get("proj_view")  # a view switch moves no version
+    if now_version != st.session_state.get("proj_version") or switched or aged or turned:
         st.rerun()
     if current:
         left = reads.seconds_left(current)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 from workshop import config, launch
 
@@ -39,7 +40,10 @@ def test_past_the_cap_the_answer_is_a_page_in_the_rooms_language():
     async def send(message):
         sent.append(message)
 
-    asyncio.run(launch.server_full({"type": "http"}, None, send))
+    # On a thread of its own: once a browser test ran, Playwright owns this thread's event loop.
+    runner = threading.Thread(target=lambda: asyncio.run(launch.server_full({"type": "http"}, None, send)))
+    runner.start()
+    runner.join(10)
     start, body = sent
     headers = dict(start["headers"])
     assert start["status"] == 503 and headers[b"content-type"].startswith(b"text/html")

@@ -329,3 +329,14 @@ def test_erased_text_leaves_no_trace_in_the_database_or_its_wal(db, db_path, roo
     assert files
     for path in files:
         assert "Zéphyrin-Effacé".encode() not in path.read_bytes(), path.name
+
+
+def test_switching_the_walls_view_moves_no_data_version(db, room):
+    """The view is what the wall shows, not what it shows it from: cached readings at this
+    version stay valid (a switch recomputed every view at 1,000 people); the pulse sees it."""
+    wid = room["workshop"].id
+    before = store.version(db, wid)
+    store.update_workshop(db, wid, projector_view="network")
+    assert store.version_and_view(db, wid) == (before, "network")
+    store.update_workshop(db, wid, projector_view="ideas", title="Nouveau titre")  # data with it: moves
+    assert store.version_and_view(db, wid) == (before + 1, "ideas")

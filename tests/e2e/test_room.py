@@ -72,8 +72,16 @@ def test_console_projector_participant(server, pages):
     pages.shot(me, "participant-read-only")
 
     # Ideas wall on the projector; hiding an idea removes it from the wall.
+    conn = server_db(server)
+    version = store.version(conn, workshop.id)
+    conn.close()
     console.get_by_test_id("stButtonGroup").get_by_text("Mur d'idées", exact=True).click()
     wait_ready(console)
+    # The wall follows the switch within a refresh, though no data version moved.
+    expect(wall.get_by_text("Les idées apparaîtront ici.")).to_be_visible(timeout=WITHIN)
+    conn = server_db(server)
+    assert store.version_and_view(conn, workshop.id) == (version, "ideas")
+    conn.close()
     me.get_by_text("Idées", exact=True).click()
     wait_ready(me)
     for text in ("Idée visible pour tous", "Idée à masquer"):

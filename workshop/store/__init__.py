@@ -3,7 +3,8 @@ module per aggregate (workshops, rounds, participants, contacts, ideas, themes, 
 collectifs, merges, ties, counters, retention, transfer); `store.X` names every public function.
 
 Writes run in one transaction each (engine.begin_write: BEGIN IMMEDIATE on SQLite, the room's
-row locked first on PostgreSQL), bump the workshop's `version` (what live views poll), and are
+row locked first on PostgreSQL), bump the workshop's `version` (what live views poll; a switch
+of the wall's view alone does not: it changes no data), and are
 idempotent where a person may submit twice (a UNIQUE submission id). The SQL is one dialect
 that both engines run (engine.py spells it for PostgreSQL).
 """
@@ -70,6 +71,7 @@ from workshop.store.workshops import (  # noqa: F401
     update_view_settings,
     update_workshop,
     version,
+    version_and_view,
     workshop_by_code,
     workshop_secret,
 )

@@ -139,6 +139,14 @@ def authenticate_facilitator(
     return get_workshop(db, row["id"])
 
 
+def version_and_view(db: Database, workshop_id: int) -> tuple[int, str]:
+    """The data version and the wall's view, in one read: what a wall's pulse compares."""
+    row = query_one(db, "SELECT version, projector_view FROM workshops WHERE id = ?", [workshop_id])
+    if not row:
+        raise NotFound("err.no_workshop")
+    return row["version"], row["projector_view"]
+
+
 def version(db: Database, workshop_id: int) -> int:
     """The workshop's change counter: live views recompute only when it moves."""
     row = query_one(db, "SELECT version FROM workshops WHERE id = ?", [workshop_id])
@@ -147,6 +155,7 @@ def version(db: Database, workshop_id: int) -> int:
     return row["version"]
 
 
+DISPLAY_ONLY = {"projector_view"}  # settings that change what the wall shows, not what it shows it from
 _SETTABLE = {
     "title": lambda v: validation.clean_text(v, field="field.title", max_len=LIMITS["title"]),
     "question": lambda v: validation.clean_text(
@@ -206,7 +215,11 @@ def update_workshop(db: Database, workshop_id: int, **changes) -> Workshop:
     cleaned = {name: _SETTABLE[name](value) for name, value in changes.items()}
     if cleaned:
         assignments = ", ".join(f"{name} = ?" for name in cleaned)
-        with write(db, workshop_id):
+        # Switching the wall's view changes no data: the version (every cached reading's key)
+        # stays, so a view computed at this version shows again at once; the walls notice the
+        # switch by their pulse (version_and_view).
+        display_only = set(cleaned) <= DISPLAY_ONLY
+        with write(db, None if display_only else workshop_id):
             db.conn.execute(f"UPDATE workshops SET {assignments} WHERE id = ?", [*cleaned.values(), workshop_id])
     return get_workshop(db, workshop_id)
 

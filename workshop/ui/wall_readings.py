@@ -16,11 +16,12 @@ from workshop.ui.session import database, get_db
 seconds_left = store.seconds_left
 
 
-def pulse(workshop_id: int) -> tuple[int, Round | None]:
+def pulse(workshop_id: int) -> tuple[int, str, Round | None]:
     """The look a live view (the wall, the console's counters) takes every few seconds, on one
-    connection: the data version and the current round."""
+    connection: the data version, the wall's view and the current round."""
     with get_db() as db:
-        return store.version(db, workshop_id), store.current_round(db, workshop_id)
+        version, view = store.version_and_view(db, workshop_id)
+        return version, view, store.current_round(db, workshop_id)
 
 
 def fresh_since(*, now: dt.datetime | None = None) -> str:
