@@ -33,7 +33,7 @@ version = w.version
 ui.set_default_lang(w.language)
 ui.page_chrome(wall=True)
 st.session_state["proj_version"] = version
-st.session_state["proj_view"] = w.projector_view
+st.session_state["proj_look"] = reads.look_of(w.projector_view, w.settings)
 st.session_state["proj_drawn_at"] = time.monotonic()
 st.session_state["proj_slot"] = walls.rotation_slot(time.time())
 st.session_state["proj_pages"] = 1  # the view sets how many pages it rotates through
@@ -44,13 +44,13 @@ def live_header() -> None:
     """Runs every few seconds: the round and its countdown, and a cheap look at the data version
     and the view. Only when one moved (or the highlights aged) does it redraw the whole wall."""
     try:
-        now_version, now_view, current = reads.pulse(w.id)
+        now_version, now_look, current = reads.pulse(w.id)
     except WorkshopError:
         st.error(ui.t("proj.unknown"))
         return
     aged = time.monotonic() - st.session_state.get("proj_drawn_at", 0) > FULL_REDRAW_SECONDS
     turned = st.session_state.get("proj_pages", 1) > 1 and walls.rotation_slot(time.time()) != st.session_state.get("proj_slot")
-    switched = now_view != st.session_state.get("proj_view")  # a view switch moves no version
+    switched = now_look != st.session_state.get("proj_look")  # a view switch moves no version
     if now_version != st.session_state.get("proj_version") or switched or aged or turned:
         st.rerun()
     if current:

@@ -345,6 +345,38 @@ def test_who_can_help_names_what_only_some_of_the_room_reaches(db):
     assert i18n.say(network.describe_help([], names), "fr") == ""
 
 
+def test_the_help_index_read_once_answers_every_theme_as_the_contacts_do(db):
+    """The wall's cards and the PDF index the room's contacts once (normalising 13,500 contacts
+    for each of 10 themes took 1.2 s at 1,000 people): same needs, same order, as from the rows."""
+    w, _, _ = make_room(
+        db,
+        {
+            "Ana": [
+                {"label": "A", "circle": "clients", "sector": "Santé", "city": "Lyon", "skills": ["Comptabilité"]},
+                {"label": "A2", "circle": "family", "city": "Lyon"},
+            ],
+            "Ben": [{"label": "B", "circle": "family", "sector": "santé", "city": "Nantes"}],
+            "Cleo": [{"label": "C", "circle": "partners", "skills": ["comptabilite", "Design"]}],
+            "Dan": [{"label": "D", "circle": "family"}],
+            "Eve": [{"label": "E", "circle": "family", "city": "Lille"}],
+        },
+    )
+    contacts = rooms.load(db, w.id).contacts
+    words = i18n.circle_words()
+    index = network.help_index(contacts, circle_words=words)
+    assert index.mapped == 5 and index.reach["lyon"] == {people_id: 2 for people_id in index.reach["lyon"]}
+    themes = [
+        (["Santé"], ["Un cabinet de comptabilité à Lyon", "Design de services"]),
+        ([], ["Des amis pour tenir la comptabilité", "à Nantes et à Lille"]),
+        (["Famille", "Clients"], []),
+    ]
+    for tags, texts in themes:
+        from_rows = network.who_can_help(tags, contacts, texts=texts, circle_words=words, top=5)
+        assert network.who_can_help(tags, index, texts=texts, top=5) == from_rows
+    found = [n["what"] for n in network.who_can_help(themes[0][0], index, texts=themes[0][1], top=5)]
+    assert found == ["Lyon", "Comptabilité", "Santé", "Design"]  # 2 contacts (1 person first), then 1
+
+
 # ---------------------------------------------------------------- ties among contacts
 
 

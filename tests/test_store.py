@@ -337,6 +337,23 @@ def test_switching_the_walls_view_moves_no_data_version(db, room):
     wid = room["workshop"].id
     before = store.version(db, wid)
     store.update_workshop(db, wid, projector_view="network")
-    assert store.version_and_view(db, wid) == (before, "network")
+    assert store.version_and_view(db, wid)[:2] == (before, "network")
     store.update_workshop(db, wid, projector_view="ideas", title="Nouveau titre")  # data with it: moves
-    assert store.version_and_view(db, wid) == (before + 1, "ideas")
+    assert store.version_and_view(db, wid)[:2] == (before + 1, "ideas")
+
+
+def test_the_networks_display_settings_move_no_data_version(db, room):
+    """Sub-view, colours, sizes and filters are arguments of every reading that uses them: a
+    switch keeps every cached reading (10-20 s at 1,000 people) and the pulse sees it; what the
+    cached theme cards read inside (wall_sure_only) still moves the version."""
+    wid = room["workshop"].id
+    before = store.version(db, wid)
+    store.update_view_settings(db, wid, net_view="bridges", color_by="region")
+    store.update_view_settings(db, wid, filters={"circles": ["family"]})
+    version, _, settings = store.version_and_view(db, wid)
+    assert version == before
+    assert settings == {"net_view": "bridges", "color_by": "region", "filters": {"circles": ["family"]}}
+    store.update_view_settings(db, wid, wall_sure_only=True)
+    assert store.version(db, wid) == before + 1
+    store.update_view_settings(db, wid, net_view="full", joins_per_minute=50)  # with a room limit: moves
+    assert store.version(db, wid) == before + 2

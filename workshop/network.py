@@ -785,9 +785,44 @@ def participant_circles(contacts: pd.DataFrame) -> pd.DataFrame:
 MAX_NEED_VALUES = 5000  # distinct contact field values looked for in a theme's ideas
 
 
+@dataclass(frozen=True)
+class HelpIndex:
+    """What the room's contacts reach, read once for every theme's card: each normalised value
+    (sector, region, city, organisation, skill, circle word) with the contacts per participant
+    that reach it, and how a person wrote it."""
+
+    reach: dict[str, Counter]  # normalised value -> Counter(participant id -> contacts)
+    shown: dict[str, str]  # normalised value -> how a person wrote it (MAX_NEED_VALUES at most)
+    mapped: int  # participants who mapped contacts
+
+
+def help_index(contacts: pd.DataFrame, *, circle_words: Mapping[str, Iterable[str]] | None = None) -> HelpIndex:
+    """The room's contacts indexed by what they reach (who_can_help's input for many themes:
+    normalising 13,500 contacts once rather than once per theme)."""
+    reach: dict[str, Counter] = {}
+    shown: dict[str, str] = {}
+    mapped: set[int] = set()
+    if contacts.empty:
+        return HelpIndex(reach, shown, 0)
+    circles = {c: {resolve.normalise(w) for w in words} - {""} for c, words in (circle_words or {}).items()}
+    rows = contacts[["participant_id", "circle", "sector", "region", "city", "organisation", "skills"]].itertuples(index=False)
+    for row in rows:
+        pid = int(row.participant_id)
+        mapped.add(pid)
+        values = [row.sector, row.region, row.city, row.organisation, *row.skills]
+        words = {resolve.normalise(v) for v in values if v} - {""}
+        for v in values:
+            if v and len(shown) < MAX_NEED_VALUES:
+                shown.setdefault(resolve.normalise(v), str(v))
+        # A circle named in any language the app speaks ("Famille", "Family").
+        for word in words | circles.get(row.circle, set()):
+            reach.setdefault(word, Counter())[pid] += 1
+    return HelpIndex(reach, shown, len(mapped))
+
+
 def who_can_help(
     tags: Iterable[str],
-    contacts: pd.DataFrame,
+    contacts: pd.DataFrame | HelpIndex,
     *,
     texts: Iterable[str] = (),
     top: int = 2,
@@ -800,22 +835,11 @@ def who_can_help(
     this theme is about. A need reached by more than half of the participants who mapped contacts
     (everyone has family) tells the room nothing and is left out; so is one nobody reaches. Each
     need: {"what", "participants" (ids, most contacts first), "contacts"}; [] when nothing stands out.
-    `circle_words`: each circle as the languages name it (i18n.circle_words), so "Famille" asks
-    for a circle."""
-    if contacts.empty:
+    `contacts`: the room's contacts, or their help_index (for many themes); `circle_words`: each
+    circle as the languages name it (i18n.circle_words), so "Famille" asks for a circle."""
+    index = contacts if isinstance(contacts, HelpIndex) else help_index(contacts, circle_words=circle_words)
+    if not index.mapped:
         return []
-    rows = contacts[["participant_id", "circle", "sector", "region", "city", "organisation", "skills"]].itertuples(index=False)
-    words_of: list[tuple[int, set[str]]] = []
-    shown: dict[str, str] = {}  # normalised value -> how a person wrote it
-    for row in rows:
-        values = [row.sector, row.region, row.city, row.organisation, *row.skills]
-        words = {resolve.normalise(v) for v in values if v} - {""}
-        for v in values:
-            if v and len(shown) < MAX_NEED_VALUES:
-                shown.setdefault(resolve.normalise(v), str(v))
-        # A circle named in any language the app speaks ("Famille", "Family").
-        words |= {resolve.normalise(w) for w in (circle_words or {}).get(row.circle, ())} - {""}
-        words_of.append((int(row.participant_id), words))
     needs: dict[str, str] = {}
     asked: Counter[str] = Counter()  # how many of the theme's ideas ask for it
     for tag in tags:
@@ -824,17 +848,16 @@ def who_can_help(
             needs.setdefault(key, tag)
             asked[key] += 1
     said = [f" {resolve.normalise(text)} " for text in texts]
-    for key, written in shown.items():
-        if len(key) >= 3:
+    everything = "\n".join(said)  # one search per value first: most values are named nowhere
+    for key, written in index.shown.items():
+        if len(key) >= 3 and f" {key} " in everything:
             named = sum(f" {key} " in text for text in said)
-            if named:
-                needs.setdefault(key, written)
-                asked[key] += named
-    mapped = {pid for pid, _ in words_of}
+            needs.setdefault(key, written)
+            asked[key] += named
     out = []
     for key, what in needs.items():
-        reach = Counter(pid for pid, words in words_of if key in words)
-        if reach and len(reach) <= len(mapped) / 2:
+        reach = index.reach.get(key)
+        if reach and len(reach) <= index.mapped / 2:
             out.append({"what": what, "participants": [p for p, _ in reach.most_common()], "contacts": sum(reach.values())})
     out.sort(
         key=lambda n: (-asked[resolve.normalise(n["what"])], -n["contacts"], len(n["participants"]), resolve.normalise(n["what"]))

@@ -204,12 +204,13 @@ def _themes_pages(doc: _Report, reading: Reading, *, lang: str, level: str, them
     names = dict(zip(room.participants["id"], room.participants["display_name"], strict=True))
     if not cards:
         doc.para(t("rep.none", lang))
+    index = network.help_index(room.contacts, circle_words=circle_words())
     for card in cards:
         ideas = count(card["ideas"], "th.one_idea", "th.n_ideas", lang)
         doc.para(f"{card['label']} — {ideas}, {count(card['votes'], 'th.one_dot', 'th.n_dots', lang)}", style="B")
         for text in card["representative"]:
             doc.para(f"   {quote(text, lang)}")
-        needs = network.who_can_help(card["asked"], room.contacts, texts=card["texts"], circle_words=circle_words())
+        needs = network.who_can_help(card["asked"], index, texts=card["texts"])
         helped = say(network.describe_help(needs, names, anonymous=level != "full"), lang)
         if helped:
             doc.para("   " + helped, style="I")

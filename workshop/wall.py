@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from workshop.model import CIRCLE_FAMILY, Words
-from workshop.network import Analysis, Room, describe_help, offered_by_contacts, who_can_help
+from workshop.network import Analysis, Room, describe_help, help_index, offered_by_contacts, who_can_help
 
 PAGE_SECONDS = 12  # how long one page of ideas, themes or collectifs stays on the wall
 PER_PAGE = {"ideas": 9, "themes": 6, "collectifs": 6}  # what fits the canvas below the header
@@ -136,9 +136,10 @@ def cards_with_help(cards: Sequence[dict], room: Room, *, circle_words: Mapping 
     """Theme cards, each with what it needs that only some of the room reaches, and who: its
     "help" Words for a wall that names people (False) and for an anonymous one (True)."""
     names = dict(zip(room.participants["id"], room.participants["display_name"], strict=True))
+    index = help_index(room.contacts, circle_words=circle_words)
     out = []
     for card in cards:
-        needs = who_can_help(card["asked"], room.contacts, texts=card["texts"], circle_words=circle_words)
+        needs = who_can_help(card["asked"], index, texts=card["texts"])
         help_text = {anonymous: describe_help(needs, names, anonymous=anonymous) for anonymous in (False, True)}
         out.append({**card, "help": help_text})
     return out

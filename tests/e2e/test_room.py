@@ -51,6 +51,16 @@ def test_console_projector_participant(server, pages):
     expect(wall.get_by_text("+1 en 2 min").first).to_be_visible()
     pages.shot(wall, "projector-after-contact", full_page=False)
 
+    # The console switches the wall to the network's flows: no data version moves (every cached
+    # view stays valid), and the wall follows within a refresh.
+    conn = server_db(server)
+    version = store.version(conn, workshop.id)
+    store.update_workshop(conn, workshop.id, projector_view="network")
+    store.update_view_settings(conn, workshop.id, net_view="flows")
+    assert store.version(conn, workshop.id) == version
+    conn.close()
+    expect(wall.get_by_text("Flux marchands", exact=False).first).to_be_visible(timeout=WITHIN)
+
     # The facilitator closes the contacts round while the participant types: the page does not
     # redraw under their fingers, their submit is refused (their text stays, quoted), and the
     # page becomes read-only.
@@ -80,7 +90,7 @@ def test_console_projector_participant(server, pages):
     # The wall follows the switch within a refresh, though no data version moved.
     expect(wall.get_by_text("Les idées apparaîtront ici.")).to_be_visible(timeout=WITHIN)
     conn = server_db(server)
-    assert store.version_and_view(conn, workshop.id) == (version, "ideas")
+    assert store.version_and_view(conn, workshop.id)[:2] == (version, "ideas")
     conn.close()
     me.get_by_text("Idées", exact=True).click()
     wait_ready(me)

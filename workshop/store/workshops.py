@@ -139,12 +139,13 @@ def authenticate_facilitator(
     return get_workshop(db, row["id"])
 
 
-def version_and_view(db: Database, workshop_id: int) -> tuple[int, str]:
-    """The data version and the wall's view, in one read: what a wall's pulse compares."""
-    row = query_one(db, "SELECT version, projector_view FROM workshops WHERE id = ?", [workshop_id])
+def version_and_view(db: Database, workshop_id: int) -> tuple[int, str, dict]:
+    """The data version, the wall's view and its display settings, in one read: what a wall's
+    pulse compares."""
+    row = query_one(db, "SELECT version, projector_view, settings FROM workshops WHERE id = ?", [workshop_id])
     if not row:
         raise NotFound("err.no_workshop")
-    return row["version"], row["projector_view"]
+    return row["version"], row["projector_view"], validation.clean_view_settings(json_object(row["settings"]))
 
 
 def version(db: Database, workshop_id: int) -> int:
@@ -156,6 +157,9 @@ def version(db: Database, workshop_id: int) -> int:
 
 
 DISPLAY_ONLY = {"projector_view"}  # settings that change what the wall shows, not what it shows it from
+# The network's view, colours, sizes and filters: every reading that uses them takes them as an
+# argument (its cache key), none reads them at a data version.
+DISPLAY_ONLY_VIEW_SETTINGS = {"net_view", "color_by", "size_by", "filters"}
 _SETTABLE = {
     "title": lambda v: validation.clean_text(v, field="field.title", max_len=LIMITS["title"]),
     "question": lambda v: validation.clean_text(
@@ -226,8 +230,10 @@ def update_workshop(db: Database, workshop_id: int, **changes) -> Workshop:
 
 def update_view_settings(db: Database, workshop_id: int, **settings) -> dict:
     """Merge projector display settings (colour mode, filters) into the workshop's settings JSON;
-    only known keys with allowed values are kept."""
-    with write(db, workshop_id):
+    only known keys with allowed values are kept. Display settings alone move no data version
+    (the walls notice them by their pulse, version_and_view)."""
+    display_only = set(settings) <= DISPLAY_ONLY_VIEW_SETTINGS
+    with write(db, None if display_only else workshop_id):
         row = query_one(db, "SELECT settings FROM workshops WHERE id = ?", [workshop_id])
         current = validation.clean_view_settings({**json_object(row["settings"]), **settings})
         db.conn.execute(

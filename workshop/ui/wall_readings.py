@@ -4,6 +4,7 @@ once per data version for every open wall."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from workshop import config, i18n, regions_map, store
 from workshop import wall as walls
@@ -18,10 +19,16 @@ seconds_left = store.seconds_left
 
 def pulse(workshop_id: int) -> tuple[int, str, Round | None]:
     """The look a live view (the wall, the console's counters) takes every few seconds, on one
-    connection: the data version, the wall's view and the current round."""
+    connection: the data version, what the wall shows (look_of) and the current round."""
     with get_db() as db:
-        version, view = store.version_and_view(db, workshop_id)
-        return version, view, store.current_round(db, workshop_id)
+        version, view, settings = store.version_and_view(db, workshop_id)
+        return version, look_of(view, settings), store.current_round(db, workshop_id)
+
+
+def look_of(view: str, settings: dict) -> str:
+    """What the wall shows, as one comparable string: its view and display settings (a switch of
+    either moves no data version)."""
+    return json.dumps([view, settings], sort_keys=True)
 
 
 def fresh_since(*, now: dt.datetime | None = None) -> str:
