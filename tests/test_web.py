@@ -169,6 +169,37 @@ def test_the_real_shell_hides_english_hints_and_boots():
     assert "Material Symbols" in html  # its icon-font preload is stopped
 
 
+def test_the_join_page_prefetches_the_widgets_of_the_personal_pages_first_view(tmp_path):
+    """The contact form's widget chunks and what they import (Streamlit fetches them only after
+    its first messages, a round trip per wave of imports on a weak Wi-Fi), never twice, never a
+    file outside the frontend's folder, and nothing for a widget this Streamlit does not ship."""
+    js = tmp_path / "static" / "js"
+    js.mkdir(parents=True)
+    files = {
+        "TextInput.Aa1.js": 'import{a}from"./Input.Bb2.js";import"./shared.Cc3.js";',
+        "Input.Bb2.js": 'import{b}from"./shared.Cc3.js";import{c}from"./index.Ab12Cd34.js";',
+        "shared.Cc3.js": 'import{x}from"../../secret.js";',
+        "Button.Dd4.js": "export const b=1;",
+        "ButtonGroupish.Ee5.js": "export const not_a_widget=1;",
+        "Unused.Ff6.js": 'import"./TextInput.Aa1.js";',
+        "index.Ab12Cd34.js": "",
+    }
+    for name, text in files.items():
+        (js / name).write_text(text)
+    found = web.widget_chunks(tmp_path, ("TextInput", "Button", "ButtonGroup"), besides=("/static/js/index.Ab12Cd34.js",))
+    assert found == (
+        "/static/js/Button.Dd4.js",
+        "/static/js/Input.Bb2.js",
+        "/static/js/TextInput.Aa1.js",
+        "/static/js/shared.Cc3.js",
+    )
+    # Streamlit's own frontend: the text input's chunk reaches the join page's prefetch.
+    door = web.front_door(streamlit_stand_in)
+    real = web.widget_chunks(web.streamlit_static_dir())
+    assert any(p.startswith("/static/js/TextInput.") for p in real) and len(real) >= 5
+    assert all(f'href=\\"{p}\\"' in door.prefetch for p in real if p not in door.shell.assets)
+
+
 def names(db, workshop) -> list[str]:
     return list(store.participants_frame(db, workshop.id)["display_name"])
 

@@ -210,6 +210,32 @@ def _start_script(entry: str, tags: list[str]) -> str:
     return _insert_in_batches(tags, when="paint", then=start_entry)
 
 
+# The widgets the personal page's first view draws (the contact form: text input, circle pills,
+# buttons, switches, HTML): Streamlit loads their chunks only once its first messages arrived,
+# in two or three waves of imports, each a round trip on a weak Wi-Fi (150 ms, slowed 4x by the
+# phone's CPU). Fetched while the person types their name: 27 files, 32 KB brotli (Streamlit
+# 1.67).
+FIRST_VIEW_WIDGETS = ("TextInput", "Button", "ButtonGroup", "Checkbox", "Html")
+_IMPORT = re.compile(r'(?:from|import)\s*"\./([\w.-]+\.js)"')
+
+
+def widget_chunks(
+    static_root: Path, widgets: tuple[str, ...] = FIRST_VIEW_WIDGETS, *, besides: tuple[str, ...] = ()
+) -> tuple[str, ...]:
+    """The frontend's files (paths as the page asks for them) that `widgets` import, directly or
+    not, except those in `besides`; sorted. A widget this Streamlit does not ship adds nothing."""
+    folder = static_root / "static" / "js"
+    todo = [p.name for w in widgets for p in folder.glob(f"{w}.*.js") if re.fullmatch(rf"{re.escape(w)}\.[\w-]+\.js", p.name)]
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen or not (folder / name).is_file():
+            continue
+        seen.add(name)
+        todo += _IMPORT.findall((folder / name).read_text(encoding="utf-8", errors="replace"))
+    return tuple(sorted(path for path in (f"/static/js/{n}" for n in seen) if path not in besides))
+
+
 def prefetch_script(paths: tuple[str, ...]) -> str:
     """Script for the join page: once it has loaded, fetch the frontend's files into the cache
     (the personal page the person goes to next then opens from it)."""
@@ -284,7 +310,8 @@ class FrontDoor:
         self.app = app
         self.shell = shell
         self.desk = desk or JoinDesk()
-        self.prefetch = prefetch_script(shell.assets)
+        extra = widget_chunks(static_root, besides=shell.assets) if static_root else ()
+        self.prefetch = prefetch_script(shell.assets + extra)
         self.markers = CodeCache(marker or marker_from_db)
         self.workshops = CodeCache(self.desk.workshop)  # a stranger's random codes cost no more
         # Hashed file names: a phone keeps them for a year, a second visit downloads none.

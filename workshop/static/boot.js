@@ -52,7 +52,7 @@
     const height = main.getBoundingClientRect().height;
     steady = height === lastHeight ? steady + 1 : 0;
     lastHeight = height;
-    if (steady >= 5) reveal();
+    if (steady >= 2) reveal();
   }
   settling = setInterval(settle, 100);
 
