@@ -342,7 +342,7 @@ async def main_async(args) -> dict:
         cpu0 = cpu_seconds(servers)
         stop = asyncio.Event()
         projectors = [
-            asyncio.create_task(projector(base, workshop.code, stats, stop, config.REFRESH_SECONDS))
+            asyncio.create_task(projector(base, workshop.code, stats, stop, config.WALL_PULSE_SECONDS))
             for _ in range(args.projectors)
         ]
         gate = asyncio.Event()

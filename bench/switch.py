@@ -3,14 +3,16 @@ room: each projector view, then each network sub-view (full, bridges, circles, r
 colour mode, switched from the console as it does (`store.update_workshop`,
 `store.update_view_settings`).
 
-    python bench/switch.py [--json] [--rooms 200,1000] [--rounds 2]
+    python bench/switch.py [--json] [--rooms 200,1000] [--rounds 2] [--browser]
 
 A wall is a real Streamlit session spoken to at the WebSocket protocol level: after each switch
-its live header runs (as its `run_every` does every REFRESH_SECONDS), notices the switch and
+its live header runs (as its `run_every` does every WALL_PULSE_SECONDS), notices the switch and
 redraws; the figure is the seconds of that run, the server's share of what the room waits for.
-The wall notices a switch within REFRESH_SECONDS (3 s) of it, so the room waits on average
-1.5 s more, then the browser's render (bench/wall.py). Round 1 is each view's first showing
+The wall notices a switch within WALL_PULSE_SECONDS (1 s) of it, so the room waits on average
+0.5 s more, then the browser's render (bench/wall.py). Round 1 is each view's first showing
 at this data version; round 2 shows them again (what a facilitator going back and forth sees).
+With --browser, the same rooms on a wall in Debian's Chromium at 1920x1080: seconds from the
+switch written to the new view visible (pulse, server run and drawing: what the room sees).
 """
 
 from __future__ import annotations
@@ -70,11 +72,49 @@ async def switch_times(server: Server, db_path: Path, code: str, rounds: int) ->
     return rows
 
 
+# What each view draws that no other view does: its first drawing is visible.
+VIEW_MARKS = {
+    "network": ".js-plotly-plot .scatterlayer .point",
+    "map": ".wall-swatch",
+    "ideas": ".wall-ideas",
+    "themes": ".wall-cards .card",
+    "story": ".story",
+    "counters": '[data-testid="proj-participants"]',
+}
+
+
+def browser_switch_times(url: str, db_path: Path, code: str, rounds: int) -> list[dict]:
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    conn = dbmod.connect(db_path)
+    workshop = store.workshop_by_code(conn, code)
+    store.update_workshop(conn, workshop.id, projector_view="counters")
+    rows = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        page.goto(f"{url}/projector?w={code}")
+        page.locator(VIEW_MARKS["counters"]).first.wait_for(timeout=120_000)
+        for k in range(1, rounds + 1):
+            for view in VIEW_MARKS:
+                page.wait_for_timeout(1300)  # the previous view settled
+                started = time.perf_counter()
+                store.update_workshop(conn, workshop.id, projector_view=view)
+                page.locator(VIEW_MARKS[view]).first.wait_for(state="visible", timeout=120_000)
+                rows.append({"round": k, "step": f"browser:{view}", "seen_s": round(time.perf_counter() - started, 2)})
+        browser.close()
+    conn.close()
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--rooms", default="200,1000")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--browser", action="store_true", help="also the wall in Chromium, switch to seen")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -91,21 +131,26 @@ def main() -> None:
             conn.close()
             for n, code in codes.items():
                 rows = asyncio.run(switch_times(server, server.db_path, code, args.rounds))
+                if args.browser:
+                    rows += browser_switch_times(server.url, server.db_path, code, args.rounds)
                 for row in rows:
                     row["room"] = n
                     if not args.json:
                         print(" ".join(f"{k}={v}" for k, v in row.items()), flush=True)
                 results += rows
-                for k in range(1, args.rounds + 1):
-                    times = [r["server_s"] for r in rows if r["round"] == k]
-                    summary = {"room": n, "round": k, "median_s": statistics.median(times), "max_s": max(times)}
-                    summary["worst"] = max((r for r in rows if r["round"] == k), key=lambda r: r["server_s"])["step"]
+                for k, measure in ((k, m) for k in range(1, args.rounds + 1) for m in ("server_s", "seen_s")):
+                    picked = [r for r in rows if r["round"] == k and measure in r]
+                    if not picked:
+                        continue
+                    times = [r[measure] for r in picked]
+                    summary = {"room": n, "round": k, "of": measure, "median_s": statistics.median(times), "max_s": max(times)}
+                    summary["worst"] = max(picked, key=lambda r: r[measure])["step"]
                     if not args.json:
                         print("summary", " ".join(f"{a}={b}" for a, b in summary.items()), flush=True)
         finally:
             server.stop()
     if args.json:
-        print(json.dumps({"refresh_s": config.REFRESH_SECONDS, "rows": results}))
+        print(json.dumps({"pulse_s": config.WALL_PULSE_SECONDS, "rows": results}))
 
 
 if __name__ == "__main__":

@@ -39,19 +39,22 @@ st.session_state["proj_slot"] = walls.rotation_slot(time.time())
 st.session_state["proj_pages"] = 1  # the view sets how many pages it rotates through
 
 
-@st.fragment(run_every=config.REFRESH_SECONDS)
+@st.fragment(run_every=config.WALL_PULSE_SECONDS)
 def live_header() -> None:
-    """Runs every few seconds: the round and its countdown, and a cheap look at the data version
-    and the view. Only when one moved (or the highlights aged) does it redraw the whole wall."""
+    """Runs every second: the round and its countdown, and a cheap look at the data version and
+    the view. A switched view redraws the wall at once; new data at most every REFRESH_SECONDS
+    (a room writing all the time would otherwise recompute its network without a pause)."""
     try:
         now_version, now_look, current = reads.pulse(w.id)
     except WorkshopError:
         st.error(ui.t("proj.unknown"))
         return
-    aged = time.monotonic() - st.session_state.get("proj_drawn_at", 0) > FULL_REDRAW_SECONDS
+    drawn_for = time.monotonic() - st.session_state.get("proj_drawn_at", 0)
+    aged = drawn_for > FULL_REDRAW_SECONDS
     turned = st.session_state.get("proj_pages", 1) > 1 and walls.rotation_slot(time.time()) != st.session_state.get("proj_slot")
     switched = now_look != st.session_state.get("proj_look")  # a view switch moves no version
-    if now_version != st.session_state.get("proj_version") or switched or aged or turned:
+    new_data = now_version != st.session_state.get("proj_version") and drawn_for >= config.REFRESH_SECONDS
+    if new_data or switched or aged or turned:
         st.rerun()
     if current:
         left = reads.seconds_left(current)
