@@ -31,8 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
+from bench.payload import ARGS, CHROMIUM  # noqa: E402
 from scripts.stserver import Server  # noqa: E402
-from workshop import config, demo, store  # noqa: E402
+from workshop import config, demo, links, store  # noqa: E402
 from workshop import db as dbmod  # noqa: E402
 from workshop.model import COLOUR_MODES, NETWORK_VIEWS, PROJECTOR_VIEWS  # noqa: E402
 from workshop.stclient import Session  # noqa: E402
@@ -83,9 +84,7 @@ VIEW_MARKS = {
 }
 
 
-def browser_switch_times(url: str, db_path: Path, code: str, rounds: int) -> list[dict]:
-    import shutil
-
+def browser_switch_times(db_path: Path, code: str, rounds: int) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
     conn = dbmod.connect(db_path)
@@ -93,9 +92,9 @@ def browser_switch_times(url: str, db_path: Path, code: str, rounds: int) -> lis
     store.update_workshop(conn, workshop.id, projector_view="counters")
     rows = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1920, "height": 1080})
-        page.goto(f"{url}/projector?w={code}")
+        page.goto(links.projector_url(workshop))
         page.locator(VIEW_MARKS["counters"]).first.wait_for(timeout=120_000)
         for k in range(1, rounds + 1):
             for view in VIEW_MARKS:
@@ -132,7 +131,7 @@ def main() -> None:
             for n, code in codes.items():
                 rows = asyncio.run(switch_times(server, server.db_path, code, args.rounds))
                 if args.browser:
-                    rows += browser_switch_times(server.url, server.db_path, code, args.rounds)
+                    rows += browser_switch_times(server.db_path, code, args.rounds)
                 for row in rows:
                     row["room"] = n
                     if not args.json:
