@@ -9,7 +9,8 @@ projectors alone: refreshes with nothing written, then with one write per refres
     python bench/load.py --servers 2 --database postgresql [--kill-one-after 5]   # behind Caddy
 
 With --servers N > 1 the app servers share a PostgreSQL database behind the project's Caddy proxy
-(scripts/servers.py); --kill-one-after S kills one of them (SIGKILL) S seconds into the submits:
+(scripts/servers.py); --kill-one-after S kills one of them (SIGKILL) S seconds after the room's first
+acknowledged submit (so the kill lands while submits are in flight, however fast the machine):
 its participants reconnect through the proxy with their personal link and submit again.
 
 Every loop is bounded in count and time; traffic goes to 127.0.0.1 only.
@@ -302,8 +303,14 @@ def fresh_database(kind: str) -> str:
     return url.rsplit("/", 1)[0] + "/" + name
 
 
-async def kill_one(cluster: Cluster, after: float, stats: Stats) -> None:
-    """SIGKILL the first app server `after` seconds into the submits (a crash, no goodbye)."""
+async def kill_one(cluster: Cluster, after: float, stats: Stats, *, wait_s: float) -> None:
+    """SIGKILL the first app server `after` seconds after the first acknowledged submit (a crash,
+    no goodbye)."""
+    # Counted from an acknowledgement, not from the gate: a burst can end within a second, and a
+    # fixed delay from the gate could land after the killed server's sessions had finished.
+    deadline = time.monotonic() + wait_s
+    while not stats.ack_times and time.monotonic() < deadline:
+        await asyncio.sleep(0.005)
     await asyncio.sleep(after)
     stats.killed_at = time.monotonic()
     cluster.servers[0].last_cpu = cluster.servers[0].cpu_seconds()
@@ -359,7 +366,7 @@ async def main_async(args) -> dict:
         submits_started = time.monotonic()
         killer = None
         if cluster and getattr(args, "kill_one_after", None) is not None:
-            killer = asyncio.create_task(kill_one(cluster, args.kill_one_after, stats))
+            killer = asyncio.create_task(kill_one(cluster, args.kill_one_after, stats, wait_s=args.max_seconds))
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=args.max_seconds)
         submit_phase_s = time.monotonic() - submits_started
         if killer:
@@ -454,7 +461,10 @@ def main() -> None:
     parser.add_argument("--servers", type=int, default=1, help="app servers behind Caddy (more than 1 needs PostgreSQL)")
     parser.add_argument("--database", choices=(engine.SQLITE, engine.POSTGRESQL), default=engine.SQLITE)
     parser.add_argument(
-        "--kill-one-after", type=float, default=None, help="SIGKILL one server this many seconds into the submits"
+        "--kill-one-after",
+        type=float,
+        default=None,
+        help="SIGKILL one server this many seconds after the first acknowledged submit",
     )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()

@@ -85,7 +85,7 @@ def test_two_servers_on_postgresql_one_killed_mid_burst_lose_no_acknowledged_wri
     app acknowledged is in PostgreSQL, once; its participants reconnect through the proxy to the
     other server with their personal link and their next submit lands."""
     result = small_run(
-        sessions=12, submits=4, think=0.0, burst=True, seed=3, servers=2, database="postgresql", kill_one_after=0.3
+        sessions=12, submits=4, think=0.0, burst=True, seed=3, servers=2, database="postgresql", kill_one_after=0.0
     )
     assert result["servers"] == 2 and result["joined"] == 12
     assert result["lost"] == 0 and result["duplicated"] == 0
