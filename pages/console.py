@@ -3,13 +3,14 @@ collectifs, settings, export. Every action names this workshop's id server-side.
 
 import streamlit as st
 
-from workshop import config, ui
+from workshop import config, links, ui
 from workshop.ui import console_network, console_room, console_settings, console_themes
 from workshop.ui import facilitator as room
 
 code = st.query_params.get("w", "")
 workshop = ui.facilitator_gate(code, st.query_params.get("k", ""))
 WID = workshop.id
+just_created = ui.take_arrival(flag="created")  # from the creation page (/new)
 ui.set_default_lang(workshop.language)
 
 
@@ -20,6 +21,9 @@ with head[1]:
     ui.language_switch("con_lang")
     ui.page_chrome()
 ui.show_flashes()
+if just_created:
+    st.success(ui.t("home.created"))
+    ui.copyable(links.facilitator_url(workshop, st.query_params.get("k", "")), label=ui.t("home.facilitator_link"))
 
 SECTIONS = ["room", "moderation", "network", "themes", "collectifs", "settings", "export"]
 section = (

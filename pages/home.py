@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from workshop import config, links, ui
+from workshop import links, ui
 from workshop.errors import WorkshopError
-from workshop.model import LANGUAGES, LIMITS, RETENTION_DAYS
+from workshop.model import LIMITS
 from workshop.ui import doors
 
 code = st.query_params.get("code", "")
@@ -59,50 +59,10 @@ if workshop:
 
 # ---------------------------------------------------------------- facilitators
 
-
-def _create() -> None:
-    upload = st.session_state.get("create_template")
-    created, token = doors.create_workshop(
-        key=st.session_state.get("create_key", ""),
-        title=st.session_state.get("create_title", ""),
-        language=st.session_state.get("create_lang", "fr"),
-        question=st.session_state.get("create_question", ""),
-        retention_days=int(st.session_state.get("create_days", config.DEFAULT_RETENTION_DAYS)),
-        template=upload.getvalue() if upload is not None else None,
-    )
-    st.session_state["created"] = {"code": created.code, "token": token, "id": created.id}
-
-
 st.divider()
-if ui.disclosure(ui.t("home.create_title"), key="home_create", expanded="created" in st.session_state):
-    created = st.session_state.get("created")
-    if created:
-        made = doors.workshop_by_id(created["id"])
-        st.success(ui.t("home.created"))
-        ui.copyable(links.facilitator_url(made, created["token"]), label=ui.t("home.facilitator_link"))
-        st.page_link(
-            "pages/console.py",
-            label=ui.t("home.open_console"),
-            query_params={"w": made.code, "k": created["token"]},
-        )
-    else:
-        with st.form("create_form"):
-            st.text_input(ui.t("field.title"), key="create_title", max_chars=LIMITS["title"])
-            st.selectbox(
-                ui.t("field.language"),
-                list(LANGUAGES),
-                format_func=ui.language_name,
-                key="create_lang",
-                placeholder=ui.t("field.choose"),
-            )
-            st.text_area(
-                ui.t("field.question"), value=ui.t("home.default_question"), key="create_question", max_chars=LIMITS["question"]
-            )
-            st.number_input(ui.t("field.retention_days"), *RETENTION_DAYS, config.DEFAULT_RETENTION_DAYS, key="create_days")
-            st.file_uploader(ui.t("home.template"), type=["json"], key="create_template", max_upload_size=1)
-            if config.creation_key():
-                st.text_input(ui.t("field.creation_key"), key="create_key", type="password")
-            st.form_submit_button(ui.t("home.create_button"), type="primary", on_click=ui.guarded(_create))
+# Creating is the front door's plain form (/new): a flood of creations costs the room nothing.
+st.subheader(ui.t("home.create_title"), anchor=False)
+ui.link_button(ui.t("home.create_link"), links.creation_path(ui.lang()))
 
 # The demo's console link carries its key: offered only to a browser on this machine.
 if ui.client_is_local():

@@ -354,21 +354,6 @@ def test_console_shows_before_after_for_a_series(app_env):
     assert values["Nouveaux participants"] == "1" and values["Nouveaux contacts"] == "1"
 
 
-def test_creation_asks_for_the_hosts_key_when_one_is_set(seeded, monkeypatch):
-    monkeypatch.setenv("WORKSHOP_CREATION_KEY", "cle-de-l-hebergeur")
-    at = _app().run()
-    at.toggle(key="home_create").set_value(True).run()
-    at.text_input(key="create_title").input("Sans clé")
-    at.text_input(key="create_key").input("mauvaise")
-    next(b for b in at.button if b.label == "Créer l'atelier").click().run()
-    assert not at.exception
-    assert any("Clé de création incorrecte" in e.value for e in at.error)
-    assert _count(seeded["path"], "SELECT count(*) FROM workshops WHERE title = 'Sans clé'") == 0
-    at.text_input(key="create_key").input("cle-de-l-hebergeur")
-    next(b for b in at.button if b.label == "Créer l'atelier").click().run()
-    assert _count(seeded["path"], "SELECT count(*) FROM workshops WHERE title = 'Sans clé'") == 1
-
-
 def test_joining_too_often_from_one_address_is_slowed_with_a_message(seeded, monkeypatch):
     from workshop import security
 

@@ -14,7 +14,7 @@ from workshop.errors import AccessDenied, InvalidInput, NotFound, RoundClosed, S
 def test_migrations_apply_on_empty_db_and_reapply_is_noop(db_path):
     conn = dbmod.open_db(db_path)
     applied = dbmod.applied(conn)
-    assert applied == [name for name, _ in dbmod.MIGRATIONS] and applied[-1] == "0006_ties_among_contacts"
+    assert applied == [name for name, _ in dbmod.MIGRATIONS] and applied[-1] == "0007_workshops_by_facilitator_hash"
     tables = set(conn.table_names())
     for table in (
         "workshops",

@@ -286,6 +286,13 @@ def ties_among_contacts(db: Any) -> None:
     _run_ddl(db, "CREATE INDEX census_cards_participant ON census_cards(participant_id)")
 
 
+@migration("0007_workshops_by_facilitator_hash")
+def workshops_by_facilitator_hash(db: Any) -> None:
+    """The creation form posted twice (a double click, a reload) finds the workshop its first
+    post created by the facilitator key's hash, without reading every workshop."""
+    _run_ddl(db, "CREATE INDEX workshops_facilitator_hash ON workshops(facilitator_hash)")
+
+
 # Where applied migrations are recorded: SQLite keeps the table sqlite-utils created before
 # this runner existed (so older files migrate on), PostgreSQL a plainly named one.
 _APPLIED_TABLE = {engine.SQLITE: "_sqlite_migrations", engine.POSTGRESQL: "schema_migrations"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from workshop.i18n import format_date, language_name, t
@@ -60,28 +61,11 @@ def render(workshop: Workshop, *, lang: str, token: str, name: str = "", error: 
     reads and types: the personal page then opens from the cache."""
     esc = html.escape
     code = workshop.code
-    switch = "".join(
-        f'<span aria-current="true" lang="{other}">{esc(language_name(other))}</span>'
-        if other == lang
-        else f'<a href="/?{esc(urlencode({"code": code, "lang": other}))}" lang="{other}" hreflang="{other}">'
-        f"{esc(language_name(other))}</a>"
-        for other in LANGUAGES
-    )
+    switch = language_nav(lang, lambda other: "/?" + urlencode({"code": code, "lang": other}))
     question = f'<p class="question">{esc(workshop.question)}</p>' if workshop.question else ""
     alert = f'<p class="error" role="alert">{esc(error)}</p>' if error else ""
     notice = rich_text(t("home.notice", lang, date=format_date(workshop.retention_date, lang)))
-    return f"""<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(workshop.title)} · Think&amp;Do</title>
-<link rel="icon" href="/favicon.png">
-<style>{STYLE}</style>
-</head>
-<body>
-<main>
-<nav aria-label="{esc(t("lang.label", lang))}">{switch}</nav>
+    body = f"""{switch}
 <h1>{esc(workshop.title)}</h1>
 {question}{alert}
 <form method="post" action="/join">
@@ -96,9 +80,39 @@ def render(workshop: Workshop, *, lang: str, token: str, name: str = "", error: 
 <section aria-labelledby="notice">
 <h2 id="notice">{esc(t("home.notice_title", lang))}</h2>
 <p>{notice}</p>
-</section>
+</section>"""
+    return document(lang=lang, title=workshop.title, body=body, script=prefetch)
+
+
+def language_nav(lang: str, href: Callable[[str], str]) -> str:
+    """The page's language switch: every language in its own name, the current one marked."""
+    esc = html.escape
+    items = "".join(
+        f'<span aria-current="true" lang="{other}">{esc(language_name(other))}</span>'
+        if other == lang
+        else f'<a href="{esc(href(other))}" lang="{other}" hreflang="{other}">{esc(language_name(other))}</a>'
+        for other in LANGUAGES
+    )
+    return f'<nav aria-label="{esc(t("lang.label", lang))}">{items}</nav>'
+
+
+def document(*, lang: str, title: str, body: str, script: str = "", style: str = "") -> str:
+    """A whole front-door page: `body` inside <main>, the shared style (plus `style`), `script`
+    run at the end."""
+    return f"""<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)} · Think&amp;Do</title>
+<link rel="icon" href="/favicon.png">
+<style>{STYLE}{style}</style>
+</head>
+<body>
+<main>
+{body}
 </main>
-{f"<script>{prefetch}</script>" if prefetch else ""}
+{f"<script>{script}</script>" if script else ""}
 </body>
 </html>
 """

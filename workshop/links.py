@@ -50,6 +50,11 @@ def projector_path(workshop: Workshop) -> str:
     return f"/projector?{urlencode({'w': workshop.code})}"
 
 
+def creation_path(lang: str) -> str:
+    """The creation form (the front door's /new) in this language, on whatever host the browser is on."""
+    return f"/new?{urlencode({'lang': lang})}"
+
+
 def qr(url: str) -> segno.QRCode:
     """The QR of an address, the same on the wall, the console and the printed kit."""
     return segno.make(url, error="m")

@@ -209,6 +209,15 @@ class Throttle:
 # per-address joins are generous (WORKSHOP_JOINS_PER_ADDRESS, per server, per 10 minutes), and
 # a workshop holds at most LIMITS["participants_per_workshop"] anyway. Creation is rare and costs more.
 join_throttle = Throttle(limit=config.joins_per_address, window=600.0)
+
+
+def check_creation_key(typed: str) -> None:
+    """Hosted use: creating a workshop needs the host's key (compared in constant time)."""
+    expected = config.creation_key()
+    if expected and not hmac.compare_digest(expected.encode(), (typed or "").encode()):
+        raise AccessDenied("err.creation_key")
+
+
 create_throttle = Throttle(limit=5, window=600.0, total=60)
 # Workshop codes (31^6) probed from one address: a room behind one address mistypes a few, a
 # script trying codes is slowed from ~100 a second to 60 per 10 minutes.

@@ -71,7 +71,15 @@ class Run:
 class Session:
     """One browser tab, spoken at the protocol level."""
 
-    def __init__(self, base: str, *, page_name: str = "", query: dict | None = None, compress: bool | None = None) -> None:
+    def __init__(
+        self,
+        base: str,
+        *,
+        page_name: str = "",
+        query: dict | None = None,
+        compress: bool | None = None,
+        source_address: str | None = None,
+    ) -> None:
         self.ws_url = base.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
         self.base = base.rstrip("/")
         self.page_name = page_name
@@ -81,6 +89,8 @@ class Session:
         self.ws = None
         # Browsers offer permessage-deflate; the load test can too (compress=True or STCLIENT_DEFLATE=1).
         self.compress = compress if compress is not None else config.stclient_deflate()
+        # A loopback address other than 127.0.0.1 (127.0.1.7…): a client the server tells apart.
+        self.source_address = source_address
 
     async def __aenter__(self) -> Session:
         self.ws = await websockets.connect(
@@ -90,6 +100,7 @@ class Session:
             ping_interval=None,
             compression="deflate" if self.compress else None,
             open_timeout=30,
+            **({"local_addr": (self.source_address, 0)} if self.source_address else {}),
         )
         return self
 

@@ -108,10 +108,14 @@ def clean(raw: dict) -> Template:
     )
 
 
-def start(db: Database, template: Template, *, title: str = "", public_base_url: str = "") -> tuple[Workshop, str]:
-    """A new workshop from a template (its own code and facilitator key); returns it with the key."""
+def start(
+    db: Database, template: Template, *, title: str = "", public_base_url: str = "", token: str | None = None
+) -> tuple[Workshop, str]:
+    """A new workshop from a template (its own code, and facilitator key `token` or a new one);
+    returns it with the key."""
     w, token = store.create_workshop(
         db,
+        token=token,
         title=title or template.title,
         language=template.language,
         question=template.question,

@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -30,12 +31,15 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import brotli
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route, Router
 
-from workshop import config, i18n, joinpage, security
-from workshop.errors import SlowDown, WorkshopError
+from workshop import config, createpage, i18n, joinpage, security
+from workshop.errors import InvalidInput, SlowDown, WorkshopError
+from workshop.model import LIMITS, Workshop
 
 BROTLI_QUALITY = 9  # measured: q9 is 25x faster than q11 and 8% larger
 COMPRESSIBLE = (".js", ".css", ".svg", ".json", ".html", ".txt", ".ttf", ".map")
@@ -45,6 +49,7 @@ _PAGE = re.compile(r"^/(?:[A-Za-z0-9_-]+)?$")  # "/me/" is Streamlit's to redire
 _CODE = re.compile(r"^[A-Za-z0-9]{4,12}$")
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]  # a route decides what it answers
 MAX_FORM_BYTES = 4096  # the join form is a code, a name, a token and a language
+MAX_CREATION_BYTES = 96 * 1024  # the creation form: a few fields and a template (templates.MAX_BYTES, 64 KB)
 MARKER_TTL_S = 1.0  # a workshop's marker is read from the database at most once a second
 MAX_MARKER_READS_PER_S = 50  # database reads for codes not in the cache: a stranger's random codes cost no more
 
@@ -89,6 +94,40 @@ class JoinDesk:
 
         with _connection(self.database) as conn:
             store.join(conn, code, name, token=token)
+
+
+class CreationDesk:
+    """What the creation page needs from the database: the host's key, the same form posted
+    twice creates once, the per-address and global creation limits, and one creation at a time
+    (a flood queues behind it instead of taking every worker thread)."""
+
+    def __init__(self, database: str | None = None) -> None:
+        self.database = database
+        self.lock = threading.Lock()
+
+    def create(self, *, client: str, key: str, token: str, template: bytes | None, **fields) -> Workshop:
+        """The workshop `token` opens, created from `fields` (or `template`) if it is new; raises
+        WorkshopError (a wrong key, too many creations, a refused field or template)."""
+        from workshop import store, templates
+
+        security.check_creation_key(key)
+        with _connection(self.database) as conn:
+            made = store.workshop_by_facilitator_token(conn, token)
+        if made is not None:
+            return made  # a double click, a reload: the first post's workshop
+        # A typo is said before the limit counts the attempt.
+        prepared = templates.from_json(template) if template is not None else None
+        store.clean_new_workshop(**fields)
+        wait = security.create_throttle.allow(client)
+        if wait > 0:
+            raise SlowDown("err.too_fast", seconds=int(wait) + 1)
+        with self.lock, _connection(self.database) as conn:
+            made = store.workshop_by_facilitator_token(conn, token)  # its twin may have just made it
+            if made is not None:
+                return made
+            if prepared is not None:
+                return templates.start(conn, prepared, title=fields["title"].strip(), token=token)[0]
+            return store.create_workshop(conn, token=token, **fields)[0]
 
 
 class CodeCache:
@@ -304,12 +343,14 @@ class FrontDoor:
         static_root: Path | None = None,
         marker: Callable[[str], str | None] | None = None,
         desk: JoinDesk | None = None,
+        creations: CreationDesk | None = None,
     ) -> None:
         from servestatic import ServeStaticASGI
 
         self.app = app
         self.shell = shell
         self.desk = desk or JoinDesk()
+        self.creations = creations or CreationDesk(self.desk.database)
         extra = widget_chunks(static_root, besides=shell.assets) if static_root else ()
         self.prefetch = prefetch_script(shell.assets + extra)
         self.markers = CodeCache(marker or marker_from_db)
@@ -327,6 +368,7 @@ class FrontDoor:
         self.router = Router(
             routes=[
                 Route("/join", self._join, methods=ALL_METHODS),
+                Route("/new", self._new, methods=ALL_METHODS),
                 Route("/", self._home, methods=ALL_METHODS),
                 Route("/api/marker/{code:str}", self._marker, methods=ALL_METHODS),
                 Route("/{page:str}", self._page, methods=ALL_METHODS),
@@ -372,18 +414,9 @@ class FrontDoor:
         typed kept, with the reason in the page's language."""
         if request.method != "POST":
             return await self._page(request)
-        if not _same_origin(request):
-            return PlainTextResponse("Requête refusée (autre site) · Request refused (other site)", status_code=403)
-        if not host_allowed(request.headers.get("host", "")):
-            return PlainTextResponse("Adresse non reconnue · Unknown address", status_code=403)
-        try:
-            # A body trickled a byte at a time would hold a connection (a file) open for ever.
-            async with asyncio.timeout(config.body_timeout_s()):
-                body = await _read_body(request, MAX_FORM_BYTES)
-        except TimeoutError:
-            return PlainTextResponse("Formulaire trop lent · Form too slow", status_code=408, headers={"connection": "close"})
-        if body is None:
-            return PlainTextResponse("Formulaire trop long · Form too long", status_code=413)
+        body = await _posted_body(request, MAX_FORM_BYTES)
+        if isinstance(body, Response):
+            return body
         form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=10)
 
         def field(name: str) -> str:
@@ -406,6 +439,46 @@ class FrontDoor:
             return _html(request, page)
         arrival = {"p": token, "welcome": "1"} | ({"lang": lang} if lang != workshop.language else {})
         return _see_other("/me?" + urlencode(arrival))
+
+    async def _new(self, request: Request) -> Response:
+        """The creation form; posted: create, then open the new workshop's console; or the form
+        again, what was typed kept, with the reason in the page's language."""
+        key_required = bool(config.creation_key())
+        if request.method in ("GET", "HEAD"):
+            lang = createpage.page_language(request.query_params.get("lang"))
+            return _html(request, createpage.render(lang=lang, token=security.new_token(), key_required=key_required))
+        if request.method != "POST":
+            return await self._page(request)
+        body = await _posted_body(request, MAX_CREATION_BYTES)
+        if isinstance(body, Response):
+            return body
+        form = await _form(request, body)
+        if form is None:
+            return PlainTextResponse("Formulaire illisible · Unreadable form", status_code=400)
+        fields, template = form
+        lang = createpage.page_language(fields.get("lang"))
+        values = {name: fields.get(name, "")[: 4 * LIMITS.get(name, 100)] for name in createpage.FIELDS}
+        token = fields.get("token", "") if joinpage.TOKEN.match(fields.get("token", "")) else security.new_token()
+        try:
+            if not values["retention_days"].strip().isdigit():
+                raise InvalidInput("err.retention")
+            made = await asyncio.to_thread(
+                self.creations.create,
+                client=request.client.host if request.client else "local",
+                key=fields.get("key", ""),
+                token=token,
+                template=template,
+                title=values["title"],
+                language=values["language"],
+                question=values["question"],
+                retention_days=int(values["retention_days"]),
+            )
+        except WorkshopError as exc:
+            error = exc.message(lang) + (" " + i18n.t("new.file_again", lang) if template is not None else "")
+            page = createpage.render(lang=lang, token=token, values=values, error=error, key_required=key_required)
+            return _html(request, page, status_code=429 if isinstance(exc, SlowDown) else 200)
+        arrival = {"w": made.code, "k": token, "created": "1"} | ({"lang": lang} if lang != made.language else {})
+        return _see_other("/console?" + urlencode(arrival))
 
     async def _page(self, request: Request) -> Response:
         """The page shell, precompressed, revalidated by its ETag ("/me/" is Streamlit's to
@@ -431,6 +504,41 @@ class _Passthrough:
 
     async def __call__(self, scope, receive, send) -> None:
         await self.app(scope, receive, send)
+
+
+async def _posted_body(request: Request, limit: int) -> bytes | Response:
+    """A form's body from this site, or the refusal to send: another site, an unknown Host, a
+    body too slow or too long."""
+    if not _same_origin(request):
+        return PlainTextResponse("Requête refusée (autre site) · Request refused (other site)", status_code=403)
+    if not host_allowed(request.headers.get("host", "")):
+        return PlainTextResponse("Adresse non reconnue · Unknown address", status_code=403)
+    try:
+        # A body trickled a byte at a time would hold a connection (a file) open for ever.
+        async with asyncio.timeout(config.body_timeout_s()):
+            body = await _read_body(request, limit)
+    except TimeoutError:
+        return PlainTextResponse("Formulaire trop lent · Form too slow", status_code=408, headers={"connection": "close"})
+    if body is None:
+        return PlainTextResponse("Formulaire trop long · Form too long", status_code=413)
+    return body
+
+
+async def _form(request: Request, body: bytes) -> tuple[dict[str, str], bytes | None] | None:
+    """A posted form's text fields and its one file (None when none was chosen), parsed by
+    Starlette from a body already read and bounded; None when it cannot be read."""
+
+    async def replay() -> dict:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    try:
+        async with Request(request.scope, replay).form(max_files=1, max_fields=12, max_part_size=MAX_CREATION_BYTES) as form:
+            fields = {name: value for name, value in form.multi_items() if isinstance(value, str)}
+            files = [value for _, value in form.multi_items() if not isinstance(value, str) and value.filename]
+            template = await files[0].read() if files else None
+    except (HTTPException, MultiPartException, ValueError, KeyError):
+        return None
+    return fields, template
 
 
 async def _read_body(request: Request, limit: int) -> bytes | None:
@@ -471,7 +579,7 @@ def host_allowed(host_header: str) -> bool:
     return host in ("localhost", public) or host.endswith((".local", ".localhost")) or host in config.allowed_hosts()
 
 
-def _html(request: Request, page: str) -> Response:
+def _html(request: Request, page: str, *, status_code: int = 200) -> Response:
     """A page made for one request: never cached (it holds a fresh token), brotli if accepted."""
     body = page.encode("utf-8")
     headers = {"cache-control": "no-store", "vary": "Accept-Encoding"}
@@ -479,7 +587,7 @@ def _html(request: Request, page: str) -> Response:
         body, headers["content-encoding"] = brotli.compress(body, quality=5), "br"
     elif _accepts(request, "gzip"):
         body, headers["content-encoding"] = gzip.compress(body, 6, mtime=0), "gzip"
-    return Response(body, headers=headers, media_type="text/html; charset=utf-8")
+    return Response(body, status_code=status_code, headers=headers, media_type="text/html; charset=utf-8")
 
 
 def _see_other(location: str) -> Response:

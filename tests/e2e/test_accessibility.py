@@ -64,6 +64,9 @@ def test_participant_pages_have_no_serious_violation(server, pages, room, lang):
     goto(phone, server.url + "/")
     set_language(phone, lang)
     check(phone, pages, "home", lang, found)
+    phone.get_by_role("link", name=t("home.create_link", lang)).click()  # the plain creation page, in the home's language
+    phone.wait_for_url(f"**/new?lang={lang}")
+    check(phone, pages, "new", lang, found)
     goto(phone, links.join_url(room.workshop))
     set_language(phone, lang)
     check(phone, pages, "join", lang, found)

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import fill, goto, wait_ready
+from tests.e2e.conftest import fill, goto, new_workshop, wait_ready
 
 
 def metric(page, label: str):
@@ -18,14 +18,21 @@ def metric(page, label: str):
 def test_create_join_contribute_and_console_follows(server, pages):
     fac = pages.new("facilitator")
     goto(fac, server.url + "/")
-    fac.get_by_text("Animer un atelier").click()
-    fill(fac.get_by_label("Titre de l'atelier"), "Atelier E2E")
+    # Creating is the front door's plain form (/new), in the home page's language.
+    fac.get_by_role("link", name="Créer un atelier").click()
+    fac.wait_for_url(re.compile(r".*/new\?lang=fr$"))
+    expect(fac.locator("html")).to_have_attribute("lang", "fr")
+    fac.get_by_label("Titre de l'atelier").fill("Atelier E2E")
+    expect(fac.get_by_label("Question posée à la salle")).to_have_value("Quels cas d'usage pour notre entreprise diffuse ?")
+    pages.shot(fac, "creation-form")
     fac.get_by_role("button", name="Créer l'atelier").click()
+    fac.wait_for_url(re.compile(r".*/console\?w="))
     wait_ready(fac)
     expect(fac.get_by_text("Atelier créé")).to_be_visible()
     link = fac.locator(".td-copy-url").first.inner_text().strip()
     assert "/console?w=" in link and "&k=" in link
     code = re.search(r"w=([A-Z0-9]+)", link).group(1)
+    expect(fac).not_to_have_url(re.compile("created="))  # taken once: a reload shows no banner
     pages.shot(fac, "created")
 
     goto(fac, link)
@@ -77,15 +84,17 @@ def test_the_file_drop_speaks_the_pages_language_and_switches_back(server, pages
     """Streamlit writes its file drop in English, the size limit split over two pieces of text
     ("1MB per file", " • JSON"): on a French page all of it is French, and English again after
     a switch (before: "Upload" and "1MB per file • JSON" on the French page)."""
+    workshop, token = new_workshop(server, title="Dépôt")
     fac = pages.new("drop")
-    goto(fac, server.url + "/")
-    fac.get_by_text("Animer un atelier").click()
+    goto(fac, f"{server.url}/console?w={workshop.code}&k={token}")
+    fac.get_by_role("radiogroup", name="Rubrique").get_by_role("radio", name="Export").click()
+    wait_ready(fac)
     drop = fac.get_by_test_id("stFileUploaderDropzone")
-    expect(drop).to_contain_text("1 Mo au plus par fichier • JSON")
+    expect(drop).to_contain_text("25 Mo au plus par fichier • ZIP")
     expect(drop).to_contain_text("Choisir un fichier")
     assert "Upload" not in drop.inner_text().replace("upload\n", "") and "per file" not in drop.inner_text()
     fac.get_by_role("radio", name="English").first.click()
     wait_ready(fac)
     drop = fac.get_by_test_id("stFileUploaderDropzone")
-    expect(drop).to_contain_text("1MB per file • JSON")
+    expect(drop).to_contain_text("25MB per file • ZIP")
     expect(drop).to_contain_text("Upload")

@@ -4,11 +4,12 @@ starts a new workshop from the home page."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import fill, goto, new_workshop, server_db, wait_ready
+from tests.e2e.conftest import goto, new_workshop, server_db, wait_ready
 from workshop import links, store
 
 
@@ -42,11 +43,14 @@ def test_poster_and_template_from_the_console(server, pages, tmp_path):
 
     home = pages.new("facilitator-next-day", width=1000, height=1200)
     goto(home, server.url + "/")
-    home.get_by_text("Animer un atelier").click()
-    fill(home.get_by_label("Titre de l'atelier"), "Journée kit, deuxième édition")
-    home.locator("input[type=file]").set_input_files(str(template))
+    home.get_by_role("link", name="Créer un atelier").click()
+    home.wait_for_url(re.compile(r".*/new\?lang=fr$"))
+    home.get_by_label("Titre de l'atelier").fill("Journée kit, deuxième édition")
+    home.get_by_label("Partir d'un modèle (fichier enregistré depuis la console, facultatif)").set_input_files(str(template))
     expect(home.get_by_text("modele.json")).to_be_visible()
+    expect(home.get_by_text("Choisir un fichier")).to_be_visible()  # the page's language, not the browser's
     home.get_by_role("button", name="Créer l'atelier").click()
+    home.wait_for_url(re.compile(r".*/console\?w="))
     wait_ready(home)
     expect(home.get_by_text("Atelier créé")).to_be_visible()
     pages.shot(home, "created-from-template")

@@ -66,6 +66,7 @@ from workshop.store.votes import cast_votes, votes_of  # noqa: F401
 from workshop.store.workshops import (  # noqa: F401
     authenticate_facilitator,
     clean_base_url,
+    clean_new_workshop,
     create_workshop,
     get_workshop,
     update_view_settings,
@@ -73,5 +74,6 @@ from workshop.store.workshops import (  # noqa: F401
     version,
     version_and_view,
     workshop_by_code,
+    workshop_by_facilitator_token,
     workshop_secret,
 )

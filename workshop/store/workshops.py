@@ -52,13 +52,8 @@ def create_workshop(
     now: dt.datetime | None = None,
     settings: Mapping | None = None,
 ) -> tuple[Workshop, str]:
-    """Create a workshop; returns it with the facilitator token (only its argon2 hash is stored)."""
-    title = validation.clean_text(title, field="field.title", max_len=LIMITS["title"])
-    question = validation.clean_text(question, field="field.question", max_len=LIMITS["question"], required=False, multiline=True)
-    if language not in LANGUAGES:
-        raise InvalidInput("err.invalid", field="field.language")
-    if not isinstance(retention_days, int) or not RETENTION_DAYS[0] <= retention_days <= RETENTION_DAYS[1]:
-        raise InvalidInput("err.retention")
+    """Create a workshop; returns it with the facilitator token (only its keyed hash is stored)."""
+    title, question = clean_new_workshop(title=title, language=language, question=question, retention_days=retention_days)
     base_url = clean_base_url(public_base_url)
     token = token or security.new_token()
     created = now or dt.datetime.now(dt.UTC)
@@ -90,6 +85,17 @@ def create_workshop(
     return get_workshop(db, workshop_id), token
 
 
+def clean_new_workshop(*, title: str, language: str, question: str, retention_days: int) -> tuple[str, str]:
+    """A new workshop's title and question as stored; raises InvalidInput for anything refused."""
+    title = validation.clean_text(title, field="field.title", max_len=LIMITS["title"])
+    question = validation.clean_text(question, field="field.question", max_len=LIMITS["question"], required=False, multiline=True)
+    if language not in LANGUAGES:
+        raise InvalidInput("err.invalid", field="field.language")
+    if not isinstance(retention_days, int) or not RETENTION_DAYS[0] <= retention_days <= RETENTION_DAYS[1]:
+        raise InvalidInput("err.retention")
+    return title, question
+
+
 def clean_base_url(url: object) -> str:
     url = validation.clean_text(url, field="field.base_url", max_len=200, required=False)
     if url and not (url.startswith("http://") or url.startswith("https://")):
@@ -110,6 +116,14 @@ def workshop_by_code(db: Database, code: str) -> Workshop:
     if not row:
         raise NotFound("err.no_workshop")
     return _workshop(row)
+
+
+def workshop_by_facilitator_token(db: Database, token: str) -> Workshop | None:
+    """The workshop this facilitator token opens, None if none (current hashes only)."""
+    row = query_one(
+        db, f"SELECT {_WORKSHOP_COLUMNS} FROM workshops WHERE facilitator_hash = ?", [security.hash_facilitator_token(token)]
+    )
+    return _workshop(row) if row else None
 
 
 def workshop_secret(db: Database, workshop_id: int) -> str:

@@ -5,7 +5,7 @@ version; `wall_readings`, the wall's), `chrome` (the page around the content, th
 `ui.<name>`; every name they use is listed here."""
 
 from workshop.ui.chrome import focus_first_input, follow_button, greeting, page_chrome, projector_css
-from workshop.ui.gate import check_creation_key, delete_my_data, facilitator_gate, throttle
+from workshop.ui.gate import delete_my_data, facilitator_gate, throttle
 from workshop.ui.messages import (
     command,
     disclosure,
@@ -69,6 +69,7 @@ from workshop.ui.text import (
     esc,
     escape_md,
     evidence_text,
+    link_button,
     plain,
     qr_image,
     step_text,
@@ -86,11 +87,11 @@ __all__ = [
     "broker_notes",
     "broker_reason",
     "census_summary",
-    "check_creation_key",
     "client_is_local",
     "client_key",
     "command",
     "copyable",
+    "link_button",
     "count",
     "database",
     "date_text",

@@ -1,13 +1,13 @@
-"""The front page's writes and reads: joining a room, creating a workshop (typed or from a
-template), and the demo this laptop serves."""
+"""The front page's writes and reads: joining a room and the demo this laptop serves (creating a
+workshop is the front door's plain form, workshop/createpage.py)."""
 
 from __future__ import annotations
 
 import json
 
-from workshop import config, engine, security, store, templates
+from workshop import config, engine, security, store
 from workshop.model import Participant, Workshop
-from workshop.ui.gate import check_creation_key, room_by_code, throttle  # noqa: F401 - the home page's door
+from workshop.ui.gate import room_by_code, throttle  # noqa: F401 - the home page's door
 from workshop.ui.session import get_db
 
 new_token = security.new_token
@@ -24,19 +24,6 @@ def join(code: str, name: str, *, token: str) -> Participant:
     throttle(security.join_throttle)
     with get_db() as db:
         return store.join(db, code, name, token=token)
-
-
-def create_workshop(
-    *, key: str, title: str, language: str, question: str, retention_days: int, template: bytes | None
-) -> tuple[Workshop, str]:
-    """A new workshop and its facilitator token, behind the host's key and a rate limit; from a
-    template's preparation when one is given (a typed title replaces its title)."""
-    check_creation_key(key)
-    throttle(security.create_throttle)
-    with get_db() as db:
-        if template is not None:
-            return templates.start(db, templates.from_json(template), title=title.strip())
-        return store.create_workshop(db, title=title, language=language, question=question, retention_days=retention_days)
 
 
 def local_demo() -> dict | None:

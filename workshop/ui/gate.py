@@ -4,12 +4,11 @@ a participant's own deletion."""
 from __future__ import annotations
 
 import hashlib
-import hmac
 
 import streamlit as st
 
-from workshop import config, security, store
-from workshop.errors import AccessDenied, NotFound, SlowDown, WorkshopError
+from workshop import security, store
+from workshop.errors import NotFound, SlowDown, WorkshopError
 from workshop.ui.messages import disclosure, show_error
 from workshop.ui.session import LOCAL_CLIENTS, client_key, get_db, lang, t
 
@@ -37,13 +36,6 @@ def throttle(limiter: security.Throttle) -> None:
     wait = limiter.allow(client_key())
     if wait > 0:
         raise SlowDown("err.too_fast", seconds=int(wait) + 1)
-
-
-def check_creation_key(typed: str) -> None:
-    """Hosted use: creating a workshop needs the host's key (compared in constant time)."""
-    expected = config.creation_key()
-    if expected and not hmac.compare_digest(expected.encode(), (typed or "").encode()):
-        raise AccessDenied("err.creation_key")
 
 
 def facilitator_gate(code: str, token: str):

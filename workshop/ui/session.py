@@ -65,15 +65,16 @@ def set_default_lang(workshop_lang: str) -> None:
         st.session_state["lang"] = workshop_lang
 
 
-def take_arrival() -> bool:
-    """What the join page hands over in the personal link (?welcome=1, ?lang=…), taken once and
-    removed from the address (a reload or a copied link carries neither); True on arrival."""
+def take_arrival(*, flag: str = "welcome") -> bool:
+    """What a front-door form hands over in the link it leads to (?welcome=1 from the join page,
+    ?created=1 from the creation page, ?lang=…), taken once and removed from the address (a
+    reload or a copied link carries neither); True on arrival."""
     chosen = st.query_params.get("lang")
     if chosen in LANGUAGES:
         st.session_state["lang"] = chosen
         st.session_state["lang_chosen"] = True
-    arrived = st.query_params.get("welcome") == "1"
-    for name in ("lang", "welcome"):
+    arrived = st.query_params.get(flag) == "1"
+    for name in ("lang", flag):
         if name in st.query_params:
             del st.query_params[name]
     return arrived

@@ -56,6 +56,12 @@ def copyable(url: str, *, label: str) -> None:
     )
 
 
+def link_button(label: str, href: str) -> None:
+    """A link drawn as a button that opens in this tab (st.link_button opens a new one): the
+    front door's plain pages, outside Streamlit's navigation."""
+    st.html(f'<a class="td-link-button" href="{esc(href)}">{esc(label)}</a>')
+
+
 def qr_image(url: str, code: str, *, width: int = 260) -> None:
     """The join QR as an inline SVG image with its alt text: no media file (any server of several
     can draw it), and a screen reader says what it is."""
