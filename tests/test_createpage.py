@@ -194,12 +194,14 @@ def test_a_flood_of_creations_from_many_addresses_stops_at_the_front_door_while_
     ideas: the global limit lets 60 through, the 90 others are refused with the page's message
     (429) by the front door, every submit of the room is
     acknowledged. (Before: the creation form was Streamlit's; its figures are in bench/creations.py.)"""
-    import asyncio
     from argparse import Namespace
 
     from bench.creations import main_async
+    from tests.e2e.conftest import run_async  # on a thread of its own: a browser test may own this one's loop
 
-    result = asyncio.run(main_async(Namespace(creations=150, participants=4, quiet=2.0, sustain=0.0, home_visits=False)))
+    result = run_async(
+        main_async(Namespace(creations=150, participants=4, quiet=2.0, sustain=0.0, home_visits=False)), timeout=240
+    )
     assert result["creation_form"] == "door"
     assert result["flood"]["outcomes"] == {"created": 60, "refused 429": 90}
     assert result["workshops_created"] == 60
