@@ -141,3 +141,11 @@ def test_a_large_room_s_participants_by_circles_shows_the_25_most_connected():
     fig = charts.circles_heatmap(matrix, lang="fr")
     assert list(fig.data[0].y) == [f"P{i:02d}" for i in range(59, 34, -1)]
     assert fig.layout.title.text == "Les 25 participants aux contacts les plus nombreux (sur 60)"
+
+
+def test_a_size_setting_naming_a_measure_that_is_gone_draws_by_degree(db):
+    def sizes(size_by: str) -> list:
+        figure = _figure(db, size_by=size_by)
+        return [size for trace in figure.data if trace.marker and trace.marker.size is not None for size in trace.marker.size]
+
+    assert sizes("closeness") == sizes("degree") != sizes("betweenness")

@@ -564,7 +564,7 @@ def test_console_sets_the_join_limits_and_removes_a_wave_of_arrivals(seeded):
 
 
 def test_the_console_sizes_the_network_by_effective_size_and_survives_any_stored_mode(seeded):
-    """Every size mode of model.SIZE_MODES is offered (the console kept its own list, and a
+    """Every size mode of network.SIZE_MODES is offered (the console kept its own list, and a
     workshop whose setting named another mode raised ValueError)."""
     conn = dbmod.open_db(seeded["path"])
     try:

@@ -101,3 +101,16 @@ def test_emoji_sequences_and_joiners_are_kept_bidi_overrides_dropped():
     assert clean_text("\u200dseul", field="f", max_len=50) == "seul"  # a joiner joining nothing goes
     assert clean_text("abc\u202edef", field="f", max_len=50) == "abcdef"  # right-to-left override
     assert clean_text("می\u200cخواهم", field="f", max_len=50) == "می\u200cخواهم"
+
+
+def test_view_settings_keep_a_measure_shaped_size_and_drop_anything_else():
+    """A size is a measure's name (network.SIZE_MODES grows with network.SIZE_MEASURES, not
+    with validation): one that is gone is kept and drawn by degree; text that is no name is dropped."""
+    from workshop import network
+
+    keep = validation.clean_view_settings
+    assert keep({"size_by": "effective_size"}) == {"size_by": "effective_size"}
+    assert keep({"size_by": "closeness"}) == {"size_by": "closeness"}
+    for bad in ("<script>", "Degree", "x" * 41, "", 3, None, ["degree"]):
+        assert "size_by" not in keep({"size_by": bad}), bad
+    assert "closeness" not in network.SIZE_MODES  # kept as a setting, never offered (tests/test_charts.py: drawn by degree)

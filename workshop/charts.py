@@ -122,7 +122,7 @@ def network_figure(
     # 4 decimals are a tenth of a pixel on the wall: the redraw sent to every wall is smaller.
     at = {k: (round(x, 4), round(y, 4)) for k, (x, y) in positions.items()}
     comm = dict(zip(table["key"], table["community"], strict=True))
-    # A size mode is a column of network.metrics named as in model.SIZE_MODES.
+    # A size mode is a column of network.metrics (network.SIZE_MODES); an unknown one, by degree.
     score = dict(zip(table["key"], table[size_by if size_by in table.columns else "degree"], strict=True))
     top = max(score.values()) or 1
     for trace in _edge_traces(g, at, keep):

@@ -45,7 +45,6 @@ PROJECTOR_VIEWS = ("counters", "network", "map", "ideas", "themes", "votes", "co
 # The network view's display settings (console → wall), each with its allowed values.
 NETWORK_VIEWS = ("full", "bridges", "circles", "reach", "flows")
 COLOUR_MODES = ("circle", "community", "sector", "region", "kind")
-SIZE_MODES = ("degree", "betweenness", "effective_size")  # columns of network.metrics
 DORMANT_MODES = ("all", "dormant", "active")
 
 # What a participant records about a contact (a third party), in the order forms and exports use.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -278,7 +278,7 @@ def metrics(g: ig.Graph, *, seed: int = 0, exact: bool | None = None) -> pd.Data
     exports ask). Above, the live views use igraph's path-length cutoff (betweenness_cutoff)."""
     n = g.vcount()
     if n == 0:
-        return pd.DataFrame(columns=["key", "degree", "betweenness", "community", "constraint", "effective_size"])
+        return pd.DataFrame(columns=["key", "degree", "betweenness", "community", "constraint", *SIZE_MEASURES])
     if exact is None:
         exact = n <= EXACT_BETWEENNESS_UP_TO
     betweenness = g.betweenness(directed=False, cutoff=None if exact else betweenness_cutoff(g))
@@ -287,16 +287,18 @@ def metrics(g: ig.Graph, *, seed: int = 0, exact: bool | None = None) -> pd.Data
         communities = g.community_multilevel().membership if g.ecount() else list(range(n))
     communities = _renumber_by_size(communities)
     constraint = [0.0 if np.isnan(c) else float(c) for c in g.constraint()]
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "key": g.vs["key"],
             "degree": g.degree(),
             "betweenness": [b / norm for b in betweenness],
             "community": communities,
             "constraint": constraint,
-            "effective_size": effective_sizes(g),
         }
     )
+    for name, measure in SIZE_MEASURES.items():
+        table[name] = measure(g)
+    return table
 
 
 def effective_sizes(g: ig.Graph) -> list[float]:
@@ -309,6 +311,13 @@ def effective_sizes(g: ig.Graph) -> list[float]:
     with np.errstate(divide="ignore", invalid="ignore"):
         size = np.where(degree > 0, degree - 2 * ties / np.maximum(degree, 1), 0.0)
     return [float(round(x, 6)) for x in size]
+
+
+# What can size the network's nodes (the console's "Taille des points"), each a column of
+# metrics(): degree and betweenness, then these measures of the graph, one value per node. A new
+# measure is its function here and its name in each catalogue (net.size.<name>): nothing else.
+SIZE_MEASURES: dict[str, Callable[[ig.Graph], list[float]]] = {"effective_size": effective_sizes}
+SIZE_MODES = ("degree", "betweenness", *SIZE_MEASURES)
 
 
 def betweenness_cutoff(g: ig.Graph) -> int:

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from workshop.errors import InvalidInput
-from workshop.model import CIRCLES, COLOUR_MODES, DORMANT_MODES, FLOWS, JOIN_LIMITS, LIMITS, NETWORK_VIEWS, REGIONS, SIZE_MODES
+from workshop.model import CIRCLES, COLOUR_MODES, DORMANT_MODES, FLOWS, JOIN_LIMITS, LIMITS, NETWORK_VIEWS, REGIONS
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 
@@ -135,15 +135,22 @@ def join_limits(settings: dict) -> dict[str, int]:
     return {key: settings.get(key, default) for key, (default, _, _) in JOIN_LIMITS.items()}
 
 
+_MEASURE_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
 def clean_view_settings(settings: object) -> dict:
     """The network display settings with only known keys and allowed values (anything else, as
     an imported bundle may carry, is dropped, so the console and the wall always draw)."""
     if not isinstance(settings, dict):
         return {}
     out: dict = {}
-    for key, allowed in (("net_view", NETWORK_VIEWS), ("color_by", COLOUR_MODES), ("size_by", SIZE_MODES)):
+    for key, allowed in (("net_view", NETWORK_VIEWS), ("color_by", COLOUR_MODES)):
         if settings.get(key) in allowed:
             out[key] = settings[key]
+    # A measure's name (network.SIZE_MODES, defined with the analysis that computes it): the
+    # console offers only those, the figure draws an unknown one (an older bundle's) by degree.
+    if isinstance(settings.get("size_by"), str) and _MEASURE_NAME.fullmatch(settings["size_by"]):
+        out["size_by"] = settings["size_by"]
     if isinstance(settings.get("wall_sure_only"), bool):  # the wall shows only confident or confirmed placements
         out["wall_sure_only"] = settings["wall_sure_only"]
     for key, (_, low, high) in JOIN_LIMITS.items():

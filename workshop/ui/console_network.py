@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workshop import ui
+from workshop import network, ui
 from workshop.model import (
     CIRCLES,
     COLOUR_MODES,
@@ -13,7 +13,6 @@ from workshop.model import (
     FLOWS,
     NETWORK_VIEWS,
     REGIONS,
-    SIZE_MODES,
     Workshop,
 )
 from workshop.ui import facilitator as room
@@ -48,7 +47,7 @@ def network_section(w: Workshop) -> None:
         key="net_color",
         on_change=lambda: _save_view(w, color_by=st.session_state["net_color"]),
     )
-    sizes = list(SIZE_MODES)
+    sizes = list(network.SIZE_MODES)
     c[2].selectbox(
         ui.t("con.size_by"),
         sizes,
