@@ -12,7 +12,9 @@ The wall notices a switch within WALL_PULSE_SECONDS (1 s) of it, so the room wai
 0.5 s more, then the browser's render (bench/wall.py). Round 1 is each view's first showing
 at this data version; round 2 shows them again (what a facilitator going back and forth sees).
 With --browser, the same rooms on a wall in Debian's Chromium at 1920x1080: seconds from the
-switch written to the new view visible (pulse, server run and drawing: what the room sees).
+switch written to the new view visible (pulse, server run and drawing: what the room sees);
+with --new-data too, a participant adds a contact just before each switch: every view is a
+first showing at a new data version, as in a room that keeps writing.
 """
 
 from __future__ import annotations
@@ -84,11 +86,15 @@ VIEW_MARKS = {
 }
 
 
-def browser_switch_times(db_path: Path, code: str, rounds: int) -> list[dict]:
+def browser_switch_times(db_path: Path, code: str, rounds: int, *, new_data: bool = False) -> list[dict]:
+    """Seconds from the switch written to the view visible on a 1920x1080 wall; `new_data`: a
+    participant adds a contact just before each switch (the view's first showing at a new data
+    version, what a writing room sees)."""
     from playwright.sync_api import sync_playwright
 
     conn = dbmod.connect(db_path)
     workshop = store.workshop_by_code(conn, code)
+    writer = store.get_participant(conn, workshop.id, int(store.participants_frame(conn, workshop.id)["id"].iloc[0]))
     store.update_workshop(conn, workshop.id, projector_view="counters")
     rows = []
     with sync_playwright() as p:
@@ -100,9 +106,14 @@ def browser_switch_times(db_path: Path, code: str, rounds: int) -> list[dict]:
             for view in VIEW_MARKS:
                 page.wait_for_timeout(1300)  # the previous view settled
                 started = time.perf_counter()
+                if new_data:
+                    store.add_contact(
+                        conn, writer, submission_id=f"bench-switch-{k}-{view}", label=f"Nouveau {k}{view}", circle="hobby"
+                    )
                 store.update_workshop(conn, workshop.id, projector_view=view)
                 page.locator(VIEW_MARKS[view]).first.wait_for(state="visible", timeout=120_000)
-                rows.append({"round": k, "step": f"browser:{view}", "seen_s": round(time.perf_counter() - started, 2)})
+                step = f"browser{'-new-data' if new_data else ''}:{view}"
+                rows.append({"round": k, "step": step, "seen_s": round(time.perf_counter() - started, 2)})
         browser.close()
     conn.close()
     return rows
@@ -114,6 +125,7 @@ def main() -> None:
     parser.add_argument("--rooms", default="200,1000")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--browser", action="store_true", help="also the wall in Chromium, switch to seen")
+    parser.add_argument("--new-data", action="store_true", help="with --browser: a new contact just before each switch")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -132,6 +144,8 @@ def main() -> None:
                 rows = asyncio.run(switch_times(server, server.db_path, code, args.rounds))
                 if args.browser:
                     rows += browser_switch_times(server.db_path, code, args.rounds)
+                    if args.new_data:
+                        rows += browser_switch_times(server.db_path, code, args.rounds, new_data=True)
                 for row in rows:
                     row["room"] = n
                     if not args.json:

@@ -615,3 +615,26 @@ def test_console_reruns_at_the_same_version_read_the_lists_once(seeded, monkeypa
     conn.close()
     at.run()
     assert len(reads) == 2 and "Une idée de plus" in str([m.value for m in at.markdown])
+
+
+def test_a_large_rooms_wall_never_lays_out_the_whole_room_and_the_console_does(app_env):
+    """Above network.WALL_DETAIL_LIMIT nodes the wall draws the room's summary, laid out apart:
+    the layout of every node (0.5 s at 1,000 people, at each new data version) is made only when
+    a view draws it, the console's network."""
+    from workshop import demo, network
+    from workshop.ui import network_view
+
+    conn = dbmod.connect(app_env)
+    seeded = demo.seed_demo(conn, participants=30, seed=4, with_themes=False)
+    w = store.get_workshop(conn, seeded.workshop.id)
+    conn.close()
+    path = str(app_env)
+    filters_json, wall_view = network_view.view_settings(w, wall=True)
+    shared = network_view.network_analysis(path, w.id, w.version, filters_json)
+    assert shared.full_graph.vcount() > network.WALL_DETAIL_LIMIT
+    wall = network_view.network_figure(path, w.id, w.version, wall_view, "fr")
+    assert wall.data and "positions" not in vars(shared)  # drawn from the summary's own layout
+    assert network_view.wall_positions(w.id) is None
+    console = network_view.network_figure(path, w.id, w.version, network_view.view_settings(w)[1], "fr")
+    assert console.data and len(shared.positions) == shared.full_graph.vcount()
+    assert network_view.wall_positions(w.id) == shared.positions  # what the Gephi export then reuses

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import time
 from dataclasses import dataclass
+from functools import cached_property
 
 import streamlit as st
 
@@ -35,7 +36,13 @@ class RoomNetwork:
     room: network.Room
     analysis: network.Analysis  # with the facilitator's filters applied
     full_graph: object  # the unfiltered graph (igraph), which the positions come from
-    positions: dict
+    layout_key: tuple[str, int]  # where the layout memory keeps this room's last positions
+
+    @cached_property
+    def positions(self) -> dict:
+        """Every node's position, laid out when first asked: a large room's wall draws its
+        summary (laid out apart) and never needs them (0.5 s at 1,000 people)."""
+        return _layout_memory().positions(self.layout_key, self.full_graph)
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
@@ -45,7 +52,7 @@ def network_analysis(path: str, workshop_id: int, version: int, filters_json: st
     analysis = network.analyse(room, filters=json.loads(filters_json))
     # Positions come from the unfiltered graph, so a filter hides nodes without moving the rest.
     full = network.build_graph(room) if filters_json != "{}" else analysis.graph
-    return RoomNetwork(room, analysis, full, _layout_memory().positions((path, workshop_id), full))
+    return RoomNetwork(room, analysis, full, (path, workshop_id))
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
@@ -53,7 +60,7 @@ def network_figure(path: str, workshop_id: int, version: int, view_json: str, la
     """The figure for one (version, view settings, language): built once for all tabs."""
     view = json.loads(view_json)
     result = network_analysis(path, workshop_id, version, json.dumps(view.get("filters", {}), sort_keys=True))
-    graph, positions, plot_px = result.analysis.graph, result.positions, None
+    graph, positions, plot_px = result.analysis.graph, None, None
     if view.get("wall"):
         plot_px = charts.wall_plot_px(WALL_CONTENT_WIDTH, view.get("height", 760))
         full = result.full_graph
@@ -70,7 +77,7 @@ def network_figure(path: str, workshop_id: int, version: int, view_json: str, la
             positions = _layout_memory().positions((f"{path}#wall", workshop_id), network.summarise_for_wall(full))
     return charts.network_figure(
         graph,
-        positions,
+        positions if positions is not None else result.positions,
         result.analysis.metrics,
         lang=lang,
         color_by=view.get("color_by", "circle"),
