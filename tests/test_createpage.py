@@ -21,6 +21,7 @@ SAME_SITE = {"Host": "salle.local:8501", "Origin": "http://salle.local:8501", "S
 def fresh_limits(monkeypatch):
     """Each test starts with the process's creation limits untouched by the others."""
     monkeypatch.setattr(security, "create_throttle", security.Throttle(limit=5, window=600.0, total=60))
+    monkeypatch.setattr(security, "creation_key_limiter", security.RateLimiter())
 
 
 def door(database: str) -> web.FrontDoor:
@@ -119,6 +120,11 @@ def test_the_creation_form_says_what_is_wrong_and_keeps_what_was_typed(db, datab
     assert titles(db) == []
     assert post(app, fields | {"title": "Avec clé", "key": "cle-de-l-hebergeur"}).status_code == 303
     assert titles(db) == ["Avec clé"]
+    # Guessing the key from one address: after 3 wrong keys, even the right one waits.
+    for _ in range(3):
+        assert "Clé de création incorrecte" in post(app, fields | {"title": "Devine", "key": "essai"}, address="10.9.9.9").text
+    slowed = post(app, fields | {"title": "Devine", "key": "cle-de-l-hebergeur", "token": "G" * 32}, address="10.9.9.9")
+    assert slowed.status_code == 429 and "Devine" in slowed.text and titles(db) == ["Avec clé"]
 
 
 def test_creations_past_the_limits_are_refused_with_a_clear_message(db, database, monkeypatch):
@@ -163,6 +169,9 @@ def test_a_template_file_creates_the_prepared_workshop(db, database):
     made = store.workshop_by_facilitator_token(db, "M" * 32)
     assert (made.title, made.language, made.question) == ("Deuxième édition", "en", "Which flows?")
     assert store.themes_frame(db, made.id)["label"].tolist() == ["Mobilité douce"]
+    # No title typed: the template's.
+    assert post(app, fields | {"token": "P" * 32, "title": " "}, template=file).status_code == 303
+    assert store.workshop_by_facilitator_token(db, "P" * 32).title == "Journée type"
     page = post(app, fields | {"token": "N" * 32}, template=b'{"not": "a template"}').text
     assert "pas un modèle d&#x27;atelier" in page and "Choisissez à nouveau le fichier modèle." in page
     assert store.workshop_by_facilitator_token(db, "N" * 32) is None

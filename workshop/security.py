@@ -159,6 +159,7 @@ class RateLimiter:
 
 
 facilitator_limiter = RateLimiter()
+creation_key_limiter = RateLimiter()  # wrong host keys, per address
 
 
 class Throttle:
@@ -211,10 +212,19 @@ class Throttle:
 join_throttle = Throttle(limit=config.joins_per_address, window=600.0)
 
 
-def check_creation_key(typed: str) -> None:
-    """Hosted use: creating a workshop needs the host's key (compared in constant time)."""
+def check_creation_key(typed: str, *, client: str = "local", limiter: RateLimiter | None = None) -> None:
+    """Hosted use: creating a workshop needs the host's key (compared in constant time). With a
+    `limiter`, a client past its failures waits before its next key is even compared (a script
+    guessing keys is slowed to a few a minute)."""
     expected = config.creation_key()
-    if expected and not hmac.compare_digest(expected.encode(), (typed or "").encode()):
+    if not expected:
+        return
+    wait = limiter.delay_for(client) if limiter else 0
+    if wait > 0:
+        raise SlowDown("err.slow_down", seconds=int(wait) + 1)
+    if not hmac.compare_digest(expected.encode(), (typed or "").encode()):
+        if limiter:
+            limiter.failed(client)
         raise AccessDenied("err.creation_key")
 
 

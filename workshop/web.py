@@ -110,13 +110,21 @@ class CreationDesk:
         WorkshopError (a wrong key, too many creations, a refused field or template)."""
         from workshop import store, templates
 
-        security.check_creation_key(key)
+        security.check_creation_key(key, client=client, limiter=security.creation_key_limiter)
         with _connection(self.database) as conn:
             made = store.workshop_by_facilitator_token(conn, token)
         if made is not None:
             return made  # a double click, a reload: the first post's workshop
-        # A typo is said before the limit counts the attempt.
+        # A typo is said before the limit counts the attempt (a template brings its own fields,
+        # a title typed over it wins).
         prepared = templates.from_json(template) if template is not None else None
+        if prepared is not None:
+            fields = {
+                "title": fields["title"].strip() or prepared.title,
+                "language": prepared.language,
+                "question": prepared.question,
+                "retention_days": prepared.retention_days,
+            }
         store.clean_new_workshop(**fields)
         wait = security.create_throttle.allow(client)
         if wait > 0:
@@ -126,7 +134,7 @@ class CreationDesk:
             if made is not None:
                 return made
             if prepared is not None:
-                return templates.start(conn, prepared, title=fields["title"].strip(), token=token)[0]
+                return templates.start(conn, prepared, title=fields["title"], token=token)[0]
             return store.create_workshop(conn, token=token, **fields)[0]
 
 
