@@ -149,10 +149,9 @@ def _add_ties(ties: pd.DataFrame, node_of: dict, vertices: dict, edges: dict) ->
         ka, kb = node_of.get(int(a), f"c{a}"), node_of.get(int(b), f"c{b}")
         if ka == kb or ka not in vertices or kb not in vertices:
             continue
-        edges.setdefault(
-            tuple(sorted((ka, kb))),
-            _linking_edge("knows", weight=1.0),
-        )
+        pair = (ka, kb) if ka < kb else (kb, ka)
+        if pair not in edges:  # stated by two people, or through a merge: one edge
+            edges[pair] = _linking_edge("knows", weight=1.0)
 
 
 WALL_DETAIL_LIMIT = 250  # nodes the wall draws one by one; above, each participant's own contacts are summarised
@@ -547,28 +546,40 @@ MAX_INTRODUCTIONS = 5  # per participant and skill sought
 def skill_matches(room: Room) -> list[dict]:
     """Proposed introductions: someone in the room (a participant, or a contact of one) offers
     what another participant seeks; at most MAX_INTRODUCTIONS per need, in name order."""
-    offers: dict[str, list[dict]] = defaultdict(list)  # normalised skill -> who offers it
-    for giver in room.participants.to_dict("records"):
-        for skill in giver["skills_offered"]:
-            offers[resolve.normalise(skill)].append(
-                {"via_id": int(giver["id"]), "via": giver["display_name"], "contact_id": None, "contact": None}
-            )
+    # normalised skill -> who offers it, as (via, contact_id or 0, via_id, contact) tuples: the
+    # name order is theirs, and a record is made only for the few introductions kept.
+    offers: dict[str, list[tuple]] = defaultdict(list)
+    people = room.participants
+    for pid, name, skills in zip(people["id"].tolist(), people["display_name"].tolist(), people["skills_offered"], strict=True):
+        for skill in skills:
+            offers[resolve.normalise(skill)].append((name, 0, int(pid), None))
     if not room.contacts.empty:
-        for row in room.contacts[["id", "participant_id", "owner", "label", "skills"]].itertuples(index=False):
-            for skill in {resolve.normalise(s) for s in row.skills}:
-                offers[skill].append(
-                    {"via_id": int(row.participant_id), "via": row.owner, "contact_id": int(row.id), "contact": row.label}
-                )
+        c = room.contacts
+        for cid, pid, owner, label, skills in zip(
+            c["id"].tolist(), c["participant_id"].tolist(), c["owner"].tolist(), c["label"].tolist(), c["skills"], strict=True
+        ):
+            for skill in {resolve.normalise(s) for s in skills}:
+                offers[skill].append((owner, int(cid), int(pid), label))
     for found in offers.values():
-        found.sort(key=lambda d: (d["via"], d["contact_id"] or 0))
+        found.sort(key=lambda o: (o[0], o[1]))
     out = []
-    for seeker in room.participants.to_dict("records"):
-        for wanted in seeker["skills_sought"]:
+    for sid, seeker, sought in zip(people["id"].tolist(), people["display_name"].tolist(), people["skills_sought"], strict=True):
+        for wanted in sought:
             # The first few per need: a common skill sought by many once made 36,843 introductions
             # at 200 people (1.5 s at 1,000), of which a page shows 30.
-            mine = [o for o in offers.get(resolve.normalise(wanted), [])[: MAX_INTRODUCTIONS + 1] if o["via_id"] != seeker["id"]]
-            for offer in mine[:MAX_INTRODUCTIONS]:
-                out.append({"skill": wanted, "seeker_id": int(seeker["id"]), "seeker": seeker["display_name"], **offer})
+            mine = [o for o in offers.get(resolve.normalise(wanted), [])[: MAX_INTRODUCTIONS + 1] if o[2] != sid]
+            for via, contact_id, via_id, contact in mine[:MAX_INTRODUCTIONS]:
+                out.append(
+                    {
+                        "skill": wanted,
+                        "seeker_id": int(sid),
+                        "seeker": seeker,
+                        "via_id": via_id,
+                        "via": via,
+                        "contact_id": contact_id or None,
+                        "contact": contact,
+                    }
+                )
     out.sort(key=lambda d: (d["seeker"], d["skill"], d["via"], d["contact_id"] or 0))
     return out
 
