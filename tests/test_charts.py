@@ -149,3 +149,40 @@ def test_a_size_setting_naming_a_measure_that_is_gone_draws_by_degree(db):
         return [size for trace in figure.data if trace.marker and trace.marker.size is not None for size in trace.marker.size]
 
     assert sizes("closeness") == sizes("degree") != sizes("betweenness")
+
+
+def test_lines_are_drawn_as_trails_each_edge_once():
+    """The wall's lines go on from node to node (one point per edge, not two and a gap): every
+    edge is one step of exactly one walk, and a graph with two odd nodes is one walk."""
+    square_and_tail = [(0, 1), (1, 2), (2, 3), (3, 0), (3, 4)]
+    trails = charts.edge_trails(square_and_tail)
+    steps = [tuple(sorted(pair)) for trail in trails for pair in zip(trail, trail[1:], strict=False)]
+    assert sorted(steps) == sorted(tuple(sorted(e)) for e in square_and_tail) and len(trails) == 1
+    assert trails == charts.edge_trails(square_and_tail)  # the same edges, the same walks
+    star = [(0, n) for n in range(1, 6)]  # five odd leaves and an odd centre: three walks at least
+    assert sorted(tuple(sorted(p)) for t in charts.edge_trails(star) for p in zip(t, t[1:], strict=False)) == star
+    assert charts.edge_trails([]) == []
+
+
+def test_the_figures_lines_join_exactly_the_graphs_edges(db):
+    w, _, _ = make_room(
+        db,
+        {
+            "Ana": [{"label": "Zoé Martin", "circle": "family"}, {"label": "Léo", "circle": "clients", "dormant": True}],
+            "Ben": [{"label": "Zoé Martin", "circle": "family"}, {"label": "Inès", "circle": "current_colleagues"}],
+        },
+    )
+    g = network.build_graph(rooms.load(db, w.id))
+    positions = network.layout(g)
+    fig = charts.network_figure(g, positions, network.metrics(g), lang="fr")
+
+    def end(v: int) -> tuple[float, float]:
+        x, y = positions[g.vs[v]["key"]]
+        return round(round(x, 4), 3), round(round(y, 4), 3)
+
+    drawn = []
+    for trace in fig.data:
+        if trace.mode == "lines":
+            points = list(zip(trace.x, trace.y, strict=True))
+            drawn += [frozenset((a, b)) for a, b in zip(points, points[1:], strict=False) if None not in a + b]
+    assert sorted(map(sorted, drawn)) == sorted(sorted({end(e.source), end(e.target)}) for e in g.es)

@@ -114,3 +114,9 @@ def test_view_settings_keep_a_measure_shaped_size_and_drop_anything_else():
     for bad in ("<script>", "Degree", "x" * 41, "", 3, None, ["degree"]):
         assert "size_by" not in keep({"size_by": bad}), bad
     assert "closeness" not in network.SIZE_MODES  # kept as a setting, never offered (tests/test_charts.py: drawn by degree)
+
+
+def test_a_letter_and_its_accent_brought_together_by_a_dropped_control_are_composed():
+    """Found by the property test above: "U", a control character, a combining grave accent."""
+    once = validation.clean_text("U\x1f\u0300 ok", field="field.idea", max_len=280, multiline=True)
+    assert once == "\u00d9 ok" and validation.clean_text(once, field="field.idea", max_len=280, multiline=True) == once

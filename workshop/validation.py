@@ -35,10 +35,12 @@ def clean_text(text: object, *, field: str, max_len: int, required: bool = True,
         text = ""
     if not isinstance(text, str):
         raise InvalidInput("err.invalid", field=field)
-    text = unicodedata.normalize("NFC", text)
     text = _drop_controls(text, keep_newlines=multiline)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(line for line in lines if line) if multiline else " ".join(lines).strip()
+    # Composed last: a control character or a space dropped above may bring a letter and its
+    # accent together ("U\x1f\u0300" is "Ù"), and cleaning twice must give the same text.
+    text = unicodedata.normalize("NFC", text)
     if required and not text:
         raise InvalidInput("err.empty", field=field)
     if len(text) > max_len:
