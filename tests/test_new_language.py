@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.appcopy import copy_app, run_in_copy
+
 # A copy of the app run in a subprocess (~4 s): in the full suite, not the inner loop.
 pytestmark = pytest.mark.slow
 
@@ -54,20 +51,9 @@ def _german_catalogue() -> str:
 
 
 def test_a_catalogue_module_is_all_a_new_language_needs(tmp_path):
-    copy = tmp_path / "app"
-    shutil.copytree(ROOT / "workshop", copy / "workshop", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "data", copy / "data", ignore=shutil.ignore_patterns("*.db*", "*.key"))
+    copy = copy_app(tmp_path / "app", parts=("workshop", "data"), with_app=False)
     (copy / "workshop" / "i18n" / "de.py").write_text(_german_catalogue(), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-c", CHECK, str(tmp_path / "de.db")],
-        cwd=copy,
-        env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    lines = dict(line.split(": ", 1) for line in done.stdout.splitlines())
+    lines = run_in_copy(copy, CHECK, str(tmp_path / "de.db"), timeout=120)
     assert lines["refused"].startswith("[de] ")  # refusals speak the new language
     assert lines["ui"].startswith("[de] ") and lines["ui"].endswith("8\u00a0Dez.\u00a02026")
     assert lines["detected"] == "de"  # ideas are read in it (simplemma knows German)

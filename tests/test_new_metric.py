@@ -4,15 +4,13 @@ keeps it as the workshop's setting, and the wall draws its nodes by it."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.appcopy import copy_app, run_in_copy
+
 # A copy of the app run in a subprocess (~6 s): in the full suite, not the inner loop.
 pytestmark = pytest.mark.slow
 
@@ -78,24 +76,13 @@ def _add_key(catalogue: Path, text: str) -> None:
 
 
 def test_a_new_measure_that_sizes_the_nodes_is_three_files(tmp_path):
-    copy = tmp_path / "app"
-    for part in ("workshop", "pages"):
-        shutil.copytree(ROOT / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "app.py", copy / "app.py")
+    copy = copy_app(tmp_path / "app")
     network = copy / "workshop" / "network.py"
     network.write_text(network.read_text(encoding="utf-8") + MEASURE, encoding="utf-8")
     _add_key(copy / "workshop" / "i18n" / "fr.py", "Proximité (chemins courts)")
     _add_key(copy / "workshop" / "i18n" / "en.py", "Closeness (short paths)")
-    done = subprocess.run(
-        [sys.executable, "-c", CHECK, str(tmp_path / "metric.db")],
-        cwd=copy,
-        env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin", "WORKSHOP_DB": str(tmp_path / "metric.db")},
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    lines = dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
+    database = str(tmp_path / "metric.db")
+    lines = run_in_copy(copy, CHECK, database, env={"WORKSHOP_DB": database})
     assert lines["offered"] == "Degré | Intermédiarité | Taille effective (groupes reliés) | Proximité (chemins courts)"
     assert lines["kept"] == "closeness"
     assert lines["column"] == "True"

@@ -4,15 +4,13 @@ controls, a phone shows its text, the wall announces it."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.appcopy import copy_app, run_in_copy
+
 # A copy of the app run in a subprocess (~4 s): in the full suite, not the inner loop.
 pytestmark = pytest.mark.slow
 
@@ -58,26 +56,15 @@ def _add_keys(catalogue: Path, label: str, text: str) -> None:
 
 
 def test_a_display_only_round_is_three_files(tmp_path):
-    copy = tmp_path / "app"
-    for part in ("workshop", "pages"):
-        shutil.copytree(ROOT / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "app.py", copy / "app.py")
+    copy = copy_app(tmp_path / "app")
     model = copy / "workshop" / "model.py"
     text = model.read_text(encoding="utf-8")
     assert 'ROUNDS = ("contacts", "ideas", "vote", "collectifs")' in text
     model.write_text(text.replace('"vote", "collectifs")', '"vote", "collectifs", "pause")', 1), encoding="utf-8")
     _add_keys(copy / "workshop" / "i18n" / "fr.py", "Pause", "Pause café : on reprend à 11 h.")
     _add_keys(copy / "workshop" / "i18n" / "en.py", "Break", "Coffee break: we start again at 11.")
-    done = subprocess.run(
-        [sys.executable, "-c", CHECK, str(tmp_path / "pause.db")],
-        cwd=copy,
-        env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin", "WORKSHOP_DB": str(tmp_path / "pause.db")},
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    lines = dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
+    database = str(tmp_path / "pause.db")
+    lines = run_in_copy(copy, CHECK, database, env={"WORKSHOP_DB": database}, timeout=180)
     assert lines["open"] == "pause"
     assert "Pause café : on reprend à 11 h." in lines["phone"].replace("\\\\", "")
     assert "Manche en cours : Pause" in lines["wall"]

@@ -25,37 +25,35 @@ def _save_view(w: Workshop, **changes) -> None:
     ui.run(room.update_view_settings, w.id, **changes)
 
 
+def _setting_choice(column, w: Workshop, setting: str, options: list[str], *, key: str, label: str, words: str) -> None:
+    """One display setting of the network as a select box, saved when changed; a stored value
+    outside the options (an older bundle's) shows the first."""
+    current = w.settings.get(setting)
+    column.selectbox(
+        ui.t(label),
+        options,
+        index=options.index(current) if current in options else 0,
+        format_func=lambda v: ui.t(f"{words}.{v}"),
+        key=key,
+        on_change=lambda: _save_view(w, **{setting: st.session_state[key]}),
+    )
+
+
 def network_section(w: Workshop) -> None:
     settings = w.settings
     filters = settings.get("filters", {})
     c = st.columns(4)
-    views = list(NETWORK_VIEWS)
-    c[0].selectbox(
-        ui.t("con.network_view"),
-        views,
-        index=views.index(settings.get("net_view", "full")) if settings.get("net_view") in views else 0,
-        format_func=lambda v: ui.t(f"net.view.{v}"),
-        key="net_view",
-        on_change=lambda: _save_view(w, net_view=st.session_state["net_view"]),
-    )
-    colours = list(COLOUR_MODES)
-    c[1].selectbox(
-        ui.t("con.color_by"),
-        colours,
-        index=colours.index(settings["color_by"]) if settings.get("color_by") in colours else 0,
-        format_func=lambda v: ui.t(f"net.by.{v}"),
-        key="net_color",
-        on_change=lambda: _save_view(w, color_by=st.session_state["net_color"]),
-    )
-    sizes = list(network.SIZE_MODES)
-    c[2].selectbox(
-        ui.t("con.size_by"),
-        sizes,
-        index=sizes.index(settings["size_by"]) if settings.get("size_by") in sizes else 0,
-        format_func=lambda v: ui.t(f"net.size.{v}"),
-        key="net_size",
-        on_change=lambda: _save_view(w, size_by=st.session_state["net_size"]),
-    )
+    # (setting, its allowed values, widget key, label, catalogue prefix of each value's name)
+    for column, (setting, allowed, key, label, words) in zip(
+        c,
+        (
+            ("net_view", NETWORK_VIEWS, "net_view", "con.network_view", "net.view"),
+            ("color_by", COLOUR_MODES, "net_color", "con.color_by", "net.by"),
+            ("size_by", network.SIZE_MODES, "net_size", "con.size_by", "net.size"),
+        ),
+        strict=False,
+    ):
+        _setting_choice(column, w, setting, list(allowed), key=key, label=label, words=words)
     with c[3].popover(ui.t("con.filters")):
         with st.form("net_filters", border=False):
             st.multiselect(
