@@ -9,7 +9,8 @@ by the app's confirmation). After a quiet phase, N creators arrive at once, each
 loopback address (127.0.1.x: the server tells them apart, as it would N phones), and create a
 workshop, again and again for --sustain seconds, the way the app offers it: the front door's creation form (POST /new) when the app
 serves one, otherwise Streamlit's home page (open it, open "Animer un atelier", submit the form).
-`--home-visits` adds N plain visits of the Streamlit home page (what any N visitors cost).
+`--home-visits` adds N Streamlit sessions of the home page, spoken at the protocol level (what N
+visitors cost before "/" was plain HTML, and what a script opening sessions still costs).
 Reports submit latency (median, 95th percentile) per phase, creations made and refused.
 """
 

@@ -8,7 +8,7 @@ opened another round (or, in the collectifs round, when the room changed).
 
 import streamlit as st
 
-from workshop import ui
+from workshop import links, ui
 from workshop.errors import StorageError, WorkshopError
 from workshop.model import CIRCLES, LIMITS, ROUNDS, SECTORS, Mine, Round
 from workshop.ui import phone
@@ -27,7 +27,7 @@ try:
         if exc.key == "err.blocked":  # suspended, but their data stays theirs to erase
             ui.delete_my_data(phone.suspended(token))
         else:
-            st.page_link("pages/home.py", label=ui.t("home.join_title"))
+            ui.link_button(ui.t("home.join_title"), links.home_path(ui.lang()))  # the plain home page
         st.stop()
     ui.set_default_lang(workshop.language)
     if ui.take_arrival():  # just joined: the personal link is shown until noted

@@ -77,7 +77,7 @@ def test_pages_get_the_shell_compressed_then_a_304(static_root):
     status, headers, body = call(door, "/me", headers={"Accept-Encoding": "gzip, deflate, br"})
     assert status == 200 and headers["content-encoding"] == "br" and headers["cache-control"] == "no-cache"
     assert b'lang="fr"' in brotli.decompress(body)
-    status, headers, body = call(door, "/", headers={"Accept-Encoding": "gzip"})
+    status, headers, body = call(door, "/console", headers={"Accept-Encoding": "gzip"})
     assert headers["content-encoding"] == "gzip" and b"Think&Do" in gzip.decompress(body)
     status, _, body = call(door, "/console", headers={"If-None-Match": headers["etag"]})
     assert status == 304 and body == b""
@@ -238,9 +238,11 @@ def test_the_qr_link_opens_a_plain_join_page_in_the_room_language(db, database):
     english = call(door, f"/?code={workshop.code}&lang=en")[2].decode()
     assert '<html lang="en">' in english and "Your first name or a pseudonym" in english
     assert 'href="/?code=' + workshop.code + '&amp;lang=fr"' in english  # back to French
-    # Anything else is Streamlit's home page (it says what is wrong with the code).
-    for path in ("/?code=ZZZZZZ", "/?code=../x", "/", "/?lang=en"):
-        assert 'id="root"' in call(door, path)[2].decode(), path
+    # Anything else is the plain home page, which says what is wrong with the code.
+    for path in ("/?code=ZZZZZZ", "/?code=../x"):
+        page = call(door, path)[2].decode()
+        assert 'id="root"' not in page and 'role="alert">Aucun atelier ne porte ce code' in page, path
+    assert 'role="alert"' not in call(door, "/")[2].decode()
 
 
 def test_the_join_form_joins_once_and_opens_the_personal_page(db, database):
@@ -275,9 +277,11 @@ def test_the_join_form_says_what_is_wrong_and_keeps_what_was_typed(db, database)
     store.update_workshop(db, workshop.id, join_locked=True)
     page = post_join(door, fields | {"name": "Tard"})[2].decode()
     assert 'role="alert"' in page and names(db, workshop) == []
-    # An unknown code goes back to the home page, which says so.
-    status, headers, _ = post_join(door, fields | {"code": "ZZZZZZ"})
-    assert status == 303 and headers["location"] == "/?code=ZZZZZZ"
+    # An unknown code: the home page, which says so, with the code and the name kept.
+    status, _, body = post_join(door, fields | {"code": "zzzzzz", "name": "Tard"})
+    page = body.decode()
+    assert status == 200 and '<html lang="en">' in page and 'role="alert">No workshop has this code' in page
+    assert 'name="code" value="ZZZZZZ"' in page and 'name="name" value="Tard"' in page
 
 
 def test_the_join_form_refuses_other_sites_and_long_bodies(db, database):
@@ -308,7 +312,11 @@ def test_a_join_for_a_host_name_this_laptop_does_not_answer_to_is_refused(db, da
     assert len(names(db, workshop)) == 5
 
 
-def test_a_flood_of_random_codes_costs_the_database_a_bounded_number_of_reads(db, database):
+def test_a_flood_of_random_codes_costs_the_database_a_bounded_number_of_reads(db, database, monkeypatch):
+    """Whatever the addresses (the per-address probe limit opened wide here): a second's reads."""
+    from workshop import security
+
+    monkeypatch.setattr(security, "code_probe_throttle", security.Throttle(limit=100_000, window=600.0))
     workshop, _ = store.create_workshop(db, title="Atelier")
     reads = []
 
@@ -325,4 +333,56 @@ def test_a_flood_of_random_codes_costs_the_database_a_bounded_number_of_reads(db
     door.workshops.clock = lambda: 1000.5  # one frozen second: a slow machine must not widen the budget
     pages = [call(door, f"/?code=R{n:05d}")[2] for n in range(3 * web.MAX_MARKER_READS_PER_S)]
     assert len(reads) == web.MAX_MARKER_READS_PER_S
-    assert all(b'id="root"' in page for page in pages)  # over the budget: the shell, never an error
+    assert all(b'role="alert"' in page for page in pages)  # over the budget: "try again", never a crash
+
+
+def test_the_home_page_is_plain_html_and_joins_with_a_typed_code(db, database):
+    """A phone typing the code loads a few KB and no Streamlit session: the form posts to /join."""
+    workshop, _ = store.create_workshop(db, title="Atelier du jour", language="fr")
+    door = join_door(database)
+    status, headers, body = call(door, "/", headers={"Accept-Encoding": "br"})
+    page = brotli.decompress(body).decode()
+    assert status == 200 and headers["cache-control"] == "no-store" and len(body) < 6_000
+    assert '<html lang="fr">' in page and 'id="root"' not in page
+    assert '<form method="post" action="/join">' in page and '<label for="code">Code de l&#x27;atelier</label>' in page
+    assert '<a href="/new?lang=fr">Créer un atelier</a>' in page and "Avant de commencer" in page
+    assert "prefetch" in page  # the personal page's files, fetched while the person types
+    assert "Atelier de démonstration" not in page  # the demo's links are for the laptop itself
+    english = call(door, "/?lang=en")[2].decode()
+    assert '<html lang="en">' in english and 'href="/new?lang=en">Create a workshop</a>' in english
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    fields = {"code": workshop.code.lower(), "name": "Nadia", "token": token, "lang": "fr"}
+    status, headers, _ = post_join(door, fields)
+    assert status == 303 and headers["location"] == f"/me?p={token}&welcome=1"
+    assert names(db, workshop) == ["Nadia"]
+
+
+def test_typed_codes_from_one_address_are_slowed_past_the_probe_limit(db, database, monkeypatch):
+    """Unknown codes typed on the home page are counted per address (as the Streamlit pages
+    count them); past the limit the page says to wait and reads nothing more. Failing before:
+    the front door answered every code."""
+    from workshop import security
+
+    monkeypatch.setattr(security, "code_probe_throttle", security.Throttle(limit=3, window=600.0))
+    workshop, _ = store.create_workshop(db, title="Atelier")
+    door = join_door(database)
+    pages = [call(door, f"/?code=Q{n:05d}")[2].decode() for n in range(4)]
+    assert all("Aucun atelier ne porte ce code" in page for page in pages[:3])
+    assert "Beaucoup de codes inconnus" in pages[3]
+    status, _, body = call(door, f"/?code={workshop.code}")
+    assert status == 429 and "Beaucoup de codes inconnus" in body.decode()  # even a real one waits
+
+
+@pytest.mark.sqlite_only
+def test_the_home_page_offers_the_demo_to_the_laptop_only(tmp_path, monkeypatch):
+    from workshop import demo
+
+    database = str(tmp_path / "salle.db")
+    monkeypatch.setenv("WORKSHOP_DB", database)
+    links = demo.seed_database(database, participants=3, with_themes=False)
+    door = web.FrontDoor(streamlit_stand_in, shell=web.build_shell(INDEX), desk=web.JoinDesk(database))
+    local = TestClient(door, base_url="http://127.0.0.1:8501", client=("127.0.0.1", 50000)).get("/").text
+    assert "Atelier de démonstration" in local and f'href="/?code={links["code"]}"' in local
+    assert links["facilitator_url"].split("/console?", 1)[1].replace("&", "&amp;") in local  # its console, key included
+    phone = TestClient(door, base_url="http://192.168.1.20:8501", client=("192.168.1.34", 50000)).get("/").text
+    assert "Atelier de démonstration" not in phone and "/console?" not in phone

@@ -7,11 +7,12 @@ Everything comes from a seeded random generator, never from hand-typed rows, so 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import unicodedata
 from dataclasses import dataclass
 
-from workshop import security, store
+from workshop import config, engine, security, store
 from workshop.engine import Database
 from workshop.errors import InvalidInput
 from workshop.model import CIRCLES, FLOWS, JOIN_LIMITS, REGIONS, Participant, Workshop
@@ -460,11 +461,10 @@ def seed_database(
 ) -> dict:
     """Seed a demo workshop into the database `target` and leave its links in `demo.json` beside it
     (the home page offers them when it serves that database); returns the links."""
-    import json
     from pathlib import Path
 
-    from workshop import config, engine, links
     from workshop import db as dbmod
+    from workshop import links
 
     with dbmod.open_db(target) as db:
         result = seed_demo(db, participants=participants, seed=seed, public_base_url=public_base_url, with_themes=with_themes)
@@ -511,3 +511,15 @@ def rehearse(db: Database, workshop_id: int, *, participants: int, seed: int | N
         prefix="rehearsal",
     )
     return len(members)
+
+
+def local_demo() -> dict | None:
+    """The demo's links (demo.json beside the database) when they belong to the database served."""
+    demo_file = config.data_dir() / "demo.json"
+    if not demo_file.exists():
+        return None
+    try:
+        found = json.loads(demo_file.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) and found.get("db") == engine.redact(config.database()) else None

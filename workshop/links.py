@@ -50,6 +50,11 @@ def projector_path(workshop: Workshop) -> str:
     return f"/projector?{urlencode({'w': workshop.code})}"
 
 
+def home_path(lang: str) -> str:
+    """The home page (the front door's plain page) in this language."""
+    return f"/?{urlencode({'lang': lang})}"
+
+
 def creation_path(lang: str) -> str:
     """The creation form (the front door's /new) in this language, on whatever host the browser is on."""
     return f"/new?{urlencode({'lang': lang})}"

@@ -37,8 +37,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route, Router
 
-from workshop import config, createpage, i18n, joinpage, security
-from workshop.errors import InvalidInput, SlowDown, WorkshopError
+from workshop import config, createpage, demo, homepage, i18n, joinpage, security
+from workshop.errors import InvalidInput, NotFound, SlowDown, WorkshopError
 from workshop.model import LIMITS, Workshop
 
 BROTLI_QUALITY = 9  # measured: q9 is 25x faster than q11 and 8% larger
@@ -48,6 +48,7 @@ APP_CSS = Path(__file__).resolve().parent / "static" / "app.css"
 _PAGE = re.compile(r"^/(?:[A-Za-z0-9_-]+)?$")  # "/me/" is Streamlit's to redirect: its relative paths differ
 _CODE = re.compile(r"^[A-Za-z0-9]{4,12}$")
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]  # a route decides what it answers
+LOCAL_ADDRESSES = ("127.0.0.1", "::1", "local")  # a browser on the laptop itself (the demo's links, no probe count)
 MAX_FORM_BYTES = 4096  # the join form is a code, a name, a token and a language
 MAX_CREATION_BYTES = 96 * 1024  # the creation form: a few fields and a template (templates.MAX_BYTES, 64 KB)
 MARKER_TTL_S = 1.0  # a workshop's marker is read from the database at most once a second
@@ -403,19 +404,50 @@ class FrontDoor:
         return PlainTextResponse(body, status_code=503 if busy else 200, headers={"cache-control": "no-store"})
 
     async def _home(self, request: Request) -> Response:
-        """The QR's link (/?code=…) of a workshop that exists, as plain HTML; anything else is
-        Streamlit's home page (which says what is wrong with the code)."""
+        """The home page, and the QR's link (/?code=…) of a workshop that exists, as plain HTML;
+        an unknown code is said on the home page, what was typed kept."""
         if request.method not in ("GET", "HEAD") or len(request.query_params.multi_items()) > 10:
             return await self._page(request)
+        chosen = request.query_params.get("lang", "")
         code = request.query_params.get("code", "").strip().upper()
-        if not _CODE.match(code):
-            return await self._page(request)
-        workshop = await self.workshops.get(code)
-        if workshop is None or workshop is CodeCache.BUSY:
-            return await self._page(request)
-        lang = joinpage.page_language(workshop, request.query_params.get("lang", ""))
+        if not code:
+            return self._home_page(request, lang=homepage.page_language(chosen))
+        workshop, error = await self._known(request, code)
+        if workshop is None:
+            return self._home_page(request, lang=homepage.page_language(chosen), code=code[:12], error=error)
+        lang = joinpage.page_language(workshop, chosen)
         page = joinpage.render(workshop, lang=lang, token=security.new_token(), prefetch=self.prefetch)
         return _html(request, page)
+
+    async def _known(self, request: Request, code: str) -> tuple[Workshop | None, WorkshopError | None]:
+        """The workshop a typed code names, or why not (unknown, or this address tried too many
+        unknown codes: past security.code_probe_throttle nothing more is read)."""
+        client = request.client.host if request.client else "local"
+        probing = client not in LOCAL_ADDRESSES  # the facilitator's own browser on the laptop is not counted
+        wait = security.code_probe_throttle.waiting(client) if probing else 0
+        if wait > 0:
+            return None, SlowDown("err.too_many_codes", seconds=int(wait) + 1)
+        workshop = await self.workshops.get(code) if _CODE.match(code) else None
+        if workshop is CodeCache.BUSY:
+            return None, SlowDown("err.join_busy")
+        if workshop is None:
+            if probing:
+                security.code_probe_throttle.allow(client)
+            return None, NotFound("err.no_workshop")
+        return workshop, None
+
+    def _home_page(self, request: Request, *, lang: str, code: str = "", name: str = "", error=None) -> Response:
+        local = (request.client.host if request.client else "local") in LOCAL_ADDRESSES
+        page = homepage.render(
+            lang=lang,
+            token=security.new_token(),
+            code=code,
+            name=name,
+            error=error.message(lang) if error else "",
+            demo=demo.local_demo() if local else None,
+            prefetch=self.prefetch,
+        )
+        return _html(request, page, status_code=429 if isinstance(error, SlowDown) and error.key != "err.join_busy" else 200)
 
     async def _join(self, request: Request) -> Response:
         """The join form posted: join, then go to the personal page; or the form again, what was
@@ -431,9 +463,10 @@ class FrontDoor:
             return (form.get(name) or [""])[0]
 
         code = field("code").strip().upper()
-        workshop = await self.workshops.get(code) if _CODE.match(code) else None
-        if workshop is None or workshop is CodeCache.BUSY:
-            return _see_other("/?" + urlencode({"code": code[:12]}))
+        workshop, error = await self._known(request, code)
+        if workshop is None:  # the home page again, what was typed kept, the reason said
+            name = field("name")[: 4 * joinpage.NAME_MAX]
+            return self._home_page(request, lang=homepage.page_language(field("lang")), code=code[:12], name=name, error=error)
         lang = joinpage.page_language(workshop, field("lang"))
         token = field("token") if joinpage.TOKEN.match(field("token")) else security.new_token()
         name = field("name")[: 4 * joinpage.NAME_MAX]

@@ -3,9 +3,8 @@ workshop is the front door's plain form, workshop/createpage.py)."""
 
 from __future__ import annotations
 
-import json
-
-from workshop import config, engine, security, store
+from workshop import security, store
+from workshop.demo import local_demo  # noqa: F401 - the home page's door
 from workshop.model import Participant, Workshop
 from workshop.ui.gate import room_by_code, throttle  # noqa: F401 - the home page's door
 from workshop.ui.session import get_db
@@ -24,15 +23,3 @@ def join(code: str, name: str, *, token: str) -> Participant:
     throttle(security.join_throttle)
     with get_db() as db:
         return store.join(db, code, name, token=token)
-
-
-def local_demo() -> dict | None:
-    """The demo's links (demo.json beside the database) when they belong to the database served."""
-    demo_file = config.data_dir() / "demo.json"
-    if not demo_file.exists():
-        return None
-    try:
-        demo = json.loads(demo_file.read_text(encoding="utf-8"))
-    except ValueError:
-        return None
-    return demo if isinstance(demo, dict) and demo.get("db") == engine.redact(config.database()) else None
