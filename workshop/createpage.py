@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from workshop import config
 from workshop.i18n import language_name, t
-from workshop.joinpage import document, language_nav
+from workshop.joinpage import alert_html, document, language_nav
 from workshop.model import LANGUAGES, LIMITS, RETENTION_DAYS
 
 FIELDS = ("title", "language", "question", "retention_days")  # what a creation form sends back, kept after an error
@@ -57,7 +57,6 @@ def render(*, lang: str, token: str, values: dict[str, str] | None = None, error
     esc = html.escape
     values = {**blank(lang), **(values or {})}
     switch = language_nav(lang, lambda other: "/new?" + urlencode({"lang": other}))
-    alert = f'<p class="error" role="alert">{esc(error)}</p>' if error else ""
     options = "".join(
         f'<option value="{code}"{" selected" if code == values["language"] else ""}>{esc(language_name(code))}</option>'
         for code in LANGUAGES
@@ -71,7 +70,7 @@ def render(*, lang: str, token: str, values: dict[str, str] | None = None, error
     )
     body = f"""{switch}
 <h1>{esc(t("home.create_title", lang))}</h1>
-{alert}
+{alert_html(error)}
 <form method="post" action="/new" enctype="multipart/form-data">
 <input type="hidden" name="token" value="{esc(token)}">
 <input type="hidden" name="lang" value="{esc(lang)}">

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from workshop import links
 from workshop.i18n import t
-from workshop.joinpage import NAME_MAX, document, language_nav, rich_text
+from workshop.joinpage import alert_html, document, join_form, language_nav, notice_section
 from workshop.model import LANGUAGES
 
 CODE_MAX = 12
@@ -42,8 +42,11 @@ def render(
     `prefetch` the script that fetches the personal page's files while the person types."""
     esc = html.escape
     switch = language_nav(lang, links.home_path)
-    alert = f'<p class="error" role="alert">{esc(error)}</p>' if error else ""
-    notice = rich_text(t("home.notice", lang, date="…"))
+    code_field = (
+        f'<label for="code">{esc(t("field.code", lang))}</label>\n'
+        f'<input type="text" id="code" name="code" value="{esc(code)}" maxlength="{CODE_MAX}" placeholder="ABC234"'
+        ' autocapitalize="characters" autocomplete="off" spellcheck="false" required>'
+    )
     demo_block = ""
     if demo:
         code_q = {"code": demo["code"]}
@@ -57,22 +60,9 @@ def render(
     body = f"""{switch}
 <h1>{esc(t("app.title", lang))}</h1>
 <p class="tagline">{esc(t("app.tagline", lang))}</p>
-{alert}
-<form method="post" action="/join">
-<h2>{esc(t("home.join_title", lang))}</h2>
-<input type="hidden" name="token" value="{esc(token)}">
-<input type="hidden" name="lang" value="{esc(lang)}">
-<label for="code">{esc(t("field.code", lang))}</label>
-<input type="text" id="code" name="code" value="{esc(code)}" maxlength="{CODE_MAX}" placeholder="ABC234"
- autocapitalize="characters" autocomplete="off" spellcheck="false" required>
-<label for="name">{esc(t("field.name", lang))}</label>
-<input type="text" id="name" name="name" value="{esc(name)}" maxlength="{NAME_MAX}" autocomplete="nickname" required>
-<button type="submit">{esc(t("home.join_button", lang))}</button>
-</form>
-<section aria-labelledby="notice">
-<h2 id="notice">{esc(t("home.notice_title", lang))}</h2>
-<p>{notice}</p>
-</section>
+{alert_html(error)}
+{join_form(lang=lang, token=token, name=name, code_field=code_field)}
+{notice_section(lang, date="…")}
 <section class="create" aria-labelledby="create">
 <h2 id="create">{esc(t("home.create_title", lang))}</h2>
 <a href="{esc(links.creation_path(lang))}">{esc(t("home.create_link", lang))}</a>

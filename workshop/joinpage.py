@@ -63,25 +63,41 @@ def render(workshop: Workshop, *, lang: str, token: str, name: str = "", error: 
     code = workshop.code
     switch = language_nav(lang, lambda other: "/?" + urlencode({"code": code, "lang": other}))
     question = f'<p class="question">{esc(workshop.question)}</p>' if workshop.question else ""
-    alert = f'<p class="error" role="alert">{esc(error)}</p>' if error else ""
-    notice = rich_text(t("home.notice", lang, date=format_date(workshop.retention_date, lang)))
+    code_field = f'<input type="hidden" name="code" value="{esc(code)}">'
     body = f"""{switch}
 <h1>{esc(workshop.title)}</h1>
-{question}{alert}
-<form method="post" action="/join">
+{question}{alert_html(error)}
+{join_form(lang=lang, token=token, name=name, code_field=code_field)}
+{notice_section(lang, date=format_date(workshop.retention_date, lang))}"""
+    return document(lang=lang, title=workshop.title, body=body, script=prefetch)
+
+
+def alert_html(error: str) -> str:
+    """A message said to the person (and read by screen readers at once), or nothing."""
+    return f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
+
+
+def join_form(*, lang: str, token: str, name: str, code_field: str) -> str:
+    """The form that joins at the front door (POST /join): `code_field` is the code, hidden on
+    the QR's page, typed on the home page; `name` what was typed."""
+    esc = html.escape
+    return f"""<form method="post" action="/join">
 <h2>{esc(t("home.join_title", lang))}</h2>
-<input type="hidden" name="code" value="{esc(code)}">
+{code_field}
 <input type="hidden" name="token" value="{esc(token)}">
 <input type="hidden" name="lang" value="{esc(lang)}">
 <label for="name">{esc(t("field.name", lang))}</label>
 <input type="text" id="name" name="name" value="{esc(name)}" maxlength="{NAME_MAX}" autocomplete="nickname" required>
 <button type="submit">{esc(t("home.join_button", lang))}</button>
-</form>
-<section aria-labelledby="notice">
-<h2 id="notice">{esc(t("home.notice_title", lang))}</h2>
-<p>{notice}</p>
+</form>"""
+
+
+def notice_section(lang: str, *, date: str) -> str:
+    """What is recorded and shown, before anyone types a name."""
+    return f"""<section aria-labelledby="notice">
+<h2 id="notice">{html.escape(t("home.notice_title", lang))}</h2>
+<p>{rich_text(t("home.notice", lang, date=date))}</p>
 </section>"""
-    return document(lang=lang, title=workshop.title, body=body, script=prefetch)
 
 
 def language_nav(lang: str, href: Callable[[str], str]) -> str:
