@@ -221,11 +221,7 @@ async def projector(base: str, code: str, stats: Stats, stop: asyncio.Event, int
                 run = await session.run()
                 while not stop.is_set():
                     await asyncio.sleep(interval)
-                    run = (
-                        await session.run(fragment_id=session.fragment_ids[0], auto=True)
-                        if session.fragment_ids
-                        else await session.run()
-                    )
+                    run = await session.tick() if session.clock else await session.run()
                     stats.projector_runs += 1
                     seen = dict((k, int(v)) for k, v in METRIC.findall(" ".join(run.texts)))
                     if seen:

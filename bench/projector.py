@@ -1,5 +1,5 @@
 """Server CPU per projector refresh, nothing changed vs one entry added, with 1, 10 and 50 open
-projector sessions (spoken at the WebSocket protocol level, as a browser's run_every does).
+projector sessions (spoken at the WebSocket protocol level: the wall clock's tick, as the boot script presses it).
 
     python bench/projector.py [--json] [--view network|counters|ideas|themes] [--rounds 5]
 """
@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scripts.stserver import Server  # noqa: E402
+from workshop import config, store  # noqa: E402
 from workshop import db as dbmod  # noqa: E402
-from workshop import store  # noqa: E402
 from workshop.stclient import Session  # noqa: E402
 
 
@@ -30,13 +30,14 @@ async def open_projectors(url: str, code: str, n: int) -> list[Session]:
         await s.__aenter__()
         run = await s.run()
         assert not run.exceptions, run.exceptions
-        assert s.fragment_ids, "the projector registered no run_every fragment"
+        assert s.clock or s.fragment_ids, "the projector drew no clock"
         sessions.append(s)
     return sessions
 
 
 async def refresh_all(sessions: list[Session]) -> None:
-    await asyncio.gather(*(s.run(fragment_id=s.fragment_ids[0], auto=True) for s in sessions))
+    """One tick of every wall (before the wall clock: its run_every fragment, for before/after)."""
+    await asyncio.gather(*(s.tick() if s.clock else s.run(fragment_id=s.fragment_ids[0], auto=True) for s in sessions))
 
 
 async def measure(server: Server, db_path: Path, code: str, n: int, rounds: int) -> dict:
@@ -51,11 +52,14 @@ async def measure(server: Server, db_path: Path, code: str, n: int, rounds: int)
         for _ in range(rounds):
             await refresh_all(sessions)
         unchanged = (server.cpu_seconds() - before) / (rounds * n)
-        before = server.cpu_seconds()
+        before, idle = server.cpu_seconds(), 0.0
         for k in range(rounds):
             store.add_contact(conn, participant, submission_id=f"bench-{n}-{k}", label=f"Bench {n}.{k}", circle="other")
+            cpu = server.cpu_seconds()
+            await asyncio.sleep(config.REFRESH_SECONDS)  # new data is drawn REFRESH_SECONDS after the last drawing
+            idle += server.cpu_seconds() - cpu
             await refresh_all(sessions)
-        changed = (server.cpu_seconds() - before) / (rounds * n)
+        changed = (server.cpu_seconds() - before - idle) / (rounds * n)
     finally:
         conn.close()
         for s in sessions:

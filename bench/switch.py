@@ -6,8 +6,9 @@ colour mode, switched from the console as it does (`store.update_workshop`,
     python bench/switch.py [--json] [--rooms 200,1000] [--rounds 2] [--browser]
 
 A wall is a real Streamlit session spoken to at the WebSocket protocol level: after each switch
-its live header runs (as its `run_every` does every WALL_PULSE_SECONDS), notices the switch and
-redraws; the figure is the seconds of that run, the server's share of what the room waits for.
+its clock ticks (the hidden button the boot script presses every WALL_PULSE_SECONDS), notices the
+switch and redraws the view; the figure is the seconds of that run, the server's share of what the
+room waits for.
 The wall notices a switch within WALL_PULSE_SECONDS (1 s) of it, so the room waits on average
 0.5 s more, then the browser's render (bench/wall.py). Round 1 is each view's first showing
 at this data version; round 2 shows them again (what a facilitator going back and forth sees).
@@ -66,10 +67,11 @@ async def switch_times(server: Server, db_path: Path, code: str, rounds: int) ->
                 if settings:
                     store.update_view_settings(conn, workshop.id, **settings)
                 started = time.perf_counter()
-                run = await wall.run(fragment_id=wall.fragment_ids[0], auto=True, timeout=300)
+                run = await wall.tick(timeout=300)
                 assert not run.exceptions, (name, run.exceptions)
-                # A whole run, not the header's alone: the wall noticed the switch and redrew.
-                assert run.status == ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY, (name, run.status)
+                # The view, not the round line alone: the wall noticed the switch and redrew it.
+                assert run.status == ForwardMsg.ScriptFinishedStatus.FINISHED_FRAGMENT_RUN_SUCCESSFULLY, (name, run.status)
+                assert len(run.texts) > 1, (name, run.texts)
                 rows.append({"round": k, "step": name, "server_s": round(time.perf_counter() - started, 2)})
     conn.close()
     return rows

@@ -1,14 +1,15 @@
 """The wall (?w=CODE): join code and QR always visible, the current round and its timer, and the
-view the facilitator chose. Read-only; refreshes itself; shows only what the privacy mode allows."""
+view the facilitator chose. Read-only; its clock (ui.wall_clock) redraws only what changed; shows
+only what the privacy mode allows."""
 
-import time
 from collections.abc import Callable
 
 import streamlit as st
 
-from workshop import config, links, ui
+from workshop import links, ui
 from workshop import wall as walls
 from workshop.errors import SlowDown, WorkshopError
+from workshop.ui import wall_clock as clock
 from workshop.ui import wall_readings as reads
 from workshop.ui import wall_views as views
 
@@ -26,36 +27,16 @@ def fmt_time(seconds: int) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-FULL_REDRAW_SECONDS = 30  # "what's new" highlights age even when nothing is written
-
-
-version = w.version
 ui.set_default_lang(w.language)
 ui.page_chrome(wall=True)
-st.session_state["proj_version"] = version
-st.session_state["proj_look"] = reads.look_of(w.projector_view, w.settings)
-st.session_state["proj_drawn_at"] = time.monotonic()
-st.session_state["proj_slot"] = walls.rotation_slot(time.time())
-st.session_state["proj_pages"] = 1  # the view sets how many pages it rotates through
+clock.start(reads.pulse_of(w))  # the full run reads the room once; its fragments draw from it
 
 
-@st.fragment(run_every=config.WALL_PULSE_SECONDS)
+@st.fragment(key=clock.HEAD)
 def live_header() -> None:
-    """Runs every second: the round and its countdown, and a cheap look at the data version and
-    the view. A switched view redraws the wall at once; new data at most every REFRESH_SECONDS
-    (a room writing all the time would otherwise recompute its network without a pause)."""
-    try:
-        now_version, now_look, current = reads.pulse(w.id)
-    except WorkshopError:
-        st.error(ui.t("proj.unknown"))
-        return
-    drawn_for = time.monotonic() - st.session_state.get("proj_drawn_at", 0)
-    aged = drawn_for > FULL_REDRAW_SECONDS
-    turned = st.session_state.get("proj_pages", 1) > 1 and walls.rotation_slot(time.time()) != st.session_state.get("proj_slot")
-    switched = now_look != st.session_state.get("proj_look")  # a view switch moves no version
-    new_data = now_version != st.session_state.get("proj_version") and drawn_for >= config.REFRESH_SECONDS
-    if new_data or switched or aged or turned:
-        st.rerun()
+    """The round and its countdown, at every tick of the wall's clock (its hidden button)."""
+    clock.tick_button()
+    current = clock.pulse().current
     if current:
         left = reads.seconds_left(current)
         timer = ""
@@ -67,9 +48,23 @@ def live_header() -> None:
         st.html(f'<span class="proj-round">{ui.esc(ui.t("proj.waiting"))}</span>')
 
 
-def wall() -> None:
+@st.fragment(key=clock.VIEW)
+def live_view() -> None:
+    """The view the facilitator chose, drawn from the last pulse: when the clock saw its data,
+    look or page change (the header and its QR are not drawn again)."""
+    pulse = clock.pulse()
+    room = pulse.room
+    clock.drawing_view()
     since = reads.fresh_since()
-    fresh = reads.fresh_counts(w.id, since=since)
+    fresh = reads.fresh_counts(room.id, since=since)
+    frame = walls.WallFrame(
+        w=room, version=room.version, since=since, fresh=fresh, counters=ui.room_counters(room.id, room.version)
+    )
+    VIEWS.get(room.projector_view, VIEWS["counters"])(frame)
+    clock.view_drawn(pulse)
+
+
+def wall() -> None:
     head = st.columns([5, 3, 2], vertical_alignment="center")
     with head[0]:
         st.html(f'<h1 class="proj-title">{ui.esc(w.title)}</h1><p class="proj-sub proj-question">{ui.esc(w.question)}</p>')
@@ -81,10 +76,7 @@ def wall() -> None:
         )
     with head[2]:
         ui.qr_image(links.join_url(w), w.code, width=220)
-
-    VIEWS.get(w.projector_view, VIEWS["counters"])(
-        walls.WallFrame(w=w, version=version, since=since, fresh=fresh, counters=ui.room_counters(w.id, version))
-    )
+    live_view()
 
 
 # One entry per model.PROJECTOR_VIEWS (a test keeps them in step): a new view is a function here.

@@ -638,3 +638,14 @@ def test_a_large_rooms_wall_never_lays_out_the_whole_room_and_the_console_does(a
     console = network_view.network_figure(path, w.id, w.version, network_view.view_settings(w)[1], "fr")
     assert console.data and len(shared.positions) == shared.full_graph.vcount()
     assert network_view.wall_positions(w.id) == shared.positions  # what the Gephi export then reuses
+
+
+def test_the_wall_draws_its_clock_button_the_load_test_presses(seeded):
+    """What the tick does is tested at the protocol level (tests/e2e/test_wall.py: AppTest reruns
+    the whole page on a click, fragments or not); here, the button is there, named in French."""
+    from workshop import stclient
+    from workshop.ui import wall_clock
+
+    assert stclient.WALL_TICK == wall_clock.TICK_KEY
+    at = _app(w=seeded["workshop"].code).switch_page("pages/projector.py").run()
+    assert at.button(key=wall_clock.TICK_KEY).label == "Suivre la salle"

@@ -7,9 +7,11 @@ import datetime as dt
 
 import igraph as ig
 import pandas as pd
+import pytest
 
 from workshop import charts, i18n, labels, network, rooms
 from workshop import wall as walls
+from workshop.model import Workshop
 
 
 def test_pages_rotate_through_everything_and_every_wall_shows_the_same_page():
@@ -421,3 +423,43 @@ def test_a_new_idea_brings_every_wall_to_the_page_that_holds_it():
     assert (shown.index, shown.count, shown.items[0]["id"]) == (0, 4, 31)
     later = walls.ideas_page(new, slot=slot, now=now + dt.timedelta(seconds=walls.PAGE_SECONDS))
     assert later.index == 2  # the rotation goes on once the idea has been seen for a page's turn
+
+
+def _pulse(*, version: int = 7, view: str = "network", title: str = "Atelier", settings: dict | None = None) -> walls.Pulse:
+    room = Workshop(
+        id=1,
+        code="ABC123",
+        title=title,
+        language="fr",
+        question="Q ?",
+        join_locked=False,
+        retention_date="2027-01-01",
+        created_at="2026-12-06",
+        show_labels=False,
+        anonymous=True,
+        public_base_url="",
+        vote_dots=3,
+        projector_view=view,
+        version=version,
+        settings=settings or {},
+    )
+    return walls.Pulse(room=room, current=None)
+
+
+@pytest.mark.parametrize(
+    ("now", "pulse", "slot", "pages", "expected"),
+    [
+        (101.0, _pulse(), 5, 1, None),  # nothing changed
+        (101.0, _pulse(version=8), 5, 1, None),  # new data, drawn 1 s ago: it waits
+        (103.0, _pulse(version=8), 5, 1, "view"),  # new data, the wait is over
+        (101.0, _pulse(view="ideas"), 5, 1, "view"),  # a switch does not wait
+        (101.0, _pulse(settings={"labels": "on"}), 5, 1, "view"),  # nor a display setting
+        (101.0, _pulse(), 6, 1, None),  # a new rotation slot, a view of one page
+        (101.0, _pulse(), 6, 3, "view"),  # …of three pages: the next one
+        (131.0, _pulse(), 5, 1, "view"),  # 31 s old: "new" highlights age
+        (101.0, _pulse(title="Renommé", version=8), 6, 3, "page"),  # the header's words: the whole page
+    ],
+)
+def test_the_wall_clock_redraws_only_what_changed(now, pulse, slot, pages, expected):
+    drawn = walls.drawn_from(_pulse(), at=100.0, slot=5, pages=pages)
+    assert walls.what_to_redraw(drawn, pulse, now=now, slot=slot, wait=3, age_limit=30) == expected

@@ -183,8 +183,9 @@ def pseudonym_master(key_dir: str | Path) -> bytes:
 
 
 REFRESH_SECONDS = 3  # projector and console live refresh interval: new data shows within it
-# How often the wall looks at its view and the round's timer: a switch from the console shows
-# within it (a look is two indexed reads); new data still redraws at most every REFRESH_SECONDS
+# How often the wall's clock ticks (the boot script presses its button): the round's timer moves,
+# a switch from the console shows within it (a tick is two indexed reads, and only what changed is
+# drawn again: ui/wall_clock.py); new data still redraws at most every REFRESH_SECONDS
 # (at 1,000 people the network's first drawing at a data version costs ~1.8 s of CPU).
 WALL_PULSE_SECONDS = 1
 PHONE_WATCH_SECONDS = 5  # how often an idle phone checks whether the facilitator opened another round

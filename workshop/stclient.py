@@ -17,6 +17,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from workshop import config
 
+WALL_TICK = "td_wall_tick"  # the key of the wall clock's button (workshop/ui/wall_clock.py)
 FINISHED = {
     ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
     ForwardMsg.ScriptFinishedStatus.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
@@ -86,6 +87,7 @@ class Session:
         self.query_string = urlencode(query or {})
         self.page_hash = ""
         self.fragment_ids: list[str] = []
+        self.clock = None  # a wall's hidden tick button and its fragment, once a run drew them
         self.ws = None
         # Browsers offer permessage-deflate; the load test can too (compress=True or STCLIENT_DEFLATE=1).
         self.compress = compress if compress is not None else config.stclient_deflate()
@@ -159,7 +161,23 @@ class Session:
                 if fm.script_finished in FINISHED:
                     result.status = fm.script_finished
                     result.seconds = time.perf_counter() - started
+                    self._find_clock(result)
                     return result
+
+    def _find_clock(self, result: Run) -> None:
+        try:
+            button = result.widget("button", contains=WALL_TICK)
+        except KeyError:
+            return
+        self.clock = (button, result.fragment_of(button))
+
+    async def tick(self, *, timeout: float = 60) -> Run:
+        """One second of a wall's clock: its hidden tick button pressed, as the boot script does
+        (the button's fragment reruns; its callback may rerun the view or the page too)."""
+        if self.clock is None:
+            raise RuntimeError("no wall clock drawn on this page")
+        button, fragment_id = self.clock
+        return await self.run(widgets=[trigger(button)], fragment_id=fragment_id, timeout=timeout)
 
 
 def _collect(el, result: Run, fragment_id: str = "") -> None:

@@ -7,6 +7,7 @@ screen), so how many items fit on one page is known here, not measured in the br
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workshop.model import CIRCLE_FAMILY, Words
+from workshop.model import CIRCLE_FAMILY, Round, Words, Workshop
 from workshop.network import Analysis, Room, describe_help, help_index, offered_by_contacts, who_can_help
 
 PAGE_SECONDS = 12  # how long one page of ideas, themes or collectifs stays on the wall
@@ -102,6 +103,62 @@ class WallFrame:
     since: str
     fresh: object
     counters: dict
+
+
+def look_of(view: str, settings: Mapping) -> str:
+    """What the wall shows, as one comparable string: its view and display settings (a switch of
+    either moves no data version)."""
+    return json.dumps([view, settings], sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Pulse:
+    """What one tick of the wall's clock reads (one connection): the room and its current round."""
+
+    room: Workshop
+    current: Round | None
+
+    @property
+    def look(self) -> str:
+        return look_of(self.room.projector_view, self.room.settings)
+
+    @property
+    def head(self) -> str:
+        """The header's words: a change redraws the whole page, the QR included."""
+        return json.dumps([self.room.title, self.room.question, self.room.code, self.room.language])
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What the wall's view on screen was drawn from: its pulse's data version, look and header,
+    when (monotonic seconds), the rotation slot, and how many pages the view turns through."""
+
+    version: int
+    look: str
+    head: str
+    at: float
+    slot: int
+    pages: int = 1
+
+
+def drawn_from(pulse: Pulse, *, at: float, slot: int, pages: int) -> Drawn:
+    return Drawn(version=pulse.room.version, look=pulse.look, head=pulse.head, at=at, slot=slot, pages=pages)
+
+
+def what_to_redraw(drawn: Drawn, pulse: Pulse, *, now: float, slot: int, wait: float, age_limit: float) -> str | None:
+    """What one tick of the wall's clock redraws: "page" when the header changed (rare: a new
+    title, question or language), "view" when the look, the page of a rotating view or the data
+    changed, or the drawing is older than `age_limit` ("new" highlights age), else nothing. New
+    data waits `wait` seconds after the last drawing (a room writing all the time would otherwise
+    recompute its network without a pause); a switched look does not."""
+    age = now - drawn.at
+    if pulse.head != drawn.head:
+        return "page"
+    if pulse.look != drawn.look or (drawn.pages > 1 and slot != drawn.slot) or age > age_limit:
+        return "view"
+    if pulse.room.version != drawn.version and age >= wait:
+        return "view"
+    return None
 
 
 @dataclass(frozen=True)

@@ -185,3 +185,52 @@ def test_a_new_idea_shows_on_the_wall_within_a_refresh_whatever_page_it_was_on(s
     finally:
         store.update_workshop(conn, workshop.id, projector_view="counters")
         conn.close()
+
+
+def test_the_wall_clock_redraws_only_what_changed(server):
+    """Spoken at the protocol level (what the boot script's tick sends): a tick with nothing new
+    draws the round line alone; new data (after the refresh wait) or a switched view redraws the
+    view and never the header or its QR; a new title redraws the whole page. Before, any change
+    reran the whole page (header, QR, a second read of the room)."""
+    import asyncio
+
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    from tests.e2e.conftest import new_workshop, run_async
+    from workshop import config
+    from workshop.stclient import Session
+
+    fragment, whole = (
+        ForwardMsg.ScriptFinishedStatus.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+        ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
+    )
+    workshop, _ = new_workshop(server, title="Horloge du mur")
+
+    def header(run) -> bool:
+        return any('class="proj-title"' in t for t in run.texts)
+
+    async def scenario() -> dict:
+        conn = server_db(server)  # in the thread that runs the scenario (SQLite's rule)
+        store.join(conn, workshop.code, "Alice", token="tok-wall-clock-0001")
+        async with Session(server.url, page_name="projector", query={"w": workshop.code}) as wall:
+            first = await wall.run(timeout=120)
+            assert header(first) and wall.clock is not None
+            await asyncio.sleep(config.REFRESH_SECONDS)
+            quiet = await wall.tick()
+            store.join(conn, workshop.code, "Bob", token="tok-wall-clock-0002")
+            await asyncio.sleep(config.REFRESH_SECONDS)
+            fresh = await wall.tick()
+            store.update_workshop(conn, workshop.id, projector_view="ideas")
+            switched = await wall.tick()  # a switch does not wait
+            store.update_workshop(conn, workshop.id, title="Horloge renommée")
+            renamed = await wall.tick()
+        conn.close()
+        return {"quiet": quiet, "fresh": fresh, "switched": switched, "renamed": renamed}
+
+    runs = run_async(scenario())
+    quiet, fresh, switched, renamed = runs["quiet"], runs["fresh"], runs["switched"], runs["renamed"]
+    assert quiet.status == fragment and [t for t in quiet.texts if "proj-round" in t] and len(quiet.texts) == 1
+    assert fresh.status == fragment and not header(fresh)
+    assert '<div data-testid="proj-participants"><div class="proj-metric">2</div>' in " ".join(fresh.texts)
+    assert switched.status == fragment and not header(switched) and switched.alerts  # "no idea yet", the ideas view
+    assert renamed.status == whole and '<h1 class="proj-title">Horloge renommée</h1>' in " ".join(renamed.texts)

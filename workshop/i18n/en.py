@@ -372,6 +372,7 @@ CATALOGUE: dict[str, str] = {
     "con.comparison": "Before / after (previous workshop)",
     "proj.join_at": "Join at",
     "proj.code": "Code",
+    "proj.tick": "Follow the room",
     "proj.participants": "participants",
     "proj.contacts": "contacts",
     "proj.ideas": "ideas",

@@ -384,6 +384,7 @@ CATALOGUE: dict[str, str] = {
     # projector
     "proj.join_at": "Rejoignez sur",
     "proj.code": "Code",
+    "proj.tick": "Suivre la salle",
     "proj.participants": "participants",
     "proj.contacts": "contacts",
     "proj.ideas": "idées",

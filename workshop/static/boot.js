@@ -12,6 +12,7 @@
    - The wall ([data-td-wall] marker) is laid out once, on a 1920×1080 canvas scaled to the
      screen: a 1280×720 projector shows exactly what a 1080p one does, two thirds the size, and
      the app can page its content knowing what fits.
+   - The wall's clock presses its hidden tick button every second (workshop/ui/wall_clock.py).
    - A lost connection shows a banner in the page's language instead of Streamlit's dialog,
      and the page comes back by itself when the server answers again. */
 (() => {
@@ -170,6 +171,18 @@
     finally { watching = false; }
   }
 
+  // The wall's clock: its hidden button pressed every second (workshop/ui/wall_clock.py reads the
+  // room once and redraws only what changed: the round line, the view, rarely the page).
+  let lastTick = 0;
+  function tickWall() {
+    const wall = document.querySelector("[data-td-wall]");
+    const button = document.querySelector(".st-key-td_wall_tick button");
+    if (!wall || !button || document.hidden) return;
+    if (Date.now() - lastTick < 1000 * Number(wall.getAttribute("data-td-tick") || 1) - 100) return;
+    lastTick = Date.now();
+    button.click();
+  }
+
   // Streamlit's own English "Connection error" modal: hidden up to its overlay (our banner says it).
   function hideStreamlitDialog() {
     for (const dialog of document.querySelectorAll('[role="dialog"]')) {
@@ -240,6 +253,6 @@
     });
     schedule();
   });
-  setInterval(() => { schedule(); watch(); }, 1000);  // the banner's grace period ends without a DOM change
+  setInterval(() => { schedule(); watch(); tickWall(); }, 1000);  // the banner's grace period ends without a DOM change
   document.addEventListener("visibilitychange", () => { if (!document.hidden) watch(); });
 })();

@@ -1,8 +1,9 @@
 """The package's only door to Streamlit, one job per module: `session` (the process's pool, the
 page's language), `text` (user text shown as text), `messages` (forms, flashes, the one door of
 writes), `gate` (limits and the facilitator's link), `readings` (what pages show, once per data
-version; `wall_readings`, the wall's), `chrome` (the page around the content, the wall's type), `network_view`. Pages call
-`ui.<name>`; every name they use is listed here."""
+version; `wall_readings`, the wall's; `wall_clock`, what its tick redraws), `chrome` (the page
+around the content, the wall's type), `network_view`. Pages call `ui.<name>`; every name they use
+is listed here."""
 
 from workshop.ui.chrome import focus_first_input, follow_button, greeting, page_chrome, projector_css
 from workshop.ui.gate import delete_my_data, facilitator_gate, throttle

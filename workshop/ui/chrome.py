@@ -25,8 +25,8 @@ def _lang_marker(**data: object) -> str:
 def page_chrome(*, wall: bool = False) -> None:
     """The page's language, for the boot script (<html lang>, control names); the shared styles
     are in the page shell (workshop/static/app.css). `wall`: laid out on the 1920×1080 canvas
-    the boot script scales to the projector's screen."""
-    st.html(_lang_marker(wall=1) if wall else _lang_marker())
+    the boot script scales to the projector's screen, and whose clock it presses every `tick` s."""
+    st.html(_lang_marker(wall=1, tick=config.WALL_PULSE_SECONDS) if wall else _lang_marker())
 
 
 def focus_first_input(selector: str = "input") -> None:

@@ -4,7 +4,6 @@ once per data version for every open wall."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from workshop import config, i18n, regions_map, store
 from workshop import wall as walls
@@ -25,10 +24,19 @@ def pulse(workshop_id: int) -> tuple[int, str, Round | None]:
         return version, look_of(view, settings), store.current_round(db, workshop_id)
 
 
-def look_of(view: str, settings: dict) -> str:
-    """What the wall shows, as one comparable string: its view and display settings (a switch of
-    either moves no data version)."""
-    return json.dumps([view, settings], sort_keys=True)
+look_of = walls.look_of
+
+
+def wall_pulse(workshop_id: int) -> walls.Pulse:
+    """What one tick of the wall's clock reads, on one connection: the room and its current round."""
+    with get_db() as db:
+        return walls.Pulse(room=store.get_workshop(db, workshop_id), current=store.current_round(db, workshop_id))
+
+
+def pulse_of(room) -> walls.Pulse:
+    """The pulse of a room just read (the page's full run): only its current round is read."""
+    with get_db() as db:
+        return walls.Pulse(room=room, current=store.current_round(db, room.id))
 
 
 def fresh_since(*, now: dt.datetime | None = None) -> str:
