@@ -34,6 +34,7 @@ class Run:
     alerts: list[tuple[str, str]] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    elements: int = 0  # every element drawn, charts and images included
     status: int | None = None
     seconds: float = 0.0
 
@@ -156,6 +157,7 @@ class Session:
                 if fm.auto_rerun.fragment_id not in self.fragment_ids:
                     self.fragment_ids.append(fm.auto_rerun.fragment_id)
             elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                result.elements += 1
                 _collect(fm.delta.new_element, result, fm.delta.fragment_id)
             elif kind == "script_finished":
                 if fm.script_finished in FINISHED:
