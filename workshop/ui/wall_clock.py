@@ -12,7 +12,7 @@ import streamlit as st
 
 from workshop import config
 from workshop import wall as walls
-from workshop.errors import WorkshopError
+from workshop.errors import NotFound, WorkshopError
 from workshop.ui.session import t
 from workshop.ui.wall_readings import wall_pulse
 
@@ -42,8 +42,10 @@ def _on_tick() -> None:
         return  # the view has not been drawn yet: the round line only
     try:
         now = wall_pulse(pulse().room.id)
+    except NotFound:
+        st.rerun()  # deleted: the full run says so
     except WorkshopError:
-        st.rerun()  # gone or unreadable: the full run says so
+        return  # the database busy a moment: the wall stays as drawn, the next tick reads again
     st.session_state["wall_pulse"] = now
     change = walls.what_to_redraw(
         drawn,

@@ -17,8 +17,8 @@ seconds_left = store.seconds_left
 
 
 def pulse(workshop_id: int) -> tuple[int, str, Round | None]:
-    """The look a live view (the wall, the console's counters) takes every few seconds, on one
-    connection: the data version, what the wall shows (look_of) and the current round."""
+    """The look the console's live counters take every few seconds, on one connection: the data
+    version, what the wall shows (look_of) and the current round (the wall's own: wall_pulse)."""
     with get_db() as db:
         version, view, settings = store.version_and_view(db, workshop_id)
         return version, look_of(view, settings), store.current_round(db, workshop_id)
