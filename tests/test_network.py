@@ -246,6 +246,7 @@ contact_rows = st.lists(
 )
 
 
+@pytest.mark.slow  # 150 rooms built and undone
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(contact_rows, st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30), st.booleans()), max_size=10))
 def test_builder_never_crashes_and_undo_restores(rows, merge_specs):

@@ -35,7 +35,7 @@ contact_fields = st.fixed_dictionaries(
 SLOW = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]}
 
 
-@pytest.mark.slow_on_postgresql
+@pytest.mark.slow  # thousands of examples: the full suite runs them, the inner loop does not
 @settings(max_examples=3000, **SLOW)
 @given(contact_fields)
 def test_add_contact_writes_cleanly_or_refuses(db, room, fields):
@@ -52,7 +52,7 @@ def test_add_contact_writes_cleanly_or_refuses(db, room, fields):
     store.delete_contact(db, room["alice"], cid)  # keep the participant under the contacts limit
 
 
-@pytest.mark.slow_on_postgresql
+@pytest.mark.slow  # thousands of examples: the full suite runs them, the inner loop does not
 @settings(max_examples=2000, **SLOW)
 @given(st.text(max_size=400), st.one_of(st.none(), st.lists(st.text(max_size=50), max_size=15), anything))
 def test_add_idea_writes_cleanly_or_refuses(db, room, text, tags):
@@ -65,7 +65,7 @@ def test_add_idea_writes_cleanly_or_refuses(db, room, text, tags):
     store.withdraw_idea(db, room["bob"], iid)
 
 
-@pytest.mark.slow_on_postgresql
+@pytest.mark.slow  # thousands of examples: the full suite runs them, the inner loop does not
 @settings(max_examples=1000, **SLOW)
 @given(st.one_of(st.text(max_size=60), anything), st.text(max_size=20))
 def test_join_accepts_or_refuses_clearly(db, room, name, code):

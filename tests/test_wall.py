@@ -319,6 +319,7 @@ def test_two_demo_rooms_with_the_same_seed_are_the_same_room(tmp_path):
     assert list(a.contacts["label"]) == list(b.contacts["label"])
 
 
+@pytest.mark.slow  # a 1,000-person room laid out
 def test_a_conference_wall_draws_its_communities_as_bubbles_readable_from_the_back(tmp_path):
     """300 people who said who knows whom: at most 7 community bubbles and one 'others', links
     weighted by the edges between them, brokers named (or counted when anonymous), every label
